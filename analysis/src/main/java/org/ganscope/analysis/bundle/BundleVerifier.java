@@ -1,0 +1,140 @@
+package org.ganscope.analysis.bundle;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.ganscope.analysis.ort.Graph;
+import org.ganscope.analysis.sample.Latents;
+
+/**
+ * Checks that a loaded bundle's graphs do what its manifest says, by running one small
+ * batch: h_L maps z [zdim] to [units, height, width], f_L maps that back to an image
+ * [3, S, S], the segmenter gives [C, R, R] probabilities, the feature network gives
+ * [dim]; every output is finite. Also checks the real-sample sprite sheets.
+ * Returns one line per check; throws {@link BundleException} on the first problem.
+ */
+public final class BundleVerifier {
+    private static final int BATCH = 2;
+
+    private BundleVerifier() {
+    }
+
+    public static List<String> verify(Bundle b) {
+        Manifest m = b.manifest();
+        List<String> lines = new ArrayList<>();
+        int s = m.imageSize();
+        FloatBuffer z = Graph.directFloats((long) BATCH * m.zdim());
+        Latents.fillBatch(0, 0, BATCH, m.zdim(), z);
+        FloatBuffer image = Graph.directFloats((long) BATCH * 3 * s * s);
+        for (Manifest.Layer l : m.layers()) {
+            long[] r = {l.units(), l.height(), l.width()};
+            FloatBuffer rep = Graph.directFloats((long) BATCH * l.units() * l.pixels());
+            try (Graph h = new Graph(l.hFile(), b.file(l.hFile())); Graph f = new Graph(l.fFile(), b.file(l.fFile()))) {
+                expect(b, h, "input", h.inputItemShape(), new long[] {m.zdim()}, "z of zdim " + m.zdim());
+                expect(b, h, "output", h.outputItemShape(0), r, "layer " + l.name());
+                expect(b, f, "input", f.inputItemShape(), r, "layer " + l.name());
+                expect(b, f, "output", f.outputItemShape(0), new long[] {3, s, s}, "an RGB image of image_size " + s);
+                h.run(z, BATCH, rep);
+                finite(b, l.hFile(), rep);
+                f.run(rep, BATCH, image);
+                finite(b, l.fFile(), image);
+            }
+            lines.add(String.format("layer %-8s %4d units %3dx%-3d h and f ok", l.name(), l.units(), l.height(), l.width()));
+        }
+        int c = m.numClasses();
+        int res = m.segmenter().resolution();
+        try (Graph seg = new Graph(m.segmenter().file(), b.file(m.segmenter().file()))) {
+            expect(b, seg, "input", seg.inputItemShape(), new long[] {3, s, s}, "an RGB image of image_size " + s);
+            expect(b, seg, "output", seg.outputItemShape(0), new long[] {c, res, res}, c + " class probabilities at " + res + "x" + res);
+            FloatBuffer probs = Graph.directFloats((long) BATCH * c * res * res);
+            seg.run(image, BATCH, probs);
+            finite(b, m.segmenter().file(), probs);
+            double sum = 0;
+            for (int k = 0; k < c; k++) {
+                sum += probs.get(k * res * res);
+            }
+            if (Math.abs(sum - 1) > 1e-3) {
+                throw new BundleException("bundle " + m.name() + ": " + m.segmenter().file()
+                        + " must output class probabilities (softmax); they sum to " + sum + " at a pixel");
+            }
+        }
+        lines.add(String.format("segmenter %d classes at %dx%d, pixel accuracy %.3f, mean IoU %.3f", c, res, res,
+                m.segmenter().pixelAccuracy(), m.segmenter().meanIou()));
+        try (Graph feat = new Graph(m.features().file(), b.file(m.features().file()))) {
+            expect(b, feat, "input", feat.inputItemShape(), new long[] {3, s, s}, "an RGB image of image_size " + s);
+            expect(b, feat, "output", feat.outputItemShape(0), new long[] {m.features().dim()}, "features of dim " + m.features().dim());
+            FloatBuffer out = Graph.directFloats((long) BATCH * m.features().dim());
+            feat.run(image, BATCH, out);
+            finite(b, m.features().file(), out);
+        }
+        lines.add("features dim " + m.features().dim() + " ok");
+        RealSampleCheck.check(b);
+        lines.add("real sample " + m.real().count() + " images with label maps ok");
+        return lines;
+    }
+
+    private static void expect(Bundle b, Graph g, String what, long[] actual, long[] expected, String meaning) {
+        if (!Arrays.equals(actual, expected)) {
+            throw new BundleException("bundle " + b.name() + ": " + g.label() + " " + what + " shape " + Arrays.toString(actual)
+                    + " does not match the manifest: expected " + Arrays.toString(expected) + " (" + meaning + ")");
+        }
+    }
+
+    static void finite(Bundle b, String file, FloatBuffer buf) {
+        for (int i = 0; i < buf.capacity(); i++) {
+            float v = buf.get(i);
+            if (!Float.isFinite(v)) {
+                throw new BundleException("bundle " + b.name() + ": " + file + " produced " + v + " (NaN or Inf) on a test batch");
+            }
+        }
+    }
+
+    /** Reads and checks the sprite sheets of the held-out real sample. */
+    static final class RealSampleCheck {
+        private RealSampleCheck() {
+        }
+
+        static void check(Bundle b) {
+            Manifest m = b.manifest();
+            Manifest.RealSample r = m.real();
+            int s = m.imageSize();
+            int rows = (r.count() + r.columns() - 1) / r.columns();
+            BufferedImage img = read(b, r.images());
+            BufferedImage lab = read(b, r.labels());
+            for (var e : List.of(java.util.Map.entry(r.images(), img), java.util.Map.entry(r.labels(), lab))) {
+                BufferedImage i = e.getValue();
+                if (i.getWidth() != r.columns() * s || i.getHeight() != rows * s) {
+                    throw new BundleException("bundle " + m.name() + ": " + e.getKey() + " is " + i.getWidth() + "x" + i.getHeight()
+                            + ", expected " + r.columns() * s + "x" + rows * s + " for " + r.count() + " tiles in " + r.columns() + " columns");
+                }
+            }
+            var raster = lab.getRaster();
+            int[] px = new int[raster.getNumBands()];
+            for (int y = 0; y < lab.getHeight(); y++) {
+                for (int x = 0; x < lab.getWidth(); x++) {
+                    int v = raster.getPixel(x, y, px)[0];
+                    if (v >= m.numClasses()) {
+                        throw new BundleException("bundle " + m.name() + ": " + r.labels() + " has label " + v + " at (" + x + "," + y
+                                + "), but the bundle has " + m.numClasses() + " classes");
+                    }
+                }
+            }
+        }
+
+        private static BufferedImage read(Bundle b, String rel) {
+            try {
+                BufferedImage i = ImageIO.read(b.file(rel).toFile());
+                if (i == null) {
+                    throw new BundleException("bundle " + b.name() + ": " + rel + " is not a readable PNG");
+                }
+                return i;
+            } catch (IOException e) {
+                throw new BundleException("bundle " + b.name() + ": cannot read " + rel + ": " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package org.ganscope.analysis.bundle;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Turns manifest.json text into a {@link Manifest}, naming the exact field on any problem. */
+public final class ManifestParser {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Set<String> CATEGORIES = Set.of("object", "part", "material", "none");
+    private static final int MAX_DIM = 1 << 16;
+
+    private ManifestParser() {
+    }
+
+    public static Manifest parse(String text) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new BundleException("manifest.json is not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr());
+        }
+        if (root == null || !root.isObject()) {
+            throw new BundleException("manifest.json must hold a JSON object");
+        }
+        JsonNode sv = root.get("schema_version");
+        if (sv == null || !sv.isInt()) {
+            throw new BundleException("manifest.json: missing integer field 'schema_version'");
+        }
+        if (sv.asInt() != Manifest.SCHEMA_VERSION) {
+            throw new BundleException("manifest.json: unknown schema_version " + sv.asInt()
+                    + " (this ganscope reads version " + Manifest.SCHEMA_VERSION + ")");
+        }
+        String name = str(root, "name");
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            throw new BundleException("manifest.json: 'name' must be 1-100 letters, digits, '.', '_' or '-', got '" + name + "'");
+        }
+        int zdim = posInt(root, "zdim");
+        int imageSize = posInt(root, "image_size");
+
+        List<Manifest.Layer> layers = new ArrayList<>();
+        JsonNode ls = arr(root, "layers");
+        Set<String> layerNames = new HashSet<>();
+        for (int i = 0; i < ls.size(); i++) {
+            JsonNode l = ls.get(i);
+            String at = "layers[" + i + "]";
+            Manifest.Layer layer = new Manifest.Layer(str(l, "name", at), posInt(l, "units", at), posInt(l, "height", at),
+                    posInt(l, "width", at), str(l, "h", at), str(l, "f", at), optStr(l, "torchscript"));
+            if (!layerNames.add(layer.name())) {
+                throw new BundleException("manifest.json: duplicate layer name '" + layer.name() + "'");
+            }
+            layers.add(layer);
+        }
+        if (layers.isEmpty()) {
+            throw new BundleException("manifest.json: 'layers' is empty");
+        }
+
+        List<Manifest.ConceptClass> classes = new ArrayList<>();
+        JsonNode cs = arr(root, "classes");
+        Set<String> classNames = new HashSet<>();
+        for (int i = 0; i < cs.size(); i++) {
+            JsonNode c = cs.get(i);
+            String at = "classes[" + i + "]";
+            int index = nonNegInt(c, "index", at);
+            if (index != i) {
+                throw new BundleException("manifest.json: " + at + ".index is " + index + ", expected " + i);
+            }
+            String cat = str(c, "category", at);
+            if (!CATEGORIES.contains(cat)) {
+                throw new BundleException("manifest.json: " + at + ".category '" + cat + "' is not one of " + CATEGORIES);
+            }
+            String cname = str(c, "name", at);
+            if (!classNames.add(cname)) {
+                throw new BundleException("manifest.json: duplicate class name '" + cname + "'");
+            }
+            classes.add(new Manifest.ConceptClass(index, cname, cat, str(c, "color", at)));
+        }
+        if (classes.size() < 2) {
+            throw new BundleException("manifest.json: 'classes' needs class 0 (unlabeled) and at least one concept");
+        }
+
+        JsonNode s = obj(root, "segmenter");
+        Manifest.Segmenter seg = new Manifest.Segmenter(str(s, "file", "segmenter"), posInt(s, "resolution", "segmenter"),
+                num(s, "pixel_accuracy", "segmenter"), num(s, "mean_iou", "segmenter"));
+        JsonNode f = obj(root, "features");
+        Manifest.Features feat = new Manifest.Features(str(f, "file", "features"), posInt(f, "dim", "features"),
+                str(f, "real_mean", "features"), str(f, "real_cov", "features"), str(f, "real_sample", "features"));
+        JsonNode r = obj(root, "real");
+        Manifest.RealSample real = new Manifest.RealSample(str(r, "images", "real"), str(r, "labels", "real"),
+                posInt(r, "count", "real"), posInt(r, "columns", "real"));
+
+        Map<String, Manifest.FileEntry> files = new LinkedHashMap<>();
+        JsonNode fs = obj(root, "files");
+        var it = fs.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            String at = "files['" + e.getKey() + "']";
+            String sha = str(e.getValue(), "sha256", at);
+            if (!SHA256.matcher(sha).matches()) {
+                throw new BundleException("manifest.json: " + at + ".sha256 is not 64 lower-case hex digits");
+            }
+            JsonNode b = e.getValue().get("bytes");
+            if (b == null || !b.canConvertToLong() || b.asLong() < 0) {
+                throw new BundleException("manifest.json: " + at + ".bytes must be a non-negative integer");
+            }
+            files.put(e.getKey(), new Manifest.FileEntry(sha, b.asLong()));
+        }
+        Manifest m = new Manifest(sv.asInt(), name, str(root, "dataset"), str(root, "variant"), zdim, imageSize,
+                List.copyOf(layers), List.copyOf(classes), seg, feat, real, Map.copyOf(files), root);
+        for (String referenced : referencedFiles(m)) {
+            if (!files.containsKey(referenced)) {
+                throw new BundleException("manifest.json: file '" + referenced + "' is used but not listed under 'files' with its hash");
+            }
+        }
+        return m;
+    }
+
+    /** Every file the manifest refers to. */
+    public static List<String> referencedFiles(Manifest m) {
+        List<String> out = new ArrayList<>();
+        for (Manifest.Layer l : m.layers()) {
+            out.add(l.hFile());
+            out.add(l.fFile());
+            if (l.torchscript() != null) {
+                out.add(l.torchscript());
+            }
+        }
+        out.add(m.segmenter().file());
+        out.add(m.features().file());
+        out.add(m.features().realMean());
+        out.add(m.features().realCov());
+        out.add(m.features().realSample());
+        out.add(m.real().images());
+        out.add(m.real().labels());
+        return out;
+    }
+
+    private static String where(String at, String key) {
+        return at == null ? "'" + key + "'" : "'" + at + "." + key + "'";
+    }
+
+    private static JsonNode obj(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isObject()) {
+            throw new BundleException("manifest.json: missing object field '" + key + "'");
+        }
+        return v;
+    }
+
+    private static JsonNode arr(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isArray()) {
+            throw new BundleException("manifest.json: missing array field '" + key + "'");
+        }
+        return v;
+    }
+
+    private static String str(JsonNode n, String key) {
+        return str(n, key, null);
+    }
+
+    private static String str(JsonNode n, String key, String at) {
+        JsonNode v = n == null ? null : n.get(key);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw new BundleException("manifest.json: missing text field " + where(at, key));
+        }
+        return v.asText();
+    }
+
+    private static String optStr(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static int posInt(JsonNode n, String key) {
+        return posInt(n, key, null);
+    }
+
+    private static int posInt(JsonNode n, String key, String at) {
+        int v = nonNegInt(n, key, at);
+        if (v <= 0) {
+            throw new BundleException("manifest.json: " + where(at, key) + " must be positive, got " + v);
+        }
+        return v;
+    }
+
+    private static int nonNegInt(JsonNode n, String key, String at) {
+        JsonNode v = n == null ? null : n.get(key);
+        if (v == null || !v.isIntegralNumber()) {
+            throw new BundleException("manifest.json: missing integer field " + where(at, key));
+        }
+        long x = v.asLong();
+        if (x < 0 || x > MAX_DIM) {
+            throw new BundleException("manifest.json: " + where(at, key) + " must be in [0, " + MAX_DIM + "], got " + x);
+        }
+        return (int) x;
+    }
+
+    private static double num(JsonNode n, String key, String at) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isNumber()) {
+            throw new BundleException("manifest.json: missing number field " + where(at, key));
+        }
+        return v.asDouble();
+    }
+}

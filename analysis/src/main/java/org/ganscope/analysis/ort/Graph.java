@@ -1,0 +1,144 @@
+package org.ganscope.analysis.ort;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.ganscope.analysis.AnalysisException;
+
+/**
+ * One ONNX graph with a single float input and one or more float outputs, batch on
+ * axis 0. Inputs are fed zero-copy from direct buffers; outputs are written into
+ * caller-owned direct buffers (pinned outputs), so a hot loop allocates nothing.
+ */
+public final class Graph implements AutoCloseable {
+    private final String label;
+    private final OrtSession session;
+    private final String inputName;
+    private final long[] inputShape;   // -1 for the batch axis
+    private final List<String> outputNames = new ArrayList<>();
+    private final List<long[]> outputShapes = new ArrayList<>();
+
+    public Graph(String label, Path file) {
+        this.label = label;
+        this.session = OrtRuntime.get().open(file);
+        try {
+            Map<String, NodeInfo> in = session.getInputInfo();
+            if (in.size() != 1) {
+                throw new AnalysisException(label + ": expected one input, found " + in.keySet());
+            }
+            NodeInfo ni = in.values().iterator().next();
+            inputName = ni.getName();
+            inputShape = floatShape(label, ni);
+            for (NodeInfo o : session.getOutputInfo().values()) {
+                outputNames.add(o.getName());
+                outputShapes.add(floatShape(label, o));
+            }
+        } catch (OrtException e) {
+            close();
+            throw new AnalysisException(label + ": cannot read graph signature: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static long[] floatShape(String label, NodeInfo ni) {
+        if (!(ni.getInfo() instanceof TensorInfo ti)) {
+            throw new AnalysisException(label + ": '" + ni.getName() + "' is not a tensor");
+        }
+        if (ti.type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+            throw new AnalysisException(label + ": '" + ni.getName() + "' has type " + ti.type + ", expected float32");
+        }
+        return ti.getShape();
+    }
+
+    /** Input shape without the batch axis. */
+    public long[] inputItemShape() {
+        return java.util.Arrays.copyOfRange(inputShape, 1, inputShape.length);
+    }
+
+    /** Output shape without the batch axis (-1 where the graph leaves it symbolic). */
+    public long[] outputItemShape(int output) {
+        long[] s = outputShapes.get(output);
+        return java.util.Arrays.copyOfRange(s, 1, s.length);
+    }
+
+    public int outputCount() {
+        return outputNames.size();
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public static FloatBuffer directFloats(long count) {
+        if (count > Integer.MAX_VALUE / 4) {
+            throw new AnalysisException("buffer of " + count + " floats is too large; use a smaller batch");
+        }
+        return ByteBuffer.allocateDirect((int) count * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /**
+     * Runs the graph on {@code batch} items from {@code input} (direct, position 0,
+     * batch * item size floats) into {@code outputs} (direct, one per output, each
+     * batch * output item size floats).
+     */
+    public void run(FloatBuffer input, int batch, FloatBuffer... outputs) {
+        if (outputs.length != outputNames.size()) {
+            throw new IllegalArgumentException(label + ": " + outputNames.size() + " outputs, got " + outputs.length + " buffers");
+        }
+        var env = OrtRuntime.get().env();
+        List<OnnxTensor> owned = new ArrayList<>(outputs.length + 1);
+        try {
+            OnnxTensor in = OnnxTensor.createTensor(env, input.position(0), withBatch(inputShape, batch));
+            owned.add(in);
+            Map<String, OnnxTensor> pinned = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < outputs.length; i++) {
+                long[] shape = withBatch(outputShapes.get(i), batch);
+                for (long d : shape) {
+                    if (d < 0) {
+                        throw new AnalysisException(label + ": output '" + outputNames.get(i) + "' has a symbolic non-batch axis");
+                    }
+                }
+                OnnxTensor t = OnnxTensor.createTensor(env, outputs[i].position(0), shape);
+                owned.add(t);
+                pinned.put(outputNames.get(i), t);
+            }
+            try (OrtSession.Result ignored = session.run(Map.of(inputName, in), pinned)) {
+                // results live in the pinned buffers
+            }
+        } catch (OrtException e) {
+            throw new AnalysisException(label + ": inference failed: " + OrtRuntime.firstLine(e.getMessage()), e);
+        } finally {
+            for (OnnxTensor t : owned) {
+                t.close();
+            }
+        }
+    }
+
+    private static long[] withBatch(long[] shape, int batch) {
+        long[] s = shape.clone();
+        s[0] = batch;
+        return s;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (session != null) {
+                session.close();
+            }
+        } catch (OrtException ignored) {
+            // closing a session cannot fail in a way the caller could act on
+        }
+    }
+}
