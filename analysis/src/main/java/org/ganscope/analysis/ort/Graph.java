@@ -99,7 +99,8 @@ public final class Graph implements AutoCloseable {
         var env = OrtRuntime.get().env();
         List<OnnxTensor> owned = new ArrayList<>(outputs.length + 1);
         try {
-            OnnxTensor in = OnnxTensor.createTensor(env, input.position(0), withBatch(inputShape, batch));
+            long[] inShape = withBatch(inputShape, batch);
+            OnnxTensor in = OnnxTensor.createTensor(env, view(input, inShape), inShape);
             owned.add(in);
             Map<String, OnnxTensor> pinned = new java.util.LinkedHashMap<>();
             for (int i = 0; i < outputs.length; i++) {
@@ -109,7 +110,7 @@ public final class Graph implements AutoCloseable {
                         throw new AnalysisException(label + ": output '" + outputNames.get(i) + "' has a symbolic non-batch axis");
                     }
                 }
-                OnnxTensor t = OnnxTensor.createTensor(env, outputs[i].position(0), shape);
+                OnnxTensor t = OnnxTensor.createTensor(env, view(outputs[i], shape), shape);
                 owned.add(t);
                 pinned.put(outputNames.get(i), t);
             }
@@ -123,6 +124,18 @@ public final class Graph implements AutoCloseable {
                 t.close();
             }
         }
+    }
+
+    /** The first prod(shape) floats of {@code buf}, zero-copy. */
+    private FloatBuffer view(FloatBuffer buf, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        if (n > buf.capacity()) {
+            throw new IllegalArgumentException(label + ": buffer of " + buf.capacity() + " floats is smaller than " + n);
+        }
+        return buf.duplicate().position(0).limit((int) n).slice();
     }
 
     private static long[] withBatch(long[] shape, int batch) {

@@ -1,0 +1,77 @@
+package org.ganscope.analysis.dissect;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/** A static HTML report of a layer dissection, with unit image strips from units/. */
+public final class DissectHtml {
+    private DissectHtml() {
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** @param imaged units that have units/unit_NNNN.png */
+    public static void write(LayerDissection d, java.util.Set<Integer> imaged, Path file) throws IOException {
+        DissectionReport r = d.report();
+        StringBuilder h = new StringBuilder();
+        h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>ganscope dissection: ")
+                .append(esc(d.bundleName())).append(' ').append(esc(d.layer().name())).append("</title><style>")
+                .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}")
+                .append("td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;font-size:13px}")
+                .append("th{background:#f3f3f3}.num{text-align:right;font-variant-numeric:tabular-nums}")
+                .append(".sw{display:inline-block;width:10px;height:10px;margin-right:4px;border:1px solid #999}")
+                .append("img{image-rendering:pixelated}</style></head><body>");
+        h.append("<h1>Dissection of ").append(esc(d.bundleName())).append(" / ").append(esc(d.layer().name())).append("</h1>");
+        DissectParams p = d.params();
+        h.append(String.format(Locale.ROOT, "<p>%d units of %dx%d; %d evaluation samples (seed %d); thresholds by %s from %d samples (seed %d)%s.</p>",
+                d.units(), d.layer().height(), d.layer().width(), d.images(), p.seed(),
+                p.method() == DissectParams.Method.IQR ? "IQR maximisation" : "upper quantile " + p.quantile(),
+                p.thresholdSamples(), p.thresholdSeed(), ""));
+        h.append("<p>Bundle hash <code>").append(esc(d.bundleHash())).append("</code></p>");
+        h.append("<h2>Interpretable units: ").append(r.nInterpretable()).append(" of ").append(d.units()).append("</h2><table><tr>");
+        for (Map.Entry<String, Integer> e : d.interpretableByCategory().entrySet()) {
+            h.append("<th>").append(esc(e.getKey())).append("</th>");
+        }
+        h.append("</tr><tr>");
+        for (Map.Entry<String, Integer> e : d.interpretableByCategory().entrySet()) {
+            h.append("<td class=num>").append(e.getValue()).append("</td>");
+        }
+        h.append("</tr></table><h3>By class</h3><table><tr><th>class</th><th>category</th><th>pixel frequency</th><th>interpretable units</th></tr>");
+        Map<String, Integer> byClass = d.interpretableByClass();
+        double[] freq = d.classFrequencies();
+        for (var c : d.classes()) {
+            if (c.index() == 0) {
+                continue;
+            }
+            h.append("<tr><td><span class=sw style=\"background:").append(esc(c.color())).append("\"></span>")
+                    .append(esc(c.name())).append("</td><td>").append(esc(c.category())).append("</td><td class=num>")
+                    .append(String.format(Locale.ROOT, "%.4f", freq[c.index()])).append("</td><td class=num>")
+                    .append(byClass.getOrDefault(c.name(), 0)).append("</td></tr>");
+        }
+        h.append("</table><h2>Units by IoU</h2><table><tr><th>unit</th><th>label</th><th>category</th><th>IoU</th><th>IQR</th>")
+                .append("<th>threshold</th><th>interpretable</th><th>top images (thresholded activation)</th></tr>");
+        int[] order = IntStream.range(0, d.units()).boxed()
+                .sorted(Comparator.comparingDouble((Integer u) -> -r.bestIou()[u]).thenComparingInt(u -> u))
+                .mapToInt(Integer::intValue).toArray();
+        for (int u : order) {
+            var c = d.label(u);
+            h.append(String.format(Locale.ROOT, "<tr><td class=num>%d</td><td>%s</td><td>%s</td><td class=num>%.4f</td>"
+                            + "<td class=num>%.4f</td><td class=num>%.4g</td><td>%s</td><td>", u, esc(c.name()), esc(c.category()),
+                    r.bestIou()[u], r.bestIqr()[u], r.thresholds()[u], r.interpretable()[u] ? "yes" : ""));
+            if (imaged.contains(u)) {
+                h.append(String.format(Locale.ROOT, "<img src=\"units/unit_%04d.png\" height=64 loading=lazy>", u));
+            }
+            h.append("</td></tr>");
+        }
+        h.append("</table></body></html>\n");
+        Files.writeString(file, h, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,252 @@
+package org.ganscope.analysis.dissect;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.model.LayerModel;
+
+/**
+ * Second pass of a dissection over evaluation samples [start, end) of a seed, at fixed
+ * thresholds: per unit and label the count of on-pixels ({@code up > thr}, strict), per
+ * label the pixel count, and the top-k samples per unit by maximum activation.
+ * All counts are longs, so shards {@link #merge} exactly: any split of the samples gives
+ * bit-identical totals. Memory is O(units x classes + units x k), independent of the
+ * number of samples.
+ *
+ * <p>The counting kernel upsamples only the output rows whose two source rows can
+ * exceed the threshold, with exactly the arithmetic of {@link Upsampler}, so it counts
+ * the same pixels as the reference.
+ */
+public final class EvalShard {
+    private final double[] thresholds;
+    private final int classes;
+    private final long[] on;          // [U][C]
+    private final long[] classPixels; // [C]
+    private final TopK topK;
+    private long images;
+
+    public EvalShard(double[] thresholds, int numClasses, int k) {
+        this.thresholds = thresholds.clone();
+        this.classes = numClasses;
+        this.on = new long[thresholds.length * numClasses];
+        this.classPixels = new long[numClasses];
+        this.topK = new TopK(thresholds.length, k);
+    }
+
+    /** Runs the model over samples [start, end) of {@code seed} and counts them. */
+    public static EvalShard run(LayerModel model, double[] thresholds, long seed, long start, long end, int k, int batch) {
+        var layer = model.layer();
+        EvalShard shard = new EvalShard(thresholds, model.numClasses(), k);
+        int res = (int) Math.round(Math.sqrt(model.segPixels()));
+        Kernel kernel = new Kernel(layer.height(), layer.width(), res);
+        for (long s = start; s < end; s += batch) {
+            int b = (int) Math.min(batch, end - s);
+            model.generate(seed, s, b);
+            float[] r = model.activations();
+            checkFinite(r, b * layer.units() * layer.pixels(), seed, s);
+            shard.add(kernel, r, model.labels(), b, s);
+        }
+        return shard;
+    }
+
+    /** Counts a batch: raw activations [b][U][h][w], labels [b][R][R], first sample index {@code first}. */
+    void add(Kernel kernel, float[] r, int[] labels, int b, long first) {
+        int units = thresholds.length;
+        int hw = kernel.h * kernel.w;
+        int seg = kernel.res * kernel.res;
+        for (int i = 0; i < b; i++) {
+            for (int p = 0; p < seg; p++) {
+                classPixels[labels[i * seg + p]]++;
+            }
+            for (int u = 0; u < units; u++) {
+                int off = (i * units + u) * hw;
+                float max = kernel.count(r, off, thresholds[u], labels, i * seg, on, u * classes);
+                topK.offer(u, first + i, max);
+            }
+            images++;
+        }
+    }
+
+    static void checkFinite(float[] r, int len, long seed, long first) {
+        for (int k = 0; k < len; k++) {
+            if (!Float.isFinite(r[k])) {
+                throw new AnalysisException("the generator produced " + r[k] + " (NaN or Inf) in its activations for a sample of seed "
+                        + seed + " near index " + first + "; the bundle's h graph is numerically broken for these inputs");
+            }
+        }
+    }
+
+    public void merge(EvalShard other) {
+        if (other.classes != classes || !Arrays.equals(other.thresholds, thresholds)) {
+            throw new IllegalArgumentException("cannot merge shards with different thresholds or classes");
+        }
+        for (int k = 0; k < on.length; k++) {
+            on[k] += other.on[k];
+        }
+        for (int c = 0; c < classes; c++) {
+            classPixels[c] += other.classPixels[c];
+        }
+        topK.merge(other.topK);
+        images += other.images;
+    }
+
+    /** The counts as a reference {@link ThresholdTally}. */
+    public ThresholdTally tally() {
+        long[] total = new long[on.length];
+        for (int u = 0; u < thresholds.length; u++) {
+            System.arraycopy(classPixels, 0, total, u * classes, classes);
+        }
+        return ThresholdTally.ofCounts(thresholds, classes, on, total);
+    }
+
+    public long[] classPixels() {
+        return classPixels.clone();
+    }
+
+    public TopK topK() {
+        return topK;
+    }
+
+    public long images() {
+        return images;
+    }
+
+    public double[] thresholds() {
+        return thresholds.clone();
+    }
+
+    /** Binary form for checkpoints and artifact stores (exact; includes the thresholds). */
+    public void write(DataOutputStream out) throws IOException {
+        out.writeInt(0x47535348); // "GSSH"
+        out.writeInt(thresholds.length);
+        out.writeInt(classes);
+        out.writeInt(topK.k());
+        for (double t : thresholds) {
+            out.writeDouble(t);
+        }
+        for (long v : on) {
+            out.writeLong(v);
+        }
+        for (long v : classPixels) {
+            out.writeLong(v);
+        }
+        out.writeLong(images);
+        for (int u = 0; u < thresholds.length; u++) {
+            long[] idx = topK.indices(u);
+            float[] val = topK.values(u);
+            out.writeInt(idx.length);
+            for (int j = 0; j < idx.length; j++) {
+                out.writeLong(idx[j]);
+                out.writeFloat(val[j]);
+            }
+        }
+    }
+
+    public static EvalShard read(DataInputStream in) throws IOException {
+        if (in.readInt() != 0x47535348) {
+            throw new IOException("not a ganscope dissection shard");
+        }
+        int units = in.readInt();
+        int classes = in.readInt();
+        int k = in.readInt();
+        double[] thr = new double[units];
+        for (int u = 0; u < units; u++) {
+            thr[u] = in.readDouble();
+        }
+        EvalShard s = new EvalShard(thr, classes, k);
+        for (int i = 0; i < s.on.length; i++) {
+            s.on[i] = in.readLong();
+        }
+        for (int c = 0; c < classes; c++) {
+            s.classPixels[c] = in.readLong();
+        }
+        s.images = in.readLong();
+        for (int u = 0; u < units; u++) {
+            int m = in.readInt();
+            for (int j = 0; j < m; j++) {
+                long idx = in.readLong();
+                s.topK.offer(u, idx, in.readFloat());
+            }
+        }
+        return s;
+    }
+
+    /** The sparse counting kernel for one layer geometry; one per thread. */
+    static final class Kernel {
+        final int h;
+        final int w;
+        final int res;
+        private final Upsampler.Axis ys;
+        private final Upsampler.Axis xs;
+        private final double[] tmp;
+        private final float[] rowMax;
+
+        Kernel(int h, int w, int res) {
+            this.h = h;
+            this.w = w;
+            this.res = res;
+            this.ys = Upsampler.Axis.of(h, res);
+            this.xs = Upsampler.Axis.of(w, res);
+            this.tmp = new double[w];
+            this.rowMax = new float[h];
+        }
+
+        /** An upsampled value is a convex combination of its sources: it cannot exceed their maximum (up to rounding). */
+        private static boolean cannotExceed(double max, double thr) {
+            return max + Math.abs(max) * 1e-9 < thr;
+        }
+
+        /** Adds on-pixel counts of one plane to {@code on[base + label]}; returns the plane's raw maximum. */
+        float count(float[] r, int off, double thr, int[] labels, int labOff, long[] on, int base) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int y = 0; y < h; y++) {
+                float m = Float.NEGATIVE_INFINITY;
+                int o = off + y * w;
+                for (int x = 0; x < w; x++) {
+                    if (r[o + x] > m) {
+                        m = r[o + x];
+                    }
+                }
+                rowMax[y] = m;
+                if (m > max) {
+                    max = m;
+                }
+            }
+            if (cannotExceed(max, thr)) {
+                return max;
+            }
+            int[] yi0 = ys.i0();
+            int[] yi1 = ys.i1();
+            double[] yw0 = ys.w0();
+            double[] yw1 = ys.w1();
+            int[] xi0 = xs.i0();
+            int[] xi1 = xs.i1();
+            double[] xw0 = xs.w0();
+            double[] xw1 = xs.w1();
+            for (int y = 0; y < res; y++) {
+                int i0 = yi0[y];
+                int i1 = yi1[y];
+                if (cannotExceed(Math.max(rowMax[i0], rowMax[i1]), thr)) {
+                    continue;
+                }
+                int r0 = off + i0 * w;
+                int r1 = off + i1 * w;
+                double a = yw0[y];
+                double b = yw1[y];
+                for (int x = 0; x < w; x++) {
+                    tmp[x] = a * r[r0 + x] + b * r[r1 + x];
+                }
+                int lo = labOff + y * res;
+                for (int x = 0; x < res; x++) {
+                    double v = xw0[x] * tmp[xi0[x]] + xw1[x] * tmp[xi1[x]];
+                    if (v > thr) {
+                        on[base + labels[lo + x]]++;
+                    }
+                }
+            }
+            return max;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.ganscope.analysis.dissect;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.Manifest;
+
+/**
+ * The result of dissecting one layer of one bundle: the SPEC report (thresholds, IoU,
+ * IQR, labels, interpretable flags), class pixel frequencies of the evaluation set,
+ * top-k samples per unit, and counts of interpretable units per category and class.
+ */
+public record LayerDissection(String bundleName, String bundleHash, Manifest.Layer layer, DissectParams params,
+        List<Manifest.ConceptClass> classes, DissectionReport report, long[] classPixels, TopK topK, long images) {
+
+    public static LayerDissection of(Bundle b, DissectParams p, Thresholds t, EvalShard merged) {
+        ThresholdTally tally = merged.tally();
+        DissectionReport report = t.iqr() ? DissectionReport.fromSelection(tally, t.selection()) : DissectionReport.byIou(tally);
+        return new LayerDissection(b.name(), b.hash(), b.layer(p.layer()), p, b.manifest().classes(), report,
+                merged.classPixels(), merged.topK(), merged.images());
+    }
+
+    public int units() {
+        return report.thresholds().length;
+    }
+
+    public Manifest.ConceptClass label(int unit) {
+        return classes.get(report.bestLabel()[unit]);
+    }
+
+    /** Interpretable units per category (object, part, material), in that order. */
+    public Map<String, Integer> interpretableByCategory() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (String c : List.of("object", "part", "material")) {
+            m.put(c, 0);
+        }
+        for (int u = 0; u < units(); u++) {
+            if (report.interpretable()[u]) {
+                m.merge(label(u).category(), 1, Integer::sum);
+            }
+        }
+        return m;
+    }
+
+    /** Interpretable units per class name (classes with none are omitted), by class index. */
+    public Map<String, Integer> interpretableByClass() {
+        int[] n = new int[classes.size()];
+        for (int u = 0; u < units(); u++) {
+            if (report.interpretable()[u]) {
+                n[report.bestLabel()[u]]++;
+            }
+        }
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (int c = 0; c < n.length; c++) {
+            if (n[c] > 0) {
+                m.put(classes.get(c).name(), n[c]);
+            }
+        }
+        return m;
+    }
+
+    /** Fraction of evaluation pixels per class. */
+    public double[] classFrequencies() {
+        long total = 0;
+        for (long v : classPixels) {
+            total += v;
+        }
+        double[] f = new double[classPixels.length];
+        for (int c = 0; c < f.length; c++) {
+            f[c] = total == 0 ? 0 : (double) classPixels[c] / total;
+        }
+        return f;
+    }
+}

@@ -1,0 +1,43 @@
+package org.ganscope.analysis.dissect;
+
+import java.util.function.LongConsumer;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.model.LayerModel;
+
+/**
+ * Dissects one layer of a bundle in-process: the threshold pass, then the evaluation
+ * samples in {@code shards} consecutive shards, merged. (The experiment workflow runs the
+ * same {@link ThresholdPass} and {@link EvalShard}s on any workers and merges them the
+ * same way; the merge is exact, so the split never changes the result.)
+ */
+public final class LayerDissector {
+    private LayerDissector() {
+    }
+
+    public static LayerDissection dissect(Bundle bundle, DissectParams p, int shards, LongConsumer progress) {
+        if (shards < 1 || shards > p.samples()) {
+            throw new org.ganscope.analysis.AnalysisException("shards must be between 1 and the number of samples (" + p.samples() + "), got " + shards);
+        }
+        try (LayerModel model = new LayerModel(bundle, p.layer(), p.batch())) {
+            Thresholds t = ThresholdPass.run(model, p);
+            EvalShard total = null;
+            for (int k = 0; k < shards; k++) {
+                long start = shardStart(p.samples(), shards, k);
+                long end = shardStart(p.samples(), shards, k + 1);
+                EvalShard s = EvalShard.run(model, t.values(), p.seed(), start, end, p.topK(), p.batch());
+                if (total == null) {
+                    total = s;
+                } else {
+                    total.merge(s);
+                }
+                progress.accept(end);
+            }
+            return LayerDissection.of(bundle, p, t, total);
+        }
+    }
+
+    /** First sample of shard {@code k} of {@code shards} over {@code n} samples (near-equal shards). */
+    public static long shardStart(long n, int shards, int k) {
+        return n * k / shards;
+    }
+}

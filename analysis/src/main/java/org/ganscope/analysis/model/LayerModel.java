@@ -1,0 +1,181 @@
+package org.ganscope.analysis.model;
+
+import java.nio.FloatBuffer;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.Manifest;
+import org.ganscope.analysis.ort.Graph;
+import org.ganscope.analysis.sample.Latents;
+
+/**
+ * A bundle's generator split at one layer (h_L, f_L) plus its segmenter, with buffers
+ * for batches of up to {@code maxBatch} samples allocated once. {@link #generate}
+ * computes z -> r -> x -> class probabilities -> label map for samples
+ * [start, start + count) of a seed; the results stay in the buffers until the next call.
+ * Not thread-safe: one instance per worker thread (the ORT sessions share one
+ * environment and thread pool).
+ */
+public final class LayerModel implements AutoCloseable {
+    private final Bundle bundle;
+    private final Manifest.Layer layer;
+    private final Graph h;
+    private final Graph f;
+    private final Graph seg;
+    private final int maxBatch;
+    private final int zdim;
+    private final int imagePixels;
+    private final int numClasses;
+    private final int segPixels;
+    private final FloatBuffer z;
+    private final FloatBuffer r;
+    private final FloatBuffer x;
+    private final FloatBuffer probs;
+    private final float[] rHeap;
+    private final int[] labels;
+    private int count;
+
+    public LayerModel(Bundle bundle, String layerName, int maxBatch) {
+        this.bundle = bundle;
+        this.layer = bundle.layer(layerName);
+        Manifest m = bundle.manifest();
+        this.maxBatch = maxBatch;
+        this.zdim = m.zdim();
+        this.imagePixels = m.imageSize() * m.imageSize();
+        this.numClasses = m.numClasses();
+        int res = m.segmenter().resolution();
+        this.segPixels = res * res;
+        Graph hh = null;
+        Graph ff = null;
+        try {
+            hh = new Graph(layer.hFile(), bundle.file(layer.hFile()));
+            ff = new Graph(layer.fFile(), bundle.file(layer.fFile()));
+            this.seg = new Graph(m.segmenter().file(), bundle.file(m.segmenter().file()));
+        } catch (RuntimeException e) {
+            if (hh != null) {
+                hh.close();
+            }
+            if (ff != null) {
+                ff.close();
+            }
+            throw e;
+        }
+        this.h = hh;
+        this.f = ff;
+        int rSize = layer.units() * layer.pixels();
+        z = Graph.directFloats((long) maxBatch * zdim);
+        r = Graph.directFloats((long) maxBatch * rSize);
+        x = Graph.directFloats((long) maxBatch * 3 * imagePixels);
+        probs = Graph.directFloats((long) maxBatch * numClasses * segPixels);
+        rHeap = new float[maxBatch * rSize];
+        labels = new int[maxBatch * segPixels];
+    }
+
+    public Bundle bundle() {
+        return bundle;
+    }
+
+    public Manifest.Layer layer() {
+        return layer;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** Runs h, f and the segmenter on samples [start, start+count) of {@code seed}. */
+    public void generate(long seed, long start, int count) {
+        represent(seed, start, count);
+        render(count);
+    }
+
+    /** Runs h only: fills {@link #activations()} for samples [start, start+count). */
+    public void represent(long seed, long start, int count) {
+        if (count < 1 || count > maxBatch) {
+            throw new IllegalArgumentException("batch of " + count + " outside 1.." + maxBatch);
+        }
+        this.count = count;
+        Latents.fillBatch(seed, start, count, zdim, z);
+        h.run(z, count, r);
+        r.position(0);
+        r.get(rHeap, 0, count * layer.units() * layer.pixels());
+        r.position(0);
+    }
+
+    /** Runs f and the segmenter on the representation currently in the r buffer. */
+    private void render(int count) {
+        f.run(r, count, x);
+        seg.run(x, count, probs);
+        argmax(count);
+    }
+
+    /**
+     * Replaces the representation by {@code edited} (same layout as {@link #activations()})
+     * and renders it: the intervention path, f and the segmenter only, h is not re-run.
+     */
+    public void renderEdited(float[] edited, int count) {
+        if (count < 1 || count > maxBatch) {
+            throw new IllegalArgumentException("batch of " + count + " outside 1.." + maxBatch);
+        }
+        this.count = count;
+        r.position(0);
+        r.put(edited, 0, count * layer.units() * layer.pixels());
+        r.position(0);
+        render(count);
+    }
+
+    private void argmax(int count) {
+        for (int b = 0; b < count; b++) {
+            int base = b * numClasses * segPixels;
+            for (int p = 0; p < segPixels; p++) {
+                int best = 0;
+                float bv = probs.get(base + p);
+                for (int c = 1; c < numClasses; c++) {
+                    float v = probs.get(base + c * segPixels + p);
+                    if (v > bv) {
+                        bv = v;
+                        best = c;
+                    }
+                }
+                labels[b * segPixels + p] = best;
+            }
+        }
+    }
+
+    /** r of the current batch, [count][units][h][w], float32 (a view: do not keep across calls). */
+    public float[] activations() {
+        return rHeap;
+    }
+
+    /** Label maps of the current batch, [count][R][R] (a view: do not keep across calls). */
+    public int[] labels() {
+        return labels;
+    }
+
+    /** Class probabilities of the current batch, [count][C][R][R] (a direct buffer view). */
+    public FloatBuffer probabilities() {
+        return probs;
+    }
+
+    /** Generated images of the current batch, [count][3][S][S] in [-1, 1] (a direct buffer view). */
+    public FloatBuffer images() {
+        return x;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public int segPixels() {
+        return segPixels;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    @Override
+    public void close() {
+        h.close();
+        f.close();
+        seg.close();
+    }
+}
