@@ -1,0 +1,79 @@
+package org.ganscope.analysis.dissect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.TestBundles;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.analysis.cli.Main;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LayerDissectorTest {
+    static Bundle bundle;
+
+    @BeforeAll
+    static void load() {
+        bundle = BundleLoader.load(TestBundles.demo("outdoor-base"));
+    }
+
+    private static DissectParams small(DissectParams.Method m) {
+        return DissectParams.defaults("layer3", 42, 3).withThresholdSet(24, 4).withMethod(m, 0.01).withBatch(8);
+    }
+
+    @Test
+    void shardingNeverChangesTheResult() {
+        for (DissectParams.Method m : DissectParams.Method.values()) {
+            String one = DissectJson.toJson(LayerDissector.dissect(bundle, small(m), 1, d -> { })).toString();
+            String seven = DissectJson.toJson(LayerDissector.dissect(bundle, small(m), 7, d -> { })).toString();
+            assertEquals(one, seven, "method " + m);
+        }
+    }
+
+    @Test
+    void iqrModeUsesTheSelectionsLabelsAndCountsEveryPixel() {
+        LayerDissection d = LayerDissector.dissect(bundle, small(DissectParams.Method.IQR), 2, x -> { });
+        assertEquals(42, d.images());
+        long pixels = 0;
+        for (long v : d.classPixels()) {
+            pixels += v;
+        }
+        assertEquals(42L * 64 * 64, pixels);
+        for (int u = 0; u < d.units(); u++) {
+            assertTrue(d.report().bestLabel()[u] >= 1);
+            assertEquals(Math.min(42, 8), d.topK().indices(u).length);
+        }
+        int sum = d.interpretableByCategory().values().stream().mapToInt(Integer::intValue).sum();
+        assertEquals(d.report().nInterpretable(), sum);
+    }
+
+    @Test
+    void badParametersAreRejectedClearly() {
+        assertThrows(AnalysisException.class, () -> DissectParams.defaults("layer3", 0, 1));
+        assertThrows(AnalysisException.class, () -> DissectParams.defaults("layer3", 10, 1).withThresholdSet(10, 1));
+        assertThrows(AnalysisException.class, () -> DissectParams.defaults("layer3", 10, 1).withMethod(DissectParams.Method.QUANTILE, 1.5));
+        String msg = assertThrows(AnalysisException.class,
+                () -> LayerDissector.dissect(bundle, DissectParams.defaults("layer9", 10, 1), 1, d -> { })).getMessage();
+        assertTrue(msg.contains("no layer 'layer9'"), msg);
+    }
+
+    @Test
+    void commandWritesJsonAndReport(@TempDir Path out) throws Exception {
+        int rc = Main.run(new String[] {"dissect", "--bundle", TestBundles.demo("outdoor-base").toString(), "--layer", "layer2",
+                "--samples", "20", "--seed", "1", "--threshold-samples", "16", "--images", "3", "--out", out.toString()});
+        assertEquals(0, rc);
+        String json = Files.readString(out.resolve("dissect.json"));
+        assertTrue(json.contains("\"schema\" : \"ganscope.dissect/1\""));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("Units by IoU"));
+        try (var s = Files.list(out.resolve("units"))) {
+            assertEquals(3, s.count());
+        }
+        assertEquals(2, Main.run(new String[] {"dissect", "--bundle", "x", "--layer", "layer2", "--samples", "-5", "--out", out.toString()}));
+    }
+}
