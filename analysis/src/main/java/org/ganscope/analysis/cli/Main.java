@@ -12,7 +12,8 @@ public final class Main {
         return List.of(
                 new BundleCommand(),
                 new DissectCommand(),
-                new DissectArraysCommand());
+                new DissectArraysCommand(),
+                new BenchCommand());
     }
 
     public static void main(String[] args) {

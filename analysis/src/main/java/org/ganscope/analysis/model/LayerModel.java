@@ -87,6 +87,20 @@ public final class LayerModel implements AutoCloseable {
         render(count);
     }
 
+    /**
+     * Runs the three graphs (h, f, segmenter) on samples [start, start+count) and
+     * nothing else: the raw-inference baseline of the benchmarks.
+     */
+    public void inferOnly(long seed, long start, int count) {
+        if (count < 1 || count > maxBatch) {
+            throw new IllegalArgumentException("batch of " + count + " outside 1.." + maxBatch);
+        }
+        Latents.fillBatch(seed, start, count, zdim, z);
+        h.run(z, count, r);
+        f.run(r, count, x);
+        seg.run(x, count, probs);
+    }
+
     /** Runs h only: fills {@link #activations()} for samples [start, start+count). */
     public void represent(long seed, long start, int count) {
         if (count < 1 || count > maxBatch) {

@@ -1,0 +1,180 @@
+package org.ganscope.analysis.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.bench.DissectBench;
+import org.ganscope.analysis.bench.PeakRss;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.analysis.dissect.DissectParams;
+import org.ganscope.analysis.dissect.LayerDissector;
+import org.ganscope.analysis.ort.OrtRuntime;
+
+/**
+ * {@code ganscope bench dissect [--bundle DIR] ...}: raw inference vs full dissection
+ * (same run), ganscope vs a PyTorch CPU gandissect-style dissection of the same bundle,
+ * layer, samples and thresholds (perf bundle only: PyTorch needs the model's source),
+ * and peak RSS of a dissection at two sample counts (separate JVMs). Ends with
+ * {@code dissect_vs_raw=R speedup_vs_pytorch=S rss_ratio=M}.
+ */
+public final class BenchCommand implements Command {
+    private static final List<String> OPTIONS = List.of("bundle", "layer", "samples", "threshold-samples", "seed", "method",
+            "quantile", "batch", "rss-bundle", "rss-layer", "rss-samples", "python");
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "bench dissect [--bundle DIR] [--samples N] ...: speed and memory figures of the dissection";
+    }
+
+    @Override
+    public int run(String[] args) throws Exception {
+        if (args.length >= 2 && args[1].equals("rss-probe")) {
+            return rssProbe(Args.parse(args, 2, OPTIONS, List.of()));
+        }
+        if (args.length < 2 || !args[1].equals("dissect")) {
+            throw new UsageException("usage: ganscope bench dissect [--bundle DIR] [--layer L] [--samples N] ...");
+        }
+        Args a = Args.parse(args, 2, OPTIONS, List.of("skip-pytorch", "skip-rss"));
+        Path home = home();
+        Path bundleDir = a.get("bundle", null) != null ? Path.of(a.get("bundle", null)) : perfBundle(home, a.get("python", "/usr/bin/python3"));
+        Bundle b = BundleLoader.load(bundleDir);
+        boolean perf = b.manifest().dataset().equals("perf");
+        String layer = a.get("layer", perf ? "layer4" : middleLayer(b));
+        int samples = a.intValue("samples", perf ? 200 : 2000, 1, DissectParams.MAX_SAMPLES);
+        DissectParams p = params(a, layer, samples, a.intValue("threshold-samples", Math.min(samples, 500), 1,
+                DissectParams.MAX_THRESHOLD_SAMPLES));
+        System.out.println(OrtRuntime.get().describe());
+        System.out.printf(Locale.ROOT, "bundle %s, layer %s, %d evaluation + %d threshold samples, %s thresholds, batch %d%n",
+                b.name(), layer, p.samples(), p.thresholdSamples(), p.method().name().toLowerCase(Locale.ROOT), p.batch());
+
+        DissectBench.Result r = DissectBench.run(b, p);
+        System.out.printf(Locale.ROOT, "raw inference: %.2f images/s; full dissection: %.2f images/s; ratio %.3f (statistics overhead %.1f%%)%n",
+                r.rawImagesPerSecond(), r.dissectImagesPerSecond(), r.ratio(), 100 * (1 - r.ratio()));
+
+        double speedup = Double.NaN;
+        if (!a.flag("skip-pytorch")) {
+            if (perf) {
+                double torch = pytorch(home, a.get("python", "/usr/bin/python3"), bundleDir, p);
+                speedup = r.dissectImagesPerSecond() / torch;
+                System.out.printf(Locale.ROOT, "pytorch reference: %.2f images/s; ganscope speed-up %.2fx%n", torch, speedup);
+            } else {
+                System.out.println("pytorch reference: only for the perf bundle (needs the generator's PyTorch source)");
+            }
+        }
+        double rssRatio = Double.NaN;
+        if (!a.flag("skip-rss")) {
+            Path rssBundle = Path.of(a.get("rss-bundle", home.resolve("models/bundles/outdoor-base").toString()));
+            String rssLayer = a.get("rss-layer", "layer3");
+            String[] ns = a.get("rss-samples", "2000,20000").split(",");
+            long[] kib = new long[ns.length];
+            for (int i = 0; i < ns.length; i++) {
+                kib[i] = probe(rssBundle, rssLayer, Integer.parseInt(ns[i].trim()));
+                System.out.printf(Locale.ROOT, "peak RSS, %s %s, %s samples: %.1f MiB%n", rssBundle.getFileName(), rssLayer,
+                        ns[i].trim(), kib[i] / 1024.0);
+            }
+            rssRatio = (double) kib[kib.length - 1] / kib[0];
+        }
+        System.out.printf(Locale.ROOT, "dissect_vs_raw=%.3f speedup_vs_pytorch=%.2f rss_ratio=%.3f%n", r.ratio(), speedup, rssRatio);
+        return 0;
+    }
+
+    static String middleLayer(Bundle b) {
+        var layers = b.manifest().layers();
+        return layers.get(layers.size() / 2).name();
+    }
+
+    private static DissectParams params(Args a, String layer, int samples, int thresholdSamples) {
+        long seed = a.longValue("seed", 0);
+        String method = a.get("method", "quantile");
+        DissectParams.Method m = method.equals("iqr") ? DissectParams.Method.IQR : DissectParams.Method.QUANTILE;
+        return DissectParams.defaults(layer, samples, seed)
+                .withMethod(m, a.doubleValue("quantile", 0.01, Double.MIN_VALUE, 1 - 1e-12))
+                .withThresholdSet(thresholdSamples, seed + 1)
+                .withBatch(a.intValue("batch", 8, 1, 512));
+    }
+
+    static Path home() {
+        String h = System.getProperty("ganscope.home", System.getenv("GANSCOPE_HOME"));
+        return Path.of(h == null ? "." : h).toAbsolutePath().normalize();
+    }
+
+    /** The ProGAN-256-architecture perf bundle (random weights), built with Python on first use. */
+    static Path perfBundle(Path home, String python) throws IOException, InterruptedException {
+        Path dir = home.resolve("models/build/perf-proggan256");
+        if (!Files.isRegularFile(dir.resolve("manifest.json"))) {
+            System.out.println("building the perf bundle (ProGAN-256 architecture, random weights) into " + dir);
+            run(home.resolve("models"), List.of(python, "-m", "ganscope_models.export_proggan", "--out", dir.toString()), true);
+        }
+        return dir;
+    }
+
+    private static double pytorch(Path home, String python, Path bundle, DissectParams p) throws IOException, InterruptedException {
+        List<String> out = run(home.resolve("models"), List.of(python, "-m", "ganscope_models.torch_dissect",
+                "--bundle", bundle.toString(), "--layer", p.layer(), "--samples", "" + p.samples(),
+                "--threshold-samples", "" + p.thresholdSamples(), "--seed", "" + p.seed(), "--threshold-seed", "" + p.thresholdSeed(),
+                "--quantile", "" + p.quantile(), "--batch", "" + p.batch()), true);
+        for (String line : out) {
+            if (line.startsWith("images_per_second=")) {
+                return Double.parseDouble(line.substring("images_per_second=".length()).trim());
+            }
+        }
+        throw new AnalysisException("the PyTorch reference printed no images_per_second line");
+    }
+
+    private static long probe(Path bundle, String layer, int samples) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "bench", "rss-probe", "--bundle", bundle.toString(), "--layer", layer, "--samples", "" + samples));
+        for (String line : run(Path.of("."), cmd, false)) {
+            if (line.startsWith("peak_rss_kib=")) {
+                return Long.parseLong(line.substring("peak_rss_kib=".length()).trim());
+            }
+        }
+        throw new AnalysisException("the RSS probe printed no peak_rss_kib line");
+    }
+
+    private int rssProbe(Args a) {
+        Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
+        int samples = a.intValue("samples", 2000, 1, DissectParams.MAX_SAMPLES);
+        DissectParams p = DissectParams.defaults(a.require("layer"), samples, 0).withThresholdSet(500, 1)
+                .withMethod(DissectParams.Method.QUANTILE, 0.01);
+        LayerDissector.dissect(b, p, 1, x -> { });
+        System.out.println("peak_rss_kib=" + PeakRss.kib());
+        return 0;
+    }
+
+    private static List<String> run(Path dir, List<String> cmd, boolean echo) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("PYTHONPATH", dir.toString());
+        Process proc = pb.start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lines.add(line);
+                if (echo && !line.contains("Warning")) {
+                    System.out.println("  | " + line);
+                }
+            }
+        }
+        int rc = proc.waitFor();
+        if (rc != 0) {
+            throw new AnalysisException("'" + String.join(" ", cmd.subList(0, Math.min(3, cmd.size()))) + "' failed with exit code "
+                    + rc + ": " + (lines.isEmpty() ? "" : lines.get(lines.size() - 1)));
+        }
+        return lines;
+    }
+}
