@@ -38,9 +38,14 @@ public final class IqrLevels {
 
     /** The 100 levels of the ascending-sorted range {@code sorted[from .. from+m)}. */
     public static double[] levels(double[] sorted, int from, int m) {
+        return levels(k -> sorted[from + k], m);
+    }
+
+    /** The 100 levels of an ascending sequence of {@code m} values given by its accessor. */
+    public static double[] levels(java.util.function.IntToDoubleFunction sorted, int m) {
         double[] out = new double[COUNT];
         for (int j = 0; j < COUNT; j++) {
-            out[j] = Quantiles.hazen(sorted, from, m, 1 - FRACTIONS[j]);
+            out[j] = Quantiles.hazen(sorted, m, 1 - FRACTIONS[j]);
         }
         return out;
     }

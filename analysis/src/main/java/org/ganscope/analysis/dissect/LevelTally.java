@@ -74,12 +74,14 @@ public final class LevelTally {
     public void addPlane(int unit, double[] up, int upOff, int[] seg, int segOff, int len) {
         double[] asc = ascending[unit];
         long[] h = hist[unit];
+        int zeroBucket = countBelow(asc, 0.0); // exact zeros are common after ReLU: no search for them
         for (int k = 0; k < len; k++) {
             int l = seg[segOff + k];
             if (l < 0 || l >= classes) {
                 throw Labels.outOfRange(l, classes, segOff + k);
             }
-            h[l * B + countBelow(asc, up[upOff + k])]++;
+            double v = up[upOff + k];
+            h[l * B + (v == 0.0 ? zeroBucket : countBelow(asc, v))]++;
         }
     }
 

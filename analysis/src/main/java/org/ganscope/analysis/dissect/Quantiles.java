@@ -25,6 +25,11 @@ public final class Quantiles {
 
     /** Hazen quantile of the ascending-sorted range {@code sorted[from .. from+m)}. */
     public static double hazen(double[] sorted, int from, int m, double p) {
+        return hazen(k -> sorted[from + k], m, p);
+    }
+
+    /** Hazen quantile of an ascending sequence given by its element accessor {@code v(k)}, {@code k < m}. */
+    public static double hazen(java.util.function.IntToDoubleFunction v, int m, double p) {
         if (m < 1) {
             throw new IllegalArgumentException("quantile of an empty set");
         }
@@ -33,18 +38,18 @@ public final class Quantiles {
         }
         double x = p * m - 0.5;
         if (x <= 0) {
-            return sorted[from];
+            return v.applyAsDouble(0);
         }
         if (x >= m - 1) {
-            return sorted[from + m - 1];
+            return v.applyAsDouble(m - 1);
         }
         int k = (int) Math.floor(x);
         double f = x - k;
-        double a = sorted[from + k];
+        double a = v.applyAsDouble(k);
         if (f == 0) {
             return a;
         }
-        return a + f * (sorted[from + k + 1] - a);
+        return a + f * (v.applyAsDouble(k + 1) - a);
     }
 
     /**
