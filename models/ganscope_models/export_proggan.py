@@ -8,8 +8,8 @@ bundle (manifest schema version 1, see export.py).
 
 The generator graphs are exact (float32 weights). Without --checkpoint the generator gets
 seeded N(0, 1) weights (the equalized-lr convention) and its RGB layer is rescaled so
-images have channel mean 0 and std 0.5 (see calibrate_output). Everything else is a cheap stand-in so
-the bundle is complete and verifiable, not a measurement instrument:
+images have channel mean 0 and std 0.5 (see calibrate_output). Everything else is a cheap
+stand-in so the bundle is complete and verifiable, not a measurement instrument:
   segmenter.onnx  seeded random weights: 2x2 average pool (S -> S/2, gandissect segments at
                   half resolution), conv 3x3 3->16, LeakyReLU, subtract the per-image mean,
                   conv 1x1 16->C, softmax -> [B, C, S/2, S/2] probabilities over C = 12
@@ -248,8 +248,7 @@ def export(out, checkpoint=None, layers=("layer4",), seed=0, name=None, dataset=
         "files": files,
         "generator": {"architecture": "progressive GAN (gandissect ProgressiveGenerator layout)",
                       "parameters": n_params, "gflop_per_image": round(2 * proggan.macs(gen) / 1e9, 2),
-                      "output": "clamped to [-1, 1]",
-                      "torch_cpu_seconds_per_image": round(sec_per_image, 3)},
+                      "output": "clamped to [-1, 1]"},
         "training": training,
     }
     with open(os.path.join(out, "manifest.json"), "w") as f:
