@@ -13,6 +13,7 @@ public final class Main {
                 new BundleCommand(),
                 new DissectCommand(),
                 new DissectArraysCommand(),
+                new InterveneCommand(),
                 new BenchCommand());
     }
 

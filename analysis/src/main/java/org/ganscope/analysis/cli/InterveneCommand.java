@@ -1,0 +1,142 @@
+package org.ganscope.analysis.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.analysis.bundle.Manifest;
+import org.ganscope.analysis.intervene.AblationCurve;
+import org.ganscope.analysis.intervene.Insertion;
+import org.ganscope.analysis.intervene.UnitRanking;
+import org.ganscope.analysis.model.LayerModel;
+
+/**
+ * {@code ganscope intervene --bundle DIR --dissection dissect.json --class NAME --out DIR}:
+ * the ablation curve of a class (top-n units by IoU vs n random units) and the insertion
+ * of its top units into every region of every image, with the effect by context.
+ * Writes intervene.json.
+ */
+public final class InterveneCommand implements Command {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final List<String> OPTIONS = List.of("bundle", "dissection", "class", "samples", "seed", "ns", "draws",
+            "insert-units", "insert-samples", "k", "region", "batch", "out");
+
+    @Override
+    public String name() {
+        return "intervene";
+    }
+
+    @Override
+    public String summary() {
+        return "--bundle DIR --dissection dissect.json --class NAME --out DIR: ablation curve and insertion by context";
+    }
+
+    @Override
+    public int run(String[] args) throws IOException {
+        Args a = Args.parse(args, 1, OPTIONS, List.of());
+        Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
+        JsonNode dissection = readJson(Path.of(a.require("dissection")));
+        if (!b.hash().equals(dissection.path("bundle").path("hash").asText())) {
+            throw new AnalysisException("the dissection was made on bundle " + dissection.path("bundle").path("name").asText()
+                    + " (hash " + dissection.path("bundle").path("hash").asText() + "), not on " + b.name());
+        }
+        String layer = dissection.path("layer").path("name").asText();
+        String className = a.require("class");
+        Manifest.ConceptClass cls = b.manifest().classes().stream().filter(c -> c.name().equals(className)).findFirst()
+                .orElseThrow(() -> new AnalysisException("unknown class '" + className + "'; classes: "
+                        + b.manifest().classes().stream().skip(1).map(Manifest.ConceptClass::name).toList()));
+        if (cls.index() == 0) {
+            throw new AnalysisException("class 0 (unlabeled) cannot be intervened on");
+        }
+        double[] iou = new double[b.layer(layer).units()];
+        JsonNode rows = dissection.path("iou");
+        for (int u = 0; u < iou.length; u++) {
+            iou[u] = rows.path(u).path(cls.index()).asDouble();
+        }
+        int samples = a.intValue("samples", 200, 1, 1_000_000);
+        long seed = a.longValue("seed", 7);
+        int[] ns = Arrays.stream(a.get("ns", "1,2,5,10,20,50").split(",")).mapToInt(s -> Integer.parseInt(s.trim()))
+                .filter(n -> n <= iou.length).toArray();
+        int draws = a.intValue("draws", 5, 0, 100);
+        int insertUnits = a.intValue("insert-units", 20, 1, iou.length);
+        int insertSamples = a.intValue("insert-samples", Math.min(samples, 100), 1, 1_000_000);
+        Insertion.KMode kmode = switch (a.get("k", "mean")) {
+            case "mean" -> Insertion.KMode.MEAN;
+            case "p99" -> Insertion.KMode.P99;
+            default -> throw new UsageException("--k must be mean or p99");
+        };
+        int region = a.intValue("region", Math.max(1, b.layer(layer).height() / 4), 1, b.layer(layer).height());
+        Path out = Path.of(a.require("out"));
+        Files.createDirectories(out);
+
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schema", "ganscope.intervene/1");
+        root.putObject("bundle").put("name", b.name()).put("hash", b.hash());
+        root.put("layer", layer).put("class", cls.name()).put("class_index", cls.index());
+        try (LayerModel m = new LayerModel(b, layer, a.intValue("batch", 16, 2, 512))) {
+            long t0 = System.nanoTime();
+            AblationCurve.Result curve = AblationCurve.run(m, cls.index(), iou, ns, samples, seed, draws, seed + 1);
+            System.out.printf(Locale.ROOT, "ablation of '%s' in %s, %d images with the class (%d pixels), %.1f s%n", cls.name(), layer,
+                    curve.imagesWithClass(), curve.classPixels(), (System.nanoTime() - t0) / 1e9);
+            System.out.println("    n   top-n removed   random removed (mean +- sd)");
+            ObjectNode ab = root.putObject("ablation");
+            ab.put("samples", samples).put("seed", seed).put("random_draws", draws)
+                    .put("images_with_class", curve.imagesWithClass()).put("class_pixels", curve.classPixels());
+            ArrayNode pts = ab.putArray("points");
+            for (AblationCurve.Point p : curve.points()) {
+                System.out.printf(Locale.ROOT, "  %3d   %13.3f   %8.3f +- %.3f%n", p.n(), p.topRemoved(), p.randomMean(), p.randomStd());
+                ObjectNode o = pts.addObject().put("n", p.n()).put("top_removed", p.topRemoved())
+                        .put("random_mean", p.randomMean()).put("random_std", p.randomStd());
+                ArrayNode d = o.putArray("random_draws");
+                for (double v : p.randomDraws()) {
+                    d.add(v);
+                }
+            }
+            int[] units = UnitRanking.top(iou, insertUnits);
+            t0 = System.nanoTime();
+            float[] k = Insertion.constants(m, cls.index(), units, insertSamples, seed + 2, kmode);
+            Insertion.Result ins = Insertion.run(m, cls.index(), units, k, insertSamples, seed + 3, region);
+            System.out.printf(Locale.ROOT, "insertion of %d '%s' units (k = %s) into %d regions of %dx%d: effect %+.4f, ACE %+.4f, %.1f s%n",
+                    units.length, cls.name(), kmode.name().toLowerCase(Locale.ROOT), ins.regions(), region, region,
+                    ins.insertEffect(), ins.ace(), (System.nanoTime() - t0) / 1e9);
+            System.out.println("  class at P before    regions   insertion effect   ACE");
+            ObjectNode io = root.putObject("insertion");
+            io.put("units", units.length).put("k_mode", kmode.name().toLowerCase(Locale.ROOT)).put("region", region)
+                    .put("samples", insertSamples).put("regions", ins.regions()).put("effect", ins.insertEffect()).put("ace", ins.ace());
+            ArrayNode un = io.putArray("unit_indices");
+            ArrayNode kv = io.putArray("k");
+            for (int j = 0; j < units.length; j++) {
+                un.add(units[j]);
+                kv.add(k[j]);
+            }
+            ArrayNode ctx = io.putArray("by_context");
+            for (Insertion.ContextRow row : ins.byContext()) {
+                String name = b.manifest().classes().get(row.classBefore()).name();
+                System.out.printf(Locale.ROOT, "  %-18s %9d   %+16.4f   %+.4f%n", name, row.regions(), row.meanInsertEffect(), row.meanAce());
+                ctx.addObject().put("class_before", name).put("regions", row.regions())
+                        .put("effect", row.meanInsertEffect()).put("ace", row.meanAce());
+            }
+        }
+        JSON.writeValue(out.resolve("intervene.json").toFile(), root);
+        System.out.println("wrote " + out.resolve("intervene.json"));
+        return 0;
+    }
+
+    private static JsonNode readJson(Path p) {
+        try {
+            return JSON.readTree(p.toFile());
+        } catch (IOException e) {
+            throw new AnalysisException("cannot read dissection " + p + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.ganscope.analysis.intervene;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.model.LayerModel;
+
+/**
+ * Ablation curve of one class (METHOD.md section 4): for n in {@code ns}, the top-n
+ * units by IoU with the class are set to 0 at all pixels and the fraction of the class's
+ * pixels removed is measured over the images that contained the class (dataset level:
+ * (sum before - sum after) / sum before); the same for n random units over several
+ * seeded draws (mean and standard deviation). h_L runs once per batch; only f_L and the
+ * segmenter run per intervention.
+ */
+public final class AblationCurve {
+    /** One point of the curve. */
+    public record Point(int n, double topRemoved, double randomMean, double randomStd, double[] randomDraws) {
+    }
+
+    public record Result(int classIndex, long imagesWithClass, long classPixels, List<Point> points) {
+    }
+
+    private AblationCurve() {
+    }
+
+    public static Result run(LayerModel m, int classIndex, double[] iouWithClass, int[] ns, int samples, long seed,
+            int randomDraws, long randomSeed) {
+        int units = m.layer().units();
+        int hw = m.layer().pixels();
+        if (classIndex < 1 || classIndex >= m.numClasses()) {
+            throw new AnalysisException("class index " + classIndex + " is outside 1.." + (m.numClasses() - 1));
+        }
+        if (iouWithClass.length != units) {
+            throw new AnalysisException("IoU vector has " + iouWithClass.length + " entries for " + units + " units");
+        }
+        int configs = ns.length * (1 + randomDraws);
+        int[][] selection = new int[configs][];
+        for (int i = 0; i < ns.length; i++) {
+            if (ns[i] < 1 || ns[i] > units) {
+                throw new AnalysisException("n = " + ns[i] + " units is outside 1.." + units);
+            }
+            selection[i * (1 + randomDraws)] = UnitRanking.top(iouWithClass, ns[i]);
+            for (int d = 0; d < randomDraws; d++) {
+                selection[i * (1 + randomDraws) + 1 + d] = UnitRanking.random(units, ns[i], randomSeed + 1_000_003L * d + ns[i]);
+            }
+        }
+        long before = 0;
+        long imagesWith = 0;
+        long[] after = new long[configs];
+        int seg = m.segPixels();
+        int batch = m.maxBatch();
+        float[] orig = new float[batch * units * hw];
+        float[] edit = new float[orig.length];
+        boolean[] has = new boolean[batch];
+        for (long s = 0; s < samples; s += batch) {
+            int b = (int) Math.min(batch, samples - s);
+            m.generate(seed, s, b);
+            System.arraycopy(m.activations(), 0, orig, 0, b * units * hw);
+            int[] labels = m.labels();
+            for (int i = 0; i < b; i++) {
+                long c = count(labels, i * seg, seg, classIndex);
+                has[i] = c > 0;
+                if (has[i]) {
+                    before += c;
+                    imagesWith++;
+                }
+            }
+            for (int k = 0; k < configs; k++) {
+                System.arraycopy(orig, 0, edit, 0, b * units * hw);
+                Edits.ablate(edit, b, units, hw, selection[k]);
+                m.renderEdited(edit, b);
+                int[] la = m.labels();
+                for (int i = 0; i < b; i++) {
+                    if (has[i]) {
+                        after[k] += count(la, i * seg, seg, classIndex);
+                    }
+                }
+            }
+        }
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < ns.length; i++) {
+            int base = i * (1 + randomDraws);
+            double top = removed(before, after[base]);
+            double[] draws = new double[randomDraws];
+            double mean = 0;
+            for (int d = 0; d < randomDraws; d++) {
+                draws[d] = removed(before, after[base + 1 + d]);
+                mean += draws[d] / randomDraws;
+            }
+            double var = 0;
+            for (double v : draws) {
+                var += (v - mean) * (v - mean);
+            }
+            double std = randomDraws > 1 ? Math.sqrt(var / (randomDraws - 1)) : 0;
+            points.add(new Point(ns[i], top, mean, std, draws));
+        }
+        return new Result(classIndex, imagesWith, before, points);
+    }
+
+    private static double removed(long before, long after) {
+        return before == 0 ? 0 : (double) (before - after) / before;
+    }
+
+    static long count(int[] labels, int off, int len, int c) {
+        long n = 0;
+        for (int p = off; p < off + len; p++) {
+            if (labels[p] == c) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
