@@ -71,7 +71,8 @@ public final class BundleVerifier {
             feat.run(image, BATCH, out);
             finite(b, m.features().file(), out);
         }
-        lines.add("features dim " + m.features().dim() + " ok");
+        var real = org.ganscope.analysis.metrics.RealFeatures.of(b);
+        lines.add("features dim " + m.features().dim() + " ok, real statistics of " + real.sampleCount() + " shipped samples ok");
         RealSampleCheck.check(b);
         lines.add("real sample " + m.real().count() + " images with label maps ok");
         return lines;

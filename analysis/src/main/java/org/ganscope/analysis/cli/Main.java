@@ -14,6 +14,7 @@ public final class Main {
                 new DissectCommand(),
                 new DissectArraysCommand(),
                 new InterveneCommand(),
+                new MetricsCommand(),
                 new BenchCommand());
     }
 

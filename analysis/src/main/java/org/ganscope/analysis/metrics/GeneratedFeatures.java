@@ -1,0 +1,55 @@
+package org.ganscope.analysis.metrics;
+
+import java.nio.FloatBuffer;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.Manifest;
+import org.ganscope.analysis.intervene.Edits;
+import org.ganscope.analysis.ort.Graph;
+import org.ganscope.analysis.sample.Latents;
+
+/**
+ * Feature vectors of generated images for Frechet-distance-style metrics: z(seed, i) ->
+ * h_L -> [optional ablation of units] -> f_L -> the bundle's feature network. Returns
+ * float features [samples][dim], row i for sample i.
+ */
+public final class GeneratedFeatures {
+    private GeneratedFeatures() {
+    }
+
+    public static float[] compute(Bundle b, String layerName, int[] ablate, int samples, long seed, int batch) {
+        Manifest m = b.manifest();
+        Manifest.Layer layer = b.layer(layerName);
+        int dim = m.features().dim();
+        int rSize = layer.units() * layer.pixels();
+        int s = m.imageSize();
+        float[] out = new float[Math.multiplyExact(samples, dim)];
+        try (Graph h = new Graph(layer.hFile(), b.file(layer.hFile()));
+             Graph f = new Graph(layer.fFile(), b.file(layer.fFile()));
+             Graph feat = new Graph(m.features().file(), b.file(m.features().file()))) {
+            FloatBuffer z = Graph.directFloats((long) batch * m.zdim());
+            FloatBuffer r = Graph.directFloats((long) batch * rSize);
+            FloatBuffer x = Graph.directFloats((long) batch * 3 * s * s);
+            FloatBuffer fv = Graph.directFloats((long) batch * dim);
+            float[] heap = ablate.length > 0 ? new float[batch * rSize] : null;
+            for (int start = 0; start < samples; start += batch) {
+                int n = Math.min(batch, samples - start);
+                Latents.fillBatch(seed, start, n, m.zdim(), z);
+                h.run(z, n, r);
+                if (heap != null) {
+                    r.position(0);
+                    r.get(heap, 0, n * rSize);
+                    Edits.ablate(heap, n, layer.units(), layer.pixels(), ablate);
+                    r.position(0);
+                    r.put(heap, 0, n * rSize);
+                    r.position(0);
+                }
+                f.run(r, n, x);
+                feat.run(x, n, fv);
+                fv.position(0);
+                fv.get(out, start * dim, n * dim);
+                fv.position(0);
+            }
+        }
+        return out;
+    }
+}

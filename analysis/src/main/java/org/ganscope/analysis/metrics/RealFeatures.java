@@ -1,0 +1,37 @@
+package org.ganscope.analysis.metrics;
+
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleException;
+import org.ganscope.analysis.io.Npy;
+import org.ganscope.analysis.io.NpyArray;
+
+/** The real data's feature statistics shipped in a bundle: mean [D], covariance [D,D], sample [M,D]. */
+public record RealFeatures(double[] mean, double[][] cov, float[] sample, int sampleCount, int dim) {
+    public static RealFeatures of(Bundle b) {
+        var f = b.manifest().features();
+        int d = f.dim();
+        NpyArray mean = Npy.read(b.file(f.realMean()));
+        NpyArray cov = Npy.read(b.file(f.realCov()));
+        NpyArray sample = Npy.read(b.file(f.realSample()));
+        if (mean.rank() != 1 || mean.dim(0) != d) {
+            throw new BundleException("bundle " + b.name() + ": " + f.realMean() + " has shape " + mean.describe() + ", expected [" + d + "]");
+        }
+        if (cov.rank() != 2 || cov.dim(0) != d || cov.dim(1) != d) {
+            throw new BundleException("bundle " + b.name() + ": " + f.realCov() + " has shape " + cov.describe() + ", expected [" + d + ", " + d + "]");
+        }
+        if (sample.rank() != 2 || sample.dim(1) != d) {
+            throw new BundleException("bundle " + b.name() + ": " + f.realSample() + " has shape " + sample.describe() + ", expected [M, " + d + "]");
+        }
+        double[] c = cov.toDoubles();
+        double[][] c2 = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            System.arraycopy(c, i * d, c2[i], 0, d);
+        }
+        double[] sd = sample.toDoubles();
+        float[] s = new float[sd.length];
+        for (int i = 0; i < sd.length; i++) {
+            s[i] = (float) sd[i];
+        }
+        return new RealFeatures(mean.toDoubles(), c2, s, sample.dim(0), d);
+    }
+}

@@ -1,0 +1,21 @@
+package org.ganscope.analysis.metrics;
+
+import org.ganscope.analysis.bundle.Bundle;
+
+/**
+ * Metrics of a generator's samples against the bundle's real data, in the bundle's own
+ * feature space: "domain FD" (Frechet distance, SPEC section 6; never called FID unless
+ * the features are Inception-v3's) and precision/recall/density/coverage (section 7,
+ * k = 5, against the real feature sample, with as many generated samples).
+ */
+public record SampleMetrics(double domainFd, Prdc prdc, int samples) {
+    public static SampleMetrics compute(Bundle b, String layer, int[] ablate, int samples, long seed, int batch) {
+        RealFeatures real = RealFeatures.of(b);
+        float[] fake = GeneratedFeatures.compute(b, layer, ablate, samples, seed, batch);
+        Frechet.Stats fs = Frechet.Stats.of(fake, samples, real.dim());
+        double fd = Frechet.distance(real.mean(), real.cov(), fs.mean(), fs.cov());
+        int n = Math.min(samples, real.sampleCount());
+        Prdc prdc = Prdc.compute(real.sample(), real.sampleCount(), java.util.Arrays.copyOf(fake, n * real.dim()), n, real.dim(), Prdc.DEFAULT_K);
+        return new SampleMetrics(fd, prdc, samples);
+    }
+}
