@@ -9,9 +9,10 @@ import org.ganscope.analysis.model.LayerModel;
 
 /**
  * Raw inference vs full dissection, measured side by side in one process: the same
- * bundle, layer, batch and images. Raw = h, f and the segmenter alone over the same
- * number of images that the dissection pushes through the graphs (threshold set +
- * evaluation set). Each is run twice, alternating, and the faster run counts.
+ * bundle, layer, batch and images. Raw = exactly the graph runs the dissection makes,
+ * and nothing else: on the threshold set h alone (quantile mode) or h, f and the
+ * segmenter (IQR mode, which needs labels), on the evaluation set h, f and the
+ * segmenter. Each is run twice, alternating, and the faster run counts.
  */
 public final class DissectBench {
     public record Result(double rawImagesPerSecond, double dissectImagesPerSecond, long images, int interpretable) {
@@ -32,8 +33,17 @@ public final class DissectBench {
             m.inferOnly(999, 0, Math.min(p.batch(), 2)); // warm-up: first-run allocations and kernel selection
             for (int rep = 0; rep < 2; rep++) {
                 long t0 = System.nanoTime();
-                for (long s = 0; s < images; s += p.batch()) {
-                    m.inferOnly(p.seed(), s, (int) Math.min(p.batch(), images - s));
+                boolean iqr = p.method() == DissectParams.Method.IQR;
+                for (long s = 0; s < p.thresholdSamples(); s += p.batch()) {
+                    int n = (int) Math.min(p.batch(), p.thresholdSamples() - s);
+                    if (iqr) {
+                        m.inferOnly(p.thresholdSeed(), s, n);
+                    } else {
+                        m.represent(p.thresholdSeed(), s, n);
+                    }
+                }
+                for (long s = 0; s < p.samples(); s += p.batch()) {
+                    m.inferOnly(p.seed(), s, (int) Math.min(p.batch(), p.samples() - s));
                 }
                 bestRaw = Math.min(bestRaw, (System.nanoTime() - t0) / 1e9);
                 t0 = System.nanoTime();

@@ -95,6 +95,22 @@ public final class LevelTally {
         }
     }
 
+    /** Unit {@code u}'s levels in ascending order (the bucket boundaries); do not modify. */
+    double[] ascendingLevels(int u) {
+        return ascending[u];
+    }
+
+    /** Adds a histogram {@code h[label * 101 + bucket]} of unit {@code u} counted elsewhere with the same buckets. */
+    void addHistogram(int u, long[] h) {
+        long[] mine = hist[u];
+        if (h.length != mine.length) {
+            throw new IllegalArgumentException("histogram of " + h.length + " counts, expected " + mine.length);
+        }
+        for (int k = 0; k < h.length; k++) {
+            mine[k] += h[k];
+        }
+    }
+
     /** Adds the counts of {@code other} (same levels and classes). */
     public void merge(LevelTally other) {
         if (other.classes != classes || !Arrays.deepEquals(other.levels, levels)) {

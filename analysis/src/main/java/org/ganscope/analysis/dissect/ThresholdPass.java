@@ -1,6 +1,5 @@
 package org.ganscope.analysis.dissect;
 
-import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.ganscope.analysis.model.LayerModel;
 
@@ -43,47 +42,74 @@ public final class ThresholdPass {
             return new Thresholds(Quantiles.thresholds(acts, n, units, hw, p.quantile()), null);
         }
         int res = (int) Math.round(Math.sqrt(segPixels));
+        int m = n * segPixels;
         double[][] levels = new double[units][];
-        ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[n * segPixels]);
-        ThreadLocal<double[]> nonZero = ThreadLocal.withInitial(() -> new double[n * segPixels]);
+        ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[m]);
+        ThreadLocal<double[]> nonZero = ThreadLocal.withInitial(() -> new double[m]);
+        ThreadLocal<ExactSelect> selects = ThreadLocal.withInitial(ExactSelect::new);
         ThreadLocal<Upsampler> ups = ThreadLocal.withInitial(() -> new Upsampler(layer.height(), layer.width(), res, res));
         IntStream.range(0, units).parallel().forEach(u -> {
             double[] up = scratch.get();
             upsampleUnit(ups.get(), acts, u, units, hw, n, segPixels, up);
-            levels[u] = levels(up, nonZero.get());
+            levels[u] = levels(up, m, nonZero.get(), selects.get());
         });
         LevelTally tally = new LevelTally(levels, model.numClasses());
+        ThreadLocal<FastLevelCounter> counters = ThreadLocal.withInitial(FastLevelCounter::new);
+        int classes = model.numClasses();
         IntStream.range(0, units).parallel().forEach(u -> {
             double[] up = scratch.get();
             upsampleUnit(ups.get(), acts, u, units, hw, n, segPixels, up);
-            for (int i = 0; i < n; i++) {
-                tally.addPlane(u, up, i * segPixels, labels, i * segPixels, segPixels);
-            }
+            FastLevelCounter counter = counters.get();
+            counter.levels(tally.ascendingLevels(u));
+            long[] hist = new long[classes * (IqrLevels.COUNT + 1)];
+            counter.count(up, 0, labels, 0, m, hist);
+            tally.addHistogram(u, hist);
         });
         IqrSelection sel = IqrSelection.select(tally);
         return new Thresholds(sel.thresholds(), sel);
     }
 
     /**
-     * The 100 IQR levels of {@code values}, exactly as from a full sort, but sorting only
-     * the non-zero values: exact zeros (frequent after ReLU) sit between the negatives and
-     * the positives of the sorted sequence.
+     * The 100 IQR levels of {@code values[0..m)}, exactly as {@link IqrLevels#levels} on a
+     * full sort: exact zeros (frequent after ReLU) are placed virtually between negatives
+     * and positives, and only the order statistics that the Hazen formula reads are
+     * selected ({@link ExactSelect}) instead of sorting everything.
      */
-    static double[] levels(double[] values, double[] buf) {
+    static double[] levels(double[] values, int m, double[] buf, ExactSelect select) {
         int nz = 0;
-        for (double v : values) {
+        int neg = 0;
+        for (int i = 0; i < m; i++) {
+            double v = values[i];
             if (v != 0.0) {
                 buf[nz++] = v;
+                if (v < 0) {
+                    neg++;
+                }
             }
         }
-        Arrays.sort(buf, 0, nz);
-        int zeros = values.length - nz;
-        int neg = 0;
-        while (neg < nz && buf[neg] < 0) {
-            neg++;
-        }
+        final int zeros = m - nz;
         final int negatives = neg;
-        return IqrLevels.levels(k -> k < negatives ? buf[k] : k < negatives + zeros ? 0.0 : buf[k - zeros], values.length);
+        // which ranks of the full sorted sequence does the Hazen formula read? ask it.
+        java.util.TreeSet<Integer> read = new java.util.TreeSet<>();
+        IqrLevels.levels(k -> {
+            read.add(k);
+            return 0.0;
+        }, m);
+        java.util.List<Integer> nonZeroRanks = new java.util.ArrayList<>();
+        for (int k : read) {
+            if (k < negatives) {
+                nonZeroRanks.add(k);
+            } else if (k >= negatives + zeros) {
+                nonZeroRanks.add(k - zeros);
+            }
+        }
+        int[] ranks = nonZeroRanks.stream().mapToInt(Integer::intValue).toArray();
+        double[] picked = ranks.length == 0 ? new double[0] : select.select(buf, nz, ranks);
+        java.util.Map<Integer, Double> byRank = new java.util.HashMap<>();
+        for (int i = 0; i < ranks.length; i++) {
+            byRank.put(ranks[i], picked[i]);
+        }
+        return IqrLevels.levels(k -> k < negatives ? byRank.get(k) : k < negatives + zeros ? 0.0 : byRank.get(k - zeros), m);
     }
 
     private static void upsampleUnit(Upsampler up, float[] acts, int u, int units, int hw, int n, int segPixels, double[] out) {

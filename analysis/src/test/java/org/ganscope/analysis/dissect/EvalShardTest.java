@@ -86,4 +86,29 @@ class EvalShardTest {
             assertTrue(one.tally().activeCount(0) >= 0);
         }
     }
+
+    @Test
+    void thresholdPassEqualsTheReferenceOnTheSameSamples() {
+        for (DissectParams.Method method : DissectParams.Method.values()) {
+            DissectParams p = DissectParams.defaults("layer3", 10, 0).withThresholdSet(20, 9).withMethod(method, 0.01).withBatch(7);
+            try (LayerModel m = new LayerModel(bundle, "layer3", 20)) {
+                Thresholds t = ThresholdPass.run(m, p);
+                m.generate(9, 0, 20);
+                var l = m.layer();
+                ArrayDissection ref = ArrayDissection.of(java.util.Arrays.copyOf(m.activations(), 20 * l.units() * l.pixels()), 20,
+                        l.units(), l.height(), l.width(), java.util.Arrays.copyOf(m.labels(), 20 * 64 * 64), 64, 64, m.numClasses());
+                if (method == DissectParams.Method.QUANTILE) {
+                    assertArrayEquals(ref.quantileThresholds(0.01), t.values());
+                } else {
+                    IqrSelection want = ref.iqr().selection();
+                    assertArrayEquals(want.thresholds(), t.values());
+                    assertArrayEquals(want.bestLabel(), t.selection().bestLabel());
+                    for (int u = 0; u < l.units(); u++) {
+                        assertArrayEquals(want.levels()[u], t.selection().levels()[u]);
+                        assertArrayEquals(want.maxIqr()[u], t.selection().maxIqr()[u]);
+                    }
+                }
+            }
+        }
+    }
 }

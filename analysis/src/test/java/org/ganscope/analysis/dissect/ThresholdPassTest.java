@@ -23,7 +23,54 @@ class ThresholdPassTest {
             }
             double[] sorted = v.clone();
             Arrays.sort(sorted);
-            assertArrayEquals(IqrLevels.levels(sorted), ThresholdPass.levels(v, new double[m]), "trial " + trial);
+            assertArrayEquals(IqrLevels.levels(sorted), ThresholdPass.levels(v, m, new double[m], new ExactSelect()), "trial " + trial);
+        }
+    }
+
+    @Test
+    void fastCounterBucketsEqualLevelTallyBuckets() {
+        Random rnd = new Random(5);
+        int m = 20000;
+        double[] v = new double[m];
+        int[] labels = new int[m];
+        for (int i = 0; i < m; i++) {
+            double r = rnd.nextDouble();
+            v[i] = r < 0.4 ? 0.0 : r < 0.45 ? -0.0 : Math.round(rnd.nextGaussian() * 64) / 64.0;
+            labels[i] = rnd.nextInt(4);
+        }
+        double[] sorted = v.clone();
+        Arrays.sort(sorted);
+        double[] levels = IqrLevels.levels(sorted);
+        LevelTally ref = new LevelTally(new double[][] {levels}, 4);
+        ref.addPlane(0, v, 0, labels, 0, m);
+        LevelTally fast = new LevelTally(new double[][] {levels}, 4);
+        FastLevelCounter c = new FastLevelCounter();
+        c.levels(fast.ascendingLevels(0));
+        long[] hist = new long[4 * (IqrLevels.COUNT + 1)];
+        c.count(v, 0, labels, 0, m, hist);
+        fast.addHistogram(0, hist);
+        for (int l = 0; l < 4; l++) {
+            assertArrayEquals(ref.intersections(0)[l], fast.intersections(0)[l]);
+        }
+        assertArrayEquals(ref.labelCounts(0), fast.labelCounts(0));
+    }
+
+    @Test
+    void exactSelectMatchesSortingIncludingTies() {
+        Random rnd = new Random(8);
+        for (int trial = 0; trial < 30; trial++) {
+            int n = 1 + rnd.nextInt(30000);
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = trial % 2 == 0 ? rnd.nextGaussian() * Math.pow(10, rnd.nextInt(6) - 3) : rnd.nextInt(5) - 2.5;
+            }
+            double[] sorted = v.clone();
+            Arrays.sort(sorted);
+            int[] ranks = rnd.ints(50, 0, n).sorted().distinct().toArray();
+            double[] got = new ExactSelect().select(v, n, ranks);
+            for (int i = 0; i < ranks.length; i++) {
+                org.junit.jupiter.api.Assertions.assertEquals(sorted[ranks[i]], got[i], "trial " + trial + " rank " + ranks[i]);
+            }
         }
     }
 }
