@@ -47,7 +47,7 @@ public final class DissectBench {
                 }
                 bestRaw = Math.min(bestRaw, (System.nanoTime() - t0) / 1e9);
                 t0 = System.nanoTime();
-                LayerDissection d = LayerDissector.dissect(b, p, 1, x -> { });
+                LayerDissection d = LayerDissector.dissect(m, p, 1, x -> { });
                 bestDissect = Math.min(bestDissect, (System.nanoTime() - t0) / 1e9);
                 interpretable = d.report().nInterpretable();
                 System.out.printf(Locale.ROOT, "  run %d: raw %.2f s, dissection %.2f s for %d images%n", rep + 1,

@@ -15,25 +15,34 @@ public final class LayerDissector {
     }
 
     public static LayerDissection dissect(Bundle bundle, DissectParams p, int shards, LongConsumer progress) {
+        bundle.layer(p.layer());
+        try (LayerModel model = new LayerModel(bundle, p.layer(), p.batch())) {
+            return dissect(model, p, shards, progress);
+        }
+    }
+
+    /** As above on an open model (sessions reused; its batch size must be at least {@code p.batch()}). */
+    public static LayerDissection dissect(LayerModel model, DissectParams p, int shards, LongConsumer progress) {
         if (shards < 1 || shards > p.samples()) {
             throw new org.ganscope.analysis.AnalysisException("shards must be between 1 and the number of samples (" + p.samples() + "), got " + shards);
         }
-        try (LayerModel model = new LayerModel(bundle, p.layer(), p.batch())) {
-            Thresholds t = ThresholdPass.run(model, p);
-            EvalShard total = null;
-            for (int k = 0; k < shards; k++) {
-                long start = shardStart(p.samples(), shards, k);
-                long end = shardStart(p.samples(), shards, k + 1);
-                EvalShard s = EvalShard.run(model, t.values(), p.seed(), start, end, p.topK(), p.batch());
-                if (total == null) {
-                    total = s;
-                } else {
-                    total.merge(s);
-                }
-                progress.accept(end);
-            }
-            return LayerDissection.of(bundle, p, t, total);
+        if (model.maxBatch() < p.batch() || !model.layer().name().equals(p.layer())) {
+            throw new IllegalArgumentException("model is for " + model.layer().name() + " with batch " + model.maxBatch());
         }
+        Thresholds t = ThresholdPass.run(model, p);
+        EvalShard total = null;
+        for (int k = 0; k < shards; k++) {
+            long start = shardStart(p.samples(), shards, k);
+            long end = shardStart(p.samples(), shards, k + 1);
+            EvalShard s = EvalShard.run(model, t.values(), p.seed(), start, end, p.topK(), p.batch());
+            if (total == null) {
+                total = s;
+            } else {
+                total.merge(s);
+            }
+            progress.accept(end);
+        }
+        return LayerDissection.of(model.bundle(), p, t, total);
     }
 
     /** First sample of shard {@code k} of {@code shards} over {@code n} samples (near-equal shards). */

@@ -39,7 +39,7 @@ public final class ThresholdPass {
             System.arraycopy(r, 0, acts, start * units * hw, b * units * hw);
         }
         if (!iqr) {
-            return new Thresholds(Quantiles.thresholds(acts, n, units, hw, p.quantile()), null);
+            return new Thresholds(quantileThresholds(acts, n, units, hw, p.quantile()), null);
         }
         int res = (int) Math.round(Math.sqrt(segPixels));
         int m = n * segPixels;
@@ -67,6 +67,40 @@ public final class ThresholdPass {
         });
         IqrSelection sel = IqrSelection.select(tally);
         return new Thresholds(sel.thresholds(), sel);
+    }
+
+    /**
+     * Quantile-mode thresholds, exactly {@link Quantiles#thresholds}: per unit the Hazen
+     * quantile at 1 - q of its n*hw raw values, from the two order statistics it reads
+     * ({@link ExactSelect}) instead of a full sort; units in parallel.
+     */
+    static double[] quantileThresholds(float[] acts, int n, int units, int hw, double q) {
+        int m = n * hw;
+        double[] out = new double[units];
+        ThreadLocal<double[]> bufs = ThreadLocal.withInitial(() -> new double[m]);
+        ThreadLocal<ExactSelect> selects = ThreadLocal.withInitial(ExactSelect::new);
+        IntStream.range(0, units).parallel().forEach(u -> {
+            double[] buf = bufs.get();
+            for (int i = 0; i < n; i++) {
+                int off = (i * units + u) * hw;
+                for (int k = 0; k < hw; k++) {
+                    buf[i * hw + k] = acts[off + k];
+                }
+            }
+            out[u] = hazenBySelection(buf, m, 1 - q, selects.get());
+        });
+        return out;
+    }
+
+    private static double hazenBySelection(double[] values, int m, double p, ExactSelect select) {
+        java.util.TreeSet<Integer> read = new java.util.TreeSet<>();
+        Quantiles.hazen(k -> {
+            read.add(k);
+            return 0.0;
+        }, m, p);
+        int[] ranks = read.stream().mapToInt(Integer::intValue).toArray();
+        double[] picked = select.select(values, m, ranks);
+        return Quantiles.hazen(k -> picked[java.util.Arrays.binarySearch(ranks, k)], m, p);
     }
 
     /**
