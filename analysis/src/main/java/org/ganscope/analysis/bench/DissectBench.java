@@ -15,7 +15,7 @@ import org.ganscope.analysis.model.LayerModel;
  * segmenter. Each is run twice, alternating, and the faster run counts.
  */
 public final class DissectBench {
-    public record Result(double rawImagesPerSecond, double dissectImagesPerSecond, long images, int interpretable) {
+    public record Result(double rawImagesPerSecond, double dissectImagesPerSecond, long images, LayerDissection dissection) {
         public double ratio() {
             return dissectImagesPerSecond / rawImagesPerSecond;
         }
@@ -28,7 +28,7 @@ public final class DissectBench {
         long images = (long) p.samples() + p.thresholdSamples();
         double bestRaw = Double.MAX_VALUE;
         double bestDissect = Double.MAX_VALUE;
-        int interpretable = 0;
+        LayerDissection last = null;
         try (LayerModel m = new LayerModel(b, p.layer(), p.batch())) {
             m.inferOnly(999, 0, Math.min(p.batch(), 2)); // warm-up: first-run allocations and kernel selection
             for (int rep = 0; rep < 2; rep++) {
@@ -49,11 +49,11 @@ public final class DissectBench {
                 t0 = System.nanoTime();
                 LayerDissection d = LayerDissector.dissect(m, p, 1, x -> { });
                 bestDissect = Math.min(bestDissect, (System.nanoTime() - t0) / 1e9);
-                interpretable = d.report().nInterpretable();
+                last = d;
                 System.out.printf(Locale.ROOT, "  run %d: raw %.2f s, dissection %.2f s for %d images%n", rep + 1,
                         bestRaw, bestDissect, images);
             }
         }
-        return new Result(images / bestRaw, images / bestDissect, images, interpretable);
+        return new Result(images / bestRaw, images / bestDissect, images, last);
     }
 }

@@ -67,7 +67,10 @@ public final class BenchCommand implements Command {
         double speedup = Double.NaN;
         if (!a.flag("skip-pytorch")) {
             if (perf) {
-                double torch = pytorch(home, a.get("python", "/usr/bin/python3"), bundleDir, p);
+                Path ref = Files.createTempFile("ganscope-torch-dissect", ".json");
+                double torch = pytorch(home, a.get("python", "/usr/bin/python3"), bundleDir, p, ref);
+                agreement(r.dissection(), ref);
+                Files.deleteIfExists(ref);
                 speedup = r.dissectImagesPerSecond() / torch;
                 System.out.printf(Locale.ROOT, "pytorch reference: %.2f images/s; ganscope speed-up %.2fx%n", torch, speedup);
             } else {
@@ -121,11 +124,27 @@ public final class BenchCommand implements Command {
         return dir;
     }
 
-    private static double pytorch(Path home, String python, Path bundle, DissectParams p) throws IOException, InterruptedException {
+    /** Prints how closely the PyTorch reference's thresholds and IoUs match ganscope's (same samples). */
+    private static void agreement(org.ganscope.analysis.dissect.LayerDissection d, Path ref) throws IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ref.toFile());
+        double thr = 0;
+        double iou = 0;
+        var rep = d.report();
+        for (int u = 0; u < d.units(); u++) {
+            double t = json.get("thresholds").get(u).asDouble();
+            thr = Math.max(thr, Math.abs(t - rep.thresholds()[u]) / Math.max(Math.abs(t), 1e-12));
+            for (int c = 0; c < d.classes().size(); c++) {
+                iou = Math.max(iou, Math.abs(json.get("iou").get(u).get(c).asDouble() - rep.iou()[u][c]));
+            }
+        }
+        System.out.printf(Locale.ROOT, "agreement with the pytorch reference: thresholds within %.2g relative, IoU within %.2g%n", thr, iou);
+    }
+
+    private static double pytorch(Path home, String python, Path bundle, DissectParams p, Path out) throws IOException, InterruptedException {
         List<String> out = run(home.resolve("models"), List.of(python, "-m", "ganscope_models.torch_dissect",
                 "--bundle", bundle.toString(), "--layer", p.layer(), "--samples", "" + p.samples(),
                 "--threshold-samples", "" + p.thresholdSamples(), "--seed", "" + p.seed(), "--threshold-seed", "" + p.thresholdSeed(),
-                "--quantile", "" + p.quantile(), "--batch", "" + p.batch()), true);
+                "--quantile", "" + p.quantile(), "--batch", "" + p.batch(), "--out", out.toString()), true);
         for (String line : out) {
             if (line.startsWith("images_per_second=")) {
                 return Double.parseDouble(line.substring("images_per_second=".length()).trim());
