@@ -140,11 +140,11 @@ public final class BenchCommand implements Command {
         System.out.printf(Locale.ROOT, "agreement with the pytorch reference: thresholds within %.2g relative, IoU within %.2g%n", thr, iou);
     }
 
-    private static double pytorch(Path home, String python, Path bundle, DissectParams p, Path out) throws IOException, InterruptedException {
+    private static double pytorch(Path home, String python, Path bundle, DissectParams p, Path json) throws IOException, InterruptedException {
         List<String> out = run(home.resolve("models"), List.of(python, "-m", "ganscope_models.torch_dissect",
                 "--bundle", bundle.toString(), "--layer", p.layer(), "--samples", "" + p.samples(),
                 "--threshold-samples", "" + p.thresholdSamples(), "--seed", "" + p.seed(), "--threshold-seed", "" + p.thresholdSeed(),
-                "--quantile", "" + p.quantile(), "--batch", "" + p.batch(), "--out", out.toString()), true);
+                "--quantile", "" + p.quantile(), "--batch", "" + p.batch(), "--out", json.toString()), true);
         for (String line : out) {
             if (line.startsWith("images_per_second=")) {
                 return Double.parseDouble(line.substring("images_per_second=".length()).trim());
