@@ -1,0 +1,45 @@
+package org.ganscope.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An embedded PostgreSQL server (zonky's binaries, PostgreSQL 17) for a machine without
+ * one: its data directory persists across restarts ({@code ~/.ganscope/pgdata} by
+ * default), it listens on loopback only.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+    private final EmbeddedPostgres pg;
+
+    private EmbeddedDatabase(EmbeddedPostgres pg) {
+        this.pg = pg;
+    }
+
+    /** @param dataDir kept between runs; null for a throw-away directory */
+    public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
+        EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1");
+        if (dataDir != null) {
+            Files.createDirectories(dataDir);
+            b.setDataDirectory(dataDir).setCleanDataDirectory(false);
+        }
+        if (port > 0) {
+            b.setPort(port);
+        }
+        return new EmbeddedDatabase(b.start());
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + database;
+    }
+
+    public int port() {
+        return pg.getPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+        pg.close();
+    }
+}

@@ -1,0 +1,182 @@
+package org.ganscope.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Results of steps. Each write replaces the step's earlier rows and marks the step
+ * SUCCEEDED in the same transaction: a retried activity never duplicates rows, and a
+ * crash mid-write leaves nothing half-written.
+ */
+public final class ResultRepository {
+    public record UnitRow(int unit, double threshold, int label, String labelName, String category, double iou, double iqr,
+            boolean interpretable, long[] topSamples) {
+    }
+
+    public record ClassCountRow(int classIndex, String className, String category, int interpretableUnits, double pixelFrequency) {
+    }
+
+    private final DataSource ds;
+
+    public ResultRepository(DataSource ds) {
+        this.ds = ds;
+    }
+
+    public void replaceDissection(long experimentId, String layer, List<UnitRow> units, List<ClassCountRow> counts, String resultKey) {
+        Database.inTransaction(ds, c -> {
+            delete(c, "DELETE FROM units WHERE experiment_id = ? AND layer = ?", experimentId, layer);
+            delete(c, "DELETE FROM class_counts WHERE experiment_id = ? AND layer = ?", experimentId, layer);
+            try (PreparedStatement st = c.prepareStatement("""
+                    INSERT INTO units (experiment_id, layer, unit, threshold, label, label_name, category, iou, iqr, interpretable, top_samples)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                for (UnitRow u : units) {
+                    st.setLong(1, experimentId);
+                    st.setString(2, layer);
+                    st.setInt(3, u.unit());
+                    st.setDouble(4, u.threshold());
+                    st.setInt(5, u.label());
+                    st.setString(6, u.labelName());
+                    st.setString(7, u.category());
+                    st.setDouble(8, u.iou());
+                    st.setDouble(9, u.iqr());
+                    st.setBoolean(10, u.interpretable());
+                    Long[] top = new Long[u.topSamples().length];
+                    for (int i = 0; i < top.length; i++) {
+                        top[i] = u.topSamples()[i];
+                    }
+                    st.setArray(11, c.createArrayOf("bigint", top));
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            try (PreparedStatement st = c.prepareStatement("""
+                    INSERT INTO class_counts (experiment_id, layer, class_index, class_name, category, interpretable_units, pixel_frequency)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                for (ClassCountRow r : counts) {
+                    st.setLong(1, experimentId);
+                    st.setString(2, layer);
+                    st.setInt(3, r.classIndex());
+                    st.setString(4, r.className());
+                    st.setString(5, r.category());
+                    st.setInt(6, r.interpretableUnits());
+                    st.setDouble(7, r.pixelFrequency());
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            succeed(c, experimentId, "dissect", layer, resultKey);
+            return null;
+        });
+    }
+
+    /** Replaces a step's scalar metrics ("name" or "name|variant" keys) and marks it SUCCEEDED. */
+    public void replaceMetrics(long experimentId, String step, String layer, Map<String, Double> values, String resultKey) {
+        Database.inTransaction(ds, c -> {
+            delete(c, "DELETE FROM metrics WHERE experiment_id = ? AND step = ?", experimentId, step);
+            try (PreparedStatement st = c.prepareStatement(
+                    "INSERT INTO metrics (experiment_id, step, name, variant, value) VALUES (?, ?, ?, ?, ?)")) {
+                for (Map.Entry<String, Double> e : values.entrySet()) {
+                    String[] nv = e.getKey().split("\\|", 2);
+                    st.setLong(1, experimentId);
+                    st.setString(2, step);
+                    st.setString(3, nv[0]);
+                    st.setString(4, nv.length > 1 ? nv[1] : "");
+                    st.setDouble(5, e.getValue());
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            succeed(c, experimentId, step, layer, resultKey);
+            return null;
+        });
+    }
+
+    private static void succeed(Connection c, long experimentId, String step, String layer, String resultKey) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("""
+                UPDATE steps SET status = 'SUCCEEDED', result_key = ?, error = NULL, finished_at = now(), progress_done = progress_total
+                WHERE experiment_id = ? AND name = ? AND layer = ?""")) {
+            st.setString(1, resultKey);
+            st.setLong(2, experimentId);
+            st.setString(3, step);
+            st.setString(4, layer);
+            if (st.executeUpdate() != 1) {
+                throw new DatabaseException("experiment " + experimentId + " has no step " + step + (layer.isEmpty() ? "" : " of " + layer));
+            }
+        }
+    }
+
+    private static void delete(Connection c, String sql, long experimentId, String key) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setLong(1, experimentId);
+            st.setString(2, key);
+            st.executeUpdate();
+        }
+    }
+
+    public List<UnitRow> units(long experimentId, String layer) {
+        return Database.inTransaction(ds, c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT unit, threshold, label, label_name, category, iou, iqr, interpretable, top_samples
+                    FROM units WHERE experiment_id = ? AND layer = ? ORDER BY unit""")) {
+                st.setLong(1, experimentId);
+                st.setString(2, layer);
+                List<UnitRow> out = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        Long[] top = (Long[]) rs.getArray(9).getArray();
+                        long[] t = new long[top.length];
+                        for (int i = 0; i < t.length; i++) {
+                            t[i] = top[i];
+                        }
+                        out.add(new UnitRow(rs.getInt(1), rs.getDouble(2), rs.getInt(3), rs.getString(4), rs.getString(5),
+                                rs.getDouble(6), rs.getDouble(7), rs.getBoolean(8), t));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Interpretable units per category of one layer (object, part, material order where present). */
+    public Map<String, Integer> interpretableByCategory(long experimentId, String layer) {
+        return Database.inTransaction(ds, c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT category, count(*) FROM units WHERE experiment_id = ? AND layer = ? AND interpretable
+                    GROUP BY category ORDER BY category""")) {
+                st.setLong(1, experimentId);
+                st.setString(2, layer);
+                Map<String, Integer> out = new LinkedHashMap<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getInt(2));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    public Map<String, Double> metrics(long experimentId, String step) {
+        return Database.inTransaction(ds, c -> {
+            try (PreparedStatement st = c.prepareStatement(
+                    "SELECT name, variant, value FROM metrics WHERE experiment_id = ? AND step = ? ORDER BY name, variant")) {
+                st.setLong(1, experimentId);
+                st.setString(2, step);
+                Map<String, Double> out = new LinkedHashMap<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(2).isEmpty() ? rs.getString(1) : rs.getString(1) + "|" + rs.getString(2), rs.getDouble(3));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+}

@@ -1,0 +1,91 @@
+package org.ganscope.db;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** The step timeline of experiments: status, attempt, shard progress, timings, errors, result keys. */
+public final class StepRepository {
+    public static final List<String> STATUSES = List.of("QUEUED", "RUNNING", "RETRYING", "SUCCEEDED", "FAILED", "CANCELLED", "SKIPPED");
+
+    public record StepRow(long id, long experimentId, String name, String layer, String status, int attempt, long done,
+            long total, String resultKey, String error, Instant queuedAt, Instant startedAt, Instant finishedAt) {
+    }
+
+    private final DataSource ds;
+
+    public StepRepository(DataSource ds) {
+        this.ds = ds;
+    }
+
+    /** Adds the step as QUEUED unless it exists (idempotent). */
+    public void queue(long experimentId, String name, String layer, long total) {
+        exec("""
+                INSERT INTO steps (experiment_id, name, layer, status, progress_total) VALUES (?, ?, ?, 'QUEUED', ?)
+                ON CONFLICT (experiment_id, name, layer) DO NOTHING""", experimentId, name, layer, total);
+    }
+
+    public void start(long experimentId, String name, String layer, int attempt) {
+        exec("""
+                UPDATE steps SET status = 'RUNNING', attempt = ?, started_at = coalesce(started_at, now()), error = NULL
+                WHERE experiment_id = ? AND name = ? AND layer = ?""", attempt, experimentId, name, layer);
+    }
+
+    public void progress(long experimentId, String name, String layer, long done, long total) {
+        exec("UPDATE steps SET progress_done = ?, progress_total = ? WHERE experiment_id = ? AND name = ? AND layer = ?",
+                done, total, experimentId, name, layer);
+    }
+
+    /** Ends the step: SUCCEEDED (with its result key), FAILED or CANCELLED (with the error), RETRYING, SKIPPED. */
+    public void finish(long experimentId, String name, String layer, String status, String resultKey, String error) {
+        if (!STATUSES.contains(status)) {
+            throw new IllegalArgumentException("unknown step status " + status);
+        }
+        exec("""
+                UPDATE steps SET status = ?, result_key = coalesce(?, result_key), error = ?,
+                       finished_at = CASE WHEN ? IN ('RETRYING', 'RUNNING') THEN NULL ELSE now() END,
+                       progress_done = CASE WHEN ? = 'SUCCEEDED' THEN progress_total ELSE progress_done END
+                WHERE experiment_id = ? AND name = ? AND layer = ?""",
+                status, resultKey, error, status, status, experimentId, name, layer);
+    }
+
+    public List<StepRow> list(long experimentId) {
+        return Database.inTransaction(ds, c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT id, experiment_id, name, layer, status, attempt, progress_done, progress_total, result_key, error,
+                           queued_at, started_at, finished_at
+                    FROM steps WHERE experiment_id = ? ORDER BY id""")) {
+                st.setLong(1, experimentId);
+                List<StepRow> out = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StepRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getString(10),
+                                instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private void exec(String sql, Object... args) {
+        Database.inTransaction(ds, c -> {
+            try (PreparedStatement st = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    st.setObject(i + 1, args[i]);
+                }
+                st.executeUpdate();
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,139 @@
+package org.ganscope.db;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Repositories against a real PostgreSQL. */
+class RepositoryTest {
+    static HikariDataSource ds;
+    static BundleRepository bundles;
+    static ExperimentRepository experiments;
+    static StepRepository steps;
+    static ResultRepository results;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        ds = TestDatabase.fresh();
+        bundles = new BundleRepository(ds);
+        experiments = new ExperimentRepository(ds);
+        steps = new StepRepository(ds);
+        results = new ResultRepository(ds);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        ds.close();
+    }
+
+    static long bundle(String name) {
+        String hash = String.format("%064x", name.hashCode() & 0xffffffffL);
+        return bundles.register(hash, name, name.split("-")[0], name.split("-")[1], "/b/" + name, "{\"name\": \"" + name + "\"}");
+    }
+
+    @Test
+    void migrationsAreAppliedOnceAndBundleRegistrationIsIdempotent() {
+        assertEquals(0, Database.migrate(ds));
+        long a = bundle("outdoor-base");
+        long b = bundle("outdoor-base");
+        assertEquals(a, b);
+        assertTrue(bundles.byId(a).orElseThrow().manifestJson().contains("outdoor-base"));
+    }
+
+    @Test
+    void hostileNamesAndTagsAreStoredVerbatim() {
+        long b = bundle("indoor-mbstd");
+        String name = "x'); DROP TABLE experiments; -- <script>alert(1)</script>";
+        long id = experiments.create(name, b, "{}", "alice", List.of("<b>tag</b>", "a'b", "100%_off"));
+        var row = experiments.get(id).orElseThrow();
+        assertEquals(name, row.name());
+        assertEquals(List.of("100%_off", "<b>tag</b>", "a'b"), row.tags());
+        var q = new ExperimentRepository.Query("100%_", null, null, null, null, "created", false);
+        assertEquals(0, experiments.count(q), "LIKE wildcards in the search text must be literal");
+        q = new ExperimentRepository.Query("DROP TABLE", null, null, null, "a'b", "name", true);
+        assertEquals(1, experiments.count(q));
+    }
+
+    @Test
+    void listingFiltersSortsAndPagesTenThousandExperiments() throws Exception {
+        long b1 = bundle("outdoor-pixnorm");
+        long b2 = bundle("indoor-pixnorm");
+        try (Connection c = ds.getConnection();
+             PreparedStatement st = c.prepareStatement("INSERT INTO experiments (name, bundle_id, params, status) VALUES (?, ?, '{}'::jsonb, ?)")) {
+            for (int i = 0; i < 10_000; i++) {
+                st.setString(1, String.format("bulk-%05d", i));
+                st.setLong(2, i % 2 == 0 ? b1 : b2);
+                st.setString(3, ExperimentRepository.STATUSES.get(i % 5));
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+        var q = new ExperimentRepository.Query("bulk-", "FAILED", "outdoor-pixnorm", null, null, "name", true);
+        assertEquals(1000, experiments.count(q));
+        var page = experiments.list(q, 10, 5);
+        assertEquals(5, page.size());
+        assertEquals("bulk-00108", page.get(0).name()); // i % 5 == 3 (FAILED), i even (outdoor): 8, 18, ..., the 11th
+        assertTrue(page.stream().allMatch(r -> r.status().equals("FAILED") && r.bundleName().equals("outdoor-pixnorm")));
+        var desc = experiments.list(new ExperimentRepository.Query("bulk-", null, null, "indoor", null, "name", false), 0, 1);
+        assertEquals("bulk-09999", desc.get(0).name());
+    }
+
+    @Test
+    void stepsTimelineAndIdempotentResults() {
+        long b = bundle("outdoor-mbstd");
+        long id = experiments.create("dissect layer3", b, "{\"layers\": [\"layer3\"]}", null, List.of());
+        steps.queue(id, "dissect", "layer3", 1000);
+        steps.queue(id, "dissect", "layer3", 1000);
+        steps.start(id, "dissect", "layer3", 1);
+        steps.progress(id, "dissect", "layer3", 400, 1000);
+        var s = steps.list(id);
+        assertEquals(1, s.size());
+        assertEquals("RUNNING", s.get(0).status());
+        assertEquals(400, s.get(0).done());
+
+        List<ResultRepository.UnitRow> units = List.of(
+                new ResultRepository.UnitRow(0, 0.5, 3, "tree", "object", 0.12, 0.05, true, new long[] {4, 9}),
+                new ResultRepository.UnitRow(1, 0.7, 9, "door", "part", 0.01, 0.002, false, new long[] {}));
+        List<ResultRepository.ClassCountRow> counts = List.of(new ResultRepository.ClassCountRow(3, "tree", "object", 1, 0.04));
+        results.replaceDissection(id, "layer3", units, counts, "key-1");
+        results.replaceDissection(id, "layer3", units, counts, "key-1"); // a retried activity
+        assertEquals(2, results.units(id, "layer3").size());
+        assertArrayEquals(new long[] {4, 9}, results.units(id, "layer3").get(0).topSamples());
+        assertEquals(Map.of("object", 1), results.interpretableByCategory(id, "layer3"));
+        var done = steps.list(id).get(0);
+        assertEquals("SUCCEEDED", done.status());
+        assertEquals("key-1", done.resultKey());
+        assertEquals(1000, done.done());
+    }
+
+    @Test
+    void aFailedWriteLeavesNothingHalfWritten() {
+        long b = bundle("indoor-base");
+        long id = experiments.create("no step row", b, "{}", null, List.of());
+        var units = List.of(new ResultRepository.UnitRow(0, 0.5, 3, "tree", "object", 0.12, 0.05, true, new long[] {1}));
+        assertThrows(DatabaseException.class, () -> results.replaceDissection(id, "layer2", units, List.of(), "k"));
+        assertEquals(0, results.units(id, "layer2").size());
+        assertThrows(DatabaseException.class, () -> experiments.setStatus(987654321L, "FAILED", "x"));
+        assertThrows(IllegalArgumentException.class, () -> experiments.setStatus(id, "EXPLODED", null));
+    }
+
+    @Test
+    void metricsReplaceEarlierValues() {
+        long b = bundle("outdoor-base");
+        long id = experiments.create("metrics", b, "{}", null, List.of());
+        steps.queue(id, "metrics", "", 0);
+        results.replaceMetrics(id, "metrics", "", Map.of("domain_fd", 12.5, "precision|ablated-20", 0.7), "m1");
+        results.replaceMetrics(id, "metrics", "", Map.of("domain_fd", 11.0), "m2");
+        assertEquals(Map.of("domain_fd", 11.0), results.metrics(id, "metrics"));
+    }
+}
