@@ -40,6 +40,13 @@ public final class StepRepository {
                 done, total, experimentId, name, layer);
     }
 
+    /** Adds {@code delta} to the progress (capped at the total): shards report as they go. */
+    public void advance(long experimentId, String name, String layer, long delta) {
+        exec("""
+                UPDATE steps SET progress_done = LEAST(progress_total, progress_done + ?)
+                WHERE experiment_id = ? AND name = ? AND layer = ?""", delta, experimentId, name, layer);
+    }
+
     /** Ends the step: SUCCEEDED (with its result key), FAILED or CANCELLED (with the error), RETRYING, SKIPPED. */
     public void finish(long experimentId, String name, String layer, String status, String resultKey, String error) {
         if (!STATUSES.contains(status)) {

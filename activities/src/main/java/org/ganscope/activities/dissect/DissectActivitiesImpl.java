@@ -1,0 +1,135 @@
+package org.ganscope.activities.dissect;
+
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.ganscope.activities.BundleResolver;
+import org.ganscope.activities.Failures;
+import org.ganscope.activities.store.ArtifactStore;
+import org.ganscope.activities.store.ResultKeys;
+import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.dissect.DissectJson;
+import org.ganscope.analysis.dissect.DissectParams;
+import org.ganscope.analysis.dissect.EvalShard;
+import org.ganscope.analysis.dissect.LayerDissection;
+import org.ganscope.analysis.dissect.ThresholdPass;
+import org.ganscope.analysis.dissect.Thresholds;
+import org.ganscope.analysis.model.LayerModel;
+import org.ganscope.db.ResultRepository;
+import org.ganscope.db.StepRepository;
+
+/** Thin implementation: analysis does the work, the artifact store keeps results, db records them. */
+public final class DissectActivitiesImpl implements DissectActivities {
+    static final String STEP = "dissect";
+    private final BundleResolver bundles;
+    private final ArtifactStore store;
+    private final StepRepository steps;
+    private final ResultRepository results;
+
+    public DissectActivitiesImpl(BundleResolver bundles, ArtifactStore store, StepRepository steps, ResultRepository results) {
+        this.bundles = bundles;
+        this.store = store;
+        this.steps = steps;
+        this.results = results;
+    }
+
+    private static int attempt() {
+        return Activity.getExecutionContext().getInfo().getAttempt();
+    }
+
+    @Override
+    public String thresholds(DissectTask task) {
+        return Failures.classify(() -> {
+            steps.start(task.experimentId(), STEP, task.layer(), attempt());
+            DissectParams p = task.params();
+            String key = ResultKeys.of(task.bundleHash(), "dissect.thresholds", task.thresholdParams());
+            if (store.exists(key, ".thr")) {
+                return key;
+            }
+            Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
+            Thresholds t;
+            try (LayerModel m = new LayerModel(b, task.layer(), p.batch())) {
+                t = ThresholdPass.run(m, p);
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            t.write(new DataOutputStream(bytes));
+            store.put(key, ".thr", bytes.toByteArray());
+            return key;
+        });
+    }
+
+    @Override
+    public String shard(DissectTask task, String thresholdsKey, int shard) {
+        return Failures.classify(() -> {
+            if (shard < 0 || shard >= task.shards()) {
+                throw new AnalysisException("shard " + shard + " outside 0.." + (task.shards() - 1));
+            }
+            String key = ResultKeys.of(task.bundleHash(), "dissect.shard", task.shardParams(shard), thresholdsKey);
+            if (store.exists(key, ".shard")) {
+                return key;
+            }
+            DissectParams p = task.params();
+            Thresholds t = readThresholds(thresholdsKey);
+            Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
+            long start = task.shardStart(shard);
+            long end = task.shardStart(shard + 1);
+            ActivityExecutionContext ctx = Activity.getExecutionContext();
+            EvalShard total = new EvalShard(t.values(), b.manifest().numClasses(), p.topK());
+            long chunk = 4L * p.batch();
+            try (LayerModel m = new LayerModel(b, task.layer(), p.batch())) {
+                for (long s = start; s < end; s += chunk) {
+                    long e = Math.min(end, s + chunk);
+                    total.merge(EvalShard.run(m, t.values(), p.seed(), s, e, p.topK(), p.batch()));
+                    ctx.heartbeat(e - start);
+                    steps.advance(task.experimentId(), STEP, task.layer(), e - s);
+                }
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            total.write(new DataOutputStream(bytes));
+            store.put(key, ".shard", bytes.toByteArray());
+            return key;
+        });
+    }
+
+    @Override
+    public String merge(DissectTask task, String thresholdsKey, List<String> shardKeys) {
+        return Failures.classify(() -> {
+            List<String> upstream = new ArrayList<>();
+            upstream.add(thresholdsKey);
+            upstream.addAll(shardKeys);
+            String key = ResultKeys.of(task.bundleHash(), "dissect.merge", task.thresholdParams() + ";" + task.shardParams(0)
+                    + ";shards=" + task.shards(), upstream.toArray(String[]::new));
+            Thresholds t = readThresholds(thresholdsKey);
+            EvalShard merged = null;
+            for (String k : shardKeys) {
+                EvalShard s = EvalShard.read(new DataInputStream(new ByteArrayInputStream(store.get(k, ".shard")
+                        .orElseThrow(() -> new IOException("shard result " + k + " is missing from the artifact store")))));
+                if (merged == null) {
+                    merged = s;
+                } else {
+                    merged.merge(s);
+                }
+            }
+            if (merged == null) {
+                throw new AnalysisException("no shards to merge");
+            }
+            Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
+            LayerDissection d = LayerDissection.of(b, task.params(), t, merged);
+            store.put(key, ".json", DissectJson.toJson(d).toPrettyString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            results.replaceDissection(task.experimentId(), task.layer(), DissectionRows.units(d), DissectionRows.classCounts(d), key);
+            return key;
+        });
+    }
+
+    private Thresholds readThresholds(String key) throws IOException {
+        byte[] bytes = store.get(key, ".thr").orElseThrow(() -> new IOException("thresholds " + key + " are missing from the artifact store"));
+        return Thresholds.read(new DataInputStream(new ByteArrayInputStream(bytes)));
+    }
+}

@@ -1,0 +1,119 @@
+package org.ganscope.workflows.experiment;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.ganscope.activities.Failures;
+import org.ganscope.activities.TaskQueues;
+import org.ganscope.activities.dissect.DissectActivities;
+import org.ganscope.activities.dissect.DissectTask;
+import org.ganscope.activities.experiment.ExperimentActivities;
+import org.ganscope.activities.experiment.StepSpec;
+
+/**
+ * Deterministic orchestration: queue the steps on the timeline, then per layer the
+ * threshold pass, the evaluation shards in parallel (any model worker), and the merge.
+ * Failures of bad input end the experiment with the researcher-facing message;
+ * transient ones are retried with backoff by Temporal. Cancellation marks the
+ * experiment CANCELLED.
+ */
+public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
+    private static final RetryOptions RETRY = RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2.0)
+            .setMaximumInterval(Duration.ofMinutes(1))
+            .setMaximumAttempts(8)
+            .setDoNotRetry(Failures.BAD_INPUT, "DatabaseRejected")
+            .build();
+
+    /** Model work: long, heartbeating, on the model queue. */
+    private final DissectActivities dissect = Workflow.newActivityStub(DissectActivities.class, ActivityOptions.newBuilder()
+            .setTaskQueue(TaskQueues.MODEL)
+            .setStartToCloseTimeout(Duration.ofHours(2))
+            .setHeartbeatTimeout(Duration.ofMinutes(2))
+            .setRetryOptions(RETRY)
+            .build());
+
+    /** Bookkeeping: short database writes. */
+    private final ExperimentActivities book = Workflow.newActivityStub(ExperimentActivities.class, ActivityOptions.newBuilder()
+            .setTaskQueue(TaskQueues.BOOKKEEPING)
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1)).setBackoffCoefficient(2.0)
+                    .setMaximumInterval(Duration.ofSeconds(30)).setDoNotRetry("DatabaseRejected").build())
+            .build());
+
+    private String progress = "queued";
+
+    @Override
+    public List<String> run(ExperimentSpec spec) {
+        List<StepSpec> steps = new ArrayList<>();
+        for (String layer : spec.layers()) {
+            steps.add(new StepSpec("dissect", layer, spec.samples()));
+        }
+        book.queueSteps(spec.experimentId(), steps);
+        book.setStatus(spec.experimentId(), "RUNNING", null);
+        List<String> keys = new ArrayList<>();
+        String layer = null;
+        try {
+            for (String l : spec.layers()) {
+                layer = l;
+                keys.add(dissectLayer(spec.dissectTask(l)));
+            }
+            progress = "done";
+            book.setStatus(spec.experimentId(), "SUCCEEDED", null);
+            return keys;
+        } catch (CanceledFailure e) {
+            String failedLayer = layer;
+            Workflow.newDetachedCancellationScope(() -> {
+                book.stepFailed(spec.experimentId(), "dissect", failedLayer, "CANCELLED", "cancelled by a user");
+                book.setStatus(spec.experimentId(), "CANCELLED", "cancelled by a user");
+            }).run();
+            throw e;
+        } catch (ActivityFailure e) {
+            String message = rootMessage(e);
+            book.stepFailed(spec.experimentId(), "dissect", layer, "FAILED", message);
+            book.setStatus(spec.experimentId(), "FAILED", "dissect " + layer + ": " + message);
+            throw ApplicationFailure.newNonRetryableFailure("dissect " + layer + ": " + message, "StepFailed");
+        }
+    }
+
+    private String dissectLayer(DissectTask task) {
+        progress = "dissect " + task.layer() + ": thresholds";
+        String thresholds = dissect.thresholds(task);
+        List<Promise<String>> shards = new ArrayList<>();
+        for (int k = 0; k < task.shards(); k++) {
+            shards.add(Async.function(dissect::shard, task, thresholds, k));
+        }
+        List<String> shardKeys = new ArrayList<>();
+        for (int k = 0; k < shards.size(); k++) {
+            shardKeys.add(shards.get(k).get());
+            progress = "dissect " + task.layer() + ": " + (k + 1) + " of " + task.shards() + " shards";
+        }
+        progress = "dissect " + task.layer() + ": merging";
+        return dissect.merge(task, thresholds, shardKeys);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof ApplicationFailure af) {
+            return af.getOriginalMessage();
+        }
+        return t.getMessage();
+    }
+
+    @Override
+    public String progress() {
+        return progress;
+    }
+}

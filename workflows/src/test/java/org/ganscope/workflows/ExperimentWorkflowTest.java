@@ -1,0 +1,107 @@
+package org.ganscope.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import java.util.List;
+import org.ganscope.activities.TaskQueues;
+import org.ganscope.analysis.dissect.DissectParams;
+import org.ganscope.analysis.dissect.LayerDissection;
+import org.ganscope.analysis.dissect.LayerDissector;
+import org.ganscope.db.ResultRepository;
+import org.ganscope.workflows.experiment.ExperimentSpec;
+import org.ganscope.workflows.experiment.ExperimentWorkflow;
+import org.ganscope.workflows.experiment.ExperimentWorkflowImpl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The experiment workflow on Temporal's test server with the real activities, database and bundle. */
+class ExperimentWorkflowTest {
+    static PlatformFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new PlatformFixture();
+    }
+
+    @AfterAll
+    static void stop() {
+        fx.close();
+    }
+
+    private ExperimentSpec spec(long id, String layer, int shards) {
+        return new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of(layer), 30, 5, 20, 6, "iqr", 0.01, 4, 8, shards);
+    }
+
+    private ExperimentWorkflow stub(String workflowId) {
+        return fx.env.getWorkflowClient().newWorkflowStub(ExperimentWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(workflowId).build());
+    }
+
+    @Test
+    void shardedWorkflowMatchesAnInProcessDissectionAndIsRecorded() throws Exception {
+        long id = fx.experiments.create("layer2 sharded", fx.bundleId, "{}", "test", List.of("t"));
+        ExperimentSpec spec = spec(id, "layer2", 3);
+        List<String> keys = stub("exp-" + id).run(spec);
+        assertEquals(1, keys.size());
+
+        var exp = fx.experiments.get(id).orElseThrow();
+        assertEquals("SUCCEEDED", exp.status());
+        var step = fx.steps.list(id).get(0);
+        assertEquals("SUCCEEDED", step.status());
+        assertEquals(keys.get(0), step.resultKey());
+        assertEquals(30, step.done());
+
+        DissectParams p = spec.dissectTask("layer2").params();
+        LayerDissection direct = LayerDissector.dissect(fx.bundle, p, 1, x -> { });
+        List<ResultRepository.UnitRow> rows = fx.results.units(id, "layer2");
+        assertEquals(direct.units(), rows.size());
+        for (int u = 0; u < rows.size(); u++) {
+            assertEquals(direct.report().thresholds()[u], rows.get(u).threshold(), 0.0);
+            assertEquals(direct.report().bestIou()[u], rows.get(u).iou(), 0.0);
+            assertEquals(direct.report().bestLabel()[u], rows.get(u).label());
+            assertArrayEquals(direct.topK().indices(u), rows.get(u).topSamples());
+        }
+
+        // the same inputs give the same content-addressed keys: a second experiment reuses the stored results
+        long id2 = fx.experiments.create("same again", fx.bundleId, "{}", "test", List.of());
+        ExperimentSpec again = spec(id2, "layer2", 3);
+        assertEquals(keys, stub("exp-" + id2).run(again));
+        assertEquals(rows.size(), fx.results.units(id2, "layer2").size());
+
+        // determinism: the recorded history replays against the current workflow code
+        WorkflowExecutionHistory history = fx.env.getWorkflowClient().fetchHistory("exp-" + id);
+        WorkflowReplayer.replayWorkflowExecution(history, ExperimentWorkflowImpl.class);
+    }
+
+    @Test
+    void badInputFailsTheExperimentOnceWithAClearMessage() {
+        long id = fx.experiments.create("unknown layer", fx.bundleId, "{}", "test", List.of());
+        ExperimentSpec spec = spec(id, "layer9", 2);
+        assertThrows(WorkflowFailedException.class, () -> stub("exp-" + id).run(spec));
+        var exp = fx.experiments.get(id).orElseThrow();
+        assertEquals("FAILED", exp.status());
+        assertTrue(exp.error().contains("no layer 'layer9'"), exp.error());
+        var step = fx.steps.list(id).get(0);
+        assertEquals("FAILED", step.status());
+        assertEquals(1, step.attempt(), "bad input must not be retried");
+    }
+
+    @Test
+    void theWorkflowCanBeStartedAsynchronouslyAndQueried() {
+        long id = fx.experiments.create("async", fx.bundleId, "{}", "test", List.of());
+        ExperimentWorkflow wf = stub("exp-" + id);
+        WorkflowClient.start(wf::run, spec(id, "layer1", 2));
+        String result = fx.env.getWorkflowClient().newUntypedWorkflowStub("exp-" + id).getResult(List.class).toString();
+        assertTrue(result.startsWith("["));
+        assertEquals("done", wf.progress());
+    }
+}

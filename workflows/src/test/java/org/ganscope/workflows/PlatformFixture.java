@@ -1,0 +1,87 @@
+package org.ganscope.workflows;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.ganscope.activities.BundleResolver;
+import org.ganscope.activities.TaskQueues;
+import org.ganscope.activities.dissect.DissectActivitiesImpl;
+import org.ganscope.activities.experiment.ExperimentActivitiesImpl;
+import org.ganscope.activities.store.ArtifactStore;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.db.BundleRepository;
+import org.ganscope.db.Database;
+import org.ganscope.db.EmbeddedDatabase;
+import org.ganscope.db.ExperimentRepository;
+import org.ganscope.db.ResultRepository;
+import org.ganscope.db.StepRepository;
+import org.ganscope.workflows.experiment.ExperimentWorkflowImpl;
+
+/**
+ * The real parts for workflow tests: Temporal's test server, an embedded PostgreSQL
+ * (one per JVM, a fresh database per fixture), a temporary artifact store, the demo
+ * bundle, and workers on all three task queues with the real activity implementations.
+ */
+final class PlatformFixture implements AutoCloseable {
+    private static EmbeddedDatabase pg;
+    private static int counter;
+
+    final TestWorkflowEnvironment env;
+    final HikariDataSource ds;
+    final ExperimentRepository experiments;
+    final StepRepository steps;
+    final ResultRepository results;
+    final BundleRepository bundles;
+    final ArtifactStore store;
+    final Bundle bundle;
+    final long bundleId;
+
+    PlatformFixture() throws Exception {
+        String base;
+        synchronized (PlatformFixture.class) {
+            if (pg == null) {
+                pg = EmbeddedDatabase.start(null, 0);
+            }
+            base = "jdbc:postgresql://127.0.0.1:" + pg.port() + "/";
+            counter++;
+        }
+        String name = "gs_wf_" + ProcessHandle.current().pid() + "_" + counter;
+        try (Connection c = DriverManager.getConnection(base + "postgres", "postgres", null); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        ds = Database.connect(base + name, "postgres", null, 4);
+        Database.migrate(ds);
+        experiments = new ExperimentRepository(ds);
+        steps = new StepRepository(ds);
+        results = new ResultRepository(ds);
+        bundles = new BundleRepository(ds);
+        store = new ArtifactStore(Files.createTempDirectory("ganscope-store"));
+        bundle = BundleLoader.load(repo().resolve("models/bundles/outdoor-base"));
+        bundleId = bundles.register(bundle.hash(), bundle.name(), bundle.manifest().dataset(), bundle.manifest().variant(),
+                bundle.dir().toString(), bundle.manifest().raw().toString());
+
+        env = TestWorkflowEnvironment.newInstance();
+        env.newWorker(TaskQueues.WORKFLOWS).registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class);
+        Worker model = env.newWorker(TaskQueues.MODEL);
+        model.registerActivitiesImplementations(new DissectActivitiesImpl(new BundleResolver(), store, steps, results));
+        env.newWorker(TaskQueues.BOOKKEEPING).registerActivitiesImplementations(new ExperimentActivitiesImpl(experiments, steps));
+        env.start();
+    }
+
+    static Path repo() {
+        String r = System.getProperty("ganscope.repo");
+        return (r != null ? Path.of(r) : Path.of("..")).toAbsolutePath().normalize();
+    }
+
+    @Override
+    public void close() {
+        env.close();
+        ds.close();
+    }
+}
