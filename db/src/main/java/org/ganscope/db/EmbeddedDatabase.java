@@ -22,12 +22,42 @@ public final class EmbeddedDatabase implements AutoCloseable {
         EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1");
         if (dataDir != null) {
             Files.createDirectories(dataDir);
+            stopOrphan(dataDir);
             b.setDataDirectory(dataDir).setCleanDataDirectory(false);
         }
         if (port > 0) {
             b.setPort(port);
         }
         return new EmbeddedDatabase(b.start());
+    }
+
+    /**
+     * A JVM killed with SIGKILL leaves its PostgreSQL child running and holding the data
+     * directory: stop that orphan (SIGTERM, then SIGKILL after 20 s) before starting anew.
+     */
+    static void stopOrphan(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (RuntimeException e) {
+            return;
+        }
+        var handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().command().map(c -> c.contains("postgres")).orElse(false));
+        if (handle.isEmpty()) {
+            return;
+        }
+        ProcessHandle h = handle.get();
+        h.destroy();
+        try {
+            h.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            h.destroyForcibly();
+        }
     }
 
     public String jdbcUrl(String database) {

@@ -1,0 +1,18 @@
+package org.ganscope.app;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+
+/**
+ * ganscope in one process: embedded PostgreSQL (or an external one), the Temporal test
+ * server (or an external cluster), the workers and the REST API.
+ */
+@SpringBootApplication(exclude = {DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class})
+public class GanscopeApplication {
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", "true");
+        SpringApplication.run(GanscopeApplication.class, args);
+    }
+}

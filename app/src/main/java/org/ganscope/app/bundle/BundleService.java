@@ -1,0 +1,48 @@
+package org.ganscope.app.bundle;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleCatalog;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.db.BundleRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+
+/** Registers the bundles found under the default roots (the demo zoo, ~/.ganscope/bundles) at start. */
+@Service
+public class BundleService {
+    private static final Logger LOG = LoggerFactory.getLogger(BundleService.class);
+    private final BundleRepository bundles;
+
+    public BundleService(BundleRepository bundles) {
+        this.bundles = bundles;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void registerDefaults() {
+        for (Path p : BundleCatalog.find(BundleCatalog.defaultRoots())) {
+            try {
+                register(p);
+            } catch (AnalysisException e) {
+                LOG.warn("skipping bundle {}: {}", p, e.getMessage());
+            }
+        }
+    }
+
+    public long register(Path dir) {
+        Bundle b = BundleLoader.load(dir);
+        long id = bundles.register(b.hash(), b.name(), b.manifest().dataset(), b.manifest().variant(), b.dir().toString(),
+                b.manifest().raw().toString());
+        LOG.info("bundle {} registered ({})", b.name(), b.hash().substring(0, 12));
+        return id;
+    }
+
+    public List<BundleRepository.BundleRow> all() {
+        return bundles.all();
+    }
+}

@@ -1,0 +1,106 @@
+package org.ganscope.app.config;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.ganscope.activities.BundleResolver;
+import org.ganscope.activities.TaskQueues;
+import org.ganscope.activities.dissect.DissectActivitiesImpl;
+import org.ganscope.activities.experiment.ExperimentActivitiesImpl;
+import org.ganscope.activities.store.ArtifactStore;
+import org.ganscope.db.ExperimentRepository;
+import org.ganscope.db.ResultRepository;
+import org.ganscope.db.StepRepository;
+import org.ganscope.workflows.experiment.ExperimentWorkflowImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Temporal: an external frontend if ganscope.temporal.target is set, else the embedded
+ * test server (in memory: Postgres is the durable record; see ExperimentService for how
+ * unfinished experiments are resumed after a restart). Workers per task queue as
+ * configured by ganscope.workers.
+ */
+@Configuration
+public class TemporalConfig {
+    private static final Logger LOG = LoggerFactory.getLogger(TemporalConfig.class);
+
+    /** Owns the embedded server (if any) and the service stubs. */
+    public record Connection(WorkflowServiceStubs stubs, Closeable server) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            stubs.shutdown();
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    public Connection temporalConnection(@Value("${ganscope.temporal.target}") String target,
+            @Value("${ganscope.temporal.embedded-port}") int port) {
+        if (!target.isBlank()) {
+            LOG.info("connecting to Temporal at {}", target);
+            return new Connection(WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build()), null);
+        }
+        if (port > 0) {
+            LOG.info("starting the embedded Temporal server on port {}", port);
+            TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
+            return new Connection(WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+                    .setTarget("127.0.0.1:" + port).build()), server);
+        }
+        LOG.info("starting the embedded Temporal server (in process)");
+        TestServer.InProcessTestServer server = TestServer.createServer(true);
+        return new Connection(WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+                .setChannel(server.getChannel()).build()), server);
+    }
+
+    @Bean
+    public WorkflowClient workflowClient(Connection c) {
+        return WorkflowClient.newInstance(c.stubs());
+    }
+
+    @Bean
+    public ArtifactStore artifactStore(@Value("${ganscope.data-dir}") String dataDir) {
+        return new ArtifactStore(Path.of(dataDir, "artifacts"));
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    public WorkerFactory workerFactory(WorkflowClient client, @Value("${ganscope.workers}") String workers,
+            @Value("${ganscope.model-worker.concurrency}") int modelConcurrency, ArtifactStore store,
+            ExperimentRepository experiments, StepRepository steps, ResultRepository results) {
+        WorkerFactory f = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
+        List<String> kinds = workers.equals("all") ? List.of("workflows", "model", "bookkeeping")
+                : Arrays.stream(workers.split(",")).map(String::trim).toList();
+        // without this, workflows stall after a worker is killed on the embedded server (see STACK.md)
+        WorkerOptions.Builder base = WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+        if (kinds.contains("workflows")) {
+            f.newWorker(TaskQueues.WORKFLOWS, base.build()).registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class);
+        }
+        if (kinds.contains("model")) {
+            f.newWorker(TaskQueues.MODEL, WorkerOptions.newBuilder(base.build())
+                    .setMaxConcurrentActivityExecutionSize(modelConcurrency).build())
+                    .registerActivitiesImplementations(new DissectActivitiesImpl(new BundleResolver(), store, steps, results));
+        }
+        if (kinds.contains("bookkeeping")) {
+            f.newWorker(TaskQueues.BOOKKEEPING, base.build())
+                    .registerActivitiesImplementations(new ExperimentActivitiesImpl(experiments, steps));
+        }
+        f.start();
+        LOG.info("workers started: {}", kinds);
+        return f;
+    }
+}

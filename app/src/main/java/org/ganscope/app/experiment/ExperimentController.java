@@ -1,0 +1,88 @@
+package org.ganscope.app.experiment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ganscope.analysis.AnalysisException;
+import org.ganscope.db.ExperimentRepository;
+import org.ganscope.db.ResultRepository;
+import org.ganscope.db.StepRepository;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** REST API of experiments: list (filtered, paged), launch, detail with steps, units, cancel. */
+@RestController
+@RequestMapping("/api/experiments")
+public class ExperimentController {
+    private final ExperimentService service;
+    private final ExperimentRepository experiments;
+    private final StepRepository steps;
+    private final ResultRepository results;
+
+    public ExperimentController(ExperimentService service, ExperimentRepository experiments, StepRepository steps, ResultRepository results) {
+        this.service = service;
+        this.experiments = experiments;
+        this.steps = steps;
+        this.results = results;
+    }
+
+    @GetMapping
+    public Map<String, Object> list(@RequestParam(required = false) String search, @RequestParam(required = false) String status,
+            @RequestParam(required = false) String bundle, @RequestParam(required = false) String dataset,
+            @RequestParam(required = false) String tag, @RequestParam(defaultValue = "created") String sort,
+            @RequestParam(defaultValue = "false") boolean asc, @RequestParam(defaultValue = "0") int offset,
+            @RequestParam(defaultValue = "50") int limit) {
+        if (limit < 1 || limit > 1000 || offset < 0) {
+            throw new IllegalArgumentException("limit must be 1..1000 and offset >= 0");
+        }
+        var q = new ExperimentRepository.Query(search, status, bundle, dataset, tag, sort, asc);
+        return Map.of("total", experiments.count(q), "items", experiments.list(q, offset, limit));
+    }
+
+    @PostMapping
+    public ResponseEntity<Map<String, Object>> launch(@RequestBody LaunchRequest request) {
+        long id = service.launch(request, null);
+        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("id", id, "workflowId", ExperimentService.workflowId(id)));
+    }
+
+    @GetMapping("/{id}")
+    public Map<String, Object> get(@PathVariable long id) {
+        var e = experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("experiment", e);
+        out.put("steps", steps.list(id));
+        return out;
+    }
+
+    @GetMapping("/{id}/units")
+    public List<ResultRepository.UnitRow> units(@PathVariable long id, @RequestParam String layer) {
+        experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        return results.units(id, layer);
+    }
+
+    @PostMapping("/{id}/cancel")
+    public Map<String, Object> cancel(@PathVariable long id) {
+        service.cancel(id);
+        return Map.of("id", id, "cancelling", true);
+    }
+
+    @ExceptionHandler({IllegalArgumentException.class, AnalysisException.class, HttpMessageNotReadableException.class})
+    public ResponseEntity<Map<String, String>> badRequest(Exception e) {
+        String msg = e instanceof HttpMessageNotReadableException ? "the request body is not a valid launch request (JSON)" : e.getMessage();
+        return ResponseEntity.badRequest().body(Map.of("error", msg));
+    }
+
+    @ExceptionHandler(ExperimentService.NotFound.class)
+    public ResponseEntity<Map<String, String>> notFound(Exception e) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
+    }
+}

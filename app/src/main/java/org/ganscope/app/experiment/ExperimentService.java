@@ -1,0 +1,158 @@
+package org.ganscope.app.experiment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.ganscope.activities.TaskQueues;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.db.BundleRepository;
+import org.ganscope.db.ExperimentRepository;
+import org.ganscope.workflows.experiment.ExperimentSpec;
+import org.ganscope.workflows.experiment.ExperimentWorkflow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+
+/**
+ * Launch, cancel and resume experiments. A launch is validated (bundle, layers, counts,
+ * method), recorded in Postgres, then started as workflow "experiment-ID". At start,
+ * experiments still QUEUED or RUNNING in Postgres are started again under the same
+ * workflow id: after a platform restart the embedded (in-memory) Temporal server has
+ * forgotten them, and their finished shards are reused from the artifact store; with an
+ * external cluster the still-running workflow is simply kept.
+ */
+@Service
+public class ExperimentService {
+    private static final Logger LOG = LoggerFactory.getLogger(ExperimentService.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ExperimentRepository experiments;
+    private final BundleRepository bundles;
+    private final WorkflowClient client;
+
+    public ExperimentService(ExperimentRepository experiments, BundleRepository bundles, WorkflowClient client) {
+        this.experiments = experiments;
+        this.bundles = bundles;
+        this.client = client;
+    }
+
+    public long launch(LaunchRequest r, String user) {
+        if (r == null) {
+            throw new IllegalArgumentException("a launch request is required");
+        }
+        String name = r.name() == null || r.name().isBlank() ? "experiment" : r.name().trim();
+        if (name.length() > 200) {
+            throw new IllegalArgumentException("name is longer than 200 characters");
+        }
+        if (r.bundle() == null || r.bundle().isBlank()) {
+            throw new IllegalArgumentException("bundle is required (a registered bundle's name or hash)");
+        }
+        BundleRepository.BundleRow row = bundles.all().stream()
+                .filter(b -> b.name().equals(r.bundle()) || b.hash().equals(r.bundle())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown bundle '" + r.bundle() + "'"));
+        Bundle bundle = BundleLoader.load(Path.of(row.path()));
+        List<String> layers = r.layers() == null || r.layers().isEmpty()
+                ? List.of(bundle.manifest().layers().get(bundle.manifest().layers().size() / 2).name()) : r.layers();
+        for (String l : layers) {
+            bundle.layer(l);
+        }
+        int samples = range("samples", r.samples(), 1000, 1, 1_000_000);
+        int thresholdSamples = range("thresholdSamples", r.thresholdSamples(), Math.min(samples, 500), 1, 5000);
+        int shards = range("shards", r.shards(), Math.max(1, Math.min(8, samples / 250)), 1, Math.min(64, samples));
+        int topK = range("topK", r.topK(), 8, 1, 100);
+        long seed = r.seed() == null ? 0 : r.seed();
+        if (seed == Long.MAX_VALUE) {
+            throw new IllegalArgumentException("seed must be below " + Long.MAX_VALUE + " (the threshold set uses seed + 1)");
+        }
+        String method = r.method() == null ? "iqr" : r.method().toLowerCase(Locale.ROOT);
+        if (!method.equals("iqr") && !method.equals("quantile")) {
+            throw new IllegalArgumentException("method must be iqr or quantile, got '" + r.method() + "'");
+        }
+        double q = r.quantile() == null ? 0.01 : r.quantile();
+        if (!(q > 0 && q < 1)) {
+            throw new IllegalArgumentException("quantile must be in (0, 1), got " + q);
+        }
+        List<String> tags = r.tags() == null ? List.of() : r.tags();
+        if (tags.size() > 20 || tags.stream().anyMatch(t -> t == null || t.isBlank() || t.length() > 64)) {
+            throw new IllegalArgumentException("at most 20 tags of 1 to 64 characters");
+        }
+        ExperimentSpec spec = new ExperimentSpec(0, bundle.hash(), bundle.dir().toString(), layers, samples, seed, thresholdSamples,
+                seed + 1, method, q, topK, 16, shards);
+        long id;
+        try {
+            id = experiments.create(name, row.id(), JSON.writeValueAsString(spec), user, tags);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        start(id, withId(spec, id));
+        return id;
+    }
+
+    private static ExperimentSpec withId(ExperimentSpec s, long id) {
+        return new ExperimentSpec(id, s.bundleHash(), s.bundlePath(), s.layers(), s.samples(), s.seed(), s.thresholdSamples(),
+                s.thresholdSeed(), s.method(), s.quantile(), s.topK(), s.batch(), s.shards());
+    }
+
+    private static int range(String what, Integer v, int def, int min, int max) {
+        int x = v == null ? def : v;
+        if (x < min || x > max) {
+            throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", got " + x);
+        }
+        return x;
+    }
+
+    static String workflowId(long id) {
+        return "experiment-" + id;
+    }
+
+    private void start(long id, ExperimentSpec spec) {
+        ExperimentWorkflow wf = client.newWorkflowStub(ExperimentWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(workflowId(id))
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE).build());
+        try {
+            WorkflowClient.start(wf::run, spec);
+            experiments.setWorkflowId(id, workflowId(id));
+        } catch (WorkflowExecutionAlreadyStarted e) {
+            LOG.info("experiment {} is still running in Temporal", id);
+        }
+    }
+
+    public void cancel(long id) {
+        experiments.get(id).orElseThrow(() -> new NotFound("no experiment " + id));
+        client.newUntypedWorkflowStub(workflowId(id)).cancel();
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void resumeUnfinished() {
+        List<ExperimentRepository.ExperimentRow> open = new ArrayList<>();
+        for (String status : List.of("QUEUED", "RUNNING")) {
+            open.addAll(experiments.list(new ExperimentRepository.Query(null, status, null, null, null, "id", true), 0, 100_000));
+        }
+        for (var e : open) {
+            try {
+                ExperimentSpec spec = withId(JSON.readValue(e.paramsJson(), ExperimentSpec.class), e.id());
+                start(e.id(), spec);
+                LOG.info("resumed experiment {} ({})", e.id(), e.name());
+            } catch (Exception ex) {
+                LOG.warn("cannot resume experiment {}: {}", e.id(), ex.getMessage());
+                experiments.setStatus(e.id(), "FAILED", "could not be resumed after a restart: " + ex.getMessage());
+            }
+        }
+    }
+
+    /** A missing resource (HTTP 404). */
+    public static class NotFound extends RuntimeException {
+        public NotFound(String message) {
+            super(message);
+        }
+    }
+}
