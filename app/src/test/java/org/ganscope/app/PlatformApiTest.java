@@ -1,0 +1,68 @@
+package org.ganscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The whole platform in one JVM (embedded PostgreSQL, Temporal, workers, REST), driven over HTTP. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class PlatformApiTest {
+    @Autowired
+    TestRestTemplate http;
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry r) throws Exception {
+        Path data = Files.createTempDirectory("ganscope-data");
+        r.add("ganscope.data-dir", data::toString);
+        String repo = System.getProperty("ganscope.repo", "..");
+        System.setProperty("ganscope.home", Path.of(repo).toAbsolutePath().normalize().toString());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void launchRunsToCompletionAndBadLaunchesAreRefused() throws Exception {
+        List<Map<String, Object>> bundles = http.getForObject("/api/bundles", List.class);
+        assertTrue(bundles.stream().anyMatch(b -> b.get("name").equals("outdoor-base")), bundles.toString());
+
+        ResponseEntity<Map> launched = http.postForEntity("/api/experiments", Map.of("name", "<script>x</script>",
+                "bundle", "outdoor-base", "layers", List.of("layer2"), "samples", 40, "thresholdSamples", 20, "shards", 2,
+                "tags", List.of("api")), Map.class);
+        assertEquals(HttpStatus.CREATED, launched.getStatusCode());
+        int id = (Integer) launched.getBody().get("id");
+        String status = "";
+        for (int i = 0; i < 240 && !status.equals("SUCCEEDED") && !status.equals("FAILED"); i++) {
+            Thread.sleep(500);
+            Map<String, Object> detail = http.getForObject("/api/experiments/" + id, Map.class);
+            status = (String) ((Map<String, Object>) detail.get("experiment")).get("status");
+        }
+        assertEquals("SUCCEEDED", status);
+        List<Map<String, Object>> units = http.getForObject("/api/experiments/" + id + "/units?layer=layer2", List.class);
+        assertEquals(128, units.size());
+        Map<String, Object> list = http.getForObject("/api/experiments?tag=api", Map.class);
+        assertEquals(1, list.get("total"));
+        assertEquals("<script>x</script>", ((List<Map<String, Object>>) list.get("items")).get(0).get("name"));
+
+        for (Object bad : List.of(Map.of("bundle", "nope"), Map.of("bundle", "outdoor-base", "layers", List.of("layer9")),
+                Map.of("bundle", "outdoor-base", "samples", 0), Map.of("bundle", "outdoor-base", "method", "magic"),
+                Map.of("bundle", "outdoor-base", "quantile", 2.0), "{not json")) {
+            var headers = new org.springframework.http.HttpHeaders();
+            headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+            ResponseEntity<Map> r = http.postForEntity("/api/experiments", new org.springframework.http.HttpEntity<>(bad, headers), Map.class);
+            assertEquals(HttpStatus.BAD_REQUEST, r.getStatusCode(), bad.toString());
+            assertTrue(r.getBody().get("error").toString().length() > 5);
+        }
+        assertEquals(HttpStatus.NOT_FOUND, http.getForEntity("/api/experiments/999999", Map.class).getStatusCode());
+    }
+}
