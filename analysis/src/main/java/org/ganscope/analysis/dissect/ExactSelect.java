@@ -4,9 +4,10 @@ import java.util.Arrays;
 
 /**
  * Exact order statistics of a double array without sorting all of it: a histogram over
- * the top 20 bits of each value's sortable key finds the bins that hold the wanted ranks,
- * then only those bins' values are gathered and sorted. Gives exactly the elements a full
- * sort would put at those ranks. One instance per thread (it owns 4 MiB of bins).
+ * the top bits of each value's sortable key (12 to 20 bits, growing with the data size)
+ * finds the bins that hold the wanted ranks, then only those bins' values are gathered
+ * and sorted. Gives exactly the elements a full sort would put at those ranks. One
+ * instance per thread (it owns up to 5 MiB of bins).
  */
 final class ExactSelect {
     static final int BITS = 20;
@@ -20,16 +21,18 @@ final class ExactSelect {
      * @return the element of each rank in ascending order of the data
      */
     double[] select(double[] values, int n, int[] ranks) {
+        int bits = Math.max(12, Math.min(BITS, 32 - Integer.numberOfLeadingZeros(Math.max(1, n)) - 2));
+        int size = 1 << bits;
         int[] bin = new int[ranks.length];
-        Arrays.fill(bins, 0);
+        Arrays.fill(bins, 0, size, 0);
         for (int i = 0; i < n; i++) {
-            bins[SortableKeys.prefix(values[i], BITS)]++;
+            bins[SortableKeys.prefix(values[i], bits)]++;
         }
         // locate each rank's bin and its rank inside the bin; mark the bins needed
         int[] within = new int[ranks.length];
         long before = 0;
         int r = 0;
-        for (int b = 0; b < bins.length && r < ranks.length; b++) {
+        for (int b = 0; b < size && r < ranks.length; b++) {
             int c = bins[b];
             while (r < ranks.length && ranks[r] < before + c) {
                 bin[r] = b;
@@ -51,7 +54,7 @@ final class ExactSelect {
         }
         int g = 0;
         for (int i = 0; i < n; i++) {
-            if (needed[SortableKeys.prefix(values[i], BITS)]) {
+            if (needed[SortableKeys.prefix(values[i], bits)]) {
                 gathered[g++] = values[i];
             }
         }

@@ -31,6 +31,8 @@ public final class LayerModel implements AutoCloseable {
     private final FloatBuffer probs;
     private final float[] rHeap;
     private final int[] labels;
+    private final float[] probHeap;
+    private final float[] bestValue;
     private int count;
 
     public LayerModel(Bundle bundle, String layerName, int maxBatch) {
@@ -67,6 +69,8 @@ public final class LayerModel implements AutoCloseable {
         probs = Graph.directFloats((long) maxBatch * numClasses * segPixels);
         rHeap = new float[maxBatch * rSize];
         labels = new int[maxBatch * segPixels];
+        probHeap = new float[maxBatch * numClasses * segPixels];
+        bestValue = new float[segPixels];
     }
 
     public Bundle bundle() {
@@ -136,20 +140,26 @@ public final class LayerModel implements AutoCloseable {
         render(count);
     }
 
+    /** Label map = first argmax over classes; class-major over a heap copy, so the inner loop is over pixels. */
     private void argmax(int count) {
+        int n = count * numClasses * segPixels;
+        probs.position(0);
+        probs.get(probHeap, 0, n);
+        probs.position(0);
         for (int b = 0; b < count; b++) {
             int base = b * numClasses * segPixels;
-            for (int p = 0; p < segPixels; p++) {
-                int best = 0;
-                float bv = probs.get(base + p);
-                for (int c = 1; c < numClasses; c++) {
-                    float v = probs.get(base + c * segPixels + p);
-                    if (v > bv) {
-                        bv = v;
-                        best = c;
+            int lo = b * segPixels;
+            System.arraycopy(probHeap, base, bestValue, 0, segPixels);
+            java.util.Arrays.fill(labels, lo, lo + segPixels, 0);
+            for (int c = 1; c < numClasses; c++) {
+                int off = base + c * segPixels;
+                for (int p = 0; p < segPixels; p++) {
+                    float v = probHeap[off + p];
+                    if (v > bestValue[p]) {
+                        bestValue[p] = v;
+                        labels[lo + p] = c;
                     }
                 }
-                labels[b * segPixels + p] = best;
             }
         }
     }
