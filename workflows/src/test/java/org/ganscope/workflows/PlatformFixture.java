@@ -43,6 +43,11 @@ final class PlatformFixture implements AutoCloseable {
     final long bundleId;
 
     PlatformFixture() throws Exception {
+        this(null);
+    }
+
+    /** @param wrap optional wrapper around the real dissect activities (to inject faults) */
+    PlatformFixture(java.util.function.UnaryOperator<org.ganscope.activities.dissect.DissectActivities> wrap) throws Exception {
         String base;
         synchronized (PlatformFixture.class) {
             if (pg == null) {
@@ -69,7 +74,8 @@ final class PlatformFixture implements AutoCloseable {
         env = TestWorkflowEnvironment.newInstance();
         env.newWorker(TaskQueues.WORKFLOWS).registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class);
         Worker model = env.newWorker(TaskQueues.MODEL);
-        model.registerActivitiesImplementations(new DissectActivitiesImpl(new BundleResolver(), store, steps, results));
+        org.ganscope.activities.dissect.DissectActivities impl = new DissectActivitiesImpl(new BundleResolver(), store, steps, results);
+        model.registerActivitiesImplementations(wrap == null ? impl : wrap.apply(impl));
         env.newWorker(TaskQueues.BOOKKEEPING).registerActivitiesImplementations(new ExperimentActivitiesImpl(experiments, steps));
         env.start();
     }
