@@ -15,6 +15,7 @@ public final class Main {
                 new DissectArraysCommand(),
                 new InterveneCommand(),
                 new MetricsCommand(),
+                new ArtifactsCommand(),
                 new BenchCommand());
     }
 
