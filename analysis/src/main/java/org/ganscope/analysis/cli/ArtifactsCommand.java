@@ -99,7 +99,7 @@ public final class ArtifactsCommand implements Command {
     }
 
     private static ObjectNode metricsJson(SampleMetrics m) {
-        return JSON.createObjectNode().put("domain_fd", m.domainFd()).put("precision", m.prdc().precision())
+        return JSON.createObjectNode().put("domain_fd", m.domainFd()).put("swd", m.swd().mean()).put("precision", m.prdc().precision())
                 .put("recall", m.prdc().recall()).put("density", m.prdc().density()).put("coverage", m.prdc().coverage());
     }
 

@@ -47,9 +47,10 @@ public final class MetricsCommand implements Command {
         long seed = a.longValue("seed", 0);
         long t0 = System.nanoTime();
         SampleMetrics m = SampleMetrics.compute(b, layer, ablate, samples, seed, a.intValue("batch", 32, 1, 512));
-        System.out.printf(Locale.ROOT, "%s: %d samples (seed %d)%s: domain FD %.4f, precision %.4f, recall %.4f, density %.4f, coverage %.4f (%.1f s)%n",
+        System.out.printf(Locale.ROOT, "%s: %d samples (seed %d)%s: domain FD %.4f, SWD %.2f (x1e3, per level %s), precision %.4f, recall %.4f, density %.4f, coverage %.4f (%.1f s)%n",
                 b.name(), samples, seed, ablate.length == 0 ? "" : ", " + ablate.length + " units of " + layer + " ablated",
-                m.domainFd(), m.prdc().precision(), m.prdc().recall(), m.prdc().density(), m.prdc().coverage(),
+                m.domainFd(), m.swd().mean(), java.util.Arrays.toString(java.util.Arrays.stream(m.swd().perLevel())
+                        .map(v -> Math.round(v * 100) / 100.0).toArray()), m.prdc().precision(), m.prdc().recall(), m.prdc().density(), m.prdc().coverage(),
                 (System.nanoTime() - t0) / 1e9);
         return 0;
     }

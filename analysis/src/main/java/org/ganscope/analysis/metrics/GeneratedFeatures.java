@@ -17,6 +17,11 @@ public final class GeneratedFeatures {
     }
 
     public static float[] compute(Bundle b, String layerName, int[] ablate, int samples, long seed, int batch) {
+        return compute(b, layerName, ablate, samples, seed, batch, null);
+    }
+
+    /** As above; also copies the first images (as many as {@code images} holds, [n][3][S][S]) into {@code images}. */
+    public static float[] compute(Bundle b, String layerName, int[] ablate, int samples, long seed, int batch, float[] images) {
         Manifest m = b.manifest();
         Manifest.Layer layer = b.layer(layerName);
         int dim = m.features().dim();
@@ -44,6 +49,12 @@ public final class GeneratedFeatures {
                     r.position(0);
                 }
                 f.run(r, n, x);
+                if (images != null && (long) start * 3 * s * s < images.length) {
+                    int len = (int) Math.min((long) n * 3 * s * s, images.length - (long) start * 3 * s * s);
+                    x.position(0);
+                    x.get(images, start * 3 * s * s, len);
+                    x.position(0);
+                }
                 feat.run(x, n, fv);
                 fv.position(0);
                 fv.get(out, start * dim, n * dim);

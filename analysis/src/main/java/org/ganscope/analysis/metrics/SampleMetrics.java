@@ -6,16 +6,24 @@ import org.ganscope.analysis.bundle.Bundle;
  * Metrics of a generator's samples against the bundle's real data, in the bundle's own
  * feature space: "domain FD" (Frechet distance, SPEC section 6; never called FID unless
  * the features are Inception-v3's) and precision/recall/density/coverage (section 7,
- * k = 5, against the real feature sample, with as many generated samples).
+ * k = 5, against the real feature sample, with as many generated samples), and the
+ * sliced Wasserstein distance on images (ProGAN's SWD) between the bundle's held-out
+ * real images and as many generated ones.
  */
-public record SampleMetrics(double domainFd, Prdc prdc, int samples) {
+public record SampleMetrics(double domainFd, Prdc prdc, SlicedWasserstein.Result swd, int samples) {
     public static SampleMetrics compute(Bundle b, String layer, int[] ablate, int samples, long seed, int batch) {
         RealFeatures real = RealFeatures.of(b);
-        float[] fake = GeneratedFeatures.compute(b, layer, ablate, samples, seed, batch);
+        float[] realImages = RealImages.load(b);
+        int s = b.manifest().imageSize();
+        int nImages = Math.min(samples, realImages.length / (3 * s * s));
+        float[] fakeImages = new float[nImages * 3 * s * s];
+        float[] fake = GeneratedFeatures.compute(b, layer, ablate, samples, seed, batch, fakeImages);
+        SlicedWasserstein.Result swd = SlicedWasserstein.compute(java.util.Arrays.copyOf(realImages, fakeImages.length), fakeImages,
+                nImages, s, 1234);
         Frechet.Stats fs = Frechet.Stats.of(fake, samples, real.dim());
         double fd = Frechet.distance(real.mean(), real.cov(), fs.mean(), fs.cov());
         int n = Math.min(samples, real.sampleCount());
         Prdc prdc = Prdc.compute(real.sample(), real.sampleCount(), java.util.Arrays.copyOf(fake, n * real.dim()), n, real.dim(), Prdc.DEFAULT_K);
-        return new SampleMetrics(fd, prdc, samples);
+        return new SampleMetrics(fd, prdc, swd, samples);
     }
 }
