@@ -1,6 +1,5 @@
 package org.ganscope.analysis.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.bundle.Manifest;
@@ -45,24 +43,10 @@ public final class InterveneCommand implements Command {
     public int run(String[] args) throws IOException {
         Args a = Args.parse(args, 1, OPTIONS, List.of());
         Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
-        JsonNode dissection = readJson(Path.of(a.require("dissection")));
-        if (!b.hash().equals(dissection.path("bundle").path("hash").asText())) {
-            throw new AnalysisException("the dissection was made on bundle " + dissection.path("bundle").path("name").asText()
-                    + " (hash " + dissection.path("bundle").path("hash").asText() + "), not on " + b.name());
-        }
-        String layer = dissection.path("layer").path("name").asText();
-        String className = a.require("class");
-        Manifest.ConceptClass cls = b.manifest().classes().stream().filter(c -> c.name().equals(className)).findFirst()
-                .orElseThrow(() -> new AnalysisException("unknown class '" + className + "'; classes: "
-                        + b.manifest().classes().stream().skip(1).map(Manifest.ConceptClass::name).toList()));
-        if (cls.index() == 0) {
-            throw new AnalysisException("class 0 (unlabeled) cannot be intervened on");
-        }
-        double[] iou = new double[b.layer(layer).units()];
-        JsonNode rows = dissection.path("iou");
-        for (int u = 0; u < iou.length; u++) {
-            iou[u] = rows.path(u).path(cls.index()).asDouble();
-        }
+        DissectionFile df = DissectionFile.read(b, Path.of(a.require("dissection")), a.require("class"));
+        String layer = df.layer();
+        Manifest.ConceptClass cls = df.concept();
+        double[] iou = df.iou();
         int samples = a.intValue("samples", 200, 1, 1_000_000);
         long seed = a.longValue("seed", 7);
         int[] ns = Arrays.stream(a.get("ns", "1,2,5,10,20,50").split(",")).mapToInt(s -> Integer.parseInt(s.trim()))
@@ -130,13 +114,5 @@ public final class InterveneCommand implements Command {
         JSON.writeValue(out.resolve("intervene.json").toFile(), root);
         System.out.println("wrote " + out.resolve("intervene.json"));
         return 0;
-    }
-
-    private static JsonNode readJson(Path p) {
-        try {
-            return JSON.readTree(p.toFile());
-        } catch (IOException e) {
-            throw new AnalysisException("cannot read dissection " + p + ": " + e.getMessage());
-        }
     }
 }

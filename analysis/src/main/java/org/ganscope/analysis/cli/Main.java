@@ -16,6 +16,7 @@ public final class Main {
                 new InterveneCommand(),
                 new MetricsCommand(),
                 new ArtifactsCommand(),
+                new OptimizeAlphaCommand(),
                 new BenchCommand());
     }
 
