@@ -82,6 +82,19 @@ def sha256(path):
     return h.hexdigest()
 
 
+def file_table(out):
+    """Every file of a bundle directory but the manifest and the sample grid, with SHA-256 and size."""
+    files = {}
+    for root, _, names in os.walk(out):
+        for n in sorted(names):
+            p = os.path.join(root, n)
+            rel = os.path.relpath(p, out)
+            if rel in ("manifest.json", "samples.png"):
+                continue
+            files[rel] = {"sha256": sha256(p), "bytes": os.path.getsize(p)}
+    return files
+
+
 def features_of(featnet, imgs, batch=100):
     out = []
     with torch.no_grad():
@@ -153,14 +166,7 @@ def export(build, variant, out):
     grid = ((xs.permute(0, 2, 3, 1).numpy() + 1) * 127.5).clip(0, 255).round().astype(np.uint8)
     Image.fromarray(sprite(grid, 8)).save(os.path.join(out, "samples.png"), optimize=True)
 
-    files = {}
-    for root, _, names in os.walk(out):
-        for n in sorted(names):
-            p = os.path.join(root, n)
-            rel = os.path.relpath(p, out)
-            if rel in ("manifest.json", "samples.png"):
-                continue
-            files[rel] = {"sha256": sha256(p), "bytes": os.path.getsize(p)}
+    files = file_table(out)
 
     gan_prov = prov["gans"][variant]
     seg_prov = prov["segmenter"]

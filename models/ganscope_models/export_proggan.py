@@ -35,7 +35,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from . import proggan
-from .export import features_of, onnx_export, sha256, sprite
+from .export import file_table, features_of, onnx_export, sha256, sprite
 
 REAL_SEED = 2          # z for the "real" sample and feature statistics: randn from this seed
 SAMPLE_SEED = 0        # z for samples.png
@@ -207,14 +207,7 @@ def export(out, checkpoint=None, layers=("layer4",), seed=0, name=None, dataset=
     samples, _ = generate(gen, SAMPLE_SEED, 16)
     Image.fromarray(sprite(samples, 8)).save(os.path.join(out, "samples.png"), optimize=True)
 
-    files = {}
-    for root, _, names in os.walk(out):
-        for n in sorted(names):
-            p = os.path.join(root, n)
-            rel = os.path.relpath(p, out)
-            if rel in ("manifest.json", "samples.png"):
-                continue
-            files[rel] = {"sha256": sha256(p), "bytes": os.path.getsize(p)}
+    files = file_table(out)
 
     n_params = sum(p.numel() for p in gen.parameters())
     manifest = {
