@@ -9,9 +9,15 @@ import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.metrics.SampleMetrics;
 
 /**
- * {@code ganscope metrics --bundle DIR [--samples N] [--seed S] [--layer L --ablate u,v,...]}:
- * domain FD and precision/recall/density/coverage of the generator's samples against the
- * bundle's real data, optionally with units of a layer ablated.
+ * Two forms:
+ * <ul>
+ * <li>{@code ganscope metrics --real R.npy --fake F.npy --out m.json [--k 5]}: on feature
+ *     arrays [N, D] (float32 or float64) writes {@code {"fid", "precision", "recall",
+ *     "density", "coverage"}} exactly as SPEC.md sections 6 and 7 define them.</li>
+ * <li>{@code ganscope metrics --bundle DIR [--samples N] [--seed S] [--layer L --ablate u,v,...]}:
+ *     domain FD, SWD and PRDC of the generator's samples against the bundle's real data,
+ *     optionally with units of a layer ablated.</li>
+ * </ul>
  */
 public final class MetricsCommand implements Command {
     @Override
@@ -21,12 +27,19 @@ public final class MetricsCommand implements Command {
 
     @Override
     public String summary() {
-        return "--bundle DIR [--samples N] [--seed S] [--layer L --ablate u,v,...]: domain FD and PRDC";
+        return "--real R.npy --fake F.npy --out m.json [--k 5] | --bundle DIR [--samples N] ...: FID/FD, SWD, PRDC";
     }
 
     @Override
-    public int run(String[] args) {
-        Args a = Args.parse(args, 1, List.of("bundle", "samples", "seed", "layer", "ablate", "batch"), List.of());
+    public int run(String[] args) throws java.io.IOException {
+        Args a = Args.parse(args, 1, List.of("bundle", "samples", "seed", "layer", "ablate", "batch", "real", "fake", "out", "k"), List.of());
+        if (a.get("real", null) != null || a.get("fake", null) != null) {
+            return FeatureArrayMetrics.run(Path.of(a.require("real")), Path.of(a.require("fake")), Path.of(a.require("out")),
+                    a.intValue("k", org.ganscope.analysis.metrics.Prdc.DEFAULT_K, 1, 1000));
+        }
+        if (a.get("bundle", null) == null) {
+            throw new UsageException("give either --real R.npy --fake F.npy --out m.json, or --bundle DIR");
+        }
         Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
         String layer = a.get("layer", b.manifest().layers().get(0).name());
         int units = b.layer(layer).units();
