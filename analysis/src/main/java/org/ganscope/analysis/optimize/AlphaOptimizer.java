@@ -101,6 +101,52 @@ public final class AlphaOptimizer {
         }
     }
 
+    /**
+     * The training objective and its gradient on the first training batch, for checks
+     * against finite differences. Holds the data and the TorchScript module.
+     */
+    static final class Probe implements AutoCloseable {
+        private final Params p;
+        private final Data data;
+        private final TorchTail tail;
+        private final int h;
+        private final int w;
+
+        Probe(Bundle b, String layerName, Params p) {
+            this.p = p;
+            var layer = b.layer(layerName);
+            this.h = layer.height();
+            this.w = layer.width();
+            try (LayerModel m = new LayerModel(b, layerName, 16)) {
+                data = data(m, p, p.seed(), p.trainSamples());
+            }
+            tail = new TorchTail(b, layerName);
+        }
+
+        /** [loss, dloss/dalpha_0, ...]. */
+        double[] lossAndGradient(float[] alpha) {
+            try (NDManager sub = tail.manager().newSubManager(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray a = sub.create(alpha, new Shape(1, alpha.length, 1, 1));
+                a.setRequiresGradient(true);
+                NDArray d = objective(sub, tail, data, 0, Math.min(p.batch(), data.n()), a, p, h, w, true)[0];
+                NDArray loss = d.neg().add(a.square().sum().add(1e-12f).sqrt().mul((float) p.lambda()));
+                gc.backward(loss);
+                float[] g = a.getGradient().toFloatArray();
+                double[] out = new double[g.length + 1];
+                out[0] = loss.getFloat();
+                for (int i = 0; i < g.length; i++) {
+                    out[i + 1] = g[i];
+                }
+                return out;
+            }
+        }
+
+        @Override
+        public void close() {
+            tail.close();
+        }
+    }
+
     static void adam(float[] alpha, float[] g, double[] m, double[] v, int t, double lr) {
         double b1 = 0.9;
         double b2 = 0.999;

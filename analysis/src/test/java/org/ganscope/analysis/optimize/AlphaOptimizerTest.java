@@ -44,4 +44,31 @@ class AlphaOptimizerTest {
         String msg = assertThrows(AnalysisException.class, () -> AlphaOptimizer.run(b, "layer1", params(128, 1))).getMessage();
         assertTrue(msg.contains("no gradient graph") && msg.contains("layer2"), msg);
     }
+
+    @Test
+    void gradientMatchesCentralFiniteDifferences() {
+        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        var p = params(128, 1);
+        float[] alpha = new float[128];
+        for (int u = 0; u < alpha.length; u++) {
+            alpha[u] = 0.2f + 0.6f * ((u * 37) % 17) / 17f;
+        }
+        try (AlphaOptimizer.Probe probe = new AlphaOptimizer.Probe(b, "layer3", p)) {
+            double[] lg = probe.lossAndGradient(alpha);
+            // the units with the largest gradients, where the check is most telling
+            Integer[] order = java.util.stream.IntStream.range(0, 128).boxed()
+                    .sorted((x, y) -> Double.compare(Math.abs(lg[y + 1]), Math.abs(lg[x + 1]))).toArray(Integer[]::new);
+            float eps = 0.02f;
+            for (int i = 0; i < 3; i++) {
+                int u = order[i];
+                float[] up = alpha.clone();
+                float[] down = alpha.clone();
+                up[u] += eps;
+                down[u] -= eps;
+                double fd = (probe.lossAndGradient(up)[0] - probe.lossAndGradient(down)[0]) / (2 * eps);
+                double g = lg[u + 1];
+                assertEquals(g, fd, 0.05 * Math.abs(g) + 1e-4, "unit " + u + ": autograd " + g + " vs finite difference " + fd);
+            }
+        }
+    }
 }
