@@ -17,6 +17,7 @@ public final class Main {
                 new MetricsCommand(),
                 new ArtifactsCommand(),
                 new OptimizeAlphaCommand(),
+                new ReproduceCommand(),
                 new BenchCommand());
     }
 
