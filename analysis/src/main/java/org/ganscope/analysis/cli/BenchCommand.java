@@ -44,8 +44,11 @@ public final class BenchCommand implements Command {
         if (args.length >= 2 && args[1].equals("rss-probe")) {
             return rssProbe(Args.parse(args, 2, OPTIONS, List.of()));
         }
+        if (args.length >= 2 && args[1].equals("causal")) {
+            return causal(Args.parse(args, 2, OPTIONS, List.of()));
+        }
         if (args.length < 2 || !args[1].equals("dissect")) {
-            throw new UsageException("usage: ganscope bench dissect [--bundle DIR] [--layer L] [--samples N] ...");
+            throw new UsageException("usage: ganscope bench dissect [--bundle DIR] [--layer L] [--samples N] ... | ganscope bench causal [--bundle DIR]");
         }
         Args a = Args.parse(args, 2, OPTIONS, List.of("skip-pytorch", "skip-rss"));
         Path home = home();
@@ -91,6 +94,43 @@ public final class BenchCommand implements Command {
             rssRatio = (double) kib[kib.length - 1] / kib[0];
         }
         System.out.printf(Locale.ROOT, "dissect_vs_raw=%.3f speedup_vs_pytorch=%.2f rss_ratio=%.3f%n", r.ratio(), speedup, rssRatio);
+        return 0;
+    }
+
+    /**
+     * {@code bench causal}: ablation-curve time per class (n in 1..50, top-n plus 3 random
+     * draws, over the given samples) and alpha-optimisation time per iteration, on a demo bundle.
+     */
+    private int causal(Args a) {
+        Bundle b = BundleLoader.load(Path.of(a.get("bundle", home().resolve("models/bundles/outdoor-base").toString())));
+        String layer = a.get("layer", "layer3");
+        int samples = a.intValue("samples", 200, 1, 1_000_000);
+        int units = b.layer(layer).units();
+        double[] iou = new double[units];
+        for (int u = 0; u < units; u++) {
+            iou[u] = (u * 37 % 101) / 101.0;
+        }
+        int cls = 1;
+        System.out.println(OrtRuntime.get().describe());
+        try (org.ganscope.analysis.model.LayerModel m = new org.ganscope.analysis.model.LayerModel(b, layer, 16)) {
+            org.ganscope.analysis.intervene.AblationCurve.run(m, cls, iou, new int[] {1}, 16, 0, 0, 1); // warm-up
+            long t0 = System.nanoTime();
+            var r = org.ganscope.analysis.intervene.AblationCurve.run(m, cls, iou, new int[] {1, 2, 5, 10, 20, 50}, samples, 0, 3, 1);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "ablation curve of '%s' in %s (%s, 6 points x (top + 3 random), %d samples): %.2f s per class, %.1f edited images/s%n",
+                    b.manifest().classes().get(cls).name(), b.name(), layer, samples, secs, 24.0 * samples / secs);
+        }
+        var p = new org.ganscope.analysis.optimize.AlphaOptimizer.Params(cls, iou, new float[units], 32, 8, 0, 10, 8, 0.05, 0.01,
+                Math.max(1, b.layer(layer).height() / 4));
+        long t0 = System.nanoTime();
+        org.ganscope.analysis.optimize.AlphaOptimizer.run(b, layer, p);
+        long t1 = System.nanoTime();
+        p = new org.ganscope.analysis.optimize.AlphaOptimizer.Params(cls, iou, new float[units], 32, 8, 0, 30, 8, 0.05, 0.01,
+                Math.max(1, b.layer(layer).height() / 4));
+        org.ganscope.analysis.optimize.AlphaOptimizer.run(b, layer, p);
+        long t2 = System.nanoTime();
+        System.out.printf(Locale.ROOT, "alpha optimisation (batch 8 = 16 images forward + backward): %.1f ms per iteration%n",
+                ((t2 - t1) - (t1 - t0)) / 1e6 / 20);
         return 0;
     }
 
