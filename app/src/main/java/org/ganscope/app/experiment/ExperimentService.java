@@ -38,11 +38,14 @@ public class ExperimentService {
     private final ExperimentRepository experiments;
     private final BundleRepository bundles;
     private final WorkflowClient client;
+    private final boolean resumeOnStart;
 
-    public ExperimentService(ExperimentRepository experiments, BundleRepository bundles, WorkflowClient client) {
+    public ExperimentService(ExperimentRepository experiments, BundleRepository bundles, WorkflowClient client,
+            @org.springframework.beans.factory.annotation.Value("${ganscope.resume-on-start:true}") boolean resumeOnStart) {
         this.experiments = experiments;
         this.bundles = bundles;
         this.client = client;
+        this.resumeOnStart = resumeOnStart;
     }
 
     public long launch(LaunchRequest r, String user) {
@@ -133,6 +136,9 @@ public class ExperimentService {
 
     @EventListener(ApplicationReadyEvent.class)
     public void resumeUnfinished() {
+        if (!resumeOnStart) {
+            return; // extra workers leave that to the node that orchestrates
+        }
         List<ExperimentRepository.ExperimentRow> open = new ArrayList<>();
         for (String status : List.of("QUEUED", "RUNNING")) {
             open.addAll(experiments.list(new ExperimentRepository.Query(null, status, null, null, null, "id", true), 0, 100_000));
