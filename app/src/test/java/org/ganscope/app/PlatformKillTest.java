@@ -1,0 +1,127 @@
+package org.ganscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.analysis.dissect.DissectParams;
+import org.ganscope.analysis.dissect.LayerDissection;
+import org.ganscope.analysis.dissect.LayerDissector;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole platform as a separate process, killed with SIGKILL while an experiment's
+ * shards run, then started again on the same data directory: the experiment is resumed
+ * and completes; its units are bit-identical to an uninterrupted in-process dissection,
+ * with no duplicate rows.
+ */
+class PlatformKillTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static Process start(Path data, int port, Path log) throws IOException {
+        String repo = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().toString();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dai.djl.offline=true", "-Dganscope.home=" + repo, "-cp", System.getProperty("java.class.path"),
+                GanscopeApplication.class.getName(), "--server.port=" + port, "--ganscope.data-dir=" + data));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    private JsonNode get(int port, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body());
+    }
+
+    private void awaitUp(int port, Process p) throws Exception {
+        for (int i = 0; i < 240; i++) {
+            assertTrue(p.isAlive(), "the platform process died during start");
+            try {
+                if (get(port, "/api/bundles").size() > 0) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the platform did not come up");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void sigkillMidExperimentThenRestartCompletesWithIdenticalResults() throws Exception {
+        Path data = Files.createTempDirectory("ganscope-kill");
+        Path log = data.resolve("platform.log");
+        int port = freePort();
+        Process p = start(data, port, log);
+        long id;
+        try {
+            awaitUp(port, p);
+            String body = "{\"name\": \"kill me\", \"bundle\": \"outdoor-base\", \"layers\": [\"layer3\"], \"samples\": 600, "
+                    + "\"thresholdSamples\": 60, \"seed\": 4, \"shards\": 6, \"method\": \"quantile\"}";
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/experiments"))
+                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, r.statusCode(), r.body());
+            id = JSON.readTree(r.body()).get("id").asLong();
+            // wait until some shards are done, then kill the whole platform
+            for (int i = 0; i < 400; i++) {
+                JsonNode step = get(port, "/api/experiments/" + id).get("steps").get(0);
+                if (step != null && step.get("done").asLong() >= 100) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            JsonNode before = get(port, "/api/experiments/" + id);
+            assertEquals("RUNNING", before.get("experiment").get("status").asText(), "killed too late: " + before);
+            p.destroyForcibly().waitFor(); // SIGKILL
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+
+        Process again = start(data, port, log);
+        try {
+            awaitUp(port, again);
+            String status = "";
+            for (int i = 0; i < 600 && !status.equals("SUCCEEDED") && !status.equals("FAILED"); i++) {
+                Thread.sleep(250);
+                status = get(port, "/api/experiments/" + id).get("experiment").get("status").asText();
+            }
+            assertEquals("SUCCEEDED", status, Files.readString(log));
+            JsonNode units = get(port, "/api/experiments/" + id + "/units?layer=layer3");
+            Bundle b = BundleLoader.load(Path.of(System.getProperty("ganscope.repo", "..")).resolve("models/bundles/outdoor-base"));
+            LayerDissection direct = LayerDissector.dissect(b, DissectParams.defaults("layer3", 600, 4).withThresholdSet(60, 5)
+                    .withMethod(DissectParams.Method.QUANTILE, 0.01).withBatch(16), 1, x -> { });
+            assertEquals(direct.units(), units.size(), "no duplicate rows");
+            for (int u = 0; u < units.size(); u++) {
+                assertEquals(direct.report().thresholds()[u], units.get(u).get("threshold").asDouble(), 0.0);
+                assertEquals(direct.report().bestIou()[u], units.get(u).get("iou").asDouble(), 0.0, "unit " + u);
+                assertEquals(direct.report().bestLabel()[u], units.get(u).get("label").asInt());
+            }
+        } finally {
+            again.destroy();
+            again.waitFor();
+        }
+    }
+
+}
