@@ -64,5 +64,11 @@ class PlatformApiTest {
             assertTrue(r.getBody().get("error").toString().length() > 5);
         }
         assertEquals(HttpStatus.NOT_FOUND, http.getForEntity("/api/experiments/999999", Map.class).getStatusCode());
+        String openapi = http.getForObject("/v3/api-docs", String.class);
+        assertTrue(openapi.contains("/api/experiments/{id}/retry") && openapi.contains("LaunchRequest"), openapi);
+        // a succeeded experiment cannot be retried; the reason is given
+        ResponseEntity<Map> retry = http.postForEntity("/api/experiments/" + id + "/retry", null, Map.class);
+        assertEquals(HttpStatus.BAD_REQUEST, retry.getStatusCode());
+        assertTrue(retry.getBody().get("error").toString().contains("SUCCEEDED"));
     }
 }

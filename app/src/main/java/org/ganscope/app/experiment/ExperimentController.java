@@ -75,6 +75,12 @@ public class ExperimentController {
         return Map.of("id", id, "cancelling", true);
     }
 
+    @PostMapping("/{id}/retry")
+    public Map<String, Object> retry(@PathVariable long id) {
+        service.retry(id);
+        return Map.of("id", id, "retrying", true);
+    }
+
     @ExceptionHandler({IllegalArgumentException.class, AnalysisException.class, HttpMessageNotReadableException.class})
     public ResponseEntity<Map<String, String>> badRequest(Exception e) {
         String msg = e instanceof HttpMessageNotReadableException ? "the request body is not a valid launch request (JSON)" : e.getMessage();

@@ -129,6 +129,25 @@ public class ExperimentService {
         }
     }
 
+    /**
+     * Runs a FAILED or CANCELLED experiment again under its workflow id, with the same
+     * parameters: steps and shards that finished before are reused from the artifact store.
+     */
+    public void retry(long id) {
+        var e = experiments.get(id).orElseThrow(() -> new NotFound("no experiment " + id));
+        if (!e.status().equals("FAILED") && !e.status().equals("CANCELLED")) {
+            throw new IllegalArgumentException("experiment " + id + " is " + e.status() + "; only FAILED or CANCELLED experiments can be retried");
+        }
+        ExperimentSpec spec;
+        try {
+            spec = withId(JSON.readValue(e.paramsJson(), ExperimentSpec.class), id);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("stored parameters of experiment " + id + " are unreadable", ex);
+        }
+        experiments.setStatus(id, "QUEUED", null);
+        start(id, spec);
+    }
+
     public void cancel(long id) {
         experiments.get(id).orElseThrow(() -> new NotFound("no experiment " + id));
         client.newUntypedWorkflowStub(workflowId(id)).cancel();
