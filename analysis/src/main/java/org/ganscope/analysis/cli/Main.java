@@ -18,6 +18,7 @@ public final class Main {
                 new ArtifactsCommand(),
                 new OptimizeAlphaCommand(),
                 new ReproduceCommand(),
+                new ExplainCommand(),
                 new BenchCommand());
     }
 

@@ -1,0 +1,74 @@
+package org.ganscope.analysis.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.analysis.explain.BeamSearch;
+import org.ganscope.analysis.explain.LayerExplainer;
+
+/**
+ * {@code ganscope explain --bundle DIR --layer L --out DIR [--samples N] [--beam 5] [--length 3] [--quantile 0.005]}:
+ * a compositional explanation (formula of up to 3 concepts) of every unit; explain.json.
+ */
+public final class ExplainCommand implements Command {
+    @Override
+    public String name() {
+        return "explain";
+    }
+
+    @Override
+    public String summary() {
+        return "--bundle DIR --layer L --out DIR [--samples N] [--beam 5] [--length 3]: compositional explanations of units";
+    }
+
+    @Override
+    public int run(String[] args) throws IOException {
+        Args a = Args.parse(args, 1, List.of("bundle", "layer", "samples", "seed", "beam", "length", "quantile", "out"), List.of());
+        Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
+        String layer = a.require("layer");
+        b.layer(layer);
+        int samples = a.intValue("samples", 500, 1, 100_000);
+        int beam = a.intValue("beam", 5, 1, 100);
+        int length = a.intValue("length", 3, 1, 6);
+        double q = a.doubleValue("quantile", 0.005, 1e-9, 0.5);
+        long t0 = System.nanoTime();
+        LayerExplainer.Result r = LayerExplainer.explain(b, layer, samples, a.longValue("seed", 0), q, beam, length);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        BeamSearch.Explanation[] e = r.units();
+        int[] order = IntStream.range(0, e.length).boxed().sorted(Comparator.comparingDouble((Integer u) -> -e[u].iou()))
+                .mapToInt(Integer::intValue).toArray();
+        for (int i = 0; i < Math.min(15, order.length); i++) {
+            int u = order[i];
+            System.out.printf(Locale.ROOT, "  unit %3d  IoU %.3f (single %-10s %.3f, gain %+.3f)  %s%n", u, e[u].iou(),
+                    e[u].bestSingle().render(r.conceptNames()), e[u].bestSingleIou(), e[u].gain(), e[u].formula().render(r.conceptNames()));
+        }
+        double meanGain = IntStream.range(0, e.length).mapToDouble(u -> e[u].gain()).average().orElse(0);
+        System.out.printf(Locale.ROOT, "%s %s: %d units explained over %d samples in %.1f s; mean gain over the best single label %+.4f%n",
+                b.name(), layer, e.length, samples, secs, meanGain);
+        Path out = Path.of(a.require("out"));
+        Files.createDirectories(out);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.put("schema", "ganscope.explain/1").put("bundle", b.name()).put("bundle_hash", b.hash()).put("layer", layer)
+                .put("samples", samples).put("beam", beam).put("max_length", length).put("quantile", q).put("seconds", secs);
+        ArrayNode units = root.putArray("units");
+        for (int u = 0; u < e.length; u++) {
+            units.addObject().put("unit", u).put("formula", e[u].formula().render(r.conceptNames())).put("iou", e[u].iou())
+                    .put("best_single", e[u].bestSingle().render(r.conceptNames())).put("best_single_iou", e[u].bestSingleIou())
+                    .put("gain", e[u].gain()).put("threshold", r.thresholds()[u]);
+        }
+        json.writeValue(out.resolve("explain.json").toFile(), root);
+        System.out.println("wrote " + out.resolve("explain.json"));
+        return 0;
+    }
+}

@@ -1,0 +1,73 @@
+package org.ganscope.analysis.explain;
+
+/** A fixed-length bit set over all pixels of a data set; formula masks are word operations on these. */
+public final class BitMask {
+    final long[] words;
+    final int bits;
+
+    public BitMask(int bits) {
+        this.bits = bits;
+        this.words = new long[(bits + 63) >>> 6];
+    }
+
+    public void set(int i) {
+        words[i >>> 6] |= 1L << (i & 63);
+    }
+
+    public boolean get(int i) {
+        return (words[i >>> 6] & (1L << (i & 63))) != 0;
+    }
+
+    public int size() {
+        return bits;
+    }
+
+    public long count() {
+        long n = 0;
+        for (long w : words) {
+            n += Long.bitCount(w);
+        }
+        return n;
+    }
+
+    /** |this AND other| without materialising the result. */
+    public long countAnd(BitMask other) {
+        long n = 0;
+        long[] o = other.words;
+        for (int i = 0; i < words.length; i++) {
+            n += Long.bitCount(words[i] & o[i]);
+        }
+        return n;
+    }
+
+    /** out = a op b (op: AND, OR, AND NOT). */
+    static void combine(BitMask a, BitMask b, Formula.Op op, BitMask out) {
+        long[] x = a.words;
+        long[] y = b.words;
+        long[] z = out.words;
+        switch (op) {
+            case AND -> {
+                for (int i = 0; i < z.length; i++) {
+                    z[i] = x[i] & y[i];
+                }
+            }
+            case OR -> {
+                for (int i = 0; i < z.length; i++) {
+                    z[i] = x[i] | y[i];
+                }
+            }
+            case AND_NOT -> {
+                for (int i = 0; i < z.length; i++) {
+                    z[i] = x[i] & ~y[i];
+                }
+            }
+            default -> throw new IllegalArgumentException(op.toString());
+        }
+    }
+
+    BitMask copy() {
+        BitMask m = new BitMask(bits);
+        System.arraycopy(words, 0, m.words, 0, words.length);
+        return m;
+    }
+}

@@ -1,0 +1,72 @@
+package org.ganscope.analysis.explain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.dissect.Quantiles;
+import org.ganscope.analysis.dissect.Upsampler;
+import org.ganscope.analysis.model.LayerModel;
+
+/**
+ * Compositional explanations of every unit of a layer over {@code samples} generated
+ * images: concept masks from the segmentation, unit masks from the upsampled activation
+ * above the unit's upper-quantile threshold (top 0.5% by default), then a beam search per
+ * unit, units in parallel.
+ */
+public final class LayerExplainer {
+    public record Result(List<String> conceptNames, BeamSearch.Explanation[] units, double[] thresholds, int samples) {
+    }
+
+    private LayerExplainer() {
+    }
+
+    public static Result explain(Bundle b, String layerName, int samples, long seed, double quantile, int beam, int maxLength) {
+        var layer = b.layer(layerName);
+        int units = layer.units();
+        int hw = layer.pixels();
+        int classes = b.manifest().numClasses();
+        float[] acts;
+        int seg;
+        List<BitMask> concepts = new ArrayList<>();
+        try (LayerModel m = new LayerModel(b, layerName, 16)) {
+            seg = m.segPixels();
+            acts = new float[Math.multiplyExact(Math.multiplyExact(samples, units), hw)];
+            for (int c = 1; c < classes; c++) {
+                concepts.add(new BitMask(Math.multiplyExact(samples, seg)));
+            }
+            for (int s = 0; s < samples; s += m.maxBatch()) {
+                int n = Math.min(m.maxBatch(), samples - s);
+                m.generate(seed, s, n);
+                System.arraycopy(m.activations(), 0, acts, s * units * hw, n * units * hw);
+                int[] labels = m.labels();
+                for (int i = 0; i < n * seg; i++) {
+                    if (labels[i] > 0) {
+                        concepts.get(labels[i] - 1).set(s * seg + i);
+                    }
+                }
+            }
+        }
+        double[] thr = Quantiles.thresholds(acts, samples, units, hw, quantile);
+        int res = (int) Math.round(Math.sqrt(seg));
+        BeamSearch.Explanation[] out = new BeamSearch.Explanation[units];
+        ThreadLocal<Upsampler> ups = ThreadLocal.withInitial(() -> new Upsampler(layer.height(), layer.width(), res, res));
+        ThreadLocal<double[]> planes = ThreadLocal.withInitial(() -> new double[seg]);
+        final int segPixels = seg;
+        IntStream.range(0, units).parallel().forEach(u -> {
+            BitMask mask = new BitMask(samples * segPixels);
+            double[] plane = planes.get();
+            for (int i = 0; i < samples; i++) {
+                ups.get().apply(acts, (i * units + u) * hw, plane, 0);
+                for (int p = 0; p < segPixels; p++) {
+                    if (plane[p] > thr[u]) {
+                        mask.set(i * segPixels + p);
+                    }
+                }
+            }
+            out[u] = BeamSearch.explain(mask, concepts, beam, maxLength);
+        });
+        List<String> names = b.manifest().classes().stream().skip(1).map(c -> c.name()).toList();
+        return new Result(names, out, thr, samples);
+    }
+}
