@@ -22,8 +22,19 @@ public final class LayerExplainer {
     }
 
     public static Result explain(Bundle b, String layerName, int samples, long seed, double quantile, int beam, int maxLength) {
+        return run(b, layerName, samples, seed, quantile, beam, maxLength, Integer.MAX_VALUE, false);
+    }
+
+    /** Exhaustive search (length <= 3) on the first {@code units} units, for checking the beam. */
+    static BeamSearch.Explanation[] explainWith(Bundle b, String layerName, int samples, long seed, double quantile, int units) {
+        return run(b, layerName, samples, seed, quantile, 0, 3, units, true).units();
+    }
+
+    private static Result run(Bundle b, String layerName, int samples, long seed, double quantile, int beam, int maxLength, int maxUnits,
+            boolean exhaustive) {
         var layer = b.layer(layerName);
-        int units = layer.units();
+        int units = Math.min(layer.units(), maxUnits);
+        int allUnits = layer.units();
         int hw = layer.pixels();
         int classes = b.manifest().numClasses();
         float[] acts;
@@ -31,14 +42,14 @@ public final class LayerExplainer {
         List<BitMask> concepts = new ArrayList<>();
         try (LayerModel m = new LayerModel(b, layerName, 16)) {
             seg = m.segPixels();
-            acts = new float[Math.multiplyExact(Math.multiplyExact(samples, units), hw)];
+            acts = new float[Math.multiplyExact(Math.multiplyExact(samples, allUnits), hw)];
             for (int c = 1; c < classes; c++) {
                 concepts.add(new BitMask(Math.multiplyExact(samples, seg)));
             }
             for (int s = 0; s < samples; s += m.maxBatch()) {
                 int n = Math.min(m.maxBatch(), samples - s);
                 m.generate(seed, s, n);
-                System.arraycopy(m.activations(), 0, acts, s * units * hw, n * units * hw);
+                System.arraycopy(m.activations(), 0, acts, s * allUnits * hw, n * allUnits * hw);
                 int[] labels = m.labels();
                 for (int i = 0; i < n * seg; i++) {
                     if (labels[i] > 0) {
@@ -47,7 +58,7 @@ public final class LayerExplainer {
                 }
             }
         }
-        double[] thr = Quantiles.thresholds(acts, samples, units, hw, quantile);
+        double[] thr = Quantiles.thresholds(acts, samples, allUnits, hw, quantile);
         int res = (int) Math.round(Math.sqrt(seg));
         BeamSearch.Explanation[] out = new BeamSearch.Explanation[units];
         ThreadLocal<Upsampler> ups = ThreadLocal.withInitial(() -> new Upsampler(layer.height(), layer.width(), res, res));
@@ -57,14 +68,14 @@ public final class LayerExplainer {
             BitMask mask = new BitMask(samples * segPixels);
             double[] plane = planes.get();
             for (int i = 0; i < samples; i++) {
-                ups.get().apply(acts, (i * units + u) * hw, plane, 0);
+                ups.get().apply(acts, (i * allUnits + u) * hw, plane, 0);
                 for (int p = 0; p < segPixels; p++) {
                     if (plane[p] > thr[u]) {
                         mask.set(i * segPixels + p);
                     }
                 }
             }
-            out[u] = BeamSearch.explain(mask, concepts, beam, maxLength);
+            out[u] = exhaustive ? BeamSearch.exhaustive(mask, concepts, maxLength) : BeamSearch.explain(mask, concepts, beam, maxLength);
         });
         List<String> names = b.manifest().classes().stream().skip(1).map(c -> c.name()).toList();
         return new Result(names, out, thr, samples);
