@@ -20,8 +20,9 @@ public record SampleMetrics(double domainFd, Prdc prdc, SlicedWasserstein.Result
         float[] fake = GeneratedFeatures.compute(b, layer, ablate, samples, seed, batch, fakeImages);
         SlicedWasserstein.Result swd = SlicedWasserstein.compute(java.util.Arrays.copyOf(realImages, fakeImages.length), fakeImages,
                 nImages, s, 1234);
-        Frechet.Stats fs = Frechet.Stats.of(fake, samples, real.dim());
-        double fd = Frechet.distance(real.mean(), real.cov(), fs.mean(), fs.cov());
+        MomentAccumulator moments = new MomentAccumulator(real.dim());
+        moments.addAll(fake, samples);
+        double fd = Frechet.distance(real.mean(), real.cov(), moments.mean(), moments.cov());
         int n = Math.min(samples, real.sampleCount());
         Prdc prdc = Prdc.compute(real.sample(), real.sampleCount(), java.util.Arrays.copyOf(fake, n * real.dim()), n, real.dim(), Prdc.DEFAULT_K);
         return new SampleMetrics(fd, prdc, swd, samples);
