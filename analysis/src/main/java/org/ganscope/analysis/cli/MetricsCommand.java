@@ -32,7 +32,7 @@ public final class MetricsCommand implements Command {
 
     @Override
     public int run(String[] args) throws java.io.IOException {
-        Args a = Args.parse(args, 1, List.of("bundle", "samples", "seed", "layer", "ablate", "batch", "real", "fake", "out", "k"), List.of());
+        Args a = Args.parse(args, 1, List.of("bundle", "samples", "seed", "layer", "ablate", "batch", "real", "fake", "out", "k", "feature-graph"), List.of("inception"));
         if (a.get("real", null) != null || a.get("fake", null) != null) {
             return FeatureArrayMetrics.run(Path.of(a.require("real")), Path.of(a.require("fake")), Path.of(a.require("out")),
                     a.intValue("k", org.ganscope.analysis.metrics.Prdc.DEFAULT_K, 1, 1000));
@@ -59,10 +59,12 @@ public final class MetricsCommand implements Command {
         int samples = a.intValue("samples", 2000, 10, 1_000_000);
         long seed = a.longValue("seed", 0);
         long t0 = System.nanoTime();
-        SampleMetrics m = SampleMetrics.compute(b, layer, ablate, samples, seed, a.intValue("batch", 32, 1, 512));
-        System.out.printf(Locale.ROOT, "%s: %d samples (seed %d)%s: domain FD %.4f, SWD %.2f (x1e3, per level %s), precision %.4f, recall %.4f, density %.4f, coverage %.4f (%.1f s)%n",
+        java.nio.file.Path graph = a.get("feature-graph", null) == null ? null : Path.of(a.get("feature-graph", null));
+        String fdName = graph == null ? "domain FD" : a.flag("inception") ? "FID" : "FD (" + graph.getFileName() + " features)";
+        SampleMetrics m = SampleMetrics.compute(b, layer, ablate, samples, seed, a.intValue("batch", 32, 1, 512), graph);
+        System.out.printf(Locale.ROOT, "%s: %d samples (seed %d)%s: %s %.4f, SWD %.2f (x1e3, per level %s), precision %.4f, recall %.4f, density %.4f, coverage %.4f (%.1f s)%n",
                 b.name(), samples, seed, ablate.length == 0 ? "" : ", " + ablate.length + " units of " + layer + " ablated",
-                m.domainFd(), m.swd().mean(), java.util.Arrays.toString(java.util.Arrays.stream(m.swd().perLevel())
+                fdName, m.domainFd(), m.swd().mean(), java.util.Arrays.toString(java.util.Arrays.stream(m.swd().perLevel())
                         .map(v -> Math.round(v * 100) / 100.0).toArray()), m.prdc().precision(), m.prdc().recall(), m.prdc().density(), m.prdc().coverage(),
                 (System.nanoTime() - t0) / 1e9);
         return 0;

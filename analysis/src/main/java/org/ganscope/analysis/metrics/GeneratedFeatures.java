@@ -22,15 +22,25 @@ public final class GeneratedFeatures {
 
     /** As above; also copies the first images (as many as {@code images} holds, [n][3][S][S]) into {@code images}. */
     public static float[] compute(Bundle b, String layerName, int[] ablate, int samples, long seed, int batch, float[] images) {
+        return compute(b, layerName, ablate, samples, seed, batch, images, null);
+    }
+
+    /** As above with another feature network (an ONNX graph taking the bundle's images), or the bundle's when null. */
+    public static float[] compute(Bundle b, String layerName, int[] ablate, int samples, long seed, int batch, float[] images,
+            java.nio.file.Path featureGraph) {
         Manifest m = b.manifest();
         Manifest.Layer layer = b.layer(layerName);
-        int dim = m.features().dim();
+        java.nio.file.Path fg = featureGraph != null ? featureGraph : b.file(m.features().file());
+        int dim;
+        try (Graph probe = new Graph(fg.getFileName().toString(), fg)) {
+            dim = (int) probe.outputItemShape(0)[0];
+        }
         int rSize = layer.units() * layer.pixels();
         int s = m.imageSize();
         float[] out = new float[Math.multiplyExact(samples, dim)];
         try (Graph h = new Graph(layer.hFile(), b.file(layer.hFile()));
              Graph f = new Graph(layer.fFile(), b.file(layer.fFile()));
-             Graph feat = new Graph(m.features().file(), b.file(m.features().file()))) {
+             Graph feat = new Graph(fg.getFileName().toString(), fg)) {
             FloatBuffer z = Graph.directFloats((long) batch * m.zdim());
             FloatBuffer r = Graph.directFloats((long) batch * rSize);
             FloatBuffer x = Graph.directFloats((long) batch * 3 * s * s);

@@ -12,12 +12,21 @@ import org.ganscope.analysis.bundle.Bundle;
  */
 public record SampleMetrics(double domainFd, Prdc prdc, SlicedWasserstein.Result swd, int samples) {
     public static SampleMetrics compute(Bundle b, String layer, int[] ablate, int samples, long seed, int batch) {
-        RealFeatures real = RealFeatures.of(b);
+        return compute(b, layer, ablate, samples, seed, batch, null);
+    }
+
+    /**
+     * With {@code featureGraph} (e.g. an Inception-v3 pool-features ONNX graph taking the
+     * bundle's images) the real statistics come from the bundle's held-out real images
+     * through that network; then the Frechet distance is an FID when the graph is Inception's.
+     */
+    public static SampleMetrics compute(Bundle b, String layer, int[] ablate, int samples, long seed, int batch, java.nio.file.Path featureGraph) {
+        RealFeatures real = featureGraph == null ? RealFeatures.of(b) : RealFeatures.through(b, featureGraph);
         float[] realImages = RealImages.load(b);
         int s = b.manifest().imageSize();
         int nImages = Math.min(samples, realImages.length / (3 * s * s));
         float[] fakeImages = new float[nImages * 3 * s * s];
-        float[] fake = GeneratedFeatures.compute(b, layer, ablate, samples, seed, batch, fakeImages);
+        float[] fake = GeneratedFeatures.compute(b, layer, ablate, samples, seed, batch, fakeImages, featureGraph);
         SlicedWasserstein.Result swd = SlicedWasserstein.compute(java.util.Arrays.copyOf(realImages, fakeImages.length), fakeImages,
                 nImages, s, 1234);
         MomentAccumulator moments = new MomentAccumulator(real.dim());
