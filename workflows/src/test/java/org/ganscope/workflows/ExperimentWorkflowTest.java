@@ -38,7 +38,7 @@ class ExperimentWorkflowTest {
     }
 
     private ExperimentSpec spec(long id, String layer, int shards) {
-        return new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of(layer), 30, 5, 20, 6, "iqr", 0.01, 4, 8, shards);
+        return new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of(layer), 30, 5, 20, 6, "iqr", 0.01, 4, 8, shards, null);
     }
 
     private ExperimentWorkflow stub(String workflowId) {
@@ -80,6 +80,18 @@ class ExperimentWorkflowTest {
         // determinism: the recorded history replays against the current workflow code
         WorkflowExecutionHistory history = fx.env.getWorkflowClient().fetchHistory("exp-" + id);
         WorkflowReplayer.replayWorkflowExecution(history, ExperimentWorkflowImpl.class);
+    }
+
+    @Test
+    void theMetricsStepRecordsItsValues() {
+        long id = fx.experiments.create("metrics", fx.bundleId, "{}", "test", List.of());
+        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
+                0.01, 4, 8, 1, List.of("metrics"));
+        stub("exp-" + id).run(spec);
+        var m = fx.results.metrics(id, "metrics");
+        assertTrue(m.keySet().containsAll(List.of("domain_fd", "swd", "precision", "recall", "density", "coverage")), m.toString());
+        assertEquals(1, fx.steps.list(id).size(), "only the selected step is on the timeline");
+        assertEquals("SUCCEEDED", fx.steps.list(id).get(0).status());
     }
 
     @Test

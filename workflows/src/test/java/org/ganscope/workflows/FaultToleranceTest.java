@@ -60,7 +60,7 @@ class FaultToleranceTest {
         })) {
             long id = fx.experiments.create("faults", fx.bundleId, "{}", "test", List.of());
             ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer3"), 36, 2, 16, 3,
-                    "quantile", 0.01, 4, 8, 3);
+                    "quantile", 0.01, 4, 8, 3, null);
             ExperimentWorkflow wf = fx.env.getWorkflowClient().newWorkflowStub(ExperimentWorkflow.class,
                     WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId("faults-" + id).build());
             wf.run(spec);

@@ -75,7 +75,8 @@ final class PlatformFixture implements AutoCloseable {
         env.newWorker(TaskQueues.WORKFLOWS).registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class);
         Worker model = env.newWorker(TaskQueues.MODEL);
         org.ganscope.activities.dissect.DissectActivities impl = new DissectActivitiesImpl(new BundleResolver(), store, steps, results);
-        model.registerActivitiesImplementations(wrap == null ? impl : wrap.apply(impl));
+        model.registerActivitiesImplementations(wrap == null ? impl : wrap.apply(impl),
+                new org.ganscope.activities.metrics.MetricsActivitiesImpl(new BundleResolver(), store, steps, results));
         env.newWorker(TaskQueues.BOOKKEEPING).registerActivitiesImplementations(new ExperimentActivitiesImpl(experiments, steps));
         env.start();
     }

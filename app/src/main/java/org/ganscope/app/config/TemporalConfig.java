@@ -93,7 +93,8 @@ public class TemporalConfig {
         if (kinds.contains("model")) {
             f.newWorker(TaskQueues.MODEL, WorkerOptions.newBuilder(base.build())
                     .setMaxConcurrentActivityExecutionSize(modelConcurrency).build())
-                    .registerActivitiesImplementations(new DissectActivitiesImpl(new BundleResolver(), store, steps, results));
+                    .registerActivitiesImplementations(new DissectActivitiesImpl(new BundleResolver(), store, steps, results),
+                            new org.ganscope.activities.metrics.MetricsActivitiesImpl(new BundleResolver(), store, steps, results));
         }
         if (kinds.contains("bookkeeping")) {
             f.newWorker(TaskQueues.BOOKKEEPING, base.build())

@@ -88,8 +88,14 @@ public class ExperimentService {
         if (tags.size() > 20 || tags.stream().anyMatch(t -> t == null || t.isBlank() || t.length() > 64)) {
             throw new IllegalArgumentException("at most 20 tags of 1 to 64 characters");
         }
+        List<String> steps = r.steps() == null || r.steps().isEmpty() ? ExperimentSpec.STEPS : r.steps();
+        for (String st : steps) {
+            if (!ExperimentSpec.STEPS.contains(st)) {
+                throw new IllegalArgumentException("unknown step '" + st + "'; steps offered: " + ExperimentSpec.STEPS);
+            }
+        }
         ExperimentSpec spec = new ExperimentSpec(0, bundle.hash(), bundle.dir().toString(), layers, samples, seed, thresholdSamples,
-                seed + 1, method, q, topK, 16, shards);
+                seed + 1, method, q, topK, 16, shards, steps);
         long id;
         try {
             id = experiments.create(name, row.id(), JSON.writeValueAsString(spec), user, tags);
@@ -102,7 +108,7 @@ public class ExperimentService {
 
     private static ExperimentSpec withId(ExperimentSpec s, long id) {
         return new ExperimentSpec(id, s.bundleHash(), s.bundlePath(), s.layers(), s.samples(), s.seed(), s.thresholdSamples(),
-                s.thresholdSeed(), s.method(), s.quantile(), s.topK(), s.batch(), s.shards());
+                s.thresholdSeed(), s.method(), s.quantile(), s.topK(), s.batch(), s.shards(), s.steps());
     }
 
     private static int range(String what, Integer v, int def, int min, int max) {

@@ -5,10 +5,23 @@ import org.ganscope.activities.dissect.DissectTask;
 
 /**
  * What an experiment runs (the workflow input): IDs, the bundle's hash and path, and
- * parameters only. Steps offered so far: dissect (per layer, sharded).
+ * parameters only. Steps offered: dissect (per layer, sharded) and metrics; {@code steps}
+ * null (specs stored before steps were selectable) means dissect only.
  */
 public record ExperimentSpec(long experimentId, String bundleHash, String bundlePath, List<String> layers, int samples,
-        long seed, int thresholdSamples, long thresholdSeed, String method, double quantile, int topK, int batch, int shards) {
+        long seed, int thresholdSamples, long thresholdSeed, String method, double quantile, int topK, int batch, int shards,
+        List<String> steps) {
+
+    public static final List<String> STEPS = List.of("dissect", "metrics");
+
+    public boolean runs(String step) {
+        return steps == null ? step.equals("dissect") : steps.contains(step);
+    }
+
+    public org.ganscope.activities.metrics.MetricsTask metricsTask() {
+        return new org.ganscope.activities.metrics.MetricsTask(experimentId, bundleHash, bundlePath, layers.get(0),
+                Math.min(samples, 2000), seed + 1000);
+    }
 
     public DissectTask dissectTask(String layer) {
         return new DissectTask(experimentId, bundleHash, bundlePath, layer, samples, seed, thresholdSamples, thresholdSeed,

@@ -42,6 +42,14 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             .setRetryOptions(RETRY)
             .build());
 
+    /** The metrics step: generation and feature statistics on the model queue. */
+    private final org.ganscope.activities.metrics.MetricsActivities metrics = Workflow.newActivityStub(
+            org.ganscope.activities.metrics.MetricsActivities.class, ActivityOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.MODEL)
+                    .setStartToCloseTimeout(Duration.ofHours(1))
+                    .setRetryOptions(RETRY)
+                    .build());
+
     /** Bookkeeping: short database writes. */
     private final ExperimentActivities book = Workflow.newActivityStub(ExperimentActivities.class, ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.BOOKKEEPING)
@@ -54,34 +62,52 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
 
     @Override
     public List<String> run(ExperimentSpec spec) {
+        // version 1 added the metrics step; histories recorded before it replay without it
+        boolean metricsStep = Workflow.getVersion("metrics-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("metrics");
         List<StepSpec> steps = new ArrayList<>();
-        for (String layer : spec.layers()) {
-            steps.add(new StepSpec("dissect", layer, spec.samples()));
+        if (spec.runs("dissect")) {
+            for (String layer : spec.layers()) {
+                steps.add(new StepSpec("dissect", layer, spec.samples()));
+            }
+        }
+        if (metricsStep) {
+            steps.add(new StepSpec("metrics", "", 0));
         }
         book.queueSteps(spec.experimentId(), steps);
         book.setStatus(spec.experimentId(), "RUNNING", null);
         List<String> keys = new ArrayList<>();
         String layer = null;
+        String step = "dissect";
         try {
-            for (String l : spec.layers()) {
-                layer = l;
-                keys.add(dissectLayer(spec.dissectTask(l)));
+            if (spec.runs("dissect")) {
+                for (String l : spec.layers()) {
+                    layer = l;
+                    keys.add(dissectLayer(spec.dissectTask(l)));
+                }
+            }
+            if (metricsStep) {
+                step = "metrics";
+                layer = "";
+                progress = "metrics";
+                keys.add(metrics.metrics(spec.metricsTask()));
             }
             progress = "done";
             book.setStatus(spec.experimentId(), "SUCCEEDED", null);
             return keys;
         } catch (CanceledFailure e) {
             String failedLayer = layer;
+            String failedStep = step;
             Workflow.newDetachedCancellationScope(() -> {
-                book.stepFailed(spec.experimentId(), "dissect", failedLayer, "CANCELLED", "cancelled by a user");
+                book.stepFailed(spec.experimentId(), failedStep, failedLayer, "CANCELLED", "cancelled by a user");
                 book.setStatus(spec.experimentId(), "CANCELLED", "cancelled by a user");
             }).run();
             throw e;
         } catch (ActivityFailure e) {
             String message = rootMessage(e);
-            book.stepFailed(spec.experimentId(), "dissect", layer, "FAILED", message);
-            book.setStatus(spec.experimentId(), "FAILED", "dissect " + layer + ": " + message);
-            throw ApplicationFailure.newNonRetryableFailure("dissect " + layer + ": " + message, "StepFailed");
+            String where = step + (layer == null || layer.isEmpty() ? "" : " " + layer);
+            book.stepFailed(spec.experimentId(), step, layer == null ? "" : layer, "FAILED", message);
+            book.setStatus(spec.experimentId(), "FAILED", where + ": " + message);
+            throw ApplicationFailure.newNonRetryableFailure(where + ": " + message, "StepFailed");
         }
     }
 
