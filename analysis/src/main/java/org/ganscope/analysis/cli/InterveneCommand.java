@@ -112,7 +112,38 @@ public final class InterveneCommand implements Command {
             }
         }
         JSON.writeValue(out.resolve("intervene.json").toFile(), root);
-        System.out.println("wrote " + out.resolve("intervene.json"));
+        figures(root, out);
+        System.out.println("wrote " + out.resolve("intervene.json") + ", ablation.png and insertion.png");
         return 0;
+    }
+
+    /** ablation.png (top-n vs random, with the random draws' spread) and insertion.png (effect by context). */
+    private static void figures(ObjectNode root, Path out) throws IOException {
+        var pts = root.get("ablation").get("points");
+        int n = pts.size();
+        double[] x = new double[n];
+        double[] top = new double[n];
+        double[] rnd = new double[n];
+        double[] sd = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = pts.get(i).get("n").asDouble();
+            top[i] = pts.get(i).get("top_removed").asDouble();
+            rnd[i] = pts.get(i).get("random_mean").asDouble();
+            sd[i] = pts.get(i).get("random_std").asDouble();
+        }
+        String cls = root.get("class").asText();
+        org.ganscope.analysis.report.Charts.lines(out.resolve("ablation.png"), "Removing '" + cls + "' units (" + root.get("layer").asText() + ")",
+                "units ablated (n)", "fraction of class pixels removed",
+                List.of(new org.ganscope.analysis.report.Charts.Series("top-n by IoU", x, top, null),
+                        new org.ganscope.analysis.report.Charts.Series("n random units", x, rnd, sd)), true);
+        var ctx = root.get("insertion").get("by_context");
+        List<String> labels = new java.util.ArrayList<>();
+        double[] v = new double[ctx.size()];
+        for (int i = 0; i < ctx.size(); i++) {
+            labels.add(ctx.get(i).get("class_before").asText() + " (" + ctx.get(i).get("regions").asInt() + ")");
+            v[i] = ctx.get(i).get("effect").asDouble();
+        }
+        org.ganscope.analysis.report.Charts.bars(out.resolve("insertion.png"), "Inserting '" + cls + "' units: effect by what was there",
+                "mean change of p(" + cls + ") in the region", labels, v);
     }
 }

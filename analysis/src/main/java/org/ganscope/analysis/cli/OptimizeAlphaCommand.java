@@ -89,7 +89,13 @@ public final class OptimizeAlphaCommand implements Command {
             top.add(u);
         }
         json.writeValue(out.resolve("alpha.json").toFile(), root);
-        System.out.println("wrote " + out.resolve("alpha.json"));
+        double[] it = new double[r.deltaCurve().length];
+        for (int i = 0; i < it.length; i++) {
+            it[i] = i;
+        }
+        org.ganscope.analysis.report.Charts.lines(out.resolve("alpha_curve.png"), "alpha optimisation for '" + df.concept().name() + "'",
+                "iteration", "delta (training batch)", List.of(new org.ganscope.analysis.report.Charts.Series("delta", it, r.deltaCurve(), null)), false);
+        System.out.println("wrote " + out.resolve("alpha.json") + " and alpha_curve.png");
         return 0;
     }
 
