@@ -20,6 +20,9 @@ public final class ResultRepository {
             boolean interpretable, long[] topSamples) {
     }
 
+    public record ExplanationRow(int unit, String formula, double iou, String bestSingle, double bestSingleIou) {
+    }
+
     public record ClassCountRow(int classIndex, String className, String category, int interpretableUnits, double pixelFrequency) {
     }
 
@@ -73,6 +76,48 @@ public final class ResultRepository {
             }
             succeed(c, experimentId, "dissect", layer, resultKey);
             return null;
+        });
+    }
+
+    /** Replaces a layer's explanations and marks its explain step SUCCEEDED, in one transaction. */
+    public void replaceExplanations(long experimentId, String layer, List<ExplanationRow> rows, String resultKey) {
+        Database.inTransaction(ds, c -> {
+            delete(c, "DELETE FROM explanations WHERE experiment_id = ? AND layer = ?", experimentId, layer);
+            try (PreparedStatement st = c.prepareStatement("""
+                    INSERT INTO explanations (experiment_id, layer, unit, formula, iou, best_single, best_single_iou)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                for (ExplanationRow r : rows) {
+                    st.setLong(1, experimentId);
+                    st.setString(2, layer);
+                    st.setInt(3, r.unit());
+                    st.setString(4, r.formula());
+                    st.setDouble(5, r.iou());
+                    st.setString(6, r.bestSingle());
+                    st.setDouble(7, r.bestSingleIou());
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            succeed(c, experimentId, "explain", layer, resultKey);
+            return null;
+        });
+    }
+
+    public List<ExplanationRow> explanations(long experimentId, String layer) {
+        return Database.inTransaction(ds, c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT unit, formula, iou, best_single, best_single_iou FROM explanations
+                    WHERE experiment_id = ? AND layer = ? ORDER BY unit""")) {
+                st.setLong(1, experimentId);
+                st.setString(2, layer);
+                List<ExplanationRow> out = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ExplanationRow(rs.getInt(1), rs.getString(2), rs.getDouble(3), rs.getString(4), rs.getDouble(5)));
+                    }
+                }
+                return out;
+            }
         });
     }
 

@@ -95,6 +95,18 @@ class ExperimentWorkflowTest {
     }
 
     @Test
+    void theExplainStepRecordsAFormulaPerUnit() {
+        long id = fx.experiments.create("explain", fx.bundleId, "{}", "test", List.of());
+        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
+                0.01, 4, 8, 1, List.of("explain"));
+        stub("exp-" + id).run(spec);
+        var rows = fx.results.explanations(id, "layer2");
+        assertEquals(128, rows.size());
+        assertTrue(rows.stream().allMatch(r -> !r.formula().isBlank() && r.iou() >= r.bestSingleIou() - 1e-12));
+        assertEquals("SUCCEEDED", fx.steps.list(id).get(0).status());
+    }
+
+    @Test
     void badInputFailsTheExperimentOnceWithAClearMessage() {
         long id = fx.experiments.create("unknown layer", fx.bundleId, "{}", "test", List.of());
         ExperimentSpec spec = spec(id, "layer9", 2);

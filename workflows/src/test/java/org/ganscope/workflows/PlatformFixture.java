@@ -76,7 +76,8 @@ final class PlatformFixture implements AutoCloseable {
         Worker model = env.newWorker(TaskQueues.MODEL);
         org.ganscope.activities.dissect.DissectActivities impl = new DissectActivitiesImpl(new BundleResolver(), store, steps, results);
         model.registerActivitiesImplementations(wrap == null ? impl : wrap.apply(impl),
-                new org.ganscope.activities.metrics.MetricsActivitiesImpl(new BundleResolver(), store, steps, results));
+                new org.ganscope.activities.metrics.MetricsActivitiesImpl(new BundleResolver(), store, steps, results),
+                new org.ganscope.activities.explain.ExplainActivitiesImpl(new BundleResolver(), store, steps, results));
         env.newWorker(TaskQueues.BOOKKEEPING).registerActivitiesImplementations(new ExperimentActivitiesImpl(experiments, steps));
         env.start();
     }

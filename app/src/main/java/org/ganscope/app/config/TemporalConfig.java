@@ -94,7 +94,8 @@ public class TemporalConfig {
             f.newWorker(TaskQueues.MODEL, WorkerOptions.newBuilder(base.build())
                     .setMaxConcurrentActivityExecutionSize(modelConcurrency).build())
                     .registerActivitiesImplementations(new DissectActivitiesImpl(new BundleResolver(), store, steps, results),
-                            new org.ganscope.activities.metrics.MetricsActivitiesImpl(new BundleResolver(), store, steps, results));
+                            new org.ganscope.activities.metrics.MetricsActivitiesImpl(new BundleResolver(), store, steps, results),
+                            new org.ganscope.activities.explain.ExplainActivitiesImpl(new BundleResolver(), store, steps, results));
         }
         if (kinds.contains("bookkeeping")) {
             f.newWorker(TaskQueues.BOOKKEEPING, base.build())

@@ -69,6 +69,18 @@ public class ExperimentController {
         return results.units(id, layer);
     }
 
+    @GetMapping("/{id}/explanations")
+    public List<ResultRepository.ExplanationRow> explanations(@PathVariable long id, @RequestParam String layer) {
+        experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        return results.explanations(id, layer);
+    }
+
+    @GetMapping("/{id}/metrics")
+    public Map<String, Double> metrics(@PathVariable long id) {
+        experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        return results.metrics(id, "metrics");
+    }
+
     @PostMapping("/{id}/cancel")
     public Map<String, Object> cancel(@PathVariable long id) {
         service.cancel(id);

@@ -5,17 +5,22 @@ import org.ganscope.activities.dissect.DissectTask;
 
 /**
  * What an experiment runs (the workflow input): IDs, the bundle's hash and path, and
- * parameters only. Steps offered: dissect (per layer, sharded) and metrics; {@code steps}
+ * parameters only. Steps offered: dissect (per layer, sharded), metrics, explain (per layer); {@code steps}
  * null (specs stored before steps were selectable) means dissect only.
  */
 public record ExperimentSpec(long experimentId, String bundleHash, String bundlePath, List<String> layers, int samples,
         long seed, int thresholdSamples, long thresholdSeed, String method, double quantile, int topK, int batch, int shards,
         List<String> steps) {
 
-    public static final List<String> STEPS = List.of("dissect", "metrics");
+    public static final List<String> STEPS = List.of("dissect", "metrics", "explain");
 
     public boolean runs(String step) {
         return steps == null ? step.equals("dissect") : steps.contains(step);
+    }
+
+    public org.ganscope.activities.explain.ExplainTask explainTask(String layer) {
+        return new org.ganscope.activities.explain.ExplainTask(experimentId, bundleHash, bundlePath, layer, Math.min(samples, 2000), seed,
+                0.005, 5, 3);
     }
 
     public org.ganscope.activities.metrics.MetricsTask metricsTask() {

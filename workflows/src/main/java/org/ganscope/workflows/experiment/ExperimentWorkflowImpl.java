@@ -50,6 +50,14 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                     .setRetryOptions(RETRY)
                     .build());
 
+    /** The explain step: compositional explanations per layer on the model queue. */
+    private final org.ganscope.activities.explain.ExplainActivities explain = Workflow.newActivityStub(
+            org.ganscope.activities.explain.ExplainActivities.class, ActivityOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.MODEL)
+                    .setStartToCloseTimeout(Duration.ofHours(1))
+                    .setRetryOptions(RETRY)
+                    .build());
+
     /** Bookkeeping: short database writes. */
     private final ExperimentActivities book = Workflow.newActivityStub(ExperimentActivities.class, ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.BOOKKEEPING)
@@ -64,6 +72,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
     public List<String> run(ExperimentSpec spec) {
         // version 1 added the metrics step; histories recorded before it replay without it
         boolean metricsStep = Workflow.getVersion("metrics-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("metrics");
+        boolean explainStep = Workflow.getVersion("explain-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("explain");
         List<StepSpec> steps = new ArrayList<>();
         if (spec.runs("dissect")) {
             for (String layer : spec.layers()) {
@@ -72,6 +81,11 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         }
         if (metricsStep) {
             steps.add(new StepSpec("metrics", "", 0));
+        }
+        if (explainStep) {
+            for (String layer : spec.layers()) {
+                steps.add(new StepSpec("explain", layer, 0));
+            }
         }
         book.queueSteps(spec.experimentId(), steps);
         book.setStatus(spec.experimentId(), "RUNNING", null);
@@ -90,6 +104,14 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 layer = "";
                 progress = "metrics";
                 keys.add(metrics.metrics(spec.metricsTask()));
+            }
+            if (explainStep) {
+                step = "explain";
+                for (String l : spec.layers()) {
+                    layer = l;
+                    progress = "explain " + l;
+                    keys.add(explain.explain(spec.explainTask(l)));
+                }
             }
             progress = "done";
             book.setStatus(spec.experimentId(), "SUCCEEDED", null);
