@@ -56,7 +56,8 @@ class PlatformApiTest {
 
         for (Object bad : List.of(Map.of("bundle", "nope"), Map.of("bundle", "outdoor-base", "layers", List.of("layer9")),
                 Map.of("bundle", "outdoor-base", "samples", 0), Map.of("bundle", "outdoor-base", "method", "magic"),
-                Map.of("bundle", "outdoor-base", "quantile", 2.0), "{not json")) {
+                Map.of("bundle", "outdoor-base", "quantile", 2.0), Map.of("bundle", "outdoor-base", "steps", List.of("paint")),
+                "{not json")) {
             var headers = new org.springframework.http.HttpHeaders();
             headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
             ResponseEntity<Map> r = http.postForEntity("/api/experiments", new org.springframework.http.HttpEntity<>(bad, headers), Map.class);

@@ -121,15 +121,9 @@ public final class ArtifactsCommand implements Command {
     }
 
     private static void paint(BufferedImage img, FloatBuffer x, int n, int s, int y0) {
-        int plane = s * s;
         for (int i = 0; i < n; i++) {
-            for (int p = 0; p < plane; p++) {
-                int rgb = 0;
-                for (int c = 0; c < 3; c++) {
-                    int v = (int) Math.max(0, Math.min(255, Math.round((x.get((i * 3 + c) * plane + p) + 1) * 127.5)));
-                    rgb = (rgb << 8) | v;
-                }
-                img.setRGB(i * s + p % s, y0 + p / s, rgb);
+            for (int p = 0; p < s * s; p++) {
+                img.setRGB(i * s + p % s, y0 + p / s, org.ganscope.analysis.dissect.UnitImages.rgb(x, i, s, p, 1.0));
             }
         }
     }

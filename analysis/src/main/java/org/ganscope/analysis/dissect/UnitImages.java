@@ -60,10 +60,16 @@ public final class UnitImages {
     }
 
     static int rgb(FloatBuffer x, int s, int p, double f) {
+        return rgb(x, 0, s, p, f);
+    }
+
+    /** Packed RGB of pixel {@code p} of image {@code i} in a batch [n][3][S][S] in [-1, 1], scaled by {@code f}. */
+    public static int rgb(FloatBuffer x, int i, int s, int p, double f) {
         int plane = s * s;
-        int r = channel(x.get(p), f);
-        int g = channel(x.get(plane + p), f);
-        int b = channel(x.get(2 * plane + p), f);
+        int base = i * 3 * plane;
+        int r = channel(x.get(base + p), f);
+        int g = channel(x.get(base + plane + p), f);
+        int b = channel(x.get(base + 2 * plane + p), f);
         return (r << 16) | (g << 8) | b;
     }
 
