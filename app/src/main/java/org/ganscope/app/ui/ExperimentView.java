@@ -1,0 +1,124 @@
+package org.ganscope.app.ui;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import java.util.List;
+import java.util.Locale;
+import org.ganscope.app.experiment.ExperimentService;
+import org.ganscope.db.ExperimentRepository;
+import org.ganscope.db.ResultRepository;
+import org.ganscope.db.StepRepository;
+
+/** One experiment: status, step timeline with live progress, cancel/retry, and the unit table of a layer. */
+@Route(value = "experiments/:id", layout = MainLayout.class)
+@PageTitle("Experiment | ganscope")
+public class ExperimentView extends VerticalLayout implements BeforeEnterObserver {
+    private final ExperimentRepository experiments;
+    private final StepRepository steps;
+    private final ResultRepository results;
+    private final ExperimentService service;
+    private final H2 title = new H2();
+    private final Span status = new Span();
+    private final Paragraph error = new Paragraph();
+    private final Grid<StepRepository.StepRow> stepGrid = new Grid<>();
+    private final ComboBox<String> layer = new ComboBox<>("layer");
+    private final Grid<ResultRepository.UnitRow> units = new Grid<>();
+    private final Span summary = new Span();
+    private long id;
+
+    public ExperimentView(ExperimentRepository experiments, StepRepository steps, ResultRepository results, ExperimentService service) {
+        this.experiments = experiments;
+        this.steps = steps;
+        this.results = results;
+        this.service = service;
+        status.setId("status");
+        stepGrid.setId("steps");
+        stepGrid.addColumn(s -> s.name() + (s.layer().isEmpty() ? "" : " " + s.layer())).setHeader("step");
+        stepGrid.addComponentColumn(s -> StatusBadge.of(s.status())).setHeader("status");
+        stepGrid.addColumn(StepRepository.StepRow::attempt).setHeader("attempt");
+        stepGrid.addComponentColumn(s -> {
+            ProgressBar p = new ProgressBar();
+            p.setValue(s.total() == 0 ? (s.status().equals("SUCCEEDED") ? 1 : 0) : Math.min(1.0, (double) s.done() / s.total()));
+            return p;
+        }).setHeader("progress");
+        stepGrid.addColumn(s -> s.error() == null ? "" : s.error()).setHeader("error").setFlexGrow(2);
+        stepGrid.setAllRowsVisible(true);
+        units.setId("units");
+        units.addColumn(ResultRepository.UnitRow::unit).setHeader("unit").setSortable(true);
+        units.addColumn(ResultRepository.UnitRow::labelName).setHeader("label").setSortable(true);
+        units.addColumn(ResultRepository.UnitRow::category).setHeader("category").setSortable(true);
+        units.addColumn(u -> String.format(Locale.ROOT, "%.4f", u.iou())).setHeader("IoU").setComparator(ResultRepository.UnitRow::iou);
+        units.addColumn(u -> String.format(Locale.ROOT, "%.4f", u.iqr())).setHeader("IQR").setComparator(ResultRepository.UnitRow::iqr);
+        units.addColumn(u -> String.format(Locale.ROOT, "%.4g", u.threshold())).setHeader("threshold");
+        units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader("interpretable").setSortable(true);
+        layer.addValueChangeListener(e -> showUnits());
+        Button cancel = new Button("Cancel", e -> act(() -> service.cancel(id)));
+        Button retry = new Button("Retry", e -> act(() -> service.retry(id)));
+        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary), units);
+    }
+
+    private void act(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException ex) {
+            Notification.show(ex.getMessage(), 5000, Notification.Position.MIDDLE);
+        }
+        refresh();
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        id = event.getRouteParameters().getLong("id").orElse(-1L);
+        refresh();
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        super.onAttach(event);
+        event.getUI().setPollInterval(1000);
+        event.getUI().addPollListener(e -> refresh());
+    }
+
+    private void refresh() {
+        var e = experiments.get(id);
+        if (e.isEmpty()) {
+            title.setText("No experiment " + id);
+            return;
+        }
+        var x = e.get();
+        title.setText("#" + x.id() + " " + x.name() + " (" + x.bundleName() + ")");
+        status.setText(x.status());
+        error.setText(x.error() == null ? "" : x.error());
+        List<StepRepository.StepRow> st = steps.list(id);
+        stepGrid.setItems(st);
+        List<String> layers = st.stream().filter(s -> s.name().equals("dissect") && s.status().equals("SUCCEEDED")).map(StepRepository.StepRow::layer).toList();
+        if (!layers.equals(layer.getListDataView().getItems().toList())) {
+            layer.setItems(layers);
+            if (!layers.isEmpty() && layer.getValue() == null) {
+                layer.setValue(layers.get(0));
+            }
+        }
+    }
+
+    private void showUnits() {
+        if (layer.getValue() == null) {
+            return;
+        }
+        List<ResultRepository.UnitRow> rows = results.units(id, layer.getValue());
+        units.setItems(rows);
+        summary.setText("interpretable units by category: " + results.interpretableByCategory(id, layer.getValue()));
+    }
+}

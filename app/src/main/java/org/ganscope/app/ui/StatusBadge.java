@@ -1,0 +1,23 @@
+package org.ganscope.app.ui;
+
+import com.vaadin.flow.component.html.Span;
+
+/** A coloured status label. */
+final class StatusBadge {
+    private StatusBadge() {
+    }
+
+    static Span of(String status) {
+        Span s = new Span(status);
+        String color = switch (status) {
+            case "SUCCEEDED" -> "#2e7d32";
+            case "FAILED" -> "#c62828";
+            case "RUNNING", "RETRYING" -> "#1565c0";
+            case "CANCELLED" -> "#6d4c41";
+            default -> "#616161";
+        };
+        s.getStyle().set("color", "white").set("background", color).set("border-radius", "4px").set("padding", "0 6px")
+                .set("font-size", "0.85em");
+        return s;
+    }
+}

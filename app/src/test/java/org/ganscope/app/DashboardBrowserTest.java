@@ -1,0 +1,82 @@
+package org.ganscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.ganscope.app.experiment.ExperimentService;
+import org.ganscope.app.experiment.LaunchRequest;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The dashboard in a real browser (Debian's Chromium, headless): experiments grid, live detail page, a refused launch. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class DashboardBrowserTest {
+    private static final String FIRST_CELL = """
+            const grid = document.getElementById(arguments[0]);
+            if (!grid || !grid.shadowRoot) return null;
+            const row = [...grid.shadowRoot.querySelectorAll('#items tr')].find(r => r.index === 0);
+            const cells = row ? [...row.querySelectorAll('td slot')].map(s => s.assignedElements()[0]) : [];
+            return cells.length > arguments[1] && cells[arguments[1]] ? cells[arguments[1]].textContent.trim() : null;
+            """;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ExperimentService experiments;
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry r) throws Exception {
+        Path data = Files.createTempDirectory("ganscope-ui");
+        r.add("ganscope.data-dir", data::toString);
+        System.setProperty("ganscope.home", Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().toString());
+    }
+
+    @Test
+    void browseExperimentsWatchOneFinishAndSeeARefusedLaunch() {
+        long id = experiments.launch(new LaunchRequest("browser <b>test</b>", "outdoor-base", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
+                List.of("ui"), List.of("dissect")), "test");
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary("/usr/bin/chromium");
+        o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,900");
+        ChromeDriverService svc = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
+        ChromeDriver driver = new ChromeDriver(svc, o);
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            JavascriptExecutor js = driver;
+            driver.get("http://127.0.0.1:" + port + "/");
+            wait.until(d -> js.executeScript(FIRST_CELL, "experiments", 1) != null);
+            assertEquals("browser <b>test</b>", js.executeScript(FIRST_CELL, "experiments", 1), "names are shown as text, not HTML");
+
+            driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
+            wait.until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText())); // live: polled while the workflow runs
+            wait.until(d -> js.executeScript(FIRST_CELL, "units", 0) != null);
+            assertEquals("0", js.executeScript(FIRST_CELL, "units", 0));
+
+            driver.get("http://127.0.0.1:" + port + "/launch");
+            wait.until(d -> d.findElements(By.id("launch")).size() == 1);
+            driver.findElement(By.id("launch")).click();
+            String message = wait.until(d -> (String) js.executeScript(
+                    "const c = document.querySelector('vaadin-notification-card'); return c ? c.innerText : null;"));
+            assertTrue(message.contains("bundle is required"), message);
+        } finally {
+            driver.quit();
+        }
+    }
+}
