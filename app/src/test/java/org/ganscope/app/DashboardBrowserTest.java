@@ -68,6 +68,11 @@ class DashboardBrowserTest {
             wait.until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText())); // live: polled while the workflow runs
             wait.until(d -> js.executeScript(FIRST_CELL, "units", 0) != null);
             assertEquals("0", js.executeScript(FIRST_CELL, "units", 0));
+            // select unit 0: its card shows the top images rendered on demand
+            js.executeScript("const g = document.getElementById('units'); g.activeItem = g._dataProviderController.rootCache.items[0];");
+            Long width = wait.until(d -> (Long) js.executeScript(
+                    "const i = document.getElementById('unit-image'); return i && i.complete && i.naturalWidth > 0 ? i.naturalWidth : null;"));
+            assertEquals(8L * 64 * 2, width, "the 8 top images of 64 px at scale 2");
 
             driver.get("http://127.0.0.1:" + port + "/launch");
             wait.until(d -> d.findElements(By.id("launch")).size() == 1);

@@ -37,9 +37,13 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final ComboBox<String> layer = new ComboBox<>("layer");
     private final Grid<ResultRepository.UnitRow> units = new Grid<>();
     private final Span summary = new Span();
+    private final com.vaadin.flow.component.html.Div card = new com.vaadin.flow.component.html.Div();
+    private final org.ganscope.app.unit.UnitImageService images;
     private long id;
 
-    public ExperimentView(ExperimentRepository experiments, StepRepository steps, ResultRepository results, ExperimentService service) {
+    public ExperimentView(ExperimentRepository experiments, StepRepository steps, ResultRepository results, ExperimentService service,
+            org.ganscope.app.unit.UnitImageService images) {
+        this.images = images;
         this.experiments = experiments;
         this.steps = steps;
         this.results = results;
@@ -65,9 +69,11 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         units.addColumn(u -> String.format(Locale.ROOT, "%.4g", u.threshold())).setHeader("threshold");
         units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader("interpretable").setSortable(true);
         layer.addValueChangeListener(e -> showUnits());
+        card.setId("unit-card");
+        units.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
         Button cancel = new Button("Cancel", e -> act(() -> service.cancel(id)));
         Button retry = new Button("Retry", e -> act(() -> service.retry(id)));
-        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary), units);
+        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary), card, units);
     }
 
     private void act(Runnable r) {
@@ -111,6 +117,26 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 layer.setValue(layers.get(0));
             }
         }
+    }
+
+    /** The selected unit's card: its top images with the thresholded activation overlaid. */
+    private void showCard(ResultRepository.UnitRow u) {
+        card.removeAll();
+        if (u == null) {
+            return;
+        }
+        String l = layer.getValue();
+        com.vaadin.flow.server.StreamResource png = new com.vaadin.flow.server.StreamResource("unit_" + u.unit() + ".png", () -> {
+            try {
+                return new java.io.ByteArrayInputStream(images.strip(id, l, u.unit()));
+            } catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        });
+        com.vaadin.flow.component.html.Image img = new com.vaadin.flow.component.html.Image(png, "top images of unit " + u.unit());
+        img.setId("unit-image");
+        card.add(new Paragraph(String.format(Locale.ROOT, "unit %d: %s (%s), IoU %.3f, IQR %.3f; top %d images, outside the mask darkened",
+                u.unit(), u.labelName(), u.category(), u.iou(), u.iqr(), u.topSamples().length)), img);
     }
 
     private void showUnits() {
