@@ -68,6 +68,7 @@ class DashboardBrowserTest {
             wait.until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText())); // live: polled while the workflow runs
             wait.until(d -> js.executeScript(FIRST_CELL, "units", 0) != null);
             assertEquals("0", js.executeScript(FIRST_CELL, "units", 0));
+            wait.until(d -> "true".equals(d.findElement(By.id("category-chart")).getAttribute("data-rendered")));
             // select unit 0: its card shows the top images rendered on demand
             js.executeScript("const g = document.getElementById('units'); g.activeItem = g._dataProviderController.rootCache.items[0];");
             Long width = wait.until(d -> (Long) js.executeScript(

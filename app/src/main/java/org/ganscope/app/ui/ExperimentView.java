@@ -38,6 +38,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final Grid<ResultRepository.UnitRow> units = new Grid<>();
     private final Span summary = new Span();
     private final com.vaadin.flow.component.html.Div card = new com.vaadin.flow.component.html.Div();
+    private final com.vaadin.flow.component.html.Div chart = new com.vaadin.flow.component.html.Div();
     private final org.ganscope.app.unit.UnitImageService images;
     private long id;
 
@@ -70,10 +71,13 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader("interpretable").setSortable(true);
         layer.addValueChangeListener(e -> showUnits());
         card.setId("unit-card");
+        chart.setId("category-chart");
+        chart.setWidth("520px");
+        chart.setHeight("220px");
         units.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
         Button cancel = new Button("Cancel", e -> act(() -> service.cancel(id)));
         Button retry = new Button("Retry", e -> act(() -> service.retry(id)));
-        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary), card, units);
+        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary), chart, card, units);
     }
 
     private void act(Runnable r) {
@@ -94,6 +98,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     @Override
     protected void onAttach(AttachEvent event) {
         super.onAttach(event);
+        event.getUI().getPage().addJavaScript("context://webjars/echarts/5.5.0/echarts.min.js");
         event.getUI().setPollInterval(1000);
         event.getUI().addPollListener(e -> refresh());
     }
@@ -145,6 +150,22 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         }
         List<ResultRepository.UnitRow> rows = results.units(id, layer.getValue());
         units.setItems(rows);
-        summary.setText("interpretable units by category: " + results.interpretableByCategory(id, layer.getValue()));
+        var byCategory = results.interpretableByCategory(id, layer.getValue());
+        summary.setText("interpretable units by category: " + byCategory);
+        List<String> cats = List.of("object", "part", "material");
+        String option = String.format(Locale.ROOT, "{\"title\": {\"text\": \"interpretable units in %s\", \"textStyle\": {\"fontSize\": 13}},"
+                        + " \"xAxis\": {\"type\": \"category\", \"data\": [\"object\", \"part\", \"material\"]}, \"yAxis\": {\"type\": \"value\"},"
+                        + " \"series\": [{\"type\": \"bar\", \"data\": [%d, %d, %d]}]}", layer.getValue(),
+                byCategory.getOrDefault(cats.get(0), 0), byCategory.getOrDefault(cats.get(1), 0), byCategory.getOrDefault(cats.get(2), 0));
+        chart.getElement().executeJs("""
+                const el = this;
+                const draw = () => {
+                  if (!window.echarts) { setTimeout(draw, 50); return; }
+                  const c = echarts.getInstanceByDom(el) || echarts.init(el);
+                  c.setOption(JSON.parse($0));
+                  el.setAttribute('data-rendered', 'true');
+                };
+                draw();
+                """, option);
     }
 }
