@@ -58,6 +58,9 @@ class ExperimentWorkflowTest {
         var step = fx.steps.list(id).get(0);
         assertEquals("SUCCEEDED", step.status());
         assertEquals(keys.get(0), step.resultKey());
+        var meta = fx.artifacts.get(keys.get(0)).orElseThrow();
+        assertEquals("json", meta.kind());
+        assertEquals(64, meta.sha256().length());
         assertEquals(30, step.done());
 
         DissectParams p = spec.dissectTask("layer2").params();

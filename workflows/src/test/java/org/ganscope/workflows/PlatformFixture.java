@@ -39,6 +39,7 @@ final class PlatformFixture implements AutoCloseable {
     final ResultRepository results;
     final BundleRepository bundles;
     final ArtifactStore store;
+    final org.ganscope.db.ArtifactRepository artifacts;
     final Bundle bundle;
     final long bundleId;
 
@@ -66,7 +67,8 @@ final class PlatformFixture implements AutoCloseable {
         steps = new StepRepository(ds);
         results = new ResultRepository(ds);
         bundles = new BundleRepository(ds);
-        store = new ArtifactStore(Files.createTempDirectory("ganscope-store"));
+        artifacts = new org.ganscope.db.ArtifactRepository(ds);
+        store = new ArtifactStore(Files.createTempDirectory("ganscope-store"), artifacts);
         bundle = BundleLoader.load(repo().resolve("models/bundles/outdoor-base"));
         bundleId = bundles.register(bundle.hash(), bundle.name(), bundle.manifest().dataset(), bundle.manifest().variant(),
                 bundle.dir().toString(), bundle.manifest().raw().toString());

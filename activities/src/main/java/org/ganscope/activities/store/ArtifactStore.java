@@ -17,9 +17,16 @@ import java.util.regex.Pattern;
 public final class ArtifactStore {
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
     private final Path root;
+    private final org.ganscope.db.ArtifactRepository metadata;
 
     public ArtifactStore(Path root) {
+        this(root, null);
+    }
+
+    /** @param metadata where each stored artifact's kind, size and SHA-256 are recorded (may be null) */
+    public ArtifactStore(Path root, org.ganscope.db.ArtifactRepository metadata) {
         this.root = root;
+        this.metadata = metadata;
     }
 
     public Path root() {
@@ -54,6 +61,9 @@ public final class ArtifactStore {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+        if (metadata != null) {
+            metadata.record(key, suffix.substring(1), bytes.length, org.ganscope.analysis.bundle.BundleLoader.sha256(bytes));
         }
         return target;
     }

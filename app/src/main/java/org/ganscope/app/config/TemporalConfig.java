@@ -74,8 +74,8 @@ public class TemporalConfig {
     }
 
     @Bean
-    public ArtifactStore artifactStore(@Value("${ganscope.data-dir}") String dataDir) {
-        return new ArtifactStore(Path.of(dataDir, "artifacts"));
+    public ArtifactStore artifactStore(@Value("${ganscope.data-dir}") String dataDir, javax.sql.DataSource ds) {
+        return new ArtifactStore(Path.of(dataDir, "artifacts"), new org.ganscope.db.ArtifactRepository(ds));
     }
 
     @Bean(destroyMethod = "shutdown")
