@@ -76,10 +76,11 @@ final class PlatformFixture implements AutoCloseable {
         env = TestWorkflowEnvironment.newInstance();
         env.newWorker(TaskQueues.WORKFLOWS).registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class);
         Worker model = env.newWorker(TaskQueues.MODEL);
-        org.ganscope.activities.dissect.DissectActivities impl = new DissectActivitiesImpl(new BundleResolver(), store, steps, results);
+        org.ganscope.activities.ModelWork work = new org.ganscope.activities.ModelWork(new BundleResolver(), store, steps, results);
+        org.ganscope.activities.dissect.DissectActivities impl = new DissectActivitiesImpl(work);
         model.registerActivitiesImplementations(wrap == null ? impl : wrap.apply(impl),
-                new org.ganscope.activities.metrics.MetricsActivitiesImpl(new BundleResolver(), store, steps, results),
-                new org.ganscope.activities.explain.ExplainActivitiesImpl(new BundleResolver(), store, steps, results));
+                new org.ganscope.activities.metrics.MetricsActivitiesImpl(work),
+                new org.ganscope.activities.explain.ExplainActivitiesImpl(work));
         env.newWorker(TaskQueues.BOOKKEEPING).registerActivitiesImplementations(new ExperimentActivitiesImpl(experiments, steps));
         env.start();
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.ganscope.activities.BundleResolver;
+import org.ganscope.activities.ModelWork;
 import org.ganscope.activities.Failures;
 import org.ganscope.activities.store.ArtifactStore;
 import org.ganscope.activities.store.ResultKeys;
@@ -33,11 +34,11 @@ public final class DissectActivitiesImpl implements DissectActivities {
     private final StepRepository steps;
     private final ResultRepository results;
 
-    public DissectActivitiesImpl(BundleResolver bundles, ArtifactStore store, StepRepository steps, ResultRepository results) {
-        this.bundles = bundles;
-        this.store = store;
-        this.steps = steps;
-        this.results = results;
+    public DissectActivitiesImpl(ModelWork work) {
+        this.bundles = work.bundles();
+        this.store = work.store();
+        this.steps = work.steps();
+        this.results = work.results();
     }
 
     private static int attempt() {

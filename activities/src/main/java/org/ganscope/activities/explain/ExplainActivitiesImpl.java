@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.ganscope.activities.BundleResolver;
+import org.ganscope.activities.ModelWork;
 import org.ganscope.activities.Failures;
 import org.ganscope.activities.store.ArtifactStore;
 import org.ganscope.activities.store.ResultKeys;
@@ -20,11 +21,11 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
     private final StepRepository steps;
     private final ResultRepository results;
 
-    public ExplainActivitiesImpl(BundleResolver bundles, ArtifactStore store, StepRepository steps, ResultRepository results) {
-        this.bundles = bundles;
-        this.store = store;
-        this.steps = steps;
-        this.results = results;
+    public ExplainActivitiesImpl(ModelWork work) {
+        this.bundles = work.bundles();
+        this.store = work.store();
+        this.steps = work.steps();
+        this.results = work.results();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ganscope.activities.BundleResolver;
+import org.ganscope.activities.ModelWork;
 import org.ganscope.activities.Failures;
 import org.ganscope.activities.store.ArtifactStore;
 import org.ganscope.activities.store.ResultKeys;
@@ -20,11 +21,11 @@ public final class MetricsActivitiesImpl implements MetricsActivities {
     private final StepRepository steps;
     private final ResultRepository results;
 
-    public MetricsActivitiesImpl(BundleResolver bundles, ArtifactStore store, StepRepository steps, ResultRepository results) {
-        this.bundles = bundles;
-        this.store = store;
-        this.steps = steps;
-        this.results = results;
+    public MetricsActivitiesImpl(ModelWork work) {
+        this.bundles = work.bundles();
+        this.store = work.store();
+        this.steps = work.steps();
+        this.results = work.results();
     }
 
     @Override

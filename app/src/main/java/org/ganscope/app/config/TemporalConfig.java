@@ -78,10 +78,17 @@ public class TemporalConfig {
         return new ArtifactStore(Path.of(dataDir, "artifacts"), new org.ganscope.db.ArtifactRepository(ds));
     }
 
+    /** One bundle cache per process, shared by the activities and the dashboard's unit images. */
+    @Bean
+    public BundleResolver bundleResolver() {
+        return new BundleResolver();
+    }
+
     @Bean(destroyMethod = "shutdown")
     public WorkerFactory workerFactory(WorkflowClient client, @Value("${ganscope.workers}") String workers,
             @Value("${ganscope.model-worker.concurrency}") int modelConcurrency, ArtifactStore store,
-            ExperimentRepository experiments, StepRepository steps, ResultRepository results) {
+            ExperimentRepository experiments, StepRepository steps, ResultRepository results, BundleResolver bundles) {
+        org.ganscope.activities.ModelWork work = new org.ganscope.activities.ModelWork(bundles, store, steps, results);
         WorkerFactory f = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
         List<String> kinds = workers.equals("all") ? List.of("workflows", "model", "bookkeeping")
                 : Arrays.stream(workers.split(",")).map(String::trim).toList();
@@ -93,9 +100,9 @@ public class TemporalConfig {
         if (kinds.contains("model")) {
             f.newWorker(TaskQueues.MODEL, WorkerOptions.newBuilder(base.build())
                     .setMaxConcurrentActivityExecutionSize(modelConcurrency).build())
-                    .registerActivitiesImplementations(new DissectActivitiesImpl(new BundleResolver(), store, steps, results),
-                            new org.ganscope.activities.metrics.MetricsActivitiesImpl(new BundleResolver(), store, steps, results),
-                            new org.ganscope.activities.explain.ExplainActivitiesImpl(new BundleResolver(), store, steps, results));
+                    .registerActivitiesImplementations(new DissectActivitiesImpl(work),
+                            new org.ganscope.activities.metrics.MetricsActivitiesImpl(work),
+                            new org.ganscope.activities.explain.ExplainActivitiesImpl(work));
         }
         if (kinds.contains("bookkeeping")) {
             f.newWorker(TaskQueues.BOOKKEEPING, base.build())

@@ -23,11 +23,12 @@ public class UnitImageService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ExperimentRepository experiments;
     private final ResultRepository results;
-    private final BundleResolver bundles = new BundleResolver();
+    private final BundleResolver bundles;
 
-    public UnitImageService(ExperimentRepository experiments, ResultRepository results) {
+    public UnitImageService(ExperimentRepository experiments, ResultRepository results, BundleResolver bundles) {
         this.experiments = experiments;
         this.results = results;
+        this.bundles = bundles;
     }
 
     public byte[] strip(long experimentId, String layer, int unit) throws IOException {
