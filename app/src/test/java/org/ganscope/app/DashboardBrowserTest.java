@@ -47,10 +47,21 @@ class DashboardBrowserTest {
         System.setProperty("ganscope.home", Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().toString());
     }
 
+    /** Screenshots go to target/screenshots for a person to look at. */
+    static void saveScreenshot(ChromeDriver driver, String name) {
+        try {
+            Path dir = Path.of("target", "screenshots");
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(name), driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void browseExperimentsWatchOneFinishAndSeeARefusedLaunch() {
         long id = experiments.launch(new LaunchRequest("browser <b>test</b>", "outdoor-base", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
-                List.of("ui"), List.of("dissect")), "test");
+                List.of("ui"), List.of("dissect", "explain")), "test");
         ChromeOptions o = new ChromeOptions();
         o.setBinary("/usr/bin/chromium");
         o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -74,6 +85,16 @@ class DashboardBrowserTest {
             Long width = wait.until(d -> (Long) js.executeScript(
                     "const i = document.getElementById('unit-image'); return i && i.complete && i.naturalWidth > 0 ? i.naturalWidth : null;"));
             assertEquals(8L * 64 * 2, width, "the 8 top images of 64 px at scale 2");
+
+            // the explain step's formulas, and a unit's example images with the formula's mask
+            wait.until(d -> js.executeScript(FIRST_CELL, "explanations", 1) != null);
+            assertTrue(!((String) js.executeScript(FIRST_CELL, "explanations", 1)).isBlank(), "a formula is shown");
+            js.executeScript("const g = document.getElementById('explanations'); g.activeItem = g._dataProviderController.rootCache.items[0];");
+            Long examples = wait.until(d -> (Long) js.executeScript(
+                    "const i = document.getElementById('explanation-image'); return i && i.complete && i.naturalWidth > 0 ? i.naturalWidth : null;"));
+            assertTrue(examples > 0 && examples % (64 * 2) == 0 && examples <= 6 * 64 * 2, "1 to 6 example images of 64 px: " + examples);
+            js.executeScript("document.getElementById('explanation-card').scrollIntoView()");
+            saveScreenshot(driver, "experiment-explanations.png");
 
             driver.get("http://127.0.0.1:" + port + "/launch");
             wait.until(d -> d.findElements(By.id("launch")).size() == 1);

@@ -20,7 +20,16 @@ public final class ResultRepository {
             boolean interpretable, long[] topSamples) {
     }
 
-    public record ExplanationRow(int unit, String formula, double iou, String bestSingle, double bestSingleIou) {
+    /**
+     * @param formulaCode the formula in machine form (Formula.code), null for rows written before V8
+     * @param threshold the unit's activation threshold for its mask
+     * @param examples sample indices of example images, best first (empty if none)
+     */
+    public record ExplanationRow(int unit, String formula, double iou, String bestSingle, double bestSingleIou, String formulaCode,
+            double threshold, long[] examples) {
+        public double gain() {
+            return iou - bestSingleIou;
+        }
     }
 
     public record ClassCountRow(int classIndex, String className, String category, int interpretableUnits, double pixelFrequency) {
@@ -84,8 +93,9 @@ public final class ResultRepository {
         Database.inTransaction(ds, c -> {
             delete(c, "DELETE FROM explanations WHERE experiment_id = ? AND layer = ?", experimentId, layer);
             try (PreparedStatement st = c.prepareStatement("""
-                    INSERT INTO explanations (experiment_id, layer, unit, formula, iou, best_single, best_single_iou)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                    INSERT INTO explanations (experiment_id, layer, unit, formula, iou, best_single, best_single_iou,
+                        formula_code, threshold, examples)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 for (ExplanationRow r : rows) {
                     st.setLong(1, experimentId);
                     st.setString(2, layer);
@@ -94,6 +104,9 @@ public final class ResultRepository {
                     st.setDouble(5, r.iou());
                     st.setString(6, r.bestSingle());
                     st.setDouble(7, r.bestSingleIou());
+                    st.setString(8, r.formulaCode());
+                    st.setDouble(9, r.threshold());
+                    st.setArray(10, c.createArrayOf("bigint", java.util.Arrays.stream(r.examples()).boxed().toArray()));
                     st.addBatch();
                 }
                 st.executeBatch();
@@ -106,14 +119,18 @@ public final class ResultRepository {
     public List<ExplanationRow> explanations(long experimentId, String layer) {
         return Database.inTransaction(ds, c -> {
             try (PreparedStatement st = c.prepareStatement("""
-                    SELECT unit, formula, iou, best_single, best_single_iou FROM explanations
+                    SELECT unit, formula, iou, best_single, best_single_iou, formula_code, threshold, examples FROM explanations
                     WHERE experiment_id = ? AND layer = ? ORDER BY unit""")) {
                 st.setLong(1, experimentId);
                 st.setString(2, layer);
                 List<ExplanationRow> out = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new ExplanationRow(rs.getInt(1), rs.getString(2), rs.getDouble(3), rs.getString(4), rs.getDouble(5)));
+                        java.sql.Array ex = rs.getArray(8);
+                        long[] examples = ex == null ? new long[0]
+                                : java.util.Arrays.stream((Long[]) ex.getArray()).mapToLong(Long::longValue).toArray();
+                        out.add(new ExplanationRow(rs.getInt(1), rs.getString(2), rs.getDouble(3), rs.getString(4), rs.getDouble(5),
+                                rs.getString(6), rs.getDouble(7), examples));
                     }
                 }
                 return out;

@@ -41,7 +41,7 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
             for (int u = 0; u < r.units().length; u++) {
                 var e = r.units()[u];
                 rows.add(new ResultRepository.ExplanationRow(u, e.formula().render(r.conceptNames()), e.iou(),
-                        e.bestSingle().render(r.conceptNames()), e.bestSingleIou()));
+                        e.bestSingle().render(r.conceptNames()), e.bestSingleIou(), e.formula().code(), r.thresholds()[u], r.examples()[u]));
                 text.append(u).append('\t').append(rows.get(u).formula()).append('\t').append(e.iou()).append('\n');
             }
             store.put(key, ".tsv", text.toString().getBytes(StandardCharsets.UTF_8));

@@ -40,6 +40,19 @@ public final class BitMask {
         return n;
     }
 
+    /** |this AND other| over the bit range [from, to). */
+    public long countAnd(BitMask other, int from, int to) {
+        long n = 0;
+        for (int i = from; i < to; ) {
+            int w = i >>> 6;
+            int hi = Math.min(to, (w + 1) << 6);
+            long range = (hi - i == 64 ? -1L : ((1L << (hi - i)) - 1)) << (i & 63);
+            n += Long.bitCount(words[w] & other.words[w] & range);
+            i = hi;
+        }
+        return n;
+    }
+
     /** out = a op b (op: AND, OR, AND NOT). */
     static void combine(BitMask a, BitMask b, Formula.Op op, BitMask out) {
         long[] x = a.words;

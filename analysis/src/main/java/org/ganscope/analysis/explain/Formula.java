@@ -31,6 +31,16 @@ public sealed interface Formula permits Formula.Leaf, Formula.Node {
         public String render(List<String> names) {
             return names.get(concept);
         }
+
+        @Override
+        public boolean test(int label) {
+            return label == concept + 1;
+        }
+
+        @Override
+        public String code() {
+            return Integer.toString(concept);
+        }
     }
 
     record Node(Op op, Formula left, int concept) implements Formula {
@@ -44,6 +54,56 @@ public sealed interface Formula permits Formula.Leaf, Formula.Node {
             String l = left.render(names);
             return (left instanceof Node ? "(" + l + ")" : l) + " " + op.text + " " + names.get(concept);
         }
+
+        @Override
+        public boolean test(int label) {
+            boolean c = label == concept + 1;
+            return switch (op) {
+                case AND -> left.test(label) && c;
+                case OR -> left.test(label) || c;
+                case AND_NOT -> left.test(label) && !c;
+            };
+        }
+
+        @Override
+        public String code() {
+            return left.code() + switch (op) {
+                case AND -> "&";
+                case OR -> "|";
+                case AND_NOT -> "-";
+            } + concept;
+        }
+    }
+
+    /**
+     * Whether a pixel whose segmentation label is {@code label} (0 = unlabeled, concept
+     * {@code c} is label {@code c + 1}) lies in the formula's mask.
+     */
+    boolean test(int label);
+
+    /** A compact machine form, e.g. {@code 3&5|7-9} (& AND, | OR, - AND NOT); {@link #parse} reads it back. */
+    String code();
+
+    static Formula parse(String code) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([&|-]?)(\\d+)").matcher(code);
+        Formula f = null;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end || (f == null) != m.group(1).isEmpty()) {
+                throw new IllegalArgumentException("not a formula code: " + code);
+            }
+            int c = Integer.parseInt(m.group(2));
+            f = f == null ? new Leaf(c) : new Node(switch (m.group(1)) {
+                case "&" -> Op.AND;
+                case "|" -> Op.OR;
+                default -> Op.AND_NOT;
+            }, f, c);
+            end = m.end();
+        }
+        if (f == null || end != code.length()) {
+            throw new IllegalArgumentException("not a formula code: " + code);
+        }
+        return f;
     }
 
     /** The formula's mask from the concepts' masks. */

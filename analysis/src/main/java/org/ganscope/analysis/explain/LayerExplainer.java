@@ -15,8 +15,15 @@ import org.ganscope.analysis.model.LayerModel;
  * unit, units in parallel.
  */
 public final class LayerExplainer {
-    public record Result(List<String> conceptNames, BeamSearch.Explanation[] units, double[] thresholds, int samples) {
+    /**
+     * @param examples per unit, the samples (indices from 0 for the seed) where the unit's
+     *     mask and its formula's mask overlap most, best first
+     */
+    public record Result(List<String> conceptNames, BeamSearch.Explanation[] units, double[] thresholds, int samples, long[][] examples) {
     }
+
+    /** How many example images are kept per unit. */
+    public static final int EXAMPLES = 6;
 
     private LayerExplainer() {
     }
@@ -61,6 +68,7 @@ public final class LayerExplainer {
         double[] thr = Quantiles.thresholds(acts, samples, allUnits, hw, quantile);
         int res = (int) Math.round(Math.sqrt(seg));
         BeamSearch.Explanation[] out = new BeamSearch.Explanation[units];
+        long[][] examples = new long[units][];
         ThreadLocal<Upsampler> ups = ThreadLocal.withInitial(() -> new Upsampler(layer.height(), layer.width(), res, res));
         ThreadLocal<double[]> planes = ThreadLocal.withInitial(() -> new double[seg]);
         final int segPixels = seg;
@@ -76,8 +84,20 @@ public final class LayerExplainer {
                 }
             }
             out[u] = exhaustive ? BeamSearch.exhaustive(mask, concepts, maxLength) : BeamSearch.explain(mask, concepts, beam, maxLength);
+            examples[u] = examples(mask, Formula.mask(out[u].formula(), concepts), samples, segPixels);
         });
         List<String> names = b.manifest().classes().stream().skip(1).map(c -> c.name()).toList();
-        return new Result(names, out, thr, samples);
+        return new Result(names, out, thr, samples, examples);
+    }
+
+    /** The samples with the largest overlap of unit and formula masks (ties: lower index), at most EXAMPLES, none empty. */
+    static long[] examples(BitMask unit, BitMask formula, int samples, int segPixels) {
+        long[] overlap = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            overlap[i] = unit.countAnd(formula, i * segPixels, (i + 1) * segPixels);
+        }
+        return IntStream.range(0, samples).boxed().filter(i -> overlap[i] > 0)
+                .sorted((a, b2) -> overlap[a] != overlap[b2] ? Long.compare(overlap[b2], overlap[a]) : Integer.compare(a, b2))
+                .limit(EXAMPLES).mapToLong(i -> i).toArray();
     }
 }

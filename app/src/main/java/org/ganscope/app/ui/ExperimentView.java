@@ -40,11 +40,13 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final com.vaadin.flow.component.html.Div card = new com.vaadin.flow.component.html.Div();
     private final com.vaadin.flow.component.html.Div chart = new com.vaadin.flow.component.html.Div();
     private final org.ganscope.app.unit.UnitImageService images;
+    private final ExplanationsPanel explanations;
     private long id;
 
     public ExperimentView(ExperimentRepository experiments, StepRepository steps, ResultRepository results, ExperimentService service,
             org.ganscope.app.unit.UnitImageService images) {
         this.images = images;
+        this.explanations = new ExplanationsPanel(results, images);
         this.experiments = experiments;
         this.steps = steps;
         this.results = results;
@@ -77,7 +79,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         units.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
         Button cancel = new Button("Cancel", e -> act(() -> service.cancel(id)));
         Button retry = new Button("Retry", e -> act(() -> service.retry(id)));
-        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary), chart, card, units);
+        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary), chart, card, units, explanations);
     }
 
     private void act(Runnable r) {
@@ -115,7 +117,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         error.setText(x.error() == null ? "" : x.error());
         List<StepRepository.StepRow> st = steps.list(id);
         stepGrid.setItems(st);
-        List<String> layers = st.stream().filter(s -> s.name().equals("dissect") && s.status().equals("SUCCEEDED")).map(StepRepository.StepRow::layer).toList();
+        List<String> layers = st.stream().filter(s -> (s.name().equals("dissect") || s.name().equals("explain")) && s.status().equals("SUCCEEDED"))
+                .map(StepRepository.StepRow::layer).distinct().toList();
         if (!layers.equals(layer.getListDataView().getItems().toList())) {
             layer.setItems(layers);
             if (!layers.isEmpty() && layer.getValue() == null) {
@@ -145,6 +148,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     }
 
     private void showUnits() {
+        explanations.show(id, layer.getValue());
         if (layer.getValue() == null) {
             return;
         }

@@ -7,6 +7,8 @@ import javax.imageio.ImageIO;
 import org.ganscope.activities.BundleResolver;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.dissect.UnitImages;
+import org.ganscope.analysis.explain.Formula;
+import org.ganscope.analysis.explain.FormulaImages;
 import org.ganscope.analysis.model.LayerModel;
 import org.ganscope.db.ExperimentRepository;
 import org.ganscope.db.ResultRepository;
@@ -31,16 +33,40 @@ public class UnitImageService {
         this.bundles = bundles;
     }
 
+    /** A unit's top images (from its dissection) with its thresholded activation overlaid, PNG. */
     public byte[] strip(long experimentId, String layer, int unit) throws IOException {
-        var e = experiments.get(experimentId).orElseThrow(() -> new IllegalArgumentException("no experiment " + experimentId));
-        ExperimentSpec spec = JSON.readValue(e.paramsJson(), ExperimentSpec.class);
+        ExperimentSpec spec = spec(experimentId);
         var row = results.units(experimentId, layer).stream().filter(u -> u.unit() == unit).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no unit " + unit + " in " + layer));
+        return render(spec, layer, m -> UnitImages.strip(m, spec.seed(), row.topSamples(), unit, row.threshold(), 2));
+    }
+
+    /**
+     * A unit's explanation examples: the images where its mask and its formula's mask
+     * overlap most, the formula's region bright and the unit's mask outlined, PNG.
+     */
+    public byte[] explanationStrip(long experimentId, String layer, int unit) throws IOException {
+        ExperimentSpec spec = spec(experimentId);
+        var row = results.explanations(experimentId, layer).stream().filter(u -> u.unit() == unit).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no explanation of unit " + unit + " in " + layer));
+        if (row.formulaCode() == null) {
+            throw new IllegalArgumentException("this explanation was recorded without example images; re-run the explain step");
+        }
+        Formula f = Formula.parse(row.formulaCode());
+        return render(spec, layer, m -> FormulaImages.strip(m, spec.seed(), row.examples(), unit, row.threshold(), f, 2));
+    }
+
+    private ExperimentSpec spec(long experimentId) throws IOException {
+        var e = experiments.get(experimentId).orElseThrow(() -> new IllegalArgumentException("no experiment " + experimentId));
+        return JSON.readValue(e.paramsJson(), ExperimentSpec.class);
+    }
+
+    private byte[] render(ExperimentSpec spec, String layer, java.util.function.Function<LayerModel, java.awt.image.BufferedImage> draw)
+            throws IOException {
         Bundle b = bundles.resolve(spec.bundleHash(), spec.bundlePath());
         try (LayerModel m = new LayerModel(b, layer, 1)) {
-            var img = UnitImages.strip(m, spec.seed(), row.topSamples(), unit, row.threshold(), 2);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
+            ImageIO.write(draw.apply(m), "png", out);
             return out.toByteArray();
         }
     }

@@ -1,0 +1,96 @@
+package org.ganscope.app.ui;
+
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.server.StreamResource;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import org.ganscope.app.unit.UnitImageService;
+import org.ganscope.db.ResultRepository;
+import org.ganscope.db.ResultRepository.ExplanationRow;
+
+/**
+ * Compositional explanations of a layer's units (the explain step): formula, its IoU, the
+ * best single label's IoU and the gain, sortable; selecting a unit shows example images
+ * with the formula's region bright and the unit's mask outlined. Hidden when the
+ * experiment has no explanations for the layer.
+ */
+final class ExplanationsPanel extends VerticalLayout {
+    private final ResultRepository results;
+    private final UnitImageService images;
+    private final Grid<ExplanationRow> grid = new Grid<>();
+    private final Div card = new Div();
+    private final Paragraph summary = new Paragraph();
+    private long experimentId;
+    private String layer;
+
+    ExplanationsPanel(ResultRepository results, UnitImageService images) {
+        this.results = results;
+        this.images = images;
+        setPadding(false);
+        grid.setId("explanations");
+        grid.addColumn(ExplanationRow::unit).setHeader("unit").setSortable(true).setAutoWidth(true);
+        grid.addColumn(ExplanationRow::formula).setHeader("formula").setSortable(true).setFlexGrow(3);
+        grid.addColumn(r -> fmt(r.iou())).setHeader("IoU").setComparator(ExplanationRow::iou);
+        grid.addColumn(ExplanationRow::bestSingle).setHeader("best single label").setSortable(true);
+        grid.addColumn(r -> fmt(r.bestSingleIou())).setHeader("single IoU").setComparator(ExplanationRow::bestSingleIou);
+        grid.addColumn(r -> fmt(r.gain())).setHeader("gain (IoU)").setComparator(ExplanationRow::gain);
+        grid.setHeight("320px");
+        card.setId("explanation-card");
+        grid.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
+        add(new H3("Compositional explanations"), summary, card, grid);
+        setVisible(false);
+    }
+
+    void show(long experimentId, String layer) {
+        this.experimentId = experimentId;
+        this.layer = layer;
+        List<ExplanationRow> rows = layer == null ? List.of() : results.explanations(experimentId, layer).stream()
+                .sorted(java.util.Comparator.comparingDouble(ExplanationRow::gain).reversed()).toList(); // most compositional first
+        setVisible(!rows.isEmpty());
+        grid.setItems(rows);
+        card.removeAll();
+        if (!rows.isEmpty()) {
+            long compound = rows.stream().filter(r -> r.gain() > 1e-12).count();
+            double meanGain = rows.stream().mapToDouble(ExplanationRow::gain).average().orElse(0);
+            summary.setText(String.format(Locale.ROOT, "%d of %d units in %s are explained better by a formula than by one label"
+                    + " (mean IoU gain %.4f)", compound, rows.size(), layer, meanGain));
+        }
+    }
+
+    private void showCard(ExplanationRow r) {
+        card.removeAll();
+        if (r == null) {
+            return;
+        }
+        String text = String.format(Locale.ROOT, "unit %d: %s (IoU %.3f; best single label %s, IoU %.3f)", r.unit(), r.formula(), r.iou(),
+                r.bestSingle(), r.bestSingleIou());
+        if (r.formulaCode() == null || r.examples().length == 0) {
+            card.add(new Paragraph(text + "; no example images recorded"));
+            return;
+        }
+        long id = experimentId;
+        String l = layer;
+        StreamResource png = new StreamResource("explanation_" + r.unit() + ".png", () -> {
+            try {
+                return new ByteArrayInputStream(images.explanationStrip(id, l, r.unit()));
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        });
+        Image img = new Image(png, "examples of unit " + r.unit() + ": " + r.formula());
+        img.setId("explanation-image");
+        card.add(new Paragraph(text + "; bright: the formula's region, yellow outline: the unit's mask"), img);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+}
