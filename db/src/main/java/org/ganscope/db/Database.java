@@ -50,6 +50,18 @@ public final class Database {
         }
     }
 
+    /** One statement with positional arguments in its own transaction; returns the update count. */
+    public static int update(DataSource ds, String sql, Object... args) {
+        return inTransaction(ds, c -> {
+            try (java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    st.setObject(i + 1, args[i]);
+                }
+                return st.executeUpdate();
+            }
+        });
+    }
+
     /** A unit of JDBC work. */
     @FunctionalInterface
     public interface SqlWork<T> {

@@ -85,14 +85,6 @@ public final class StepRepository {
     }
 
     private void exec(String sql, Object... args) {
-        Database.inTransaction(ds, c -> {
-            try (PreparedStatement st = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.length; i++) {
-                    st.setObject(i + 1, args[i]);
-                }
-                st.executeUpdate();
-            }
-            return null;
-        });
+        Database.update(ds, sql, args);
     }
 }

@@ -62,6 +62,11 @@ class ExperimentWorkflowTest {
         assertEquals("json", meta.kind());
         assertEquals(64, meta.sha256().length());
         assertEquals(30, step.done());
+        // one finished attempt per shard, by this worker, covering the 30 images once
+        var runs = fx.shardRuns.list(id);
+        assertEquals(3, runs.size());
+        assertTrue(runs.stream().allMatch(r -> r.finishedAt() != null && r.worker().equals("test-worker") && !r.reused()));
+        assertEquals(30, runs.stream().mapToLong(org.ganscope.db.ShardRunRepository.ShardRun::images).sum());
 
         DissectParams p = spec.dissectTask("layer2").params();
         LayerDissection direct = LayerDissector.dissect(fx.bundle, p, 1, x -> { });
@@ -78,6 +83,7 @@ class ExperimentWorkflowTest {
         long id2 = fx.experiments.create("same again", fx.bundleId, "{}", "test", List.of());
         ExperimentSpec again = spec(id2, "layer2", 3);
         assertEquals(keys, stub("exp-" + id2).run(again));
+        assertTrue(fx.shardRuns.list(id2).stream().allMatch(org.ganscope.db.ShardRunRepository.ShardRun::reused), "nothing recomputed");
         assertEquals(rows.size(), fx.results.units(id2, "layer2").size());
 
         // determinism: the recorded history replays against the current workflow code

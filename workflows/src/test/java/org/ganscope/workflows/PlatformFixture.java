@@ -37,6 +37,7 @@ final class PlatformFixture implements AutoCloseable {
     final ExperimentRepository experiments;
     final StepRepository steps;
     final ResultRepository results;
+    final org.ganscope.db.ShardRunRepository shardRuns;
     final BundleRepository bundles;
     final ArtifactStore store;
     final org.ganscope.db.ArtifactRepository artifacts;
@@ -66,6 +67,7 @@ final class PlatformFixture implements AutoCloseable {
         experiments = new ExperimentRepository(ds);
         steps = new StepRepository(ds);
         results = new ResultRepository(ds);
+        shardRuns = new org.ganscope.db.ShardRunRepository(ds);
         bundles = new BundleRepository(ds);
         artifacts = new org.ganscope.db.ArtifactRepository(ds);
         store = new ArtifactStore(Files.createTempDirectory("ganscope-store"), artifacts);
@@ -76,7 +78,8 @@ final class PlatformFixture implements AutoCloseable {
         env = TestWorkflowEnvironment.newInstance();
         env.newWorker(TaskQueues.WORKFLOWS).registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class);
         Worker model = env.newWorker(TaskQueues.MODEL);
-        org.ganscope.activities.ModelWork work = new org.ganscope.activities.ModelWork(new BundleResolver(), store, steps, results);
+        org.ganscope.activities.ModelWork work = new org.ganscope.activities.ModelWork(new BundleResolver(), store, steps, results,
+                shardRuns, "test-worker");
         org.ganscope.activities.dissect.DissectActivities impl = new DissectActivitiesImpl(work);
         model.registerActivitiesImplementations(wrap == null ? impl : wrap.apply(impl),
                 new org.ganscope.activities.metrics.MetricsActivitiesImpl(work),

@@ -12,6 +12,7 @@ import java.util.List;
 import org.ganscope.activities.BundleResolver;
 import org.ganscope.activities.ModelWork;
 import org.ganscope.activities.Failures;
+import org.ganscope.activities.Heartbeats;
 import org.ganscope.activities.store.ArtifactStore;
 import org.ganscope.activities.store.ResultKeys;
 import org.ganscope.analysis.AnalysisException;
@@ -24,6 +25,7 @@ import org.ganscope.analysis.dissect.ThresholdPass;
 import org.ganscope.analysis.dissect.Thresholds;
 import org.ganscope.analysis.model.LayerModel;
 import org.ganscope.db.ResultRepository;
+import org.ganscope.db.ShardRunRepository;
 import org.ganscope.db.StepRepository;
 
 /** Thin implementation: analysis does the work, the artifact store keeps results, db records them. */
@@ -33,12 +35,16 @@ public final class DissectActivitiesImpl implements DissectActivities {
     private final ArtifactStore store;
     private final StepRepository steps;
     private final ResultRepository results;
+    private final ShardRunRepository shardRuns;
+    private final String worker;
 
     public DissectActivitiesImpl(ModelWork work) {
         this.bundles = work.bundles();
         this.store = work.store();
         this.steps = work.steps();
         this.results = work.results();
+        this.shardRuns = work.shardRuns();
+        this.worker = work.worker();
     }
 
     private static int attempt() {
@@ -55,10 +61,11 @@ public final class DissectActivitiesImpl implements DissectActivities {
                 return key;
             }
             Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
-            Thresholds t;
-            try (LayerModel m = new LayerModel(b, task.layer(), p.batch())) {
-                t = ThresholdPass.run(m, p);
-            }
+            Thresholds t = Heartbeats.during(Activity.getExecutionContext(), "thresholds", () -> {
+                try (LayerModel m = new LayerModel(b, task.layer(), p.batch())) {
+                    return ThresholdPass.run(m, p);
+                }
+            });
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             t.write(new DataOutputStream(bytes));
             store.put(key, ".thr", bytes.toByteArray());
@@ -73,7 +80,10 @@ public final class DissectActivitiesImpl implements DissectActivities {
                 throw new AnalysisException("shard " + shard + " outside 0.." + (task.shards() - 1));
             }
             String key = ResultKeys.of(task.bundleHash(), "dissect.shard", task.shardParams(shard), thresholdsKey);
+            int attempt = attempt();
+            shardRuns.start(task.experimentId(), task.layer(), shard, attempt, worker);
             if (store.exists(key, ".shard")) {
+                shardRuns.finish(task.experimentId(), task.layer(), shard, attempt, worker, 0, true);
                 return key;
             }
             DissectParams p = task.params();
@@ -90,11 +100,13 @@ public final class DissectActivitiesImpl implements DissectActivities {
                     total.merge(EvalShard.run(m, t.values(), p.seed(), s, e, p.topK(), p.batch()));
                     ctx.heartbeat(e - start);
                     steps.advance(task.experimentId(), STEP, task.layer(), e - s);
+                    shardRuns.progress(task.experimentId(), task.layer(), shard, attempt, worker, e - start);
                 }
             }
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             total.write(new DataOutputStream(bytes));
             store.put(key, ".shard", bytes.toByteArray());
+            shardRuns.finish(task.experimentId(), task.layer(), shard, attempt, worker, end - start, false);
             return key;
         });
     }
@@ -122,7 +134,8 @@ public final class DissectActivitiesImpl implements DissectActivities {
                 throw new AnalysisException("no shards to merge");
             }
             Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
-            LayerDissection d = LayerDissection.of(b, task.params(), t, merged);
+            EvalShard all = merged;
+            LayerDissection d = Heartbeats.during(Activity.getExecutionContext(), "merge", () -> LayerDissection.of(b, task.params(), t, all));
             store.put(key, ".json", DissectJson.toJson(d).toPrettyString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             results.replaceDissection(task.experimentId(), task.layer(), DissectionRows.units(d), DissectionRows.classCounts(d), key);
             return key;

@@ -65,7 +65,11 @@ public final class ExplainCommand implements Command {
         for (int u = 0; u < e.length; u++) {
             units.addObject().put("unit", u).put("formula", e[u].formula().render(r.conceptNames())).put("iou", e[u].iou())
                     .put("best_single", e[u].bestSingle().render(r.conceptNames())).put("best_single_iou", e[u].bestSingleIou())
-                    .put("gain", e[u].gain()).put("threshold", r.thresholds()[u]);
+                    .put("gain", e[u].gain()).put("threshold", r.thresholds()[u]).put("formula_code", e[u].formula().code());
+            ArrayNode ex = units.get(u).withArray("examples");
+            for (long i : r.examples()[u]) {
+                ex.add(i);
+            }
         }
         json.writeValue(out.resolve("explain.json").toFile(), root);
         System.out.println("wrote " + out.resolve("explain.json"));

@@ -83,6 +83,11 @@ public class DatabaseConfig {
     }
 
     @Bean
+    public org.ganscope.db.ShardRunRepository shardRunRepository(HikariDataSource ds) {
+        return new org.ganscope.db.ShardRunRepository(ds);
+    }
+
+    @Bean
     public ResultRepository resultRepository(HikariDataSource ds) {
         return new ResultRepository(ds);
     }

@@ -87,8 +87,10 @@ public class TemporalConfig {
     @Bean(destroyMethod = "shutdown")
     public WorkerFactory workerFactory(WorkflowClient client, @Value("${ganscope.workers}") String workers,
             @Value("${ganscope.model-worker.concurrency}") int modelConcurrency, ArtifactStore store,
-            ExperimentRepository experiments, StepRepository steps, ResultRepository results, BundleResolver bundles) {
-        org.ganscope.activities.ModelWork work = new org.ganscope.activities.ModelWork(bundles, store, steps, results);
+            ExperimentRepository experiments, StepRepository steps, ResultRepository results, BundleResolver bundles,
+            org.ganscope.db.ShardRunRepository shardRuns, @Value("${ganscope.worker-name}") String workerName) {
+        String name = workerName.isBlank() ? org.ganscope.activities.ModelWork.defaultWorkerName() : workerName;
+        org.ganscope.activities.ModelWork work = new org.ganscope.activities.ModelWork(bundles, store, steps, results, shardRuns, name);
         WorkerFactory f = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
         List<String> kinds = workers.equals("all") ? List.of("workflows", "model", "bookkeeping")
                 : Arrays.stream(workers.split(",")).map(String::trim).toList();

@@ -34,11 +34,11 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             .setDoNotRetry(Failures.BAD_INPUT, "DatabaseRejected")
             .build();
 
-    /** Model work: long, heartbeating, on the model queue. */
+    /** Model work: long, heartbeating (each chunk of images, else every 3 s), on the model queue: a killed worker is noticed in 20 s. */
     private final DissectActivities dissect = Workflow.newActivityStub(DissectActivities.class, ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.MODEL)
             .setStartToCloseTimeout(Duration.ofHours(2))
-            .setHeartbeatTimeout(Duration.ofMinutes(2))
+            .setHeartbeatTimeout(Duration.ofSeconds(20))
             .setRetryOptions(RETRY)
             .build());
 
