@@ -27,9 +27,12 @@ public class ExperimentController {
     private final ExperimentRepository experiments;
     private final StepRepository steps;
     private final ResultRepository results;
+    private final org.ganscope.db.ShardRunRepository shardRuns;
 
-    public ExperimentController(ExperimentService service, ExperimentRepository experiments, StepRepository steps, ResultRepository results) {
+    public ExperimentController(ExperimentService service, ExperimentRepository experiments, StepRepository steps, ResultRepository results,
+            org.ganscope.db.ShardRunRepository shardRuns) {
         this.service = service;
+        this.shardRuns = shardRuns;
         this.experiments = experiments;
         this.steps = steps;
         this.results = results;
@@ -67,6 +70,24 @@ public class ExperimentController {
     public List<ResultRepository.UnitRow> units(@PathVariable long id, @RequestParam String layer) {
         experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
         return results.units(id, layer);
+    }
+
+    /** Every shard attempt: which worker ran it, images done, seconds, whether it finished or was reused. */
+    @GetMapping("/{id}/shards")
+    public List<Map<String, Object>> shards(@PathVariable long id) {
+        experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        return shardRuns.list(id).stream().map(r -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("layer", r.layer());
+            m.put("shard", r.shard());
+            m.put("attempt", r.attempt());
+            m.put("worker", r.worker());
+            m.put("images", r.images());
+            m.put("reused", r.reused());
+            m.put("finished", r.finishedAt() != null);
+            m.put("seconds", r.seconds());
+            return m;
+        }).toList();
     }
 
     @GetMapping("/{id}/explanations")

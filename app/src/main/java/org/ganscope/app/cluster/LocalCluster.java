@@ -1,0 +1,186 @@
+package org.ganscope.app.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ganscope.app.GanscopeApplication;
+
+/**
+ * A scaled-out platform on one machine, as separate processes: a platform node (embedded
+ * PostgreSQL and Temporal on ports, the workflow and bookkeeping workers, the API; no model
+ * work) and model workers that connect to it exactly as {@code ./ganscope worker} does on
+ * another host. Used by the worker kill test and by {@code ganscope bench workers}.
+ * Processes run the same entry point as the launcher (this JVM's jar or class path).
+ */
+public final class LocalCluster implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path dir;
+    private final int httpPort;
+    private final int dbPort;
+    private final int temporalPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+
+    /** @param dir where the platform's data and every process's log go */
+    public LocalCluster(Path dir) throws IOException {
+        this.dir = Files.createDirectories(dir);
+        this.httpPort = freePort();
+        this.dbPort = freePort();
+        this.temporalPort = freePort();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String api() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** Starts the platform node and waits until its API answers with the demo bundles registered. */
+    public void startPlatform() throws IOException, InterruptedException {
+        Process p = spawn("platform", List.of(), List.of("--server.port=" + httpPort, "--ganscope.data-dir=" + dir.resolve("platform"),
+                "--ganscope.db.embedded-port=" + dbPort, "--ganscope.temporal.embedded-port=" + temporalPort,
+                "--ganscope.workers=workflows,bookkeeping"));
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("the platform process exited during start; see " + log("platform"));
+            }
+            try {
+                if (get("/api/bundles").size() > 0) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(300);
+        }
+        throw new IllegalStateException("the platform did not come up in 3 minutes; see " + log("platform"));
+    }
+
+    /**
+     * Starts model workers with the given names, each with {@code threads} ONNX Runtime
+     * threads and its artifact store under {@code dataDir} (workers of one experiment must
+     * share it), and waits until all poll for work.
+     */
+    public void startWorkers(Path dataDir, int threads, String... names) throws IOException, InterruptedException {
+        for (String name : names) {
+            spawn(name, List.of("-Dganscope.threads=" + threads), List.of("--spring.profiles.active=worker",
+                    "--ganscope.temporal.target=127.0.0.1:" + temporalPort,
+                    "--ganscope.db.url=jdbc:postgresql://127.0.0.1:" + dbPort + "/ganscope", "--ganscope.data-dir=" + dataDir,
+                    "--ganscope.worker-name=" + name));
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        for (String name : names) {
+            while (!(Files.exists(log(name)) && Files.readString(log(name)).contains("ganscope ready"))) {
+                if (!processes.get(name).isAlive()) {
+                    throw new IllegalStateException("worker " + name + " exited during start; see " + log(name));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("worker " + name + " did not start in 3 minutes; see " + log(name));
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** SIGKILL: the process gets no chance to clean up, as in a machine or OOM kill. */
+    public void kill(String name) throws InterruptedException {
+        Process p = processes.remove(name);
+        if (p != null) {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    public Path log(String name) {
+        return dir.resolve(name + ".log");
+    }
+
+    /** Launches an experiment (the REST API's JSON body) and returns its id. */
+    public long launch(String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api() + "/api/experiments"))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("launch refused (HTTP " + r.statusCode() + "): " + r.body());
+        }
+        return JSON.readTree(r.body()).get("id").asLong();
+    }
+
+    /** Waits until the experiment ends; returns its final status. */
+    public String await(long id, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String status = get("/api/experiments/" + id).get("experiment").get("status").asText();
+            if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
+                return status;
+            }
+            Thread.sleep(200);
+        }
+        return "TIMED OUT";
+    }
+
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + ": HTTP " + r.statusCode());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private Process spawn(String name, List<String> jvm, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx1g");
+        cmd.add("-Dai.djl.offline=true");
+        String home = System.getProperty("ganscope.home", System.getenv("GANSCOPE_HOME"));
+        if (home != null) {
+            cmd.add("-Dganscope.home=" + home);
+        }
+        cmd.addAll(jvm);
+        String cp = System.getProperty("java.class.path");
+        if (cp.endsWith(".jar") && !cp.contains(File.pathSeparator)) {
+            cmd.addAll(List.of("-jar", cp)); // the launcher's executable jar
+        } else {
+            cmd.addAll(List.of("-cp", cp, GanscopeApplication.class.getName()));
+        }
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(name).toFile())).start();
+        processes.put(name, p);
+        return p;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Stops every process: workers first, then the platform (graceful, then forced). */
+    @Override
+    public void close() throws InterruptedException {
+        List<String> names = new ArrayList<>(processes.keySet());
+        java.util.Collections.reverse(names);
+        for (String n : names) {
+            Process p = processes.remove(n);
+            p.destroy();
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+}

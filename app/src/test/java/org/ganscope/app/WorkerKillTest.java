@@ -1,0 +1,88 @@
+package org.ganscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.analysis.dissect.DissectParams;
+import org.ganscope.analysis.dissect.LayerDissection;
+import org.ganscope.analysis.dissect.LayerDissector;
+import org.ganscope.app.cluster.LocalCluster;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scale-out and a lost worker, with real processes: a platform node without model work and
+ * two model worker processes sharing an artifact store. Shards spread over both workers;
+ * one worker is SIGKILLed mid-shard; its shard moves to the other worker after the
+ * heartbeat timeout; the experiment completes with units bit-identical to an uninterrupted
+ * in-process dissection, no duplicate rows, and at most one shard's work lost.
+ */
+class WorkerKillTest {
+    @Test
+    void sigkillOneOfTwoWorkersMidShardLosesAtMostThatShard() throws Exception {
+        Path repo = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize();
+        System.setProperty("ganscope.home", repo.toString()); // the platform registers the demo bundles from here
+        Path dir = Files.createTempDirectory("ganscope-workers");
+        try (LocalCluster cluster = new LocalCluster(dir)) {
+            cluster.startPlatform();
+            cluster.startWorkers(dir.resolve("store"), 1, "w1", "w2");
+            int shards = 8;
+            int samples = 800;
+            long id = cluster.launch("{\"name\": \"two workers, one killed\", \"bundle\": \"outdoor-base\", \"layers\": [\"layer3\"],"
+                    + " \"samples\": " + samples + ", \"thresholdSamples\": 60, \"seed\": 4, \"shards\": " + shards + ", \"method\": \"quantile\"}");
+            // wait until w1 is inside a shard (some images done, not finished), then SIGKILL it
+            long lostAtKill = -1;
+            for (int i = 0; i < 1200 && lostAtKill < 0; i++) {
+                for (JsonNode r : cluster.get("/api/experiments/" + id + "/shards")) {
+                    if (r.get("worker").asText().equals("w1") && !r.get("finished").asBoolean() && r.get("images").asLong() > 0) {
+                        cluster.kill("w1");
+                        lostAtKill = r.get("images").asLong();
+                        break;
+                    }
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(lostAtKill > 0, "w1 was never caught inside a shard: " + cluster.get("/api/experiments/" + id + "/shards"));
+
+            assertEquals("SUCCEEDED", cluster.await(id, Duration.ofMinutes(5)), Files.readString(cluster.log("platform")));
+
+            JsonNode runs = cluster.get("/api/experiments/" + id + "/shards");
+            Set<Integer> finished = new HashSet<>();
+            Map<String, Integer> perWorker = new HashMap<>();
+            long lost = 0;
+            for (JsonNode r : runs) {
+                if (r.get("finished").asBoolean()) {
+                    assertTrue(finished.add(r.get("shard").asInt()), "shard " + r.get("shard") + " finished twice: " + runs);
+                    perWorker.merge(r.get("worker").asText(), 1, Integer::sum);
+                } else {
+                    assertEquals("w1", r.get("worker").asText(), "only the killed worker left an unfinished attempt: " + runs);
+                    lost += r.get("images").asLong();
+                }
+            }
+            assertEquals(shards, finished.size(), "every shard finished once: " + runs);
+            assertTrue(perWorker.getOrDefault("w1", 0) + perWorker.getOrDefault("w2", 0) == shards && perWorker.get("w2") > 0, perWorker.toString());
+            assertTrue(lost > 0 && lost <= samples / shards, "lost work is at most the one shard in flight: " + lost + " images");
+
+            JsonNode units = cluster.get("/api/experiments/" + id + "/units?layer=layer3");
+            Bundle b = BundleLoader.load(repo.resolve("models/bundles/outdoor-base"));
+            LayerDissection direct = LayerDissector.dissect(b, DissectParams.defaults("layer3", samples, 4).withThresholdSet(60, 5)
+                    .withMethod(DissectParams.Method.QUANTILE, 0.01).withBatch(16), 1, x -> { });
+            assertEquals(direct.units(), units.size(), "no duplicate rows");
+            for (int u = 0; u < units.size(); u++) {
+                assertEquals(direct.report().thresholds()[u], units.get(u).get("threshold").asDouble(), 0.0);
+                assertEquals(direct.report().bestIou()[u], units.get(u).get("iou").asDouble(), 0.0, "unit " + u);
+                assertEquals(direct.report().bestLabel()[u], units.get(u).get("label").asInt());
+            }
+            System.out.printf("worker kill: shards per worker %s, lost %d images (of %d per shard)%n", perWorker, lost, samples / shards);
+        }
+    }
+}
