@@ -11,8 +11,12 @@ import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
  */
 @SpringBootApplication(exclude = {DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class})
 public class GanscopeApplication {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
+        if (args.length > 0 && args[0].equals("bench-workers")) {
+            org.ganscope.app.cluster.WorkersBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         SpringApplication.run(GanscopeApplication.class, args);
     }
 }

@@ -61,7 +61,7 @@ class DashboardBrowserTest {
     @Test
     void browseExperimentsWatchOneFinishAndSeeARefusedLaunch() {
         long id = experiments.launch(new LaunchRequest("browser <b>test</b>", "outdoor-base", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
-                List.of("ui"), List.of("dissect", "explain")), "test");
+                List.of("ui"), List.of("dissect", "explain", "intervene"), List.of("tree")), "test");
         ChromeOptions o = new ChromeOptions();
         o.setBinary("/usr/bin/chromium");
         o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -85,6 +85,13 @@ class DashboardBrowserTest {
             Long width = wait.until(d -> (Long) js.executeScript(
                     "const i = document.getElementById('unit-image'); return i && i.complete && i.naturalWidth > 0 ? i.naturalWidth : null;"));
             assertEquals(8L * 64 * 2, width, "the 8 top images of 64 px at scale 2");
+
+            // the intervene step: the ablation curve of 'tree' and the insertion table
+            wait.until(d -> "true".equals(d.findElement(By.id("ablation-chart-0")).getAttribute("data-rendered")));
+            wait.until(d -> js.executeScript(FIRST_CELL, "insertion", 0) != null);
+            assertEquals("tree", js.executeScript(FIRST_CELL, "insertion", 0));
+            js.executeScript("document.getElementById('ablation-chart-0').scrollIntoView()");
+            saveScreenshot(driver, "experiment-interventions.png");
 
             // the explain step's formulas, and a unit's example images with the formula's mask
             wait.until(d -> js.executeScript(FIRST_CELL, "explanations", 1) != null);

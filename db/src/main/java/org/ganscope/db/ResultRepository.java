@@ -32,6 +32,11 @@ public final class ResultRepository {
         }
     }
 
+    /** A row of the intervene step (see V10 for what value, baseline, spread and count mean per kind). */
+    public record InterventionRow(String className, String kind, int n, String context, double value, double baseline, double spread,
+            long count) {
+    }
+
     public record ClassCountRow(int classIndex, String className, String category, int interpretableUnits, double pixelFrequency) {
     }
 
@@ -131,6 +136,52 @@ public final class ResultRepository {
                                 : java.util.Arrays.stream((Long[]) ex.getArray()).mapToLong(Long::longValue).toArray();
                         out.add(new ExplanationRow(rs.getInt(1), rs.getString(2), rs.getDouble(3), rs.getString(4), rs.getDouble(5),
                                 rs.getString(6), rs.getDouble(7), examples));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    public void replaceInterventions(long experimentId, String layer, List<InterventionRow> rows, String resultKey) {
+        Database.inTransaction(ds, c -> {
+            delete(c, "DELETE FROM interventions WHERE experiment_id = ? AND layer = ?", experimentId, layer);
+            try (PreparedStatement st = c.prepareStatement("""
+                    INSERT INTO interventions (experiment_id, layer, class_name, kind, n, context, value, baseline, spread, count)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                for (InterventionRow r : rows) {
+                    st.setLong(1, experimentId);
+                    st.setString(2, layer);
+                    st.setString(3, r.className());
+                    st.setString(4, r.kind());
+                    st.setInt(5, r.n());
+                    st.setString(6, r.context());
+                    st.setDouble(7, r.value());
+                    st.setDouble(8, r.baseline());
+                    st.setDouble(9, r.spread());
+                    st.setLong(10, r.count());
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            succeed(c, experimentId, "intervene", layer, resultKey);
+            return null;
+        });
+    }
+
+    /** The intervene step's rows of a layer: by class, ablation points by n, then insertion (overall first, then by context). */
+    public List<InterventionRow> interventions(long experimentId, String layer) {
+        return Database.inTransaction(ds, c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT class_name, kind, n, context, value, baseline, spread, count FROM interventions
+                    WHERE experiment_id = ? AND layer = ? ORDER BY class_name, kind, n, context""")) {
+                st.setLong(1, experimentId);
+                st.setString(2, layer);
+                List<InterventionRow> out = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new InterventionRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getDouble(5),
+                                rs.getDouble(6), rs.getDouble(7), rs.getLong(8)));
                     }
                 }
                 return out;

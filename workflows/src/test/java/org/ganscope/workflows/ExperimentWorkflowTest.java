@@ -116,6 +116,31 @@ class ExperimentWorkflowTest {
     }
 
     @Test
+    void theInterveneStepRecordsAblationCurvesAndInsertionForTheClassesOfInterest() throws Exception {
+        long id = fx.experiments.create("intervene", fx.bundleId, "{}", "test", List.of());
+        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
+                0.01, 4, 8, 2, List.of("dissect", "intervene"), List.of("tree"));
+        List<String> keys = stub("exp-" + id).run(spec);
+        assertEquals(2, keys.size(), "dissect and intervene results");
+        var rows = fx.results.interventions(id, "layer2");
+        var ablation = rows.stream().filter(r -> r.kind().equals("ablation")).toList();
+        assertEquals(List.of(1, 2, 5, 10, 20, 50), ablation.stream().map(ResultRepository.InterventionRow::n).toList());
+        assertTrue(ablation.stream().allMatch(r -> r.className().equals("tree") && r.value() >= 0 && r.value() <= 1 && r.spread() >= 0));
+        var overall = rows.stream().filter(r -> r.kind().equals("insertion") && r.context().isEmpty()).toList();
+        assertEquals(1, overall.size());
+        assertEquals(20, overall.get(0).n(), "the top 20 units are inserted");
+        long contexts = rows.stream().filter(r -> r.kind().equals("insertion") && !r.context().isEmpty()).mapToLong(ResultRepository.InterventionRow::count).sum();
+        assertEquals(overall.get(0).count(), contexts, "the regions by context add up to all regions");
+        assertEquals(List.of("SUCCEEDED", "SUCCEEDED"), fx.steps.list(id).stream().map(st -> st.status()).toList());
+        WorkflowReplayer.replayWorkflowExecution(fx.env.getWorkflowClient().fetchHistory("exp-" + id), ExperimentWorkflowImpl.class);
+
+        // the same experiment again reuses both results and records the same rows, once
+        long id2 = fx.experiments.create("intervene again", fx.bundleId, "{}", "test", List.of());
+        assertEquals(keys, stub("exp-" + id2).run(spec.withId(id2)));
+        assertEquals(rows, fx.results.interventions(id2, "layer2"));
+    }
+
+    @Test
     void badInputFailsTheExperimentOnceWithAClearMessage() {
         long id = fx.experiments.create("unknown layer", fx.bundleId, "{}", "test", List.of());
         ExperimentSpec spec = spec(id, "layer9", 2);

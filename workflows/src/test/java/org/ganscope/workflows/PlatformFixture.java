@@ -83,7 +83,8 @@ final class PlatformFixture implements AutoCloseable {
         org.ganscope.activities.dissect.DissectActivities impl = new DissectActivitiesImpl(work);
         model.registerActivitiesImplementations(wrap == null ? impl : wrap.apply(impl),
                 new org.ganscope.activities.metrics.MetricsActivitiesImpl(work),
-                new org.ganscope.activities.explain.ExplainActivitiesImpl(work));
+                new org.ganscope.activities.explain.ExplainActivitiesImpl(work),
+                new org.ganscope.activities.intervene.InterveneActivitiesImpl(work));
         env.newWorker(TaskQueues.BOOKKEEPING).registerActivitiesImplementations(new ExperimentActivitiesImpl(experiments, steps));
         env.start();
     }

@@ -2,7 +2,6 @@ package org.ganscope.analysis.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,10 +12,8 @@ import java.util.Locale;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.bundle.Manifest;
-import org.ganscope.analysis.intervene.AblationCurve;
+import org.ganscope.analysis.intervene.ClassIntervention;
 import org.ganscope.analysis.intervene.Insertion;
-import org.ganscope.analysis.intervene.UnitRanking;
-import org.ganscope.analysis.model.LayerModel;
 
 /**
  * {@code ganscope intervene --bundle DIR --dissection dissect.json --class NAME --out DIR}:
@@ -43,7 +40,7 @@ public final class InterveneCommand implements Command {
     public int run(String[] args) throws IOException {
         Args a = Args.parse(args, 1, OPTIONS, List.of());
         Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
-        DissectionFile df = DissectionFile.read(b, Path.of(a.require("dissection")), a.require("class"));
+        org.ganscope.analysis.intervene.ClassIou df = org.ganscope.analysis.intervene.ClassIou.read(b, Path.of(a.require("dissection")), a.require("class"));
         String layer = df.layer();
         Manifest.ConceptClass cls = df.concept();
         double[] iou = df.iou();
@@ -63,53 +60,27 @@ public final class InterveneCommand implements Command {
         Path out = Path.of(a.require("out"));
         Files.createDirectories(out);
 
+        var params = new ClassIntervention.Params(samples, seed, ns, draws, insertUnits, insertSamples, kmode, region, a.intValue("batch", 16, 2, 512));
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", "ganscope.intervene/1");
         root.putObject("bundle").put("name", b.name()).put("hash", b.hash());
-        root.put("layer", layer).put("class", cls.name()).put("class_index", cls.index());
-        try (LayerModel m = new LayerModel(b, layer, a.intValue("batch", 16, 2, 512))) {
-            long t0 = System.nanoTime();
-            AblationCurve.Result curve = AblationCurve.run(m, cls.index(), iou, ns, samples, seed, draws, seed + 1);
-            System.out.printf(Locale.ROOT, "ablation of '%s' in %s, %d images with the class (%d pixels), %.1f s%n", cls.name(), layer,
-                    curve.imagesWithClass(), curve.classPixels(), (System.nanoTime() - t0) / 1e9);
-            System.out.println("    n   top-n removed   random removed (mean +- sd)");
-            ObjectNode ab = root.putObject("ablation");
-            ab.put("samples", samples).put("seed", seed).put("random_draws", draws)
-                    .put("images_with_class", curve.imagesWithClass()).put("class_pixels", curve.classPixels());
-            ArrayNode pts = ab.putArray("points");
-            for (AblationCurve.Point p : curve.points()) {
-                System.out.printf(Locale.ROOT, "  %3d   %13.3f   %8.3f +- %.3f%n", p.n(), p.topRemoved(), p.randomMean(), p.randomStd());
-                ObjectNode o = pts.addObject().put("n", p.n()).put("top_removed", p.topRemoved())
-                        .put("random_mean", p.randomMean()).put("random_std", p.randomStd());
-                ArrayNode d = o.putArray("random_draws");
-                for (double v : p.randomDraws()) {
-                    d.add(v);
-                }
-            }
-            int[] units = UnitRanking.top(iou, insertUnits);
-            t0 = System.nanoTime();
-            float[] k = Insertion.constants(m, cls.index(), units, insertSamples, seed + 2, kmode);
-            Insertion.Result ins = Insertion.run(m, cls.index(), units, k, insertSamples, seed + 3, region);
-            System.out.printf(Locale.ROOT, "insertion of %d '%s' units (k = %s) into %d regions of %dx%d: effect %+.4f, ACE %+.4f, %.1f s%n",
-                    units.length, cls.name(), kmode.name().toLowerCase(Locale.ROOT), ins.regions(), region, region,
-                    ins.insertEffect(), ins.ace(), (System.nanoTime() - t0) / 1e9);
-            System.out.println("  class at P before    regions   insertion effect   ACE");
-            ObjectNode io = root.putObject("insertion");
-            io.put("units", units.length).put("k_mode", kmode.name().toLowerCase(Locale.ROOT)).put("region", region)
-                    .put("samples", insertSamples).put("regions", ins.regions()).put("effect", ins.insertEffect()).put("ace", ins.ace());
-            ArrayNode un = io.putArray("unit_indices");
-            ArrayNode kv = io.putArray("k");
-            for (int j = 0; j < units.length; j++) {
-                un.add(units[j]);
-                kv.add(k[j]);
-            }
-            ArrayNode ctx = io.putArray("by_context");
-            for (Insertion.ContextRow row : ins.byContext()) {
-                String name = b.manifest().classes().get(row.classBefore()).name();
-                System.out.printf(Locale.ROOT, "  %-18s %9d   %+16.4f   %+.4f%n", name, row.regions(), row.meanInsertEffect(), row.meanAce());
-                ctx.addObject().put("class_before", name).put("regions", row.regions())
-                        .put("effect", row.meanInsertEffect()).put("ace", row.meanAce());
-            }
+        root.setAll(ClassIntervention.run(b, df, params));
+        var ab = root.get("ablation");
+        System.out.printf(Locale.ROOT, "ablation of '%s' in %s, %d images with the class (%d pixels), %.1f s%n", cls.name(), layer,
+                ab.get("images_with_class").asLong(), ab.get("class_pixels").asLong(), ab.get("seconds").asDouble());
+        System.out.println("    n   top-n removed   random removed (mean +- sd)");
+        for (var p : ab.get("points")) {
+            System.out.printf(Locale.ROOT, "  %3d   %13.3f   %8.3f +- %.3f%n", p.get("n").asInt(), p.get("top_removed").asDouble(),
+                    p.get("random_mean").asDouble(), p.get("random_std").asDouble());
+        }
+        var io = root.get("insertion");
+        System.out.printf(Locale.ROOT, "insertion of %d '%s' units (k = %s) into %d regions of %dx%d: effect %+.4f, ACE %+.4f, %.1f s%n",
+                io.get("units").asInt(), cls.name(), io.get("k_mode").asText(), io.get("regions").asLong(), region, region,
+                io.get("effect").asDouble(), io.get("ace").asDouble(), io.get("seconds").asDouble());
+        System.out.println("  class at P before    regions   insertion effect   ACE");
+        for (var row : io.get("by_context")) {
+            System.out.printf(Locale.ROOT, "  %-18s %9d   %+16.4f   %+.4f%n", row.get("class_before").asText(), row.get("regions").asLong(),
+                    row.get("effect").asDouble(), row.get("ace").asDouble());
         }
         JSON.writeValue(out.resolve("intervene.json").toFile(), root);
         figures(root, out);

@@ -38,7 +38,7 @@ public final class OptimizeAlphaCommand implements Command {
         Args a = Args.parse(args, 1, List.of("bundle", "dissection", "class", "iterations", "batch", "lambda", "lr", "train-samples",
                 "held-out-samples", "seed", "region", "out"), List.of());
         Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
-        DissectionFile df = DissectionFile.read(b, Path.of(a.require("dissection")), a.require("class"));
+        org.ganscope.analysis.intervene.ClassIou df = org.ganscope.analysis.intervene.ClassIou.read(b, Path.of(a.require("dissection")), a.require("class"));
         var layer = b.layer(df.layer());
         long seed = a.longValue("seed", 21);
         int train = a.intValue("train-samples", 64, 2, 100_000);

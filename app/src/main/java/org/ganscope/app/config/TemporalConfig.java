@@ -104,7 +104,8 @@ public class TemporalConfig {
                     .setMaxConcurrentActivityExecutionSize(modelConcurrency).build())
                     .registerActivitiesImplementations(new DissectActivitiesImpl(work),
                             new org.ganscope.activities.metrics.MetricsActivitiesImpl(work),
-                            new org.ganscope.activities.explain.ExplainActivitiesImpl(work));
+                            new org.ganscope.activities.explain.ExplainActivitiesImpl(work),
+                            new org.ganscope.activities.intervene.InterveneActivitiesImpl(work));
         }
         if (kinds.contains("bookkeeping")) {
             f.newWorker(TaskQueues.BOOKKEEPING, base.build())

@@ -90,6 +90,13 @@ public class ExperimentController {
         }).toList();
     }
 
+    /** The intervene step's ablation points and insertion effects (overall and by context) of a layer. */
+    @GetMapping("/{id}/interventions")
+    public List<ResultRepository.InterventionRow> interventions(@PathVariable long id, @RequestParam String layer) {
+        experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        return results.interventions(id, layer);
+    }
+
     @GetMapping("/{id}/explanations")
     public List<ResultRepository.ExplanationRow> explanations(@PathVariable long id, @RequestParam String layer) {
         experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));

@@ -94,21 +94,29 @@ public class ExperimentService {
                 throw new IllegalArgumentException("unknown step '" + st + "'; steps offered: " + ExperimentSpec.STEPS);
             }
         }
+        List<String> classes = r.classes() == null ? List.of() : r.classes();
+        List<String> known = bundle.manifest().classes().stream().skip(1).map(c -> c.name()).toList();
+        for (String c : classes) {
+            if (!known.contains(c)) {
+                throw new IllegalArgumentException("unknown class '" + c + "' for " + bundle.name() + "; classes: " + known);
+            }
+        }
+        if (classes.size() > 10 || classes.stream().distinct().count() != classes.size()) {
+            throw new IllegalArgumentException("at most 10 distinct classes of interest");
+        }
+        if (steps.contains("intervene") && (classes.isEmpty() || !steps.contains("dissect"))) {
+            throw new IllegalArgumentException("the intervene step needs the dissect step and at least one class of interest");
+        }
         ExperimentSpec spec = new ExperimentSpec(0, bundle.hash(), bundle.dir().toString(), layers, samples, seed, thresholdSamples,
-                seed + 1, method, q, topK, 16, shards, steps);
+                seed + 1, method, q, topK, 16, shards, steps, classes);
         long id;
         try {
             id = experiments.create(name, row.id(), JSON.writeValueAsString(spec), user, tags);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        start(id, withId(spec, id));
+        start(id, spec.withId(id));
         return id;
-    }
-
-    private static ExperimentSpec withId(ExperimentSpec s, long id) {
-        return new ExperimentSpec(id, s.bundleHash(), s.bundlePath(), s.layers(), s.samples(), s.seed(), s.thresholdSamples(),
-                s.thresholdSeed(), s.method(), s.quantile(), s.topK(), s.batch(), s.shards(), s.steps());
     }
 
     private static int range(String what, Integer v, int def, int min, int max) {
@@ -146,7 +154,7 @@ public class ExperimentService {
         }
         ExperimentSpec spec;
         try {
-            spec = withId(JSON.readValue(e.paramsJson(), ExperimentSpec.class), id);
+            spec = JSON.readValue(e.paramsJson(), ExperimentSpec.class).withId(id);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("stored parameters of experiment " + id + " are unreadable", ex);
         }
@@ -170,7 +178,7 @@ public class ExperimentService {
         }
         for (var e : open) {
             try {
-                ExperimentSpec spec = withId(JSON.readValue(e.paramsJson(), ExperimentSpec.class), e.id());
+                ExperimentSpec spec = JSON.readValue(e.paramsJson(), ExperimentSpec.class).withId(e.id());
                 start(e.id(), spec);
                 LOG.info("resumed experiment {} ({})", e.id(), e.name());
             } catch (Exception ex) {

@@ -38,15 +38,18 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final Grid<ResultRepository.UnitRow> units = new Grid<>();
     private final Span summary = new Span();
     private final com.vaadin.flow.component.html.Div card = new com.vaadin.flow.component.html.Div();
-    private final com.vaadin.flow.component.html.Div chart = new com.vaadin.flow.component.html.Div();
+    private final EChart chart = new EChart("category-chart", "520px", "220px");
     private final org.ganscope.app.unit.UnitImageService images;
     private final ExplanationsPanel explanations;
+    private final InterventionsPanel interventions;
     private long id;
+    private long lastSucceeded;
 
     public ExperimentView(ExperimentRepository experiments, StepRepository steps, ResultRepository results, ExperimentService service,
             org.ganscope.app.unit.UnitImageService images) {
         this.images = images;
         this.explanations = new ExplanationsPanel(results, images);
+        this.interventions = new InterventionsPanel(results);
         this.experiments = experiments;
         this.steps = steps;
         this.results = results;
@@ -73,13 +76,10 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader("interpretable").setSortable(true);
         layer.addValueChangeListener(e -> showUnits());
         card.setId("unit-card");
-        chart.setId("category-chart");
-        chart.setWidth("520px");
-        chart.setHeight("220px");
         units.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
         Button cancel = new Button("Cancel", e -> act(() -> service.cancel(id)));
         Button retry = new Button("Retry", e -> act(() -> service.retry(id)));
-        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary), chart, card, units, explanations);
+        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary), chart, card, units, interventions, explanations);
     }
 
     private void act(Runnable r) {
@@ -117,6 +117,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         error.setText(x.error() == null ? "" : x.error());
         List<StepRepository.StepRow> st = steps.list(id);
         stepGrid.setItems(st);
+        long succeeded = st.stream().filter(s -> s.status().equals("SUCCEEDED")).count();
         List<String> layers = st.stream().filter(s -> (s.name().equals("dissect") || s.name().equals("explain")) && s.status().equals("SUCCEEDED"))
                 .map(StepRepository.StepRow::layer).distinct().toList();
         if (!layers.equals(layer.getListDataView().getItems().toList())) {
@@ -124,7 +125,10 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             if (!layers.isEmpty() && layer.getValue() == null) {
                 layer.setValue(layers.get(0));
             }
+        } else if (succeeded != lastSucceeded && layer.getValue() != null) {
+            showUnits(); // a later step of the shown layer (intervene, explain) finished
         }
+        lastSucceeded = succeeded;
     }
 
     /** The selected unit's card: its top images with the thresholded activation overlaid. */
@@ -149,6 +153,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
 
     private void showUnits() {
         explanations.show(id, layer.getValue());
+        interventions.show(id, layer.getValue());
         if (layer.getValue() == null) {
             return;
         }
@@ -161,15 +166,6 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                         + " \"xAxis\": {\"type\": \"category\", \"data\": [\"object\", \"part\", \"material\"]}, \"yAxis\": {\"type\": \"value\"},"
                         + " \"series\": [{\"type\": \"bar\", \"data\": [%d, %d, %d]}]}", layer.getValue(),
                 byCategory.getOrDefault(cats.get(0), 0), byCategory.getOrDefault(cats.get(1), 0), byCategory.getOrDefault(cats.get(2), 0));
-        chart.getElement().executeJs("""
-                const el = this;
-                const draw = () => {
-                  if (!window.echarts) { setTimeout(draw, 50); return; }
-                  const c = echarts.getInstanceByDom(el) || echarts.init(el);
-                  c.setOption(JSON.parse($0));
-                  el.setAttribute('data-rendered', 'true');
-                };
-                draw();
-                """, option);
+        chart.setOption(option);
     }
 }

@@ -22,7 +22,7 @@ import org.ganscope.app.experiment.ExperimentService;
 import org.ganscope.app.experiment.LaunchRequest;
 import org.ganscope.db.BundleRepository;
 
-/** Launch an experiment: bundle, layers, counts, seed, steps; validated by the service, which gives the reason on refusal. */
+/** Launch an experiment: bundle, layers, counts, seed, steps, classes of interest; validated by the service, which gives the reason on refusal. */
 @Route(value = "launch", layout = MainLayout.class)
 @PageTitle("Launch | ganscope")
 public class LaunchView extends VerticalLayout {
@@ -34,7 +34,10 @@ public class LaunchView extends VerticalLayout {
         bundle.setItemLabelGenerator(b -> b.name() + " (" + b.dataset() + ", " + b.variant() + ")");
         CheckboxGroup<String> layers = new CheckboxGroup<>("layers");
         layers.setId("layers");
+        CheckboxGroup<String> classes = new CheckboxGroup<>("classes of interest (for intervene)");
+        classes.setId("classes");
         bundle.addValueChangeListener(e -> {
+            classes.setItems(classesOf(e.getValue()));
             layers.setItems(layersOf(e.getValue()));
             List<String> l = layersOf(e.getValue());
             if (!l.isEmpty()) {
@@ -48,7 +51,8 @@ public class LaunchView extends VerticalLayout {
         seed.setValue(0);
         IntegerField shards = new IntegerField("shards");
         shards.setValue(4);
-        CheckboxGroup<String> steps = new CheckboxGroup<>("steps", "dissect", "metrics", "explain");
+        CheckboxGroup<String> steps = new CheckboxGroup<>("steps", "dissect", "metrics", "explain", "intervene");
+        steps.setId("steps");
         steps.setValue(Set.of("dissect", "metrics"));
         TextField tags = new TextField("tags (comma separated)");
         Button launch = new Button("Launch", e -> {
@@ -58,7 +62,7 @@ public class LaunchView extends VerticalLayout {
                 long id = experiments.launch(new LaunchRequest(name.getValue().isBlank() ? null : name.getValue(),
                         bundle.getValue() == null ? null : bundle.getValue().name(), new ArrayList<>(layers.getValue()), samples.getValue(),
                         seed.getValue() == null ? null : seed.getValue().longValue(), null, null, null, null, shards.getValue(), tagList,
-                        new ArrayList<>(steps.getValue())), null);
+                        new ArrayList<>(steps.getValue()), new ArrayList<>(classes.getValue())), null);
                 getUI().ifPresent(ui -> ui.navigate(ExperimentView.class, new RouteParameters("id", String.valueOf(id))));
             } catch (IllegalArgumentException | org.ganscope.analysis.AnalysisException ex) {
                 Notification n = Notification.show(ex.getMessage(), 6000, Notification.Position.MIDDLE);
@@ -66,17 +70,26 @@ public class LaunchView extends VerticalLayout {
             }
         });
         launch.setId("launch");
-        add(new FormLayout(name, bundle, layers, samples, seed, shards, steps, tags), launch);
+        add(new FormLayout(name, bundle, layers, samples, seed, shards, steps, classes, tags), launch);
     }
 
     static List<String> layersOf(BundleRepository.BundleRow b) {
+        return names(b, "layers", 0);
+    }
+
+    /** The bundle's concept classes, without class 0 (unlabeled). */
+    static List<String> classesOf(BundleRepository.BundleRow b) {
+        return names(b, "classes", 1);
+    }
+
+    private static List<String> names(BundleRepository.BundleRow b, String field, int skip) {
         if (b == null) {
             return List.of();
         }
         try {
             List<String> out = new ArrayList<>();
-            new ObjectMapper().readTree(b.manifestJson()).get("layers").forEach(l -> out.add(l.get("name").asText()));
-            return out;
+            new ObjectMapper().readTree(b.manifestJson()).get(field).forEach(l -> out.add(l.get("name").asText()));
+            return out.subList(Math.min(skip, out.size()), out.size());
         } catch (Exception e) {
             return List.of();
         }

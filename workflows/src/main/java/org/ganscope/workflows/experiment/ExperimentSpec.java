@@ -5,14 +5,38 @@ import org.ganscope.activities.dissect.DissectTask;
 
 /**
  * What an experiment runs (the workflow input): IDs, the bundle's hash and path, and
- * parameters only. Steps offered: dissect (per layer, sharded), metrics, explain (per layer); {@code steps}
- * null (specs stored before steps were selectable) means dissect only.
+ * parameters only. Steps offered: dissect (per layer, sharded), metrics, explain (per layer),
+ * intervene (per layer, for the classes of interest; needs dissect); {@code steps} null
+ * (specs stored before steps were selectable) means dissect only; {@code classes} null
+ * (stored before classes of interest existed) means none.
  */
 public record ExperimentSpec(long experimentId, String bundleHash, String bundlePath, List<String> layers, int samples,
         long seed, int thresholdSamples, long thresholdSeed, String method, double quantile, int topK, int batch, int shards,
-        List<String> steps) {
+        List<String> steps, List<String> classes) {
 
-    public static final List<String> STEPS = List.of("dissect", "metrics", "explain");
+    public static final List<String> STEPS = List.of("dissect", "metrics", "explain", "intervene");
+
+    /** Without classes of interest. */
+    public ExperimentSpec(long experimentId, String bundleHash, String bundlePath, List<String> layers, int samples, long seed,
+            int thresholdSamples, long thresholdSeed, String method, double quantile, int topK, int batch, int shards, List<String> steps) {
+        this(experimentId, bundleHash, bundlePath, layers, samples, seed, thresholdSamples, thresholdSeed, method, quantile, topK, batch,
+                shards, steps, null);
+    }
+
+    public ExperimentSpec withId(long id) {
+        return new ExperimentSpec(id, bundleHash, bundlePath, layers, samples, seed, thresholdSamples, thresholdSeed, method, quantile, topK,
+                batch, shards, steps, classes);
+    }
+
+    public List<String> classesOfInterest() {
+        return classes == null ? List.of() : classes;
+    }
+
+    /** Ablation curves and insertion on min(samples, 200) images of another seed than the dissection's. */
+    public org.ganscope.activities.intervene.InterveneTask interveneTask(String layer, String dissectKey) {
+        return new org.ganscope.activities.intervene.InterveneTask(experimentId, bundleHash, bundlePath, layer, dissectKey,
+                classesOfInterest(), Math.min(samples, 200), seed + 2000);
+    }
 
     public boolean runs(String step) {
         return steps == null ? step.equals("dissect") : steps.contains(step);

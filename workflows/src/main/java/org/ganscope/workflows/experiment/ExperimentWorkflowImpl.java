@@ -58,6 +58,15 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                     .setRetryOptions(RETRY)
                     .build());
 
+    /** The intervene step: ablation curves and insertion per class of interest, on the model queue. */
+    private final org.ganscope.activities.intervene.InterveneActivities intervene = Workflow.newActivityStub(
+            org.ganscope.activities.intervene.InterveneActivities.class, ActivityOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.MODEL)
+                    .setStartToCloseTimeout(Duration.ofHours(2))
+                    .setHeartbeatTimeout(Duration.ofSeconds(20))
+                    .setRetryOptions(RETRY)
+                    .build());
+
     /** Bookkeeping: short database writes. */
     private final ExperimentActivities book = Workflow.newActivityStub(ExperimentActivities.class, ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.BOOKKEEPING)
@@ -73,10 +82,17 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         // version 1 added the metrics step; histories recorded before it replay without it
         boolean metricsStep = Workflow.getVersion("metrics-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("metrics");
         boolean explainStep = Workflow.getVersion("explain-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("explain");
+        boolean interveneStep = Workflow.getVersion("intervene-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("intervene")
+                && spec.runs("dissect") && !spec.classesOfInterest().isEmpty();
         List<StepSpec> steps = new ArrayList<>();
         if (spec.runs("dissect")) {
             for (String layer : spec.layers()) {
                 steps.add(new StepSpec("dissect", layer, spec.samples()));
+            }
+        }
+        if (interveneStep) {
+            for (String layer : spec.layers()) {
+                steps.add(new StepSpec("intervene", layer, spec.classesOfInterest().size()));
             }
         }
         if (metricsStep) {
@@ -97,6 +113,14 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 for (String l : spec.layers()) {
                     layer = l;
                     keys.add(dissectLayer(spec.dissectTask(l)));
+                }
+            }
+            if (interveneStep) {
+                step = "intervene";
+                for (int i = 0; i < spec.layers().size(); i++) {
+                    layer = spec.layers().get(i);
+                    progress = "intervene " + layer;
+                    keys.add(intervene.intervene(spec.interveneTask(layer, keys.get(i))));
                 }
             }
             if (metricsStep) {

@@ -1,4 +1,4 @@
-package org.ganscope.analysis.cli;
+package org.ganscope.analysis.intervene;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,15 +8,20 @@ import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.Manifest;
 
-/** A dissect.json read back for a follow-up step: its layer, and a class's IoU per unit. */
-record DissectionFile(String layer, Manifest.ConceptClass concept, double[] iou) {
-    static DissectionFile read(Bundle b, Path file, String className) {
+/** A dissection (dissect.json) read back for a causal step: its layer, and one class's IoU per unit. */
+public record ClassIou(String layer, Manifest.ConceptClass concept, double[] iou) {
+    public static ClassIou read(Bundle b, Path file, String className) {
         JsonNode d;
         try {
             d = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
             throw new AnalysisException("cannot read dissection " + file + ": " + e.getMessage());
         }
+        return of(b, d, className);
+    }
+
+    /** From a parsed dissect.json; refuses a dissection of another bundle and unknown classes. */
+    public static ClassIou of(Bundle b, JsonNode d, String className) {
         String hash = d.path("bundle").path("hash").asText();
         if (!b.hash().equals(hash)) {
             throw new AnalysisException("the dissection was made on bundle " + d.path("bundle").path("name").asText()
@@ -34,6 +39,6 @@ record DissectionFile(String layer, Manifest.ConceptClass concept, double[] iou)
         for (int u = 0; u < iou.length; u++) {
             iou[u] = rows.path(u).path(cls.index()).asDouble();
         }
-        return new DissectionFile(layer, cls, iou);
+        return new ClassIou(layer, cls, iou);
     }
 }

@@ -1,0 +1,95 @@
+package org.ganscope.app.ui;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.ganscope.db.ResultRepository;
+import org.ganscope.db.ResultRepository.InterventionRow;
+
+/**
+ * The intervene step of a layer: per class of interest, the ablation curve (top-n units by
+ * IoU against n random units, mean and one standard deviation over the draws) as a chart,
+ * and the insertion effect by the class that was at the region before, as a table.
+ * Hidden when the experiment has no interventions for the layer.
+ */
+final class InterventionsPanel extends VerticalLayout {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ResultRepository results;
+    private final FlexLayout charts = new FlexLayout();
+    private final Grid<InterventionRow> insertion = new Grid<>();
+
+    InterventionsPanel(ResultRepository results) {
+        this.results = results;
+        setPadding(false);
+        charts.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        insertion.setId("insertion");
+        insertion.addColumn(InterventionRow::className).setHeader("class inserted").setSortable(true);
+        insertion.addColumn(r -> r.context().isEmpty() ? "(all regions)" : r.context()).setHeader("class at the region before").setSortable(true);
+        insertion.addColumn(InterventionRow::count).setHeader("regions").setSortable(true);
+        insertion.addColumn(r -> String.format(Locale.ROOT, "%+.4f", r.value())).setHeader("insertion effect").setComparator(InterventionRow::value);
+        insertion.addColumn(r -> String.format(Locale.ROOT, "%+.4f", r.baseline())).setHeader("ACE").setComparator(InterventionRow::baseline);
+        insertion.setAllRowsVisible(true);
+        add(new H3("Interventions"), charts, insertion);
+        setVisible(false);
+    }
+
+    void show(long experimentId, String layer) {
+        List<InterventionRow> rows = layer == null ? List.of() : results.interventions(experimentId, layer);
+        setVisible(!rows.isEmpty());
+        charts.removeAll();
+        Map<String, List<InterventionRow>> ablation = rows.stream().filter(r -> r.kind().equals("ablation"))
+                .collect(Collectors.groupingBy(InterventionRow::className, TreeMap::new, Collectors.toList()));
+        int i = 0;
+        for (var e : ablation.entrySet()) {
+            EChart chart = new EChart("ablation-chart-" + i++, "460px", "260px");
+            charts.add(chart);
+            chart.setOption(ablationOption(e.getKey(), layer, e.getValue()));
+        }
+        insertion.setItems(rows.stream().filter(r -> r.kind().equals("insertion")).toList());
+    }
+
+    /** Top-n against random: the random mean with a band of one standard deviation (stacked areas). */
+    static String ablationOption(String cls, String layer, List<InterventionRow> points) {
+        ObjectNode o = JSON.createObjectNode();
+        o.putObject("title").put("text", "removing '" + cls + "' units in " + layer).putObject("textStyle").put("fontSize", 13);
+        o.putObject("tooltip").put("trigger", "axis");
+        o.putObject("legend").put("bottom", 0).putArray("data").add("top-n by IoU").add("n random units");
+        o.putObject("grid").put("bottom", 60);
+        ArrayNode x = o.putObject("xAxis").put("type", "category").put("name", "n").putArray("data");
+        o.putObject("yAxis").put("type", "value").put("name", "fraction removed").put("min", 0);
+        ArrayNode series = o.putArray("series");
+        ArrayNode top = line(series, "top-n by IoU");
+        ArrayNode mean = line(series, "n random units");
+        ArrayNode low = band(series, "low", false);
+        ArrayNode width = band(series, "+-1 sd", true);
+        for (InterventionRow p : points) {
+            x.add(p.n());
+            top.add(p.value());
+            mean.add(p.baseline());
+            double lo = Math.max(0, p.baseline() - p.spread());
+            low.add(lo);
+            width.add(p.baseline() + p.spread() - lo);
+        }
+        return o.toString();
+    }
+
+    private static ArrayNode line(ArrayNode series, String name) {
+        return series.addObject().put("name", name).put("type", "line").put("symbolSize", 6).putArray("data");
+    }
+
+    private static ArrayNode band(ArrayNode series, String name, boolean visible) {
+        ObjectNode s = series.addObject().put("name", name).put("type", "line").put("stack", "band").put("symbol", "none");
+        s.putObject("lineStyle").put("opacity", 0);
+        s.putObject("areaStyle").put("opacity", visible ? 0.2 : 0).put("color", "#91cc75");
+        return s.putArray("data");
+    }
+}
