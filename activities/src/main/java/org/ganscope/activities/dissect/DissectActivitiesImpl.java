@@ -31,6 +31,8 @@ import org.ganscope.db.StepRepository;
 /** Thin implementation: analysis does the work, the artifact store keeps results, db records them. */
 public final class DissectActivitiesImpl implements DissectActivities {
     static final String STEP = "dissect";
+    /** How often a running shard writes its progress to PostgreSQL (the heartbeat goes to Temporal every chunk). */
+    static final long REPORT_NANOS = 1_000_000_000L;
     private final BundleResolver bundles;
     private final ArtifactStore store;
     private final StepRepository steps;
@@ -94,13 +96,21 @@ public final class DissectActivitiesImpl implements DissectActivities {
             ActivityExecutionContext ctx = Activity.getExecutionContext();
             EvalShard total = new EvalShard(t.values(), b.manifest().numClasses(), p.topK());
             long chunk = 4L * p.batch();
+            long unreported = 0;
+            long lastReport = System.nanoTime();
             try (LayerModel m = new LayerModel(b, task.layer(), p.batch())) {
                 for (long s = start; s < end; s += chunk) {
                     long e = Math.min(end, s + chunk);
                     total.merge(EvalShard.run(m, t.values(), p.seed(), s, e, p.topK(), p.batch()));
                     ctx.heartbeat(e - start);
-                    steps.advance(task.experimentId(), STEP, task.layer(), e - s);
-                    shardRuns.progress(task.experimentId(), task.layer(), shard, attempt, worker, e - start);
+                    unreported += e - s;
+                    // progress rows at most once per REPORT_NANOS per shard: at 100 fast workers, per-chunk writes would hammer one row
+                    if (e == end || System.nanoTime() - lastReport >= REPORT_NANOS) {
+                        steps.advance(task.experimentId(), STEP, task.layer(), unreported);
+                        shardRuns.progress(task.experimentId(), task.layer(), shard, attempt, worker, e - start);
+                        unreported = 0;
+                        lastReport = System.nanoTime();
+                    }
                 }
             }
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();

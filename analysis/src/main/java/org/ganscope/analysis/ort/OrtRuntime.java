@@ -25,6 +25,7 @@ public final class OrtRuntime {
     private final boolean cuda;
     private final int cudaDevice;
     private final int threads;
+    private final String cpuReason;
 
     private OrtRuntime() {
         threads = Integer.getInteger("ganscope.threads", Runtime.getRuntime().availableProcessors());
@@ -40,7 +41,29 @@ public final class OrtRuntime {
         String forced = System.getProperty("ganscope.device", System.getenv().getOrDefault("GANSCOPE_DEVICE", "auto"));
         cudaDevice = Integer.parseInt(System.getProperty("ganscope.cuda.device",
                 System.getenv().getOrDefault("GANSCOPE_CUDA_DEVICE", "0")));
-        cuda = !forced.equals("cpu") && OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA) && cudaWorks();
+        String why = null;
+        if (forced.equals("cpu")) {
+            why = "the CPU was chosen (GANSCOPE_DEVICE=cpu)";
+        } else if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            why = "this build of ONNX Runtime has no CUDA provider (build with the Maven profile gpu)";
+        } else {
+            why = cudaFailure();
+        }
+        cuda = why == null;
+        cpuReason = why;
+        System.Logger log = System.getLogger(OrtRuntime.class.getName());
+        if (cuda) {
+            log.log(System.Logger.Level.INFO, "ONNX Runtime: CUDA execution provider on device " + cudaDevice);
+        } else if (forced.equals("cuda")) {
+            log.log(System.Logger.Level.WARNING, "GANSCOPE_DEVICE=cuda but running on the CPU: " + why);
+        } else {
+            log.log(System.Logger.Level.INFO, "ONNX Runtime: CPU execution provider (" + why + ")");
+        }
+    }
+
+    /** Why the CPU is used instead of CUDA, or null when CUDA is used. */
+    public String cpuReason() {
+        return cpuReason;
     }
 
     public static OrtRuntime get() {
@@ -56,12 +79,13 @@ public final class OrtRuntime {
         return r;
     }
 
-    private boolean cudaWorks() {
+    /** Null if the CUDA provider accepts the device, else the reason it does not. */
+    private String cudaFailure() {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.addCUDA(cudaDevice);
-            return true;
+            return null;
         } catch (OrtException | RuntimeException e) {
-            return false;
+            return "the CUDA provider cannot use device " + cudaDevice + ": " + firstLine(e.getMessage());
         }
     }
 
@@ -90,7 +114,7 @@ public final class OrtRuntime {
 
     /** e.g. "ONNX Runtime 1.21.1, CPU provider, 2 threads". */
     public String describe() {
-        return "ONNX Runtime " + env.getVersion() + ", " + (cuda ? "CUDA provider (device " + cudaDevice + ")" : "CPU provider")
+        return "ONNX Runtime " + env.getVersion() + ", " + (cuda ? "CUDA provider (device " + cudaDevice + ")" : "CPU provider (" + cpuReason + ")")
                 + ", " + threads + " threads";
     }
 

@@ -179,7 +179,10 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             t = t.getCause();
         }
         if (t instanceof ApplicationFailure af) {
-            return af.getOriginalMessage();
+            // our own failure types carry a researcher-facing message; anything else (an Error, a bug) also says what it was
+            String type = af.getType();
+            boolean ours = type == null || !type.contains(".");
+            return ours ? af.getOriginalMessage() : type.substring(type.lastIndexOf('.') + 1) + ": " + af.getOriginalMessage();
         }
         return t.getMessage();
     }
