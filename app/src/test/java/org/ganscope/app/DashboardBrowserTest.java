@@ -40,11 +40,26 @@ class DashboardBrowserTest {
     @Autowired
     ExperimentService experiments;
 
+    @Autowired
+    org.ganscope.app.security.UserService users;
+
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         Path data = Files.createTempDirectory("ganscope-ui");
         r.add("ganscope.data-dir", data::toString);
+        r.add("ganscope.admin-password", () -> "browser-test-password");
         System.setProperty("ganscope.home", Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().toString());
+    }
+
+    /** Through the sign-in page, as a person would: type the name and password, press the button. */
+    void signIn(ChromeDriver driver, WebDriverWait wait, String user, String password) {
+        driver.get("http://127.0.0.1:" + port + "/login");
+        wait.until(d -> !d.findElements(By.cssSelector("vaadin-text-field[name='username'] > input")).isEmpty());
+        driver.findElement(By.cssSelector("vaadin-text-field[name='username'] > input")).sendKeys(user);
+        driver.findElement(By.cssSelector("vaadin-password-field[name='password'] > input")).sendKeys(password);
+        driver.findElement(By.cssSelector("vaadin-login-form vaadin-button")).click();
+        wait.until(d -> !d.getCurrentUrl().contains("/login"));
+        wait.until(d -> !d.findElements(By.id("signed-in-user")).isEmpty() && user.equals(d.findElement(By.id("signed-in-user")).getText()));
     }
 
     /** Screenshots go to target/screenshots for a person to look at. */
@@ -71,6 +86,7 @@ class DashboardBrowserTest {
         try {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
             JavascriptExecutor js = driver;
+            signIn(driver, wait, "admin", "browser-test-password");
             driver.get("http://127.0.0.1:" + port + "/");
             wait.until(d -> js.executeScript(FIRST_CELL, "experiments", 1) != null);
             assertEquals("browser <b>test</b>", js.executeScript(FIRST_CELL, "experiments", 1), "names are shown as text, not HTML");
@@ -109,6 +125,20 @@ class DashboardBrowserTest {
             String message = wait.until(d -> (String) js.executeScript(
                     "const c = document.querySelector('vaadin-notification-card'); return c ? c.innerText : null;"));
             assertTrue(message.contains("bundle is required"), message);
+
+            // a viewer browses but is refused the launch page and sees no cancel/retry
+            users.create("viewer1", "viewer", "viewer-password");
+            driver.findElement(By.id("logout")).click();
+            wait.until(d -> d.getCurrentUrl().contains("/login"));
+            signIn(driver, wait, "viewer1", "viewer-password");
+            driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
+            wait.until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
+            assertTrue(driver.findElements(By.xpath("//vaadin-button[text()='Cancel']")).stream().noneMatch(org.openqa.selenium.WebElement::isDisplayed));
+            driver.get("http://127.0.0.1:" + port + "/launch");
+            wait.until(d -> d.getPageSource().contains("Could not navigate") || d.getCurrentUrl().contains("/login")
+                    || !d.findElements(By.id("launch")).isEmpty());
+            assertTrue(driver.findElements(By.id("launch")).isEmpty(), "a viewer must not get the launch form");
+            saveScreenshot(driver, "viewer-refused-launch.png");
         } finally {
             driver.quit();
         }

@@ -20,12 +20,18 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PlatformApiTest {
     @Autowired
+    TestRestTemplate anonymous;
+
+    @Autowired
+    org.ganscope.app.security.UserService users;
+
     TestRestTemplate http;
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         Path data = Files.createTempDirectory("ganscope-data");
         r.add("ganscope.data-dir", data::toString);
+        r.add("ganscope.admin-password", () -> "api-test-password");
         String repo = System.getProperty("ganscope.repo", "..");
         System.setProperty("ganscope.home", Path.of(repo).toAbsolutePath().normalize().toString());
     }
@@ -33,6 +39,7 @@ class PlatformApiTest {
     @Test
     @SuppressWarnings("unchecked")
     void launchRunsToCompletionAndBadLaunchesAreRefused() throws Exception {
+        http = anonymous.withBasicAuth("admin", "api-test-password");
         List<Map<String, Object>> bundles = http.getForObject("/api/bundles", List.class);
         assertTrue(bundles.stream().anyMatch(b -> b.get("name").equals("outdoor-base")), bundles.toString());
 
@@ -71,5 +78,22 @@ class PlatformApiTest {
         ResponseEntity<Map> retry = http.postForEntity("/api/experiments/" + id + "/retry", null, Map.class);
         assertEquals(HttpStatus.BAD_REQUEST, retry.getStatusCode());
         assertTrue(retry.getBody().get("error").toString().contains("SUCCEEDED"));
+    }
+
+    @Test
+    void everyEndpointNeedsASignInAndTheRoleItsActionNeeds() {
+        users.create("reader", "viewer", "reader-password");
+        TestRestTemplate viewer = anonymous.withBasicAuth("reader", "reader-password");
+        assertEquals(HttpStatus.UNAUTHORIZED, anonymous.getForEntity("/api/experiments", String.class).getStatusCode());
+        assertEquals(HttpStatus.UNAUTHORIZED, anonymous.getForEntity("/v3/api-docs", String.class).getStatusCode());
+        assertEquals(HttpStatus.UNAUTHORIZED, anonymous.withBasicAuth("admin", "wrong-password").getForEntity("/api/bundles", String.class)
+                .getStatusCode());
+        assertEquals(HttpStatus.OK, viewer.getForEntity("/api/experiments", String.class).getStatusCode(), "a viewer reads");
+        TestRestTemplate admin = anonymous.withBasicAuth("admin", "api-test-password");
+        Object before = admin.getForObject("/api/experiments", Map.class).get("total");
+        ResponseEntity<String> launch = viewer.postForEntity("/api/experiments", Map.of("bundle", "outdoor-base"), String.class);
+        assertEquals(HttpStatus.FORBIDDEN, launch.getStatusCode(), "a viewer cannot launch");
+        assertEquals(HttpStatus.FORBIDDEN, viewer.postForEntity("/api/experiments/1/cancel", null, String.class).getStatusCode());
+        assertEquals(before, admin.getForObject("/api/experiments", Map.class).get("total"), "the refused launches created nothing");
     }
 }

@@ -31,18 +31,21 @@ import org.junit.jupiter.api.Test;
  */
 class PlatformKillTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PASSWORD = "kill-test-password";
+    private static final String AUTH = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static Process start(Path data, int port, Path log) throws IOException {
         String repo = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().toString();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dai.djl.offline=true", "-Dganscope.home=" + repo, "-cp", System.getProperty("java.class.path"),
-                GanscopeApplication.class.getName(), "--server.port=" + port, "--ganscope.data-dir=" + data));
+                GanscopeApplication.class.getName(), "--server.port=" + port, "--ganscope.data-dir=" + data,
+                "--ganscope.admin-password=" + PASSWORD));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     private JsonNode get(int port, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("authorization", AUTH).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
     }
@@ -80,7 +83,7 @@ class PlatformKillTest {
             String body = "{\"name\": \"kill me\", \"bundle\": \"outdoor-base\", \"layers\": [\"layer3\"], \"samples\": 600, "
                     + "\"thresholdSamples\": 60, \"seed\": 4, \"shards\": 6, \"method\": \"quantile\"}";
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/experiments"))
-                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    .header("authorization", AUTH).header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(201, r.statusCode(), r.body());
             id = JSON.readTree(r.body()).get("id").asLong();

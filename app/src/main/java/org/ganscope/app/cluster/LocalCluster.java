@@ -33,6 +33,8 @@ public final class LocalCluster implements AutoCloseable {
     private final int temporalPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    /** The platform's admin password, chosen for this cluster (GANSCOPE_ADMIN_PASSWORD). */
+    private final String adminPassword = "cluster-" + Long.toHexString(new java.security.SecureRandom().nextLong());
 
     /** @param dir where the platform's data and every process's log go */
     public LocalCluster(Path dir) throws IOException {
@@ -54,7 +56,7 @@ public final class LocalCluster implements AutoCloseable {
     public void startPlatform() throws IOException, InterruptedException {
         Process p = spawn("platform", List.of(), List.of("--server.port=" + httpPort, "--ganscope.data-dir=" + dir.resolve("platform"),
                 "--ganscope.db.embedded-port=" + dbPort, "--ganscope.temporal.embedded-port=" + temporalPort,
-                "--ganscope.workers=workflows,bookkeeping"));
+                "--ganscope.workers=workflows,bookkeeping", "--ganscope.admin-password=" + adminPassword));
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -112,7 +114,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Launches an experiment (the REST API's JSON body) and returns its id. */
     public long launch(String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api() + "/api/experiments"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api() + "/api/experiments")).header("authorization", basic())
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
@@ -135,11 +137,16 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api() + path)).header("authorization", basic()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + path + ": HTTP " + r.statusCode());
         }
         return JSON.readTree(r.body());
+    }
+
+    private String basic() {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private Process spawn(String name, List<String> jvm, List<String> args) throws IOException {

@@ -88,6 +88,11 @@ public class DatabaseConfig {
     }
 
     @Bean
+    public org.ganscope.db.UserRepository userRepository(HikariDataSource ds) {
+        return new org.ganscope.db.UserRepository(ds);
+    }
+
+    @Bean
     public ResultRepository resultRepository(HikariDataSource ds) {
         return new ResultRepository(ds);
     }

@@ -23,6 +23,7 @@ import org.ganscope.db.ResultRepository;
 import org.ganscope.db.StepRepository;
 
 /** One experiment: status, step timeline with live progress, cancel/retry, and the unit table of a layer. */
+@jakarta.annotation.security.PermitAll
 @Route(value = "experiments/:id", layout = MainLayout.class)
 @PageTitle("Experiment | ganscope")
 public class ExperimentView extends VerticalLayout implements BeforeEnterObserver {
@@ -44,9 +45,11 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final InterventionsPanel interventions;
     private long id;
     private long lastSucceeded;
+    private final com.vaadin.flow.spring.security.AuthenticationContext auth;
 
     public ExperimentView(ExperimentRepository experiments, StepRepository steps, ResultRepository results, ExperimentService service,
-            org.ganscope.app.unit.UnitImageService images) {
+            org.ganscope.app.unit.UnitImageService images, com.vaadin.flow.spring.security.AuthenticationContext auth) {
+        this.auth = auth;
         this.images = images;
         this.explanations = new ExplanationsPanel(results, images);
         this.interventions = new InterventionsPanel(results);
@@ -79,11 +82,16 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         units.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
         Button cancel = new Button("Cancel", e -> act(() -> service.cancel(id)));
         Button retry = new Button("Retry", e -> act(() -> service.retry(id)));
+        cancel.setVisible(auth.hasRole("OPERATOR"));
+        retry.setVisible(auth.hasRole("OPERATOR"));
         add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary), chart, card, units, interventions, explanations);
     }
 
     private void act(Runnable r) {
         try {
+            if (!auth.hasRole("OPERATOR")) { // checked here, on the server, not only by hiding the buttons
+                throw new IllegalStateException("cancelling and retrying need the operator role");
+            }
             r.run();
         } catch (RuntimeException ex) {
             Notification.show(ex.getMessage(), 5000, Notification.Position.MIDDLE);

@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import org.ganscope.db.ExperimentRepository;
 
 /** All experiments: a lazy grid (fast at 10,000s of rows) with search and a status filter. */
+@jakarta.annotation.security.PermitAll
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("Experiments | ganscope")
 public class ExperimentsView extends VerticalLayout {

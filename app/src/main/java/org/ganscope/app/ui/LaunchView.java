@@ -23,6 +23,7 @@ import org.ganscope.app.experiment.LaunchRequest;
 import org.ganscope.db.BundleRepository;
 
 /** Launch an experiment: bundle, layers, counts, seed, steps, classes of interest; validated by the service, which gives the reason on refusal. */
+@jakarta.annotation.security.RolesAllowed("OPERATOR")
 @Route(value = "launch", layout = MainLayout.class)
 @PageTitle("Launch | ganscope")
 public class LaunchView extends VerticalLayout {

@@ -1,0 +1,63 @@
+package org.ganscope.app.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.PasswordField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import jakarta.annotation.security.RolesAllowed;
+import org.ganscope.app.security.UserService;
+import org.ganscope.db.UserRepository;
+
+/** Admins add and remove users and choose their role (viewer, operator, admin). */
+@Route(value = "users", layout = MainLayout.class)
+@PageTitle("Users | ganscope")
+@RolesAllowed("ADMIN")
+public class UsersView extends VerticalLayout {
+    private final UserService users;
+    private final Grid<UserRepository.UserRow> grid = new Grid<>();
+
+    public UsersView(UserService users, AuthenticationContext auth) {
+        this.users = users;
+        grid.setId("users");
+        grid.addColumn(UserRepository.UserRow::username).setHeader("user");
+        grid.addColumn(UserRepository.UserRow::role).setHeader("role");
+        grid.addColumn(UserRepository.UserRow::createdAt).setHeader("created");
+        grid.addComponentColumn(u -> new Button("Remove", e -> act(() -> users.delete(u.username(), auth.getPrincipalName().orElse("")))))
+                .setHeader("");
+        grid.setAllRowsVisible(true);
+        TextField name = new TextField("user name");
+        name.setId("new-user");
+        ComboBox<String> role = new ComboBox<>("role", UserRepository.ROLES);
+        role.setId("new-role");
+        role.setValue("viewer");
+        PasswordField password = new PasswordField("password (10+ characters)");
+        password.setId("new-password");
+        Button add = new Button("Add user", e -> act(() -> {
+            users.create(name.getValue(), role.getValue(), password.getValue());
+            name.clear();
+            password.clear();
+        }));
+        add.setId("add-user");
+        HorizontalLayout form = new HorizontalLayout(name, role, password, add);
+        form.setAlignItems(HorizontalLayout.Alignment.BASELINE);
+        add(form, grid);
+        grid.setItems(users.all());
+    }
+
+    private void act(Runnable r) {
+        try {
+            r.run();
+        } catch (IllegalArgumentException ex) {
+            Notification.show(ex.getMessage(), 5000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+        }
+        grid.setItems(users.all());
+    }
+}
