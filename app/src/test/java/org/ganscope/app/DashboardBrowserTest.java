@@ -43,6 +43,9 @@ class DashboardBrowserTest {
     @Autowired
     org.ganscope.app.security.UserService users;
 
+    @Autowired
+    org.ganscope.db.ExperimentRepository experimentRows;
+
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
         Path data = Files.createTempDirectory("ganscope-ui");
@@ -75,6 +78,8 @@ class DashboardBrowserTest {
 
     @Test
     void browseExperimentsWatchOneFinishAndSeeARefusedLaunch() {
+        long other = experiments.launch(new LaunchRequest("second variant", "outdoor-mbstd", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
+                List.of("ui"), List.of("dissect")), "test");
         long id = experiments.launch(new LaunchRequest("browser <b>test</b>", "outdoor-base", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
                 List.of("ui"), List.of("dissect", "explain", "intervene"), List.of("tree")), "test");
         ChromeOptions o = new ChromeOptions();
@@ -118,6 +123,21 @@ class DashboardBrowserTest {
             assertTrue(examples > 0 && examples % (64 * 2) == 0 && examples <= 6 * 64 * 2, "1 to 6 example images of 64 px: " + examples);
             js.executeScript("document.getElementById('explanation-card').scrollIntoView()");
             saveScreenshot(driver, "experiment-explanations.png");
+
+            assertTrue(driver.findElement(By.id("download-units-csv")).getAttribute("href").contains("units.csv"));
+
+            // compare the two runs: variant table, per-class bars, parameter diff, best unit per class side by side
+            wait.until(d -> experimentRows.get(other).orElseThrow().status().equals("SUCCEEDED"));
+            driver.get("http://127.0.0.1:" + port + "/compare?ids=" + id + "," + other);
+            wait.until(d -> js.executeScript(FIRST_CELL, "compare-table", 0) != null);
+            wait.until(d -> "true".equals(d.findElement(By.id("class-chart")).getAttribute("data-rendered")));
+            Long loaded = wait.until(d -> {
+                Long n = (Long) js.executeScript("return [...document.querySelectorAll('img.best-unit')].filter(i => i.complete && i.naturalWidth > 0).length;");
+                return n != null && n >= 2 ? n : null;
+            });
+            assertTrue(loaded >= 2, "best-unit images of both runs");
+            assertTrue(driver.getPageSource().contains("bundlePath") || driver.getPageSource().contains("bundleHash"), "the parameter diff lists parameters");
+            saveScreenshot(driver, "compare.png");
 
             driver.get("http://127.0.0.1:" + port + "/launch");
             wait.until(d -> d.findElements(By.id("launch")).size() == 1);

@@ -59,6 +59,7 @@ class PlatformApiTest {
         assertEquals(128, units.size());
         Map<String, Object> list = http.getForObject("/api/experiments?tag=api", Map.class);
         assertEquals(1, list.get("total"));
+        list = http.getForObject("/api/experiments?tag=api", Map.class);
         assertEquals("<script>x</script>", ((List<Map<String, Object>>) list.get("items")).get(0).get("name"));
 
         for (Object bad : List.of(Map.of("bundle", "nope"), Map.of("bundle", "outdoor-base", "layers", List.of("layer9")),
@@ -74,6 +75,20 @@ class PlatformApiTest {
         assertEquals(HttpStatus.NOT_FOUND, http.getForEntity("/api/experiments/999999", Map.class).getStatusCode());
         String openapi = http.getForObject("/v3/api-docs", String.class);
         assertTrue(openapi.contains("/api/experiments/{id}/retry") && openapi.contains("LaunchRequest"), openapi);
+        // exports: the unit table as CSV, and a launch spec that reproduces the experiment exactly
+        String csv = http.getForObject("/api/experiments/" + id + "/units.csv?layer=layer2", String.class);
+        assertEquals(129, csv.split("\n").length, "a header and 128 units");
+        Map<String, Object> spec = http.getForObject("/api/experiments/" + id + "/spec", Map.class);
+        assertEquals(40, spec.get("samples"));
+        ResponseEntity<Map> again = http.postForEntity("/api/experiments", spec, Map.class);
+        assertEquals(HttpStatus.CREATED, again.getStatusCode());
+        int id2 = (Integer) again.getBody().get("id");
+        for (int i = 0; i < 240 && !"SUCCEEDED".equals(((Map<String, Object>) http.getForObject("/api/experiments/" + id2, Map.class)
+                .get("experiment")).get("status")); i++) {
+            Thread.sleep(250);
+        }
+        assertEquals(units, http.getForObject("/api/experiments/" + id2 + "/units?layer=layer2", List.class), "the spec reproduces the units");
+
         // a succeeded experiment cannot be retried; the reason is given
         ResponseEntity<Map> retry = http.postForEntity("/api/experiments/" + id + "/retry", null, Map.class);
         assertEquals(HttpStatus.BAD_REQUEST, retry.getStatusCode());

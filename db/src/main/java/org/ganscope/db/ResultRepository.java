@@ -292,4 +292,23 @@ public final class ResultRepository {
             }
         });
     }
+
+    /** Per class of a layer: interpretable units labelled with it and its pixel frequency, by class index. */
+    public List<ClassCountRow> classCounts(long experimentId, String layer) {
+        return Database.inTransaction(ds, c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT class_index, class_name, category, interpretable_units, pixel_frequency FROM class_counts
+                    WHERE experiment_id = ? AND layer = ? ORDER BY class_index""")) {
+                st.setLong(1, experimentId);
+                st.setString(2, layer);
+                List<ClassCountRow> out = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ClassCountRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getDouble(5)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
 }

@@ -28,10 +28,12 @@ public class ExperimentController {
     private final StepRepository steps;
     private final ResultRepository results;
     private final org.ganscope.db.ShardRunRepository shardRuns;
+    private final ExperimentExport export;
 
     public ExperimentController(ExperimentService service, ExperimentRepository experiments, StepRepository steps, ResultRepository results,
-            org.ganscope.db.ShardRunRepository shardRuns) {
+            org.ganscope.db.ShardRunRepository shardRuns, ExperimentExport export) {
         this.service = service;
+        this.export = export;
         this.shardRuns = shardRuns;
         this.experiments = experiments;
         this.steps = steps;
@@ -70,6 +72,18 @@ public class ExperimentController {
     public List<ResultRepository.UnitRow> units(@PathVariable long id, @RequestParam String layer) {
         experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
         return results.units(id, layer);
+    }
+
+    /** A layer's unit table as CSV (one row per unit; top samples space-separated). */
+    @GetMapping(value = "/{id}/units.csv", produces = "text/csv")
+    public byte[] unitsCsv(@PathVariable long id, @RequestParam String layer) {
+        return export.unitsCsv(id, layer);
+    }
+
+    /** The launch request that reproduces this experiment (POST it to /api/experiments). */
+    @GetMapping("/{id}/spec")
+    public LaunchRequest spec(@PathVariable long id) {
+        return export.launchSpec(id);
     }
 
     /** Every shard attempt: which worker ran it, images done, seconds, whether it finished or was reused. */

@@ -46,10 +46,14 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private long id;
     private long lastSucceeded;
     private final com.vaadin.flow.spring.security.AuthenticationContext auth;
+    private final org.ganscope.app.experiment.ExperimentExport export;
+    private final HorizontalLayout downloads = new HorizontalLayout();
 
     public ExperimentView(ExperimentRepository experiments, StepRepository steps, ResultRepository results, ExperimentService service,
-            org.ganscope.app.unit.UnitImageService images, com.vaadin.flow.spring.security.AuthenticationContext auth) {
+            org.ganscope.app.unit.UnitImageService images, com.vaadin.flow.spring.security.AuthenticationContext auth,
+            org.ganscope.app.experiment.ExperimentExport export) {
         this.auth = auth;
+        this.export = export;
         this.images = images;
         this.explanations = new ExplanationsPanel(results, images);
         this.interventions = new InterventionsPanel(results);
@@ -84,7 +88,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         Button retry = new Button("Retry", e -> act(() -> service.retry(id)));
         cancel.setVisible(auth.hasRole("OPERATOR"));
         retry.setVisible(auth.hasRole("OPERATOR"));
-        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary), chart, card, units, interventions, explanations);
+        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary, downloads), chart, card, units, interventions, explanations);
     }
 
     private void act(Runnable r) {
@@ -159,8 +163,24 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 u.unit(), u.labelName(), u.category(), u.iou(), u.iqr(), u.topSamples().length)), img);
     }
 
+    private static com.vaadin.flow.component.html.Anchor download(String text, String file, java.util.function.Supplier<byte[]> bytes) {
+        var a = new com.vaadin.flow.component.html.Anchor(new com.vaadin.flow.server.StreamResource(file,
+                () -> new java.io.ByteArrayInputStream(bytes.get())), text);
+        a.getElement().setAttribute("download", true);
+        a.setId("download-" + text.replace(' ', '-').replace('.', '-'));
+        return a;
+    }
+
     private void showUnits() {
         explanations.show(id, layer.getValue());
+        downloads.removeAll();
+        if (layer.getValue() != null) {
+            String l = layer.getValue();
+            long exp = id;
+            downloads.add(download("units.csv", "exp" + exp + "_" + l + "_units.csv", () -> export.unitsCsv(exp, l)),
+                    download("units.json", "exp" + exp + "_" + l + "_units.json", () -> export.unitsJson(exp, l)),
+                    download("launch spec", "exp" + exp + "_launch.json", () -> export.launchSpecJson(exp)));
+        }
         interventions.show(id, layer.getValue());
         if (layer.getValue() == null) {
             return;

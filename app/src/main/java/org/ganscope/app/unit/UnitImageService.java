@@ -35,10 +35,16 @@ public class UnitImageService {
 
     /** A unit's top images (from its dissection) with its thresholded activation overlaid, PNG. */
     public byte[] strip(long experimentId, String layer, int unit) throws IOException {
+        return strip(experimentId, layer, unit, Integer.MAX_VALUE, 2);
+    }
+
+    /** The first {@code maxImages} top images at magnification {@code scale}. */
+    public byte[] strip(long experimentId, String layer, int unit, int maxImages, int scale) throws IOException {
         ExperimentSpec spec = spec(experimentId);
         var row = results.units(experimentId, layer).stream().filter(u -> u.unit() == unit).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no unit " + unit + " in " + layer));
-        return render(spec, layer, m -> UnitImages.strip(m, spec.seed(), row.topSamples(), unit, row.threshold(), 2));
+        long[] top = java.util.Arrays.copyOf(row.topSamples(), Math.min(maxImages, row.topSamples().length));
+        return render(spec, layer, m -> UnitImages.strip(m, spec.seed(), top, unit, row.threshold(), scale));
     }
 
     /**

@@ -1,0 +1,80 @@
+package org.ganscope.app.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import org.ganscope.db.ExperimentRepository;
+import org.ganscope.db.ResultRepository;
+import org.ganscope.workflows.experiment.ExperimentSpec;
+import org.springframework.stereotype.Service;
+
+/**
+ * Exports of an experiment: a layer's unit table as CSV or JSON, and its parameters as a
+ * launch request that reproduces it (the bundle by hash, so a re-registered name cannot
+ * silently change the model).
+ */
+@Service
+public class ExperimentExport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final ExperimentRepository experiments;
+    private final ResultRepository results;
+
+    public ExperimentExport(ExperimentRepository experiments, ResultRepository results) {
+        this.experiments = experiments;
+        this.results = results;
+    }
+
+    public byte[] unitsCsv(long id, String layer) {
+        StringBuilder b = new StringBuilder("unit,label,label_name,category,iou,iqr,threshold,interpretable,top_samples\n");
+        for (ResultRepository.UnitRow u : units(id, layer)) {
+            b.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%.17g,%.17g,%.17g,%b,%s%n", u.unit(), u.label(), csv(u.labelName()),
+                    csv(u.category()), u.iou(), u.iqr(), u.threshold(), u.interpretable(),
+                    java.util.Arrays.stream(u.topSamples()).mapToObj(Long::toString).reduce((x, y) -> x + " " + y).orElse("")));
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public byte[] unitsJson(long id, String layer) {
+        try {
+            return JSON.writeValueAsBytes(units(id, layer));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The launch request (REST body) that runs this experiment again with the same parameters. */
+    public LaunchRequest launchSpec(long id) {
+        var e = experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        try {
+            ExperimentSpec s = JSON.readValue(e.paramsJson(), ExperimentSpec.class);
+            return new LaunchRequest(e.name() + " (again)", s.bundleHash(), s.layers(), s.samples(), s.seed(), s.thresholdSamples(), s.method(),
+                    s.quantile(), s.topK(), s.shards(), e.tags(), s.steps() == null ? List.of("dissect") : s.steps(), s.classes());
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("the stored parameters of experiment " + id + " are unreadable: " + ex.getMessage());
+        }
+    }
+
+    public byte[] launchSpecJson(long id) {
+        try {
+            return JSON.writeValueAsBytes(launchSpec(id));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<ResultRepository.UnitRow> units(long id, String layer) {
+        experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        return results.units(id, layer);
+    }
+
+    /** A CSV field: quoted when it holds a comma, quote or line break; a leading = + - @ is defused for spreadsheets. */
+    static String csv(String s) {
+        String v = s == null ? "" : s;
+        if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0) {
+            v = "'" + v;
+        }
+        return v.matches(".*[,\"\\n\\r].*") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+}

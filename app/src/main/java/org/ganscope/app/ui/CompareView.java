@@ -1,0 +1,198 @@
+package org.ganscope.app.ui;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.combobox.MultiSelectComboBox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.StreamResource;
+import jakarta.annotation.security.PermitAll;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.ganscope.app.compare.CompareService;
+import org.ganscope.app.compare.CompareService.Column;
+import org.ganscope.app.unit.UnitImageService;
+import org.ganscope.db.ExperimentRepository;
+import org.ganscope.db.ExperimentRepository.ExperimentRow;
+
+/**
+ * Compare runs across models, variants, datasets and layers: the paper's variant table
+ * (interpretable units per category next to domain FD and SWD), interpretable units per
+ * class as bars, the parameters that differ, and the best unit of each common class side
+ * by side. The selection is in the address ({@code /compare?ids=3,7}), so a comparison can
+ * be shared.
+ */
+@Route(value = "compare", layout = MainLayout.class)
+@PageTitle("Compare | ganscope")
+@PermitAll
+public class CompareView extends VerticalLayout implements BeforeEnterObserver {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final CompareService compare;
+    private final UnitImageService images;
+    private final MultiSelectComboBox<ExperimentRow> picker = new MultiSelectComboBox<>("experiments to compare");
+    private final Grid<Column> table = new Grid<>();
+    private final EChart classChart = new EChart("class-chart", "1000px", "320px");
+    private final Grid<CompareService.ParamRow> params = new Grid<>();
+    private final Div best = new Div();
+    private final VerticalLayout results = new VerticalLayout();
+
+    public CompareView(CompareService compare, UnitImageService images, ExperimentRepository experiments) {
+        this.compare = compare;
+        this.images = images;
+        picker.setId("compare-picker");
+        picker.setWidth("40em");
+        picker.setItems(experiments.list(new ExperimentRepository.Query(null, "SUCCEEDED", null, null, null, "created", false), 0, 500));
+        picker.setItemLabelGenerator(e -> "#" + e.id() + " " + e.name() + " (" + e.bundleName() + ")");
+        Button go = new Button("Compare", e -> getUI().ifPresent(ui -> ui.navigate(CompareView.class, QueryParameters.simple(Map.of("ids",
+                picker.getValue().stream().map(x -> Long.toString(x.id())).sorted().collect(Collectors.joining(",")))))));
+        go.setId("compare");
+        HorizontalLayout top = new HorizontalLayout(picker, go);
+        top.setAlignItems(Alignment.BASELINE);
+
+        table.setId("compare-table");
+        table.addColumn(c -> "#" + c.experiment().id()).setHeader("experiment").setAutoWidth(true);
+        table.addColumn(c -> c.experiment().bundleName()).setHeader("bundle").setAutoWidth(true);
+        table.addColumn(c -> c.experiment().dataset()).setHeader("dataset");
+        table.addColumn(c -> c.experiment().variant()).setHeader("variant");
+        table.addColumn(Column::layer).setHeader("layer");
+        for (String cat : List.of("object", "part", "material")) {
+            table.addColumn(c -> c.byCategory().getOrDefault(cat, 0)).setHeader(cat);
+        }
+        table.addColumn(Column::interpretable).setHeader("interpretable");
+        table.addColumn(c -> metric(c, "domain_fd")).setHeader("domain FD");
+        table.addColumn(c -> metric(c, "swd")).setHeader("SWD");
+        table.addColumn(c -> metric(c, "precision")).setHeader("precision");
+        table.addColumn(c -> metric(c, "recall")).setHeader("recall");
+        table.setAllRowsVisible(true);
+
+        params.setId("param-diff");
+        params.setAllRowsVisible(true);
+        best.setId("best-units");
+        results.setPadding(false);
+        results.add(new H3("Variant table"), table, new H3("Interpretable units per class"), classChart, new H3("Parameters"), params,
+                new H3("Best unit per class"), best);
+        results.setVisible(false);
+        add(top, results);
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        super.onAttach(event);
+        event.getUI().getPage().addJavaScript("context://webjars/echarts/5.5.0/echarts.min.js");
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        List<String> raw = event.getLocation().getQueryParameters().getParameters().getOrDefault("ids", List.of());
+        List<Long> ids = new ArrayList<>();
+        try {
+            for (String r : raw) {
+                for (String x : r.split(",")) {
+                    if (!x.isBlank()) {
+                        ids.add(Long.parseLong(x.trim()));
+                    }
+                }
+            }
+            show(ids);
+        } catch (IllegalArgumentException e) {
+            Notification.show(e.getMessage(), 5000, Notification.Position.MIDDLE);
+        }
+    }
+
+    private void show(List<Long> ids) {
+        results.setVisible(ids.size() >= 2);
+        if (ids.size() < 2) {
+            return;
+        }
+        List<Column> cols = compare.compare(ids);
+        picker.setValue(picker.getListDataView().getItems().filter(e -> ids.contains(e.id())).collect(Collectors.toSet()));
+        table.setItems(cols);
+        List<String> classes = CompareService.classesByUnits(cols);
+        classChart.setOption(classOption(cols, classes));
+
+        List<CompareService.ParamRow> rows = new ArrayList<>(CompareService.parameters(cols));
+        rows.sort(Comparator.comparing((CompareService.ParamRow r) -> !r.differs()));
+        params.removeAllColumns();
+        params.addColumn(r -> (r.differs() ? "\u2260 " : "") + r.name()).setHeader("parameter").setAutoWidth(true);
+        for (int i = 0; i < cols.size(); i++) {
+            int k = i;
+            params.addColumn(r -> r.values().get(k)).setHeader("#" + cols.get(k).experiment().id());
+        }
+        params.setItems(rows);
+
+        best.removeAll();
+        for (String cls : classes.subList(0, Math.min(4, classes.size()))) {
+            HorizontalLayout row = new HorizontalLayout();
+            row.setAlignItems(Alignment.CENTER);
+            Span label = new Span(cls);
+            label.setWidth("7em");
+            row.add(label);
+            for (Column c : cols) {
+                var u = c.bestUnit(cls);
+                if (u == null) {
+                    row.add(new Paragraph("#" + c.experiment().id() + ": no unit"));
+                    continue;
+                }
+                long id = c.experiment().id();
+                StreamResource png = new StreamResource("best_" + id + "_" + u.unit() + ".png", () -> {
+                    try {
+                        return new ByteArrayInputStream(images.strip(id, c.layer(), u.unit(), 3, 1));
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    }
+                });
+                Image img = new Image(png, "experiment " + id + " unit " + u.unit());
+                img.setTitle(String.format(Locale.ROOT, "#%d unit %d, IoU %.3f", id, u.unit(), u.iou()));
+                img.addClassName("best-unit");
+                row.add(new VerticalLayout(new Span(String.format(Locale.ROOT, "#%d unit %d (IoU %.3f)", id, u.unit(), u.iou())), img));
+            }
+            best.add(row);
+        }
+    }
+
+    private static String metric(Column c, String name) {
+        Double v = c.metrics().get(name);
+        return v == null ? "" : String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    static String classOption(List<Column> cols, List<String> classes) {
+        ObjectNode o = JSON.createObjectNode();
+        o.putObject("tooltip").put("trigger", "axis");
+        o.putObject("legend").put("bottom", 0);
+        o.putObject("grid").put("bottom", 70);
+        ArrayNode x = o.putObject("xAxis").put("type", "category").putArray("data");
+        classes.forEach(x::add);
+        o.putObject("yAxis").put("type", "value").put("name", "interpretable units");
+        ArrayNode series = o.putArray("series");
+        for (Column c : cols) {
+            ArrayNode d = series.addObject().put("type", "bar")
+                    .put("name", "#" + c.experiment().id() + " " + c.experiment().bundleName() + " " + c.layer()).putArray("data");
+            Map<String, Integer> n = c.classCounts().stream().collect(Collectors.toMap(r -> r.className(), r -> r.interpretableUnits(), (a, b) -> a));
+            classes.forEach(cls -> d.add(n.getOrDefault(cls, 0)));
+        }
+        return o.toString();
+    }
+}
