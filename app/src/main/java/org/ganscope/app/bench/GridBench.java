@@ -1,0 +1,94 @@
+package org.ganscope.app.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.ganscope.db.BundleRepository;
+import org.ganscope.db.Database;
+import org.ganscope.db.EmbeddedDatabase;
+import org.ganscope.db.ExperimentRepository;
+
+/**
+ * {@code ganscope bench grid [--experiments 10000] [--reps 200]}: fills a fresh embedded
+ * PostgreSQL with N experiments (names, tags, statuses, parameters like real ones) and
+ * times what the dashboard's experiments grid does to show a page: the page query (50
+ * rows, the grid's page size) plus the count, for the first page, a deep page, a search, a
+ * status filter and a tag filter. Prints p50/p95 per case and ends with
+ * {@code grid_p95_ms=X experiments=N} (the goal is under 200 ms).
+ */
+public final class GridBench {
+    private GridBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = 10_000;
+        int reps = 200;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--experiments" -> n = Integer.parseInt(args[i + 1]);
+                case "--reps" -> reps = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --experiments N --reps R");
+            }
+        }
+        Path dir = Files.createTempDirectory("ganscope-bench-grid");
+        try (EmbeddedDatabase pg = EmbeddedDatabase.start(dir.resolve("pg"), 0);
+             HikariDataSource ds = Database.connect(pg.jdbcUrl("postgres"), "postgres", null, 4)) {
+            Database.migrate(ds);
+            long bundle = new BundleRepository(ds).register("0".repeat(64), "outdoor-base", "outdoor", "base", "/bundles/outdoor-base", "{}");
+            long t0 = System.nanoTime();
+            fill(ds, bundle, n);
+            System.out.printf(Locale.ROOT, "filled %d experiments in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+            ExperimentRepository repo = new ExperimentRepository(ds);
+            Map<String, ExperimentRepository.Query> cases = new LinkedHashMap<>();
+            cases.put("first page", new ExperimentRepository.Query(null, null, null, null, null, "created", false));
+            cases.put("search 'trees 77'", new ExperimentRepository.Query("trees 77", null, null, null, null, "created", false));
+            cases.put("status FAILED", new ExperimentRepository.Query(null, "FAILED", null, null, null, "created", false));
+            cases.put("tag 'sweep-3'", new ExperimentRepository.Query(null, null, null, null, "sweep-3", "created", false));
+            double worst = 0;
+            for (var e : cases.entrySet()) {
+                worst = Math.max(worst, measure(e.getKey(), repo, e.getValue(), 0, reps));
+            }
+            worst = Math.max(worst, measure("deep page (offset n/2)", repo, cases.get("first page"), n / 2, reps));
+            System.out.printf(Locale.ROOT, "grid_p95_ms=%.1f experiments=%d%n", worst, n);
+        }
+    }
+
+    private static void fill(HikariDataSource ds, long bundle, int n) throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO experiments (name, bundle_id, params, status, notes, created_by, created_at) "
+                    + "SELECT 'trees ' || i || ' of sweep ' || (i % 17), " + bundle + ", "
+                    + "jsonb_build_object('samples', 1000 + i % 5 * 1000, 'seed', i, 'layers', jsonb_build_array('layer' || (1 + i % 4))), "
+                    + "(ARRAY['QUEUED','RUNNING','SUCCEEDED','SUCCEEDED','SUCCEEDED','FAILED','CANCELLED'])[1 + i % 7], "
+                    + "CASE WHEN i % 10 = 0 THEN 'note about run ' || i ELSE '' END, 'bench', now() - (i || ' seconds')::interval "
+                    + "FROM generate_series(1, " + n + ") AS i");
+            st.execute("INSERT INTO experiment_tags (experiment_id, tag) SELECT id, 'sweep-' || (id % 17) FROM experiments");
+            st.execute("INSERT INTO experiment_tags (experiment_id, tag) SELECT id, 'demo' FROM experiments WHERE id % 3 = 0");
+            st.execute("ANALYZE");
+        }
+    }
+
+    /** Page (50 rows) plus count, as the grid's data provider calls them; returns p95 in ms. */
+    private static double measure(String name, ExperimentRepository repo, ExperimentRepository.Query q, int offset, int reps) {
+        double[] ms = new double[reps];
+        int rows = 0;
+        for (int i = -reps / 10; i < reps; i++) {
+            long t = System.nanoTime();
+            rows = repo.list(q, offset, 50).size();
+            repo.count(q);
+            if (i >= 0) {
+                ms[i] = (System.nanoTime() - t) / 1e6;
+            }
+        }
+        Arrays.sort(ms);
+        double p50 = ms[reps / 2];
+        double p95 = ms[(int) Math.ceil(reps * 0.95) - 1];
+        System.out.printf(Locale.ROOT, "  %-24s rows %2d   p50 %6.2f ms   p95 %6.2f ms%n", name, rows, p50, p95);
+        return p95;
+    }
+}
