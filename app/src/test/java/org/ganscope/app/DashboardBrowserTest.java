@@ -139,6 +139,14 @@ class DashboardBrowserTest {
             assertTrue(driver.getPageSource().contains("bundlePath") || driver.getPageSource().contains("bundleHash"), "the parameter diff lists parameters");
             saveScreenshot(driver, "compare.png");
 
+            // models: a bundle's card with its sample grid; the admin sees the upload
+            driver.get("http://127.0.0.1:" + port + "/models");
+            wait.until(d -> js.executeScript(FIRST_CELL, "bundles", 0) != null);
+            assertTrue(!driver.findElements(By.id("bundle-upload")).isEmpty(), "admins can upload bundles");
+            js.executeScript("const g = document.getElementById('bundles'); g.activeItem = g._dataProviderController.rootCache.items[0];");
+            wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('model-samples'); return !!(i && i.complete && i.naturalWidth > 0);"));
+            saveScreenshot(driver, "models.png");
+
             driver.get("http://127.0.0.1:" + port + "/launch");
             wait.until(d -> d.findElements(By.id("launch")).size() == 1);
             driver.findElement(By.id("launch")).click();

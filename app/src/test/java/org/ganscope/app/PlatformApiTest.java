@@ -27,9 +27,11 @@ class PlatformApiTest {
 
     TestRestTemplate http;
 
+    static Path data;
+
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
-        Path data = Files.createTempDirectory("ganscope-data");
+        data = Files.createTempDirectory("ganscope-data");
         r.add("ganscope.data-dir", data::toString);
         r.add("ganscope.admin-password", () -> "api-test-password");
         String repo = System.getProperty("ganscope.repo", "..");
@@ -110,5 +112,77 @@ class PlatformApiTest {
         assertEquals(HttpStatus.FORBIDDEN, launch.getStatusCode(), "a viewer cannot launch");
         assertEquals(HttpStatus.FORBIDDEN, viewer.postForEntity("/api/experiments/1/cancel", null, String.class).getStatusCode());
         assertEquals(before, admin.getForObject("/api/experiments", Map.class).get("total"), "the refused launches created nothing");
+    }
+
+    /** The demo bundle outdoor-base as a zip, with files replaced ({@code null} drops one) and extra entries. */
+    static byte[] zipBundle(Map<String, byte[]> replace, Map<String, byte[]> extra) throws java.io.IOException {
+        Path dir = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().resolve("models/bundles/outdoor-base");
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var z = new java.util.zip.ZipOutputStream(bytes); var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                String name = "outdoor-base/" + dir.relativize(f).toString().replace('\\', '/');
+                byte[] content = replace.containsKey(name) ? replace.get(name) : Files.readAllBytes(f);
+                if (content != null) {
+                    z.putNextEntry(new java.util.zip.ZipEntry(name));
+                    z.write(content);
+                    z.closeEntry();
+                }
+            }
+            for (var e : extra.entrySet()) {
+                z.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private ResponseEntity<Map> upload(TestRestTemplate as, byte[] zip) {
+        var body = new org.springframework.util.LinkedMultiValueMap<String, Object>();
+        body.add("file", new org.springframework.core.io.ByteArrayResource(zip) {
+            @Override
+            public String getFilename() {
+                return "bundle.zip";
+            }
+        });
+        var headers = new org.springframework.http.HttpHeaders();
+        headers.setContentType(org.springframework.http.MediaType.MULTIPART_FORM_DATA);
+        return as.postForEntity("/api/bundles", new org.springframework.http.HttpEntity<>(body, headers), Map.class);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void bundleUploadsAreVerifiedAndBadOnesRefusedWithTheReason() throws Exception {
+        TestRestTemplate admin = anonymous.withBasicAuth("admin", "api-test-password");
+        Path manifestFile = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize()
+                .resolve("models/bundles/outdoor-base/manifest.json");
+        String manifest = Files.readString(manifestFile);
+        byte[] renamed = manifest.replace("\"name\": \"outdoor-base\"", "\"name\": \"uploaded-base\"").getBytes();
+        byte[] otherContents = manifest.replace("base variant", "base variant, edited").getBytes();
+        byte[] onnx = Files.readAllBytes(manifestFile.resolveSibling("layer1.h.onnx"));
+        onnx[onnx.length / 2] ^= 1;
+        Map<String, byte[]> none = Map.of();
+        Map<String, String> refusals = new java.util.LinkedHashMap<>();
+        refusals.put("points outside", new String(upload(admin, zipBundle(none, Map.of("../evil.txt", "x".getBytes()))).getBody().get("error").toString()));
+        refusals.put("hash mismatch", upload(admin, zipBundle(Map.of("outdoor-base/layer1.h.onnx", onnx), none)).getBody().get("error").toString());
+        refusals.put("missing file", upload(admin, zipBundle(java.util.Collections.singletonMap("outdoor-base/layer2.f.onnx", null), none))
+                .getBody().get("error").toString());
+        refusals.put("exists with other contents", upload(admin, zipBundle(Map.of("outdoor-base/manifest.json", otherContents), none))
+                .getBody().get("error").toString());
+        refusals.put("not a zip", upload(admin, "this is not an archive".getBytes()).getBody().get("error").toString());
+        for (var r : refusals.entrySet()) {
+            assertTrue(r.getValue().contains(r.getKey()), r.getKey() + ": " + r.getValue());
+        }
+        // a viewer may not upload; a good bundle is registered and listed; refused ones left nothing behind
+        users.create("uploader", "viewer", "uploader-password");
+        assertEquals(HttpStatus.FORBIDDEN, upload(anonymous.withBasicAuth("uploader", "uploader-password"),
+                zipBundle(Map.of("outdoor-base/manifest.json", renamed), none)).getStatusCode());
+        ResponseEntity<Map> ok = upload(admin, zipBundle(Map.of("outdoor-base/manifest.json", renamed), none));
+        assertEquals(HttpStatus.CREATED, ok.getStatusCode(), String.valueOf(ok.getBody()));
+        List<Map<String, Object>> bundles = admin.getForObject("/api/bundles", List.class);
+        assertTrue(bundles.stream().anyMatch(b -> b.get("name").equals("uploaded-base")));
+        try (var left = Files.list(data.resolve("bundles"))) {
+            assertEquals(List.of("uploaded-base"), left.map(p -> p.getFileName().toString()).toList(), "no leftovers of refused uploads");
+        }
     }
 }

@@ -18,14 +18,18 @@ import org.springframework.stereotype.Service;
 public class BundleService {
     private static final Logger LOG = LoggerFactory.getLogger(BundleService.class);
     private final BundleRepository bundles;
+    private final Path uploaded;
 
-    public BundleService(BundleRepository bundles) {
+    public BundleService(BundleRepository bundles, @org.springframework.beans.factory.annotation.Value("${ganscope.data-dir}") String dataDir) {
         this.bundles = bundles;
+        this.uploaded = Path.of(dataDir, "bundles");
     }
 
     @EventListener(ApplicationReadyEvent.class)
     public void registerDefaults() {
-        for (Path p : BundleCatalog.find(BundleCatalog.defaultRoots())) {
+        List<Path> roots = new java.util.ArrayList<>(BundleCatalog.defaultRoots());
+        roots.add(uploaded); // uploads
+        for (Path p : BundleCatalog.find(roots)) {
             try {
                 register(p);
             } catch (AnalysisException e) {
