@@ -77,7 +77,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void browseExperimentsWatchOneFinishAndSeeARefusedLaunch() {
+    void browseExperimentsWatchOneFinishAndSeeARefusedLaunch() throws InterruptedException {
         long other = experiments.launch(new LaunchRequest("second variant", "outdoor-mbstd", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
                 List.of("ui"), List.of("dissect")), "test");
         long id = experiments.launch(new LaunchRequest("browser <b>test</b>", "outdoor-base", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
@@ -138,6 +138,18 @@ class DashboardBrowserTest {
             assertTrue(loaded >= 2, "best-unit images of both runs");
             assertTrue(driver.getPageSource().contains("bundlePath") || driver.getPageSource().contains("bundleHash"), "the parameter diff lists parameters");
             saveScreenshot(driver, "compare.png");
+
+            // playground: paint the lower half of sample 3, remove the tree units there, see before and after
+            driver.get("http://127.0.0.1:" + port + "/playground?bundle=outdoor-base&layer=layer2&class=tree&sample=3");
+            wait.until(d -> (Boolean) js.executeScript("const p = document.getElementById('paint'); return !!(p && p.paintCells);"));
+            js.executeScript("document.getElementById('paint').paintCells('0'.repeat(32) + '1'.repeat(32));");
+            Thread.sleep(300); // the painted cells travel to the server
+            driver.findElement(By.id("pg-apply")).click();
+            wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('pg-result'); return !!(i && i.complete && i.naturalWidth > 0);"));
+            assertEquals(2L * 64 * 4 + 16, js.executeScript("return document.getElementById('pg-result').naturalWidth;"), "before | after at 4x");
+            String outcome = driver.findElement(By.id("pg-outcome")).getText();
+            assertTrue(outcome.contains("remove 20 'tree' units") && outcome.contains(" ms"), outcome);
+            saveScreenshot(driver, "playground.png");
 
             // models: a bundle's card with its sample grid; the admin sees the upload
             driver.get("http://127.0.0.1:" + port + "/models");

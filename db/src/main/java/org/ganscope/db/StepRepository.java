@@ -84,6 +84,23 @@ public final class StepRepository {
         return t == null ? null : t.toInstant();
     }
 
+    /** The result key of the newest SUCCEEDED step {@code name} of {@code layer} among the bundle's experiments, if any. */
+    public java.util.Optional<String> latestResultKey(long bundleId, String name, String layer) {
+        return Database.inTransaction(ds, c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT s.result_key FROM steps s JOIN experiments e ON e.id = s.experiment_id
+                    WHERE e.bundle_id = ? AND s.name = ? AND s.layer = ? AND s.status = 'SUCCEEDED' AND s.result_key IS NOT NULL
+                    ORDER BY s.finished_at DESC NULLS LAST, s.id DESC LIMIT 1""")) {
+                st.setLong(1, bundleId);
+                st.setString(2, name);
+                st.setString(3, layer);
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.<String>empty();
+                }
+            }
+        });
+    }
+
     private void exec(String sql, Object... args) {
         Database.update(ds, sql, args);
     }

@@ -34,4 +34,22 @@ public final class Edits {
             }
         }
     }
+
+    /**
+     * Sets unit {@code which[i]} of sample {@code b} to {@code k[i]} at the layer pixels where
+     * {@code mask} is true (a painted region at layer resolution, h*w entries); k of 0 removes.
+     */
+    public static void setInMask(float[] r, int b, int units, int hw, int[] which, float[] k, boolean[] mask) {
+        if (mask.length != hw) {
+            throw new IllegalArgumentException("the mask has " + mask.length + " pixels, the layer " + hw);
+        }
+        for (int i = 0; i < which.length; i++) {
+            int off = (b * units + which[i]) * hw;
+            for (int q = 0; q < hw; q++) {
+                if (mask[q]) {
+                    r[off + q] = k[i];
+                }
+            }
+        }
+    }
 }

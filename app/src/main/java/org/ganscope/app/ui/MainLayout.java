@@ -16,7 +16,8 @@ public class MainLayout extends AppLayout {
         H1 title = new H1("ganscope");
         title.getStyle().set("font-size", "1.2em").set("margin", "0 1em");
         HorizontalLayout nav = new HorizontalLayout(new RouterLink("Experiments", ExperimentsView.class),
-                new RouterLink("Compare", CompareView.class), new RouterLink("Models", ModelsView.class));
+                new RouterLink("Compare", CompareView.class), new RouterLink("Models", ModelsView.class),
+                new RouterLink("Playground", PlaygroundView.class));
         if (auth.hasRole("OPERATOR")) {
             nav.add(new RouterLink("Launch", LaunchView.class));
         }

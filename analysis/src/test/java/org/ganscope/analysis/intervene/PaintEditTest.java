@@ -1,0 +1,58 @@
+package org.ganscope.analysis.intervene;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.analysis.model.LayerModel;
+import org.junit.jupiter.api.Test;
+
+class PaintEditTest {
+    static Bundle bundle() {
+        return BundleLoader.load(Path.of(System.getProperty("ganscope.repo", "..")).resolve("models/bundles/outdoor-base"));
+    }
+
+    @Test
+    void maskEditTouchesOnlyTheChosenUnitsInsideTheMask() {
+        int units = 3;
+        int hw = 4;
+        float[] r = new float[2 * units * hw];
+        java.util.Arrays.fill(r, 1f);
+        boolean[] mask = {true, false, false, true};
+        Edits.setInMask(r, 1, units, hw, new int[] {2}, new float[] {5f}, mask);
+        float[] expected = new float[2 * units * hw];
+        java.util.Arrays.fill(expected, 1f);
+        int off = (units + 2) * hw;
+        expected[off] = 5f;
+        expected[off + 3] = 5f;
+        assertArrayEquals(expected, r);
+    }
+
+    @Test
+    void removingEveryUnitEverywhereChangesTheImageAndNothingChangesWithNoUnits() {
+        Bundle b = bundle();
+        try (LayerModel m = new LayerModel(b, "layer3", 1)) {
+            boolean[] none = new boolean[m.layer().pixels()];
+            int[] all = java.util.stream.IntStream.range(0, m.layer().units()).toArray();
+            var same = PaintEdit.apply(m, 1, 3, 8, new int[0], null, none, 1);
+            assertEquals(same.before(), same.after(), 0.0, "no units edited: the segmentation is unchanged");
+            assertEquals(64 * 64, same.regionPixels(), "an empty mask means the whole image");
+            var gone = PaintEdit.apply(m, 1, 3, 8, all, null, none, 2);
+            assertEquals(2 * 64 * 2 + 8, gone.image().getWidth(), "before | after at scale 2");
+            int s = 64 * 2;
+            boolean differs = false;
+            for (int y = 0; y < s && !differs; y++) {
+                for (int x = 0; x < s; x++) {
+                    if (gone.image().getRGB(x, y) != gone.image().getRGB(x + s + 8, y)) {
+                        differs = true;
+                        break;
+                    }
+                }
+            }
+            assertTrue(differs, "zeroing every unit changes the picture");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package org.ganscope.app.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.StreamResource;
+import jakarta.annotation.security.PermitAll;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Locale;
+import org.ganscope.app.bundle.BundleService;
+import org.ganscope.app.playground.PlaygroundService;
+import org.ganscope.app.unit.UnitImageService;
+import org.ganscope.db.BundleRepository.BundleRow;
+
+/**
+ * GANPaint-like playground: pick a bundle, layer, sample, class and how many of its units;
+ * paint a region on the sample; remove or insert the concept there and see before and
+ * after, with the class's share of the region as the segmenter sees it.
+ */
+@Route(value = "playground", layout = MainLayout.class)
+@PageTitle("Playground | ganscope")
+@PermitAll
+public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.router.BeforeEnterObserver {
+    private final PlaygroundService playground;
+    private final UnitImageService images;
+    private final ComboBox<BundleRow> bundle;
+    private final ComboBox<String> layer = new ComboBox<>("layer");
+    private final ComboBox<String> cls = new ComboBox<>("class");
+    private final IntegerField seed = new IntegerField("seed");
+    private final IntegerField sample = new IntegerField("sample");
+    private final IntegerField units = new IntegerField("units (top-n by IoU)");
+    private final RadioButtonGroup<String> mode = new RadioButtonGroup<>("edit");
+    private final PaintCanvas canvas = new PaintCanvas(256);
+    private final Image result = new Image();
+    private final Paragraph outcome = new Paragraph("Paint a region (press and drag; nothing painted = the whole image), then apply.");
+
+    public PlaygroundView(BundleService bundles, PlaygroundService playground, UnitImageService images) {
+        this.playground = playground;
+        this.images = images;
+        bundle = new ComboBox<>("bundle", bundles.all());
+        bundle.setId("pg-bundle");
+        bundle.setItemLabelGenerator(BundleRow::name);
+        layer.setId("pg-layer");
+        cls.setId("pg-class");
+        seed.setValue(0);
+        sample.setValue(0);
+        sample.setId("pg-sample");
+        units.setValue(20);
+        units.setMin(1);
+        units.setMax(512);
+        mode.setItems("remove", "insert");
+        mode.setValue("remove");
+        mode.setId("pg-mode");
+        bundle.addValueChangeListener(e -> {
+            layer.setItems(LaunchView.layersOf(e.getValue()));
+            cls.setItems(LaunchView.classesOf(e.getValue()));
+        });
+        layer.addValueChangeListener(e -> showSample());
+        seed.addValueChangeListener(e -> showSample());
+        sample.addValueChangeListener(e -> showSample());
+        Button apply = new Button("Apply", e -> apply());
+        apply.setId("pg-apply");
+        result.setId("pg-result");
+        outcome.setId("pg-outcome");
+        HorizontalLayout controls = new HorizontalLayout(bundle, layer, seed, sample, cls, units, mode, apply);
+        controls.setAlignItems(Alignment.BASELINE);
+        controls.setWrap(true);
+        add(controls, new HorizontalLayout(canvas, new VerticalLayout(outcome, result)));
+    }
+
+    /** Choices can come in the address: ?bundle=outdoor-base&layer=layer3&class=tree&sample=3&mode=insert. */
+    @Override
+    public void beforeEnter(com.vaadin.flow.router.BeforeEnterEvent event) {
+        var q = event.getLocation().getQueryParameters().getParameters();
+        java.util.function.Function<String, String> p = k -> q.getOrDefault(k, java.util.List.of()).stream().findFirst().orElse(null);
+        bundle.getListDataView().getItems().filter(b -> b.name().equals(p.apply("bundle"))).findFirst().ifPresent(bundle::setValue);
+        if (p.apply("sample") != null && p.apply("sample").matches("\\d{1,9}")) {
+            sample.setValue(Integer.parseInt(p.apply("sample")));
+        }
+        if ("insert".equals(p.apply("mode"))) {
+            mode.setValue("insert");
+        }
+        if (p.apply("class") != null && cls.getListDataView().getItems().anyMatch(c -> c.equals(p.apply("class")))) {
+            cls.setValue(p.apply("class"));
+        }
+        if (p.apply("layer") != null && layer.getListDataView().getItems().anyMatch(c -> c.equals(p.apply("layer")))) {
+            layer.setValue(p.apply("layer"));
+        }
+    }
+
+    private void showSample() {
+        BundleRow b = bundle.getValue();
+        String l = layer.getValue();
+        if (b == null || l == null || seed.getValue() == null || sample.getValue() == null) {
+            return;
+        }
+        long s = seed.getValue();
+        long i = sample.getValue();
+        int[] hw = playground.layerSize(b, l);
+        canvas.show(new StreamResource("sample_" + s + "_" + i + ".png", () -> {
+            try {
+                return new ByteArrayInputStream(images.sample(b, s, i));
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }), hw[0], hw[1]);
+    }
+
+    private void apply() {
+        try {
+            if (bundle.getValue() == null || layer.getValue() == null || cls.getValue() == null) {
+                throw new IllegalArgumentException("choose a bundle, a layer and a class");
+            }
+            var edit = playground.paint(bundle.getValue(), layer.getValue(), seed.getValue(), sample.getValue(), cls.getValue(),
+                    units.getValue() == null ? 20 : units.getValue(), "insert".equals(mode.getValue()), canvas.mask());
+            result.setSrc(new StreamResource("edit.png", () -> new ByteArrayInputStream(edit.png())));
+            result.setAlt("before and after");
+            outcome.setText(String.format(Locale.ROOT, "%s %d '%s' units: '%s' covers %.1f%% of the region before, %.1f%% after"
+                    + " (%d segmentation pixels); f and the segmenter re-ran in %d ms. Left: before, right: after.",
+                    mode.getValue(), edit.units().length, cls.getValue(), cls.getValue(), 100 * edit.before(), 100 * edit.after(),
+                    edit.regionPixels(), edit.millis()));
+        } catch (IllegalArgumentException | IOException | org.ganscope.analysis.AnalysisException ex) {
+            Notification.show(ex.getMessage(), 6000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+        }
+    }
+}
