@@ -81,7 +81,7 @@ class DashboardBrowserTest {
         long other = experiments.launch(new LaunchRequest("second variant", "outdoor-mbstd", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
                 List.of("ui"), List.of("dissect")), "test");
         long id = experiments.launch(new LaunchRequest("browser <b>test</b>", "outdoor-base", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
-                List.of("ui"), List.of("dissect", "explain", "intervene"), List.of("tree")), "test");
+                List.of("ui"), List.of("dissect", "metrics", "explain", "intervene", "optimize", "artifacts"), List.of("tree")), "test");
         ChromeOptions o = new ChromeOptions();
         o.setBinary("/usr/bin/chromium");
         o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -113,6 +113,15 @@ class DashboardBrowserTest {
             assertEquals("tree", js.executeScript(FIRST_CELL, "insertion", 0));
             js.executeScript("document.getElementById('ablation-chart-0').scrollIntoView()");
             saveScreenshot(driver, "experiment-interventions.png");
+
+            // the optimize step's curve and alpha, the artifacts step's gallery and table
+            wait.until(d -> "true".equals(d.findElement(By.id("alpha-curve-0")).getAttribute("data-rendered")));
+            wait.until(d -> "true".equals(d.findElement(By.id("alpha-final-0")).getAttribute("data-rendered")));
+            wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('artifact-gallery'); return !!(i && i.complete && i.naturalWidth > 0);"));
+            assertEquals(8L * 64, js.executeScript("return document.getElementById('artifact-gallery').naturalWidth;"), "8 samples before/after");
+            assertTrue(driver.findElement(By.id("metrics-panel")).getText().contains("domain FD"));
+            js.executeScript("document.getElementById('alpha-curve-0').scrollIntoView()");
+            saveScreenshot(driver, "experiment-alpha-artifacts.png");
 
             // the explain step's formulas, and a unit's example images with the formula's mask
             wait.until(d -> js.executeScript(FIRST_CELL, "explanations", 1) != null);

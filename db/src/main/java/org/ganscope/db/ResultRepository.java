@@ -189,16 +189,21 @@ public final class ResultRepository {
         });
     }
 
-    /** Replaces a step's scalar metrics ("name" or "name|variant" keys) and marks it SUCCEEDED. */
+    /**
+     * Replaces a step's scalar metrics ("name" or "name|variant" keys) and marks it SUCCEEDED.
+     * Metrics of a per-layer step are kept under {@link #metricsKey} "step:layer", so the
+     * layers of one step do not replace each other's.
+     */
     public void replaceMetrics(long experimentId, String step, String layer, Map<String, Double> values, String resultKey) {
+        String key = metricsKey(step, layer);
         Database.inTransaction(ds, c -> {
-            delete(c, "DELETE FROM metrics WHERE experiment_id = ? AND step = ?", experimentId, step);
+            delete(c, "DELETE FROM metrics WHERE experiment_id = ? AND step = ?", experimentId, key);
             try (PreparedStatement st = c.prepareStatement(
                     "INSERT INTO metrics (experiment_id, step, name, variant, value) VALUES (?, ?, ?, ?, ?)")) {
                 for (Map.Entry<String, Double> e : values.entrySet()) {
                     String[] nv = e.getKey().split("\\|", 2);
                     st.setLong(1, experimentId);
-                    st.setString(2, step);
+                    st.setString(2, key);
                     st.setString(3, nv[0]);
                     st.setString(4, nv.length > 1 ? nv[1] : "");
                     st.setDouble(5, e.getValue());
@@ -209,6 +214,11 @@ public final class ResultRepository {
             succeed(c, experimentId, step, layer, resultKey);
             return null;
         });
+    }
+
+    /** Where a step's metrics are kept: the step name, or "step:layer" for a per-layer step. */
+    public static String metricsKey(String step, String layer) {
+        return layer == null || layer.isEmpty() ? step : step + ":" + layer;
     }
 
     private static void succeed(Connection c, long experimentId, String step, String layer, String resultKey) throws SQLException {

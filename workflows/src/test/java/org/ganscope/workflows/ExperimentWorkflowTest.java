@@ -141,6 +141,26 @@ class ExperimentWorkflowTest {
     }
 
     @Test
+    void theOptimizeAndArtifactsStepsRecordAlphaAndArtifactMetrics() throws Exception {
+        long id = fx.experiments.create("optimize and artifacts", fx.bundleId, "{}", "test", List.of());
+        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
+                0.01, 4, 8, 1, List.of("dissect", "optimize", "artifacts"), List.of("tree"));
+        List<String> keys = stub("exp-" + id).run(spec);
+        assertEquals(3, keys.size());
+        var alpha = fx.results.metrics(id, ResultRepository.metricsKey("optimize", "layer2"));
+        assertTrue(alpha.keySet().containsAll(List.of("held_out_delta|tree", "baseline_held_out_delta|tree", "alpha_l1|tree")), alpha.toString());
+        var art = fx.results.metrics(id, ResultRepository.metricsKey("artifacts", "layer2"));
+        assertTrue(art.keySet().containsAll(List.of("domain_fd|none", "domain_fd|worst-20", "domain_fd|random-20", "precision|worst-5")),
+                art.toString());
+        assertTrue(fx.store.exists(keys.get(2), ".png"), "the before/after images are stored with the study");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fx.store.get(keys.get(1), ".json").orElseThrow());
+        assertEquals(128, json.get("classes").get(0).get("alpha").size(), "one alpha per unit");
+        assertTrue(json.get("classes").get(0).get("delta_curve").size() > 1, "the objective per iteration");
+        assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "SUCCEEDED"), fx.steps.list(id).stream().map(st -> st.status()).toList());
+        WorkflowReplayer.replayWorkflowExecution(fx.env.getWorkflowClient().fetchHistory("exp-" + id), ExperimentWorkflowImpl.class);
+    }
+
+    @Test
     void badInputFailsTheExperimentOnceWithAClearMessage() {
         long id = fx.experiments.create("unknown layer", fx.bundleId, "{}", "test", List.of());
         ExperimentSpec spec = spec(id, "layer9", 2);

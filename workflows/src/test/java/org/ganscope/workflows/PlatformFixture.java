@@ -84,7 +84,9 @@ final class PlatformFixture implements AutoCloseable {
         model.registerActivitiesImplementations(wrap == null ? impl : wrap.apply(impl),
                 new org.ganscope.activities.metrics.MetricsActivitiesImpl(work),
                 new org.ganscope.activities.explain.ExplainActivitiesImpl(work),
-                new org.ganscope.activities.intervene.InterveneActivitiesImpl(work));
+                new org.ganscope.activities.intervene.InterveneActivitiesImpl(work),
+                            new org.ganscope.activities.optimize.OptimizeActivitiesImpl(work),
+                            new org.ganscope.activities.artifacts.ArtifactsActivitiesImpl(work));
         env.newWorker(TaskQueues.BOOKKEEPING).registerActivitiesImplementations(new ExperimentActivitiesImpl(experiments, steps));
         env.start();
     }

@@ -2,24 +2,17 @@ package org.ganscope.analysis.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.ganscope.analysis.artifacts.ArtifactScores;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleLoader;
-import org.ganscope.analysis.intervene.Edits;
-import org.ganscope.analysis.intervene.UnitRanking;
-import org.ganscope.analysis.metrics.SampleMetrics;
-import org.ganscope.analysis.model.LayerModel;
+import org.ganscope.analysis.artifacts.ArtifactStudy;
 
 /**
  * {@code ganscope artifacts --bundle DIR --layer L --out DIR}: scores every unit for
@@ -54,77 +47,24 @@ public final class ArtifactsCommand implements Command {
         int[] ns = Arrays.stream(a.get("ns", "5,10,20").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).filter(n -> n <= units).toArray();
         Path out = Path.of(a.require("out"));
         Files.createDirectories(out);
-
         long t0 = System.nanoTime();
-        ArtifactScores.Result r = ArtifactScores.compute(b, layer, samples, seed, topK, 32);
-        System.out.printf(Locale.ROOT, "scored %d units of %s over %d samples (top %d each) in %.1f s; worst: %s%n", units, layer, samples,
-                topK, (System.nanoTime() - t0) / 1e9, Arrays.toString(Arrays.copyOf(r.worstFirst(), Math.min(10, units))));
-        ObjectNode root = JSON.createObjectNode();
-        root.put("schema", "ganscope.artifacts/1").put("bundle", b.name()).put("bundle_hash", b.hash()).put("layer", layer)
-                .put("samples", samples).put("top_k", topK).put("metric_samples", metricSamples);
-        ArrayNode sc = root.putArray("scores");
-        for (double v : r.scores()) {
-            sc.add(v);
-        }
-        ArrayNode worst = root.putArray("worst_first");
-        for (int u : r.worstFirst()) {
-            worst.add(u);
-        }
-        long metricSeed = seed + 100;
-        SampleMetrics base = SampleMetrics.compute(b, layer, new int[0], metricSamples, metricSeed, 32);
+        ObjectNode root = ArtifactStudy.run(b, layer, new ArtifactStudy.Params(samples, seed, topK, ns, draws, metricSamples),
+                step -> System.out.printf(Locale.ROOT, "  %s (%.1f s)%n", step, (System.nanoTime() - t0) / 1e9));
+        System.out.printf(Locale.ROOT, "worst units of %s: %s%n", layer, root.get("worst_first").toString().substring(0,
+                Math.min(60, root.get("worst_first").toString().length())));
+        var base = root.get("baseline");
         System.out.printf(Locale.ROOT, "no ablation: domain FD %.3f, precision %.3f, recall %.3f, density %.3f, coverage %.3f%n",
-                base.domainFd(), base.prdc().precision(), base.prdc().recall(), base.prdc().density(), base.prdc().coverage());
-        root.set("baseline", metricsJson(base));
-        ArrayNode rows = root.putArray("ablations");
+                base.get("domain_fd").asDouble(), base.get("precision").asDouble(), base.get("recall").asDouble(),
+                base.get("density").asDouble(), base.get("coverage").asDouble());
         System.out.println("    n   worst-n FD   random-n FD (mean of draws)");
-        for (int n : ns) {
-            SampleMetrics w = SampleMetrics.compute(b, layer, ArtifactScores.worst(r, n), metricSamples, metricSeed, 32);
-            double sum = 0;
-            ArrayNode rd = JSON.createArrayNode();
-            for (int d = 0; d < draws; d++) {
-                SampleMetrics rm = SampleMetrics.compute(b, layer, UnitRanking.random(units, n, seed + 7919L * d + n), metricSamples, metricSeed, 32);
-                sum += rm.domainFd();
-                rd.add(metricsJson(rm));
-            }
-            double randomMean = draws > 0 ? sum / draws : Double.NaN;
-            System.out.printf(Locale.ROOT, "  %3d   %10.3f   %11.3f%n", n, w.domainFd(), randomMean);
-            ObjectNode row = rows.addObject().put("n", n).put("random_fd_mean", randomMean);
-            row.set("worst", metricsJson(w));
-            row.set("random", rd);
+        for (var row : root.get("ablations")) {
+            System.out.printf(Locale.ROOT, "  %3d   %10.3f   %11.3f%n", row.get("n").asInt(), row.get("worst").get("domain_fd").asDouble(),
+                    row.get("random_fd_mean").asDouble());
         }
         JSON.writeValue(out.resolve("artifacts.json").toFile(), root);
-        beforeAfter(b, layer, ArtifactScores.worst(r, ns.length == 0 ? 20 : ns[ns.length - 1]), metricSeed, out.resolve("before_after.png"));
+        ImageIO.write(ArtifactStudy.beforeAfter(b, layer, ArtifactStudy.worst(root, root.get("before_after_units").asInt()), seed + 100),
+                "png", out.resolve("before_after.png").toFile());
         System.out.println("wrote " + out.resolve("artifacts.json") + " and " + out.resolve("before_after.png"));
         return 0;
-    }
-
-    private static ObjectNode metricsJson(SampleMetrics m) {
-        return JSON.createObjectNode().put("domain_fd", m.domainFd()).put("swd", m.swd().mean()).put("precision", m.prdc().precision())
-                .put("recall", m.prdc().recall()).put("density", m.prdc().density()).put("coverage", m.prdc().coverage());
-    }
-
-    /** Row 1: 8 generated samples; row 2: the same with the units ablated. */
-    private static void beforeAfter(Bundle b, String layer, int[] ablate, long seed, Path png) throws IOException {
-        int s = b.manifest().imageSize();
-        int n = 8;
-        BufferedImage img = new BufferedImage(n * s, 2 * s, BufferedImage.TYPE_INT_RGB);
-        try (LayerModel m = new LayerModel(b, layer, n)) {
-            m.generate(seed, 0, n);
-            paint(img, m.images(), n, s, 0);
-            float[] r = m.activations().clone();
-            var l = m.layer();
-            Edits.ablate(r, n, l.units(), l.pixels(), ablate);
-            m.renderEdited(r, n);
-            paint(img, m.images(), n, s, s);
-        }
-        ImageIO.write(img, "png", png.toFile());
-    }
-
-    private static void paint(BufferedImage img, FloatBuffer x, int n, int s, int y0) {
-        for (int i = 0; i < n; i++) {
-            for (int p = 0; p < s * s; p++) {
-                img.setRGB(i * s + p % s, y0 + p / s, org.ganscope.analysis.dissect.UnitImages.rgb(x, i, s, p, 1.0));
-            }
-        }
     }
 }

@@ -105,7 +105,9 @@ public class TemporalConfig {
                     .registerActivitiesImplementations(new DissectActivitiesImpl(work),
                             new org.ganscope.activities.metrics.MetricsActivitiesImpl(work),
                             new org.ganscope.activities.explain.ExplainActivitiesImpl(work),
-                            new org.ganscope.activities.intervene.InterveneActivitiesImpl(work));
+                            new org.ganscope.activities.intervene.InterveneActivitiesImpl(work),
+                            new org.ganscope.activities.optimize.OptimizeActivitiesImpl(work),
+                            new org.ganscope.activities.artifacts.ArtifactsActivitiesImpl(work));
         }
         if (kinds.contains("bookkeeping")) {
             f.newWorker(TaskQueues.BOOKKEEPING, base.build())

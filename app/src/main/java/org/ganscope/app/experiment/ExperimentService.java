@@ -104,8 +104,18 @@ public class ExperimentService {
         if (classes.size() > 10 || classes.stream().distinct().count() != classes.size()) {
             throw new IllegalArgumentException("at most 10 distinct classes of interest");
         }
-        if (steps.contains("intervene") && (classes.isEmpty() || !steps.contains("dissect"))) {
-            throw new IllegalArgumentException("the intervene step needs the dissect step and at least one class of interest");
+        for (String st : List.of("intervene", "optimize")) {
+            if (steps.contains(st) && (classes.isEmpty() || !steps.contains("dissect"))) {
+                throw new IllegalArgumentException("the " + st + " step needs the dissect step and at least one class of interest");
+            }
+        }
+        if (steps.contains("optimize")) {
+            for (String l : layers) {
+                if (bundle.layer(l).torchscript() == null) {
+                    throw new IllegalArgumentException("the optimize step needs the bundle's TorchScript of the layer; " + bundle.name()
+                            + " has it for " + bundle.manifest().layers().stream().filter(x -> x.torchscript() != null).map(x -> x.name()).toList());
+                }
+            }
         }
         ExperimentSpec spec = new ExperimentSpec(0, bundle.hash(), bundle.dir().toString(), layers, samples, seed, thresholdSamples,
                 seed + 1, method, q, topK, 16, shards, steps, classes);

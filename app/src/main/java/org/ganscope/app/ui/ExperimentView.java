@@ -43,6 +43,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final org.ganscope.app.unit.UnitImageService images;
     private final ExplanationsPanel explanations;
     private final InterventionsPanel interventions;
+    private final CausalPanel causal;
     private long id;
     private long lastSucceeded;
     private final com.vaadin.flow.spring.security.AuthenticationContext auth;
@@ -51,8 +52,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
 
     public ExperimentView(ExperimentRepository experiments, StepRepository steps, ResultRepository results, ExperimentService service,
             org.ganscope.app.unit.UnitImageService images, com.vaadin.flow.spring.security.AuthenticationContext auth,
-            org.ganscope.app.experiment.ExperimentExport export) {
+            org.ganscope.app.experiment.ExperimentExport export, org.ganscope.app.experiment.StepResults stored) {
         this.auth = auth;
+        this.causal = new CausalPanel(results, stored);
         this.export = export;
         this.images = images;
         this.explanations = new ExplanationsPanel(results, images);
@@ -88,7 +90,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         Button retry = new Button("Retry", e -> act(() -> service.retry(id)));
         cancel.setVisible(auth.hasRole("OPERATOR"));
         retry.setVisible(auth.hasRole("OPERATOR"));
-        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary, downloads), chart, card, units, interventions, explanations);
+        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary, downloads), chart, card, units, interventions, causal, explanations);
     }
 
     private void act(Runnable r) {
@@ -130,7 +132,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         List<StepRepository.StepRow> st = steps.list(id);
         stepGrid.setItems(st);
         long succeeded = st.stream().filter(s -> s.status().equals("SUCCEEDED")).count();
-        List<String> layers = st.stream().filter(s -> (s.name().equals("dissect") || s.name().equals("explain")) && s.status().equals("SUCCEEDED"))
+        List<String> layers = st.stream().filter(s -> List.of("dissect", "explain", "artifacts").contains(s.name()) && s.status().equals("SUCCEEDED"))
                 .map(StepRepository.StepRow::layer).distinct().toList();
         if (!layers.equals(layer.getListDataView().getItems().toList())) {
             layer.setItems(layers);
@@ -182,6 +184,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                     download("launch spec", "exp" + exp + "_launch.json", () -> export.launchSpecJson(exp)));
         }
         interventions.show(id, layer.getValue());
+        causal.show(id, layer.getValue());
         if (layer.getValue() == null) {
             return;
         }

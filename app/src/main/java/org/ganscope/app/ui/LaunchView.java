@@ -52,7 +52,7 @@ public class LaunchView extends VerticalLayout {
         seed.setValue(0);
         IntegerField shards = new IntegerField("shards");
         shards.setValue(4);
-        CheckboxGroup<String> steps = new CheckboxGroup<>("steps", "dissect", "metrics", "explain", "intervene");
+        CheckboxGroup<String> steps = new CheckboxGroup<>("steps", "dissect", "metrics", "explain", "intervene", "optimize", "artifacts");
         steps.setId("steps");
         steps.setValue(Set.of("dissect", "metrics"));
         TextField tags = new TextField("tags (comma separated)");

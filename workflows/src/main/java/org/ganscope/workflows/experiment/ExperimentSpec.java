@@ -6,7 +6,8 @@ import org.ganscope.activities.dissect.DissectTask;
 /**
  * What an experiment runs (the workflow input): IDs, the bundle's hash and path, and
  * parameters only. Steps offered: dissect (per layer, sharded), metrics, explain (per layer),
- * intervene (per layer, for the classes of interest; needs dissect); {@code steps} null
+ * intervene and optimize (per layer, for the classes of interest; need dissect), artifacts
+ * (per layer); {@code steps} null
  * (specs stored before steps were selectable) means dissect only; {@code classes} null
  * (stored before classes of interest existed) means none.
  */
@@ -14,7 +15,7 @@ public record ExperimentSpec(long experimentId, String bundleHash, String bundle
         long seed, int thresholdSamples, long thresholdSeed, String method, double quantile, int topK, int batch, int shards,
         List<String> steps, List<String> classes) {
 
-    public static final List<String> STEPS = List.of("dissect", "metrics", "explain", "intervene");
+    public static final List<String> STEPS = List.of("dissect", "metrics", "explain", "intervene", "optimize", "artifacts");
 
     /** Without classes of interest. */
     public ExperimentSpec(long experimentId, String bundleHash, String bundlePath, List<String> layers, int samples, long seed,
@@ -40,6 +41,16 @@ public record ExperimentSpec(long experimentId, String bundleHash, String bundle
 
     public boolean runs(String step) {
         return steps == null ? step.equals("dissect") : steps.contains(step);
+    }
+
+    /** Alpha optimisation on min(samples, 64) training and held-out images of another seed. */
+    public org.ganscope.activities.optimize.OptimizeTask optimizeTask(String layer, String dissectKey) {
+        return new org.ganscope.activities.optimize.OptimizeTask(experimentId, bundleHash, bundlePath, layer, dissectKey, classesOfInterest(),
+                samples, seed + 3000);
+    }
+
+    public org.ganscope.activities.artifacts.ArtifactsTask artifactsTask(String layer) {
+        return new org.ganscope.activities.artifacts.ArtifactsTask(experimentId, bundleHash, bundlePath, layer, samples, seed + 4000);
     }
 
     public org.ganscope.activities.explain.ExplainTask explainTask(String layer) {

@@ -67,6 +67,23 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                     .setRetryOptions(RETRY)
                     .build());
 
+    /** The optimize step (alpha per class of interest) and the artifacts step, on the model queue. */
+    private final org.ganscope.activities.optimize.OptimizeActivities optimize = Workflow.newActivityStub(
+            org.ganscope.activities.optimize.OptimizeActivities.class, ActivityOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.MODEL)
+                    .setStartToCloseTimeout(Duration.ofHours(2))
+                    .setHeartbeatTimeout(Duration.ofSeconds(20))
+                    .setRetryOptions(RETRY)
+                    .build());
+
+    private final org.ganscope.activities.artifacts.ArtifactsActivities artifacts = Workflow.newActivityStub(
+            org.ganscope.activities.artifacts.ArtifactsActivities.class, ActivityOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.MODEL)
+                    .setStartToCloseTimeout(Duration.ofHours(2))
+                    .setHeartbeatTimeout(Duration.ofSeconds(20))
+                    .setRetryOptions(RETRY)
+                    .build());
+
     /** Bookkeeping: short database writes. */
     private final ExperimentActivities book = Workflow.newActivityStub(ExperimentActivities.class, ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.BOOKKEEPING)
@@ -84,6 +101,9 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         boolean explainStep = Workflow.getVersion("explain-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("explain");
         boolean interveneStep = Workflow.getVersion("intervene-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("intervene")
                 && spec.runs("dissect") && !spec.classesOfInterest().isEmpty();
+        boolean optimizeStep = Workflow.getVersion("optimize-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("optimize")
+                && spec.runs("dissect") && !spec.classesOfInterest().isEmpty();
+        boolean artifactsStep = Workflow.getVersion("artifacts-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("artifacts");
         List<StepSpec> steps = new ArrayList<>();
         if (spec.runs("dissect")) {
             for (String layer : spec.layers()) {
@@ -93,6 +113,16 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
         if (interveneStep) {
             for (String layer : spec.layers()) {
                 steps.add(new StepSpec("intervene", layer, spec.classesOfInterest().size()));
+            }
+        }
+        if (optimizeStep) {
+            for (String layer : spec.layers()) {
+                steps.add(new StepSpec("optimize", layer, spec.classesOfInterest().size()));
+            }
+        }
+        if (artifactsStep) {
+            for (String layer : spec.layers()) {
+                steps.add(new StepSpec("artifacts", layer, 5));
             }
         }
         if (metricsStep) {
@@ -121,6 +151,22 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                     layer = spec.layers().get(i);
                     progress = "intervene " + layer;
                     keys.add(intervene.intervene(spec.interveneTask(layer, keys.get(i))));
+                }
+            }
+            if (optimizeStep) {
+                step = "optimize";
+                for (int i = 0; i < spec.layers().size(); i++) {
+                    layer = spec.layers().get(i);
+                    progress = "optimize " + layer;
+                    keys.add(optimize.optimize(spec.optimizeTask(layer, keys.get(i))));
+                }
+            }
+            if (artifactsStep) {
+                step = "artifacts";
+                for (String l : spec.layers()) {
+                    layer = l;
+                    progress = "artifacts " + l;
+                    keys.add(artifacts.artifacts(spec.artifactsTask(l)));
                 }
             }
             if (metricsStep) {

@@ -1,0 +1,162 @@
+package org.ganscope.app.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.server.StreamResource;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.ganscope.app.experiment.StepResults;
+import org.ganscope.db.ResultRepository;
+
+/**
+ * The experiment's metrics and the layer's optimize and artifacts steps: the sample
+ * metrics; per class the alpha objective per iteration, the final alpha of the top units
+ * and the held-out effect against the top-n by IoU; the artifact units' before/after
+ * gallery and the metric deltas of ablating the worst n against random n. Parts without
+ * results are hidden.
+ */
+final class CausalPanel extends VerticalLayout {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ResultRepository results;
+    private final StepResults stored;
+
+    /** A row of the artifact table: which units were ablated and the metrics with them gone. */
+    record ArtifactRow(String ablated, double domainFd, double precision, double recall, double density, double coverage) {
+    }
+
+    CausalPanel(ResultRepository results, StepResults stored) {
+        this.results = results;
+        this.stored = stored;
+        setPadding(false);
+    }
+
+    void show(long id, String layer) {
+        removeAll();
+        Map<String, Double> m = results.metrics(id, "metrics");
+        if (!m.isEmpty()) {
+            Paragraph p = new Paragraph(String.format(Locale.ROOT, "domain FD %.4f, SWD %.4f, precision %.3f, recall %.3f, density %.3f,"
+                    + " coverage %.3f (generated samples against the bundle's real images, in its feature space)", m.getOrDefault("domain_fd", Double.NaN),
+                    m.getOrDefault("swd", Double.NaN), m.getOrDefault("precision", Double.NaN), m.getOrDefault("recall", Double.NaN),
+                    m.getOrDefault("density", Double.NaN), m.getOrDefault("coverage", Double.NaN)));
+            p.setId("metrics-panel");
+            add(new H3("Metrics"), p);
+        }
+        if (layer == null) {
+            return;
+        }
+        stored.json(id, "optimize", layer).ifPresent(j -> showAlpha(j, layer));
+        stored.json(id, "artifacts", layer).ifPresent(j -> showArtifacts(id, j, layer));
+    }
+
+    private void showAlpha(JsonNode result, String layer) {
+        add(new H3("Alpha optimisation"));
+        FlexLayout charts = new FlexLayout();
+        charts.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        int i = 0;
+        for (JsonNode c : result.get("classes")) {
+            String cls = c.get("class").asText();
+            add(new Paragraph(String.format(Locale.ROOT, "'%s' in %s: held-out effect of alpha* %+.4f (initial alpha %+.4f) against the top %d"
+                    + " units by IoU with the same total alpha %+.4f; ||alpha||_1 = %.2f after %d iterations", cls, layer,
+                    c.get("held_out_delta").asDouble(), c.get("initial_held_out_delta").asDouble(), c.get("baseline_units").asInt(),
+                    c.get("baseline_held_out_delta").asDouble(), c.get("alpha_l1").asDouble(), c.get("iterations").asInt())));
+            EChart curve = new EChart("alpha-curve-" + i, "460px", "240px");
+            EChart alpha = new EChart("alpha-final-" + i, "460px", "240px");
+            i++;
+            charts.add(curve, alpha);
+            curve.setOption(curveOption(cls, c.get("delta_curve")));
+            alpha.setOption(alphaOption(cls, c.get("alpha")));
+        }
+        add(charts);
+    }
+
+    static String curveOption(String cls, JsonNode curve) {
+        ObjectNode o = JSON.createObjectNode();
+        o.putObject("title").put("text", "objective for '" + cls + "' per iteration").putObject("textStyle").put("fontSize", 13);
+        o.putObject("tooltip").put("trigger", "axis");
+        ArrayNode x = o.putObject("xAxis").put("type", "category").put("name", "iteration").putArray("data");
+        o.putObject("yAxis").put("type", "value").put("name", "delta");
+        ArrayNode d = o.putArray("series").addObject().put("type", "line").put("showSymbol", false).putArray("data");
+        for (int k = 0; k < curve.size(); k++) {
+            x.add(k);
+            d.add(curve.get(k).asDouble());
+        }
+        return o.toString();
+    }
+
+    /** The 20 units with the largest final alpha. */
+    static String alphaOption(String cls, JsonNode alpha) {
+        List<Integer> top = IntStream.range(0, alpha.size()).boxed()
+                .sorted(Comparator.comparingDouble((Integer u) -> -alpha.get(u).asDouble()).thenComparingInt(u -> u)).limit(20).toList();
+        ObjectNode o = JSON.createObjectNode();
+        o.putObject("title").put("text", "final alpha, top 20 units ('" + cls + "')").putObject("textStyle").put("fontSize", 13);
+        o.putObject("tooltip").put("trigger", "axis");
+        ArrayNode x = o.putObject("xAxis").put("type", "category").put("name", "unit").putArray("data");
+        o.putObject("yAxis").put("type", "value").put("max", 1).put("min", 0);
+        ArrayNode d = o.putArray("series").addObject().put("type", "bar").putArray("data");
+        for (int u : top) {
+            x.add(Integer.toString(u));
+            d.add(alpha.get(u).asDouble());
+        }
+        return o.toString();
+    }
+
+    private void showArtifacts(long id, JsonNode result, String layer) {
+        add(new H3("Artifact units"));
+        List<Integer> worst = new ArrayList<>();
+        result.get("worst_first").forEach(u -> {
+            if (worst.size() < 20) {
+                worst.add(u.asInt());
+            }
+        });
+        add(new Paragraph("units of " + layer + " by artifact score, worst first: " + worst));
+        List<ArtifactRow> rows = new ArrayList<>();
+        rows.add(row("none", result.get("baseline")));
+        for (JsonNode a : result.get("ablations")) {
+            rows.add(row("worst " + a.get("n").asInt(), a.get("worst")));
+            double fd = a.get("random_fd_mean").asDouble();
+            rows.add(new ArtifactRow("random " + a.get("n").asInt() + " (mean of draws)", fd, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+        }
+        Grid<ArtifactRow> grid = new Grid<>();
+        grid.setId("artifact-table");
+        grid.addColumn(ArtifactRow::ablated).setHeader("units ablated");
+        grid.addColumn(r -> fmt(r.domainFd())).setHeader("domain FD");
+        grid.addColumn(r -> fmt(r.precision())).setHeader("precision");
+        grid.addColumn(r -> fmt(r.recall())).setHeader("recall");
+        grid.addColumn(r -> fmt(r.density())).setHeader("density");
+        grid.addColumn(r -> fmt(r.coverage())).setHeader("coverage");
+        grid.setItems(rows);
+        grid.setAllRowsVisible(true);
+        add(grid);
+        stored.bytes(id, "artifacts", layer, ".png").ifPresent(png -> {
+            Image img = new Image(new StreamResource("artifacts_before_after.png", () -> new ByteArrayInputStream(png)),
+                    "before (top) and after ablating the worst units (bottom)");
+            img.setId("artifact-gallery");
+            img.setWidth("768px");
+            img.getStyle().set("image-rendering", "pixelated");
+            add(new Paragraph("top: generated samples; bottom: the same samples with the worst " + result.get("before_after_units").asInt()
+                    + " units ablated"), img);
+        });
+    }
+
+    private static ArtifactRow row(String what, JsonNode m) {
+        return new ArtifactRow(what, m.get("domain_fd").asDouble(), m.get("precision").asDouble(), m.get("recall").asDouble(),
+                m.get("density").asDouble(), m.get("coverage").asDouble());
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
+    }
+}
