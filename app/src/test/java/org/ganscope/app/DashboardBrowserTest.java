@@ -95,6 +95,7 @@ class DashboardBrowserTest {
             driver.get("http://127.0.0.1:" + port + "/");
             wait.until(d -> js.executeScript(FIRST_CELL, "experiments", 1) != null);
             assertEquals("browser <b>test</b>", js.executeScript(FIRST_CELL, "experiments", 1), "names are shown as text, not HTML");
+            saveScreenshot(driver, "experiments.png");
 
             driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
             wait.until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText())); // live: polled while the workflow runs
@@ -167,6 +168,26 @@ class DashboardBrowserTest {
             js.executeScript("const g = document.getElementById('bundles'); g.activeItem = g._dataProviderController.rootCache.items[0];");
             wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('model-samples'); return !!(i && i.complete && i.naturalWidth > 0);"));
             saveScreenshot(driver, "models.png");
+
+            // launch from the form, as a researcher does: it opens the new experiment, which runs to the end live
+            driver.get("http://127.0.0.1:" + port + "/launch");
+            wait.until(d -> d.findElements(By.id("launch")).size() == 1);
+            driver.findElement(By.cssSelector("vaadin-text-field#name > input")).sendKeys("from the form");
+            var bundleInput = driver.findElement(By.cssSelector("vaadin-combo-box#bundle > input"));
+            bundleInput.click();
+            bundleInput.sendKeys("outdoor-base (");
+            wait.until(d -> (Boolean) js.executeScript("return document.getElementById('bundle').filteredItems?.length === 1;"));
+            bundleInput.sendKeys(org.openqa.selenium.Keys.ARROW_DOWN, org.openqa.selenium.Keys.ENTER);
+            wait.until(d -> (Boolean) js.executeScript("return [...document.querySelectorAll('#layers vaadin-checkbox')].some(c => c.checked);"));
+            var samplesInput = driver.findElement(By.cssSelector("vaadin-integer-field#samples > input"));
+            samplesInput.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "40");
+            driver.findElement(By.id("launch")).click();
+            wait.until(d -> d.getCurrentUrl().matches(".*/experiments/\\d+$"));
+            wait.until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
+            long fromForm = Long.parseLong(driver.getCurrentUrl().replaceAll(".*/", ""));
+            var launched = experimentRows.get(fromForm).orElseThrow();
+            assertEquals("from the form", launched.name());
+            assertTrue(launched.paramsJson().contains("\"samples\": 40") || launched.paramsJson().contains("\"samples\":40"), launched.paramsJson());
 
             driver.get("http://127.0.0.1:" + port + "/launch");
             wait.until(d -> d.findElements(By.id("launch")).size() == 1);

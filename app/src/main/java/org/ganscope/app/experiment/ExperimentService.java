@@ -129,6 +129,19 @@ public class ExperimentService {
         return id;
     }
 
+    /** Replaces an experiment's notes and tags (validated like a launch's tags). */
+    public void annotate(long id, String notes, List<String> tags) {
+        experiments.get(id).orElseThrow(() -> new NotFound("no experiment " + id));
+        if (notes != null && notes.length() > 10_000) {
+            throw new IllegalArgumentException("notes are at most 10,000 characters");
+        }
+        if (tags.size() > 20 || tags.stream().anyMatch(t -> t == null || t.isBlank() || t.length() > 64)) {
+            throw new IllegalArgumentException("at most 20 tags of 1 to 64 characters");
+        }
+        experiments.setNotes(id, notes == null ? "" : notes);
+        experiments.setTags(id, tags);
+    }
+
     private static int range(String what, Integer v, int def, int min, int max) {
         int x = v == null ? def : v;
         if (x < min || x > max) {

@@ -49,6 +49,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final com.vaadin.flow.spring.security.AuthenticationContext auth;
     private final org.ganscope.app.experiment.ExperimentExport export;
     private final HorizontalLayout downloads = new HorizontalLayout();
+    private final com.vaadin.flow.component.textfield.TextArea notes = new com.vaadin.flow.component.textfield.TextArea("notes");
+    private final com.vaadin.flow.component.textfield.TextField tags = new com.vaadin.flow.component.textfield.TextField("tags (comma separated)");
+    private final HorizontalLayout annotations = new HorizontalLayout();
 
     public ExperimentView(ExperimentRepository experiments, StepRepository steps, ResultRepository results, ExperimentService service,
             org.ganscope.app.unit.UnitImageService images, com.vaadin.flow.spring.security.AuthenticationContext auth,
@@ -88,9 +91,23 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         units.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
         Button cancel = new Button("Cancel", e -> act(() -> service.cancel(id)));
         Button retry = new Button("Retry", e -> act(() -> service.retry(id)));
+        notes.setId("notes");
+        notes.setWidth("30em");
+        tags.setId("tags");
+        Button save = new Button("Save notes and tags", e -> act(() -> {
+            service.annotate(id, notes.getValue(), java.util.Arrays.stream(tags.getValue().split(",")).map(String::trim)
+                    .filter(t -> !t.isEmpty()).toList());
+            Notification.show("saved", 2000, Notification.Position.BOTTOM_START);
+        }));
+        save.setId("save-notes");
+        save.setVisible(auth.hasRole("OPERATOR"));
+        notes.setReadOnly(!auth.hasRole("OPERATOR"));
+        tags.setReadOnly(!auth.hasRole("OPERATOR"));
+        annotations.add(notes, tags, save);
+        annotations.setAlignItems(Alignment.BASELINE);
         cancel.setVisible(auth.hasRole("OPERATOR"));
         retry.setVisible(auth.hasRole("OPERATOR"));
-        add(title, new HorizontalLayout(status, cancel, retry), error, stepGrid, new HorizontalLayout(layer, summary, downloads), chart, card, units, interventions, causal, explanations);
+        add(title, new HorizontalLayout(status, cancel, retry), error, annotations, stepGrid, new HorizontalLayout(layer, summary, downloads), chart, card, units, interventions, causal, explanations);
     }
 
     private void act(Runnable r) {
@@ -108,6 +125,10 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         id = event.getRouteParameters().getLong("id").orElse(-1L);
+        experiments.get(id).ifPresent(x -> {
+            notes.setValue(x.notes() == null ? "" : x.notes());
+            tags.setValue(String.join(", ", x.tags()));
+        });
         refresh();
     }
 
@@ -116,7 +137,15 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         super.onAttach(event);
         event.getUI().getPage().addJavaScript("context://webjars/echarts/5.5.0/echarts.min.js");
         event.getUI().setPollInterval(1000);
-        event.getUI().addPollListener(e -> refresh());
+        poll = event.getUI().addPollListener(e -> refresh());
+    }
+
+    private com.vaadin.flow.shared.Registration poll;
+
+    @Override
+    protected void onDetach(com.vaadin.flow.component.DetachEvent event) {
+        poll.remove();
+        super.onDetach(event);
     }
 
     private void refresh() {

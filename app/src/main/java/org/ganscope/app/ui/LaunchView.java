@@ -56,6 +56,15 @@ public class LaunchView extends VerticalLayout {
         steps.setId("steps");
         steps.setValue(Set.of("dissect", "metrics"));
         TextField tags = new TextField("tags (comma separated)");
+        ComboBox<Preset> preset = new ComboBox<>("preset", PRESETS);
+        preset.setId("preset");
+        preset.setItemLabelGenerator(Preset::name);
+        preset.addValueChangeListener(e -> {
+            if (e.getValue() != null) {
+                samples.setValue(e.getValue().samples());
+                steps.setValue(Set.copyOf(e.getValue().steps()));
+            }
+        });
         Button launch = new Button("Launch", e -> {
             try {
                 List<String> tagList = tags.getValue().isBlank() ? List.of()
@@ -71,8 +80,19 @@ public class LaunchView extends VerticalLayout {
             }
         });
         launch.setId("launch");
-        add(new FormLayout(name, bundle, layers, samples, seed, shards, steps, classes, tags), launch);
+        add(new FormLayout(preset, name, bundle, layers, samples, seed, shards, steps, classes, tags), launch);
     }
+
+    /** A starting point for the form: sample count and steps (classes of interest stay the researcher's choice). */
+    record Preset(String name, int samples, List<String> steps) {
+    }
+
+    static final List<Preset> PRESETS = List.of(
+            new Preset("quick look: 500 samples, dissect + metrics", 500, List.of("dissect", "metrics")),
+            new Preset("dissection as in the paper: 10,000 samples", 10_000, List.of("dissect", "metrics")),
+            new Preset("causal study: dissect, intervene, optimize alpha (pick classes)", 2000, List.of("dissect", "intervene", "optimize")),
+            new Preset("artifact hunt: dissect, artifacts, metrics", 2000, List.of("dissect", "artifacts", "metrics")),
+            new Preset("compositional explanations", 2000, List.of("dissect", "explain")));
 
     static List<String> layersOf(BundleRepository.BundleRow b) {
         return names(b, "layers", 0);
