@@ -17,6 +17,10 @@ public class GanscopeApplication {
             org.ganscope.app.cluster.WorkersBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("chaos")) {
+            org.ganscope.app.chaos.ChaosRun.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("bench-grid")) {
             org.ganscope.app.bench.GridBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;

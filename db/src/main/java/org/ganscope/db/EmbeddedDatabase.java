@@ -17,6 +17,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         this.pg = pg;
     }
 
+    private static void signal(ProcessHandle h, String sig) {
+        try {
+            new ProcessBuilder("kill", "-" + sig, Long.toString(h.pid())).inheritIO().start().waitFor();
+        } catch (IOException | InterruptedException e) {
+            h.destroy(); // no kill command: SIGTERM
+        }
+    }
+
     /** @param dataDir kept between runs; null for a throw-away directory */
     public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
         EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1");
@@ -33,7 +41,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /**
      * A JVM killed with SIGKILL leaves its PostgreSQL child running and holding the data
-     * directory: stop that orphan (SIGTERM, then SIGKILL after 20 s) before starting anew.
+     * directory: stop that orphan before starting anew. SIGINT is PostgreSQL's fast shutdown
+     * (clients such as other workers' pools are disconnected; SIGTERM would wait for them),
+     * SIGQUIT its immediate shutdown if that takes over 20 s; either way this waits until the
+     * postmaster has exited, so the lock file and shared memory are free.
      */
     static void stopOrphan(Path dataDir) throws IOException {
         Path pidFile = dataDir.resolve("postmaster.pid");
@@ -52,11 +63,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return;
         }
         ProcessHandle h = handle.get();
-        h.destroy();
+        signal(h, "INT");
         try {
             h.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
-            h.destroyForcibly();
+            signal(h, "QUIT");
+            try {
+                h.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e2) {
+                throw new IOException("an earlier PostgreSQL (pid " + pid + ") still holds " + dataDir + " and does not stop");
+            }
         }
     }
 

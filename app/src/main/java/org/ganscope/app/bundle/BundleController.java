@@ -37,6 +37,11 @@ public class BundleController {
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("id", b.id(), "name", b.name(), "hash", b.hash()));
     }
 
+    @ExceptionHandler(BundleUpload.TooLarge.class)
+    public ResponseEntity<Map<String, String>> tooLarge(BundleUpload.TooLarge e) {
+        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(Map.of("error", e.getMessage()));
+    }
+
     @ExceptionHandler(IllegalArgumentException.class)
     public ResponseEntity<Map<String, String>> refused(IllegalArgumentException e) {
         return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));

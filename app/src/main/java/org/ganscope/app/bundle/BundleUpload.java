@@ -30,28 +30,43 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class BundleUpload {
-    /** The largest archive accepted; also the limit for what it may expand to, times four. */
+    /** The default cap on an archive (ganscope.upload.max-bytes); what it may expand to is four times the cap. */
     public static final long MAX_BYTES = 256L << 20;
+
+    /** The archive is larger than the cap (HTTP 413). */
+    public static final class TooLarge extends IllegalArgumentException {
+        TooLarge(String message) {
+            super(message);
+        }
+    }
+
     private static final int MAX_ENTRIES = 1000;
     private final BundleService bundles;
     private final BundleRepository repo;
     private final Path root;
+    private final long maxBytes;
 
-    public BundleUpload(BundleService bundles, BundleRepository repo, @Value("${ganscope.data-dir}") String dataDir) {
+    public BundleUpload(BundleService bundles, BundleRepository repo, @Value("${ganscope.data-dir}") String dataDir,
+            @Value("${ganscope.upload.max-bytes:268435456}") long maxBytes) {
         this.bundles = bundles;
         this.repo = repo;
         this.root = Path.of(dataDir, "bundles");
+        this.maxBytes = maxBytes;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
     }
 
     /** Unpacks, verifies and registers; returns the registered bundle. */
     public BundleRepository.BundleRow upload(InputStream zip, long size) throws IOException {
-        if (size > MAX_BYTES) {
-            throw new IllegalArgumentException("the archive has " + size + " bytes; at most " + MAX_BYTES + " are accepted");
+        if (size > maxBytes) {
+            throw new TooLarge("the archive has " + size + " bytes; at most " + maxBytes + " are accepted");
         }
         Files.createDirectories(root);
         Path tmp = Files.createTempDirectory(root, ".upload-");
         try {
-            Path dir = unpack(zip, tmp);
+            Path dir = unpack(zip, tmp, maxBytes);
             Bundle b;
             try {
                 b = BundleLoader.load(dir); // manifest, files and their SHA-256
@@ -83,7 +98,7 @@ public class BundleUpload {
     }
 
     /** Extracts into {@code into}; returns the bundle folder (the root, or its single subfolder). */
-    static Path unpack(InputStream in, Path into) throws IOException {
+    static Path unpack(InputStream in, Path into, long maxBytes) throws IOException {
         long total = 0;
         int entries = 0;
         boolean any = false;
@@ -107,8 +122,8 @@ public class BundleUpload {
                     byte[] buf = new byte[1 << 16];
                     for (int n; (n = z.read(buf)) > 0; ) {
                         total += n;
-                        if (total > 4 * MAX_BYTES) {
-                            throw new IllegalArgumentException("the archive expands to more than " + 4 * MAX_BYTES + " bytes");
+                        if (total > 4 * maxBytes) {
+                            throw new IllegalArgumentException("the archive expands to more than " + 4 * maxBytes + " bytes");
                         }
                         os.write(buf, 0, n);
                     }

@@ -52,11 +52,24 @@ public final class LocalCluster implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort;
     }
 
+    /** Extra platform arguments (e.g. a smaller upload cap for the chaos suite). */
+    private final List<String> platformArgs = new ArrayList<>();
+
+    public void platformArgs(String... args) {
+        platformArgs.addAll(List.of(args));
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
     /** Starts the platform node and waits until its API answers with the demo bundles registered. */
     public void startPlatform() throws IOException, InterruptedException {
-        Process p = spawn("platform", List.of(), List.of("--server.port=" + httpPort, "--ganscope.data-dir=" + dir.resolve("platform"),
+        List<String> args = new ArrayList<>(List.of("--server.port=" + httpPort, "--ganscope.data-dir=" + dir.resolve("platform"),
                 "--ganscope.db.embedded-port=" + dbPort, "--ganscope.temporal.embedded-port=" + temporalPort,
                 "--ganscope.workers=workflows,bookkeeping", "--ganscope.admin-password=" + adminPassword));
+        args.addAll(platformArgs);
+        Process p = spawn("platform", List.of(), args);
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -134,6 +147,35 @@ public final class LocalCluster implements AutoCloseable {
             Thread.sleep(200);
         }
         return "TIMED OUT";
+    }
+
+    /** A request as user {@code user} ({@code null}: none): the status and body, for probing refusals. */
+    public HttpResponse<String> request(String method, String path, String user, String password, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api() + path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (user != null) {
+            b.header("authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        if (contentType != null) {
+            b.header("content-type", contentType);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** As admin. */
+    public HttpResponse<String> request(String method, String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        return request(method, path, "admin", adminPassword, contentType, body);
+    }
+
+    public boolean isAlive(String name) {
+        Process p = processes.get(name);
+        return p != null && p.isAlive();
+    }
+
+    public List<String> workers() {
+        return processes.keySet().stream().filter(n -> !n.equals("platform")).toList();
     }
 
     public JsonNode get(String path) throws IOException, InterruptedException {

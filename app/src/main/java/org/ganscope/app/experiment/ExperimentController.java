@@ -137,8 +137,23 @@ public class ExperimentController {
 
     @ExceptionHandler({IllegalArgumentException.class, AnalysisException.class, HttpMessageNotReadableException.class})
     public ResponseEntity<Map<String, String>> badRequest(Exception e) {
-        String msg = e instanceof HttpMessageNotReadableException ? "the request body is not a valid launch request (JSON)" : e.getMessage();
+        String msg = e instanceof HttpMessageNotReadableException r ? unreadable(r) : e.getMessage();
         return ResponseEntity.badRequest().body(Map.of("error", msg));
+    }
+
+    /** Names the field and the problem when Jackson can (wrong type, number out of range), without echoing the whole body. */
+    static String unreadable(HttpMessageNotReadableException e) {
+        String base = "the request body is not a valid launch request (JSON)";
+        if (e.getCause() instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+            String field = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(java.util.stream.Collectors.joining("."));
+            String why = m.getOriginalMessage() == null ? "" : m.getOriginalMessage().split("\n")[0];
+            if (why.length() > 160) {
+                why = why.substring(0, 160) + "...";
+            }
+            return base + ": field '" + field + "': " + why;
+        }
+        return base;
     }
 
     @ExceptionHandler(ExperimentService.NotFound.class)

@@ -88,7 +88,10 @@ public class ExperimentService {
         if (tags.size() > 20 || tags.stream().anyMatch(t -> t == null || t.isBlank() || t.length() > 64)) {
             throw new IllegalArgumentException("at most 20 tags of 1 to 64 characters");
         }
-        List<String> steps = r.steps() == null || r.steps().isEmpty() ? List.of("dissect", "metrics") : r.steps(); // explain is opt-in
+        if (r.steps() != null && r.steps().isEmpty()) {
+            throw new IllegalArgumentException("choose at least one step of " + ExperimentSpec.STEPS + " (or leave steps out for dissect and metrics)");
+        }
+        List<String> steps = r.steps() == null ? List.of("dissect", "metrics") : r.steps(); // the other steps are opt-in
         for (String st : steps) {
             if (!ExperimentSpec.STEPS.contains(st)) {
                 throw new IllegalArgumentException("unknown step '" + st + "'; steps offered: " + ExperimentSpec.STEPS);

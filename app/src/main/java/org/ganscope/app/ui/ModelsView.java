@@ -60,7 +60,7 @@ public class ModelsView extends VerticalLayout {
             Upload up = new Upload(buffer);
             up.setId("bundle-upload");
             up.setAcceptedFileTypes(".zip", "application/zip");
-            up.setMaxFileSize((int) BundleUpload.MAX_BYTES);
+            up.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, upload.maxBytes()));
             up.setDropLabel(new com.vaadin.flow.component.html.Span("a zipped bundle folder (manifest.json and its files), up to 256 MB"));
             up.addSucceededListener(e -> {
                 try (InputStream in = buffer.getInputStream()) {

@@ -1,0 +1,222 @@
+package org.ganscope.app.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.analysis.dissect.DissectParams;
+import org.ganscope.analysis.dissect.LayerDissection;
+import org.ganscope.analysis.dissect.LayerDissector;
+import org.ganscope.app.cluster.LocalCluster;
+
+/**
+ * {@code ganscope chaos [--quick] [--worker-kills N] [--platform-kills M] [--seed S]}: the
+ * reliability suite against a real local cluster (a platform node and two model worker
+ * processes). Faults: worker processes SIGKILLed at random points of running experiments
+ * (and restarted), the whole platform SIGKILLed and restarted, the artifact store made
+ * unwritable mid-run, many experiments launched at once on one worker; then the bad-input
+ * catalogue ({@link BadInputs}). Every experiment must complete with units bit-identical to
+ * an uninterrupted in-process dissection, no duplicate rows, and at most one shard lost per
+ * kill. Ends with {@code chaos: runs=N kills=K completed=C identical=I bad_inputs=B
+ * rejected_cleanly=R lost=0}.
+ */
+public final class ChaosRun {
+    private static final int SAMPLES = 480;
+    private static final int SHARDS = 6;
+    private final LocalCluster cluster;
+    private final Path repo;
+    private final Random random;
+    private int runs;
+    private int kills;
+    private int completed;
+    private int identical;
+    private long maxLost;
+    private int lost; // experiments lost (not completed) or results lost (not identical)
+    private int workerSerial = 2;
+    private int maxUnfinished; // shard attempts a run lost (killed mid-shard), at most
+
+    private ChaosRun(LocalCluster cluster, Path repo, long seed) {
+        this.cluster = cluster;
+        this.repo = repo;
+        this.random = new Random(seed);
+    }
+
+    /** The figures of a chaos run. */
+    /** @param maxShardsLost the most shard attempts any one run lost to a kill */
+    public record Summary(int runs, int kills, int completed, int identical, int badInputs, int rejectedCleanly, int lost, int maxShardsLost) {
+        public String line() {
+            return String.format(Locale.ROOT, "chaos: runs=%d kills=%d completed=%d identical=%d bad_inputs=%d rejected_cleanly=%d lost=%d",
+                    runs, kills, completed, identical, badInputs, rejectedCleanly, lost);
+        }
+
+        public boolean passed() {
+            return lost == 0 && completed == runs && identical == runs && rejectedCleanly == badInputs;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        int workerKills = quick ? 3 : 20;
+        int platformKills = quick ? 1 : 5;
+        int burst = quick ? 8 : 20;
+        long seed = 1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> { }
+                case "--worker-kills" -> workerKills = Integer.parseInt(args[++i]);
+                case "--platform-kills" -> platformKills = Integer.parseInt(args[++i]);
+                case "--burst" -> burst = Integer.parseInt(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; options: --quick --worker-kills N --platform-kills M --burst B --seed S");
+            }
+        }
+        Path repo = Path.of(System.getProperty("ganscope.home", System.getenv().getOrDefault("GANSCOPE_HOME", "."))).toAbsolutePath().normalize();
+        Summary s = run(repo, Files.createTempDirectory("ganscope-chaos"), workerKills, platformKills, burst, seed);
+        System.out.println(s.line());
+        System.exit(s.passed() ? 0 : 1);
+    }
+
+    /** Runs the suite on a fresh local cluster under {@code dir}; prints what happens as it goes. */
+    public static Summary run(Path repo, Path dir, int workerKills, int platformKills, int burst, long seed) throws Exception {
+        System.setProperty("ganscope.home", repo.toString());
+        System.out.println("chaos: logs and data in " + dir);
+        try (LocalCluster cluster = new LocalCluster(dir)) {
+            cluster.platformArgs("--ganscope.upload.max-bytes=" + BadInputs.UPLOAD_CAP);
+            cluster.startPlatform();
+            cluster.startWorkers(dir.resolve("store"), 1, "w1", "w2");
+            ChaosRun c = new ChaosRun(cluster, repo, seed);
+            for (int k = 0; k < workerKills; k++) {
+                c.workerKill(100 + k);
+            }
+            for (int k = 0; k < platformKills; k++) {
+                c.platformKill(200 + k);
+            }
+            c.unwritableStore(300);
+            c.burst(400, burst);
+            BadInputs.Result bad = new BadInputs(cluster, repo).run();
+            System.out.printf(Locale.ROOT, "work lost: at most %d unfinished shard attempt(s) per run (one shard is %d images; the last"
+                    + " progress they reported: at most %d images)%n", c.maxUnfinished, SAMPLES / SHARDS, c.maxLost);
+            return new Summary(c.runs, c.kills, c.completed, c.identical, bad.tried(), bad.rejectedCleanly(), c.lost + bad.lost(),
+                    c.maxUnfinished);
+        }
+    }
+
+    private String body(long seed, String name) {
+        return String.format(Locale.ROOT, "{\"name\": \"%s\", \"bundle\": \"outdoor-base\", \"layers\": [\"layer3\"], \"samples\": %d,"
+                + " \"thresholdSamples\": 60, \"seed\": %d, \"shards\": %d, \"method\": \"quantile\", \"steps\": [\"dissect\"], \"tags\": [\"chaos\"]}",
+                name, SAMPLES, seed, SHARDS);
+    }
+
+    /** Kill a random worker at a random point of a running experiment; start a replacement. */
+    private void workerKill(long seed) throws Exception {
+        long id = cluster.launch(body(seed, "worker kill " + seed));
+        runs++;
+        Thread.sleep(500 + random.nextInt(3000));
+        List<String> alive = cluster.workers();
+        String victim = alive.get(random.nextInt(alive.size()));
+        cluster.kill(victim);
+        kills++;
+        System.out.printf(Locale.ROOT, "  run %d: SIGKILL %s at a random point%n", id, victim);
+        cluster.startWorkers(cluster.dir().resolve("store"), 1, "w" + (++workerSerial));
+        check(id, seed);
+    }
+
+    /** Kill the whole platform node mid-run and start it again on the same data. */
+    private void platformKill(long seed) throws Exception {
+        long id = cluster.launch(body(seed, "platform kill " + seed));
+        runs++;
+        Thread.sleep(1000 + random.nextInt(2000));
+        cluster.kill("platform");
+        kills++;
+        System.out.printf(Locale.ROOT, "  run %d: SIGKILL the platform node, restart it%n", id);
+        cluster.startPlatform();
+        check(id, seed);
+    }
+
+    /** The artifact store's folder replaced by a plain file for 8 s: writes fail, the step retries, then succeeds. */
+    private void unwritableStore(long seed) throws Exception {
+        Path store = cluster.dir().resolve("store").resolve("artifacts");
+        Path aside = store.resolveSibling("artifacts.aside");
+        Files.createDirectories(store);
+        Files.move(store, aside);
+        Files.writeString(store, "not a directory: simulates a full or unwritable store");
+        long id = cluster.launch(body(seed, "unwritable store " + seed));
+        runs++;
+        Thread.sleep(8000);
+        String mid = cluster.get("/api/experiments/" + id).get("experiment").get("status").asText();
+        Files.delete(store);
+        Files.move(aside, store);
+        System.out.printf(Locale.ROOT, "  run %d: artifact store unwritable for 8 s (status meanwhile %s), then back%n", id, mid);
+        check(id, seed);
+    }
+
+    /** Many experiments at once: all complete, and the API stays responsive meanwhile. */
+    private void burst(long seed, int n) throws Exception {
+        List<Long> ids = new ArrayList<>();
+        List<Long> seeds = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(cluster.launch(body(seed + i, "burst " + i).replace("\"samples\": " + SAMPLES, "\"samples\": 60")
+                    .replace("\"shards\": " + SHARDS, "\"shards\": 2")));
+            seeds.add(seed + i);
+            runs++;
+        }
+        List<Double> ms = new ArrayList<>();
+        for (int k = 0; k < 20; k++) {
+            long t = System.nanoTime();
+            cluster.get("/api/experiments?limit=50");
+            ms.add((System.nanoTime() - t) / 1e6);
+            Thread.sleep(250);
+        }
+        ms.sort(Double::compare);
+        System.out.printf(Locale.ROOT, "  %d experiments at once: experiments list p95 %.0f ms while they run%n", n, ms.get(18));
+        for (int i = 0; i < n; i++) {
+            check(ids.get(i), seeds.get(i), 60, 2);
+        }
+    }
+
+    private void check(long id, long seed) throws Exception {
+        check(id, seed, SAMPLES, SHARDS);
+    }
+
+    /** Completed, identical to an uninterrupted dissection, no duplicate rows, loss within one shard per unfinished attempt. */
+    private void check(long id, long seed, int samples, int shards) throws Exception {
+        String status = cluster.await(id, Duration.ofMinutes(10));
+        if (!status.equals("SUCCEEDED")) {
+            lost++;
+            System.out.printf(Locale.ROOT, "  run %d ended %s: %s%n", id, status, cluster.get("/api/experiments/" + id).get("experiment"));
+            return;
+        }
+        completed++;
+        JsonNode units = cluster.get("/api/experiments/" + id + "/units?layer=layer3");
+        Bundle b = BundleLoader.load(repo.resolve("models/bundles/outdoor-base"));
+        LayerDissection direct = LayerDissector.dissect(b, DissectParams.defaults("layer3", samples, seed).withThresholdSet(60, seed + 1)
+                .withMethod(DissectParams.Method.QUANTILE, 0.01).withBatch(16), 1, x -> { });
+        boolean same = units.size() == direct.units();
+        for (int u = 0; same && u < units.size(); u++) {
+            same = direct.report().thresholds()[u] == units.get(u).get("threshold").asDouble()
+                    && direct.report().bestIou()[u] == units.get(u).get("iou").asDouble()
+                    && direct.report().bestLabel()[u] == units.get(u).get("label").asInt();
+        }
+        if (same) {
+            identical++;
+        } else {
+            lost++;
+            System.out.printf(Locale.ROOT, "  run %d: results differ from the uninterrupted dissection%n", id);
+        }
+        int unfinished = 0;
+        for (JsonNode r : cluster.get("/api/experiments/" + id + "/shards")) {
+            if (!r.get("finished").asBoolean()) {
+                unfinished++;
+                maxLost = Math.max(maxLost, r.get("images").asLong());
+            }
+        }
+        maxUnfinished = Math.max(maxUnfinished, unfinished);
+    }
+}

@@ -1,0 +1,29 @@
+package org.ganscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.ganscope.app.chaos.ChaosRun;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A short chaos run in CI (the full one is {@code ./ganscope chaos}): worker kills at
+ * random points, a platform kill, an unwritable store, a burst of launches and the whole
+ * bad-input catalogue against a real local cluster. Nothing may be lost.
+ */
+class ChaosQuickTest {
+    @Test
+    void shortChaosRunLosesNothingAndRefusesEveryBadInputCleanly() throws Exception {
+        Path repo = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize();
+        ChaosRun.Summary s = ChaosRun.run(repo, Files.createTempDirectory("ganscope-chaos-ci"), 2, 1, 6, 7);
+        System.out.println(s.line());
+        assertEquals(0, s.lost(), s.line());
+        assertEquals(s.runs(), s.completed(), s.line());
+        assertEquals(s.runs(), s.identical(), s.line());
+        assertTrue(s.badInputs() >= 25, s.line());
+        assertEquals(s.badInputs(), s.rejectedCleanly(), s.line());
+        assertTrue(s.maxShardsLost() <= 2, "at most the shards in flight (one per worker) lost per kill: " + s.maxShardsLost());
+    }
+}
