@@ -20,7 +20,8 @@ import org.ganscope.app.cluster.LocalCluster;
  * reliability suite against a real local cluster (a platform node and two model worker
  * processes). Faults: worker processes SIGKILLed at random points of running experiments
  * (and restarted), the whole platform SIGKILLed and restarted, the artifact store made
- * unwritable mid-run, many experiments launched at once on one worker; then the bad-input
+ * unwritable mid-run, PostgreSQL frozen mid-run, many experiments
+ * launched at once on one worker; then the bad-input
  * catalogue ({@link BadInputs}). Every experiment must complete with units bit-identical to
  * an uninterrupted in-process dissection, no duplicate rows, and at most one shard lost per
  * kill. Ends with {@code chaos: runs=N kills=K completed=C identical=I bad_inputs=B
@@ -40,6 +41,7 @@ public final class ChaosRun {
     private int lost; // experiments lost (not completed) or results lost (not identical)
     private int workerSerial = 2;
     private int maxUnfinished; // shard attempts a run lost (killed mid-shard), at most
+    private int outages;
 
     private ChaosRun(LocalCluster cluster, Path repo, long seed) {
         this.cluster = cluster;
@@ -99,8 +101,11 @@ public final class ChaosRun {
                 c.platformKill(200 + k);
             }
             c.unwritableStore(300);
+            c.databaseOutage(350);
             c.burst(400, burst);
             BadInputs.Result bad = new BadInputs(cluster, repo).run();
+            System.out.printf(Locale.ROOT, "faults: %d worker kills, %d platform kills, 1 unwritable store, %d database outage(s), a burst of %d"
+                    + " launches%n", workerKills, platformKills, c.outages, burst);
             System.out.printf(Locale.ROOT, "work lost: at most %d unfinished shard attempt(s) per run (one shard is %d images; the last"
                     + " progress they reported: at most %d images)%n", c.maxUnfinished, SAMPLES / SHARDS, c.maxLost);
             return new Summary(c.runs, c.kills, c.completed, c.identical, bad.tried(), bad.rejectedCleanly(), c.lost + bad.lost(),
@@ -155,6 +160,42 @@ public final class ChaosRun {
         Files.move(aside, store);
         System.out.printf(Locale.ROOT, "  run %d: artifact store unwritable for 8 s (status meanwhile %s), then back%n", id, mid);
         check(id, seed);
+    }
+
+    /**
+     * PostgreSQL frozen (SIGSTOP on the postmaster and its backends) for 10 s mid-run, then
+     * resumed: every database call of the platform and the workers stalls meanwhile; the run
+     * pauses and continues. (PostgreSQL shut down and restarted under running workers is the
+     * platform-kill scenario: the restarted platform stops the orphaned server and starts it
+     * again, and the workers' pools reconnect.)
+     */
+    private void databaseOutage(long seed) throws Exception {
+        Path pgdata = cluster.dir().resolve("platform").resolve("pgdata");
+        long pid = Long.parseLong(Files.readAllLines(pgdata.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no PostgreSQL at pid " + pid));
+        long id = cluster.launch(body(seed, "database outage " + seed));
+        runs++;
+        Thread.sleep(1500);
+        List<ProcessHandle> all = new ArrayList<>(List.of(postmaster));
+        postmaster.descendants().forEach(all::add);
+        for (ProcessHandle h : all) {
+            exec("kill", "-STOP", Long.toString(h.pid()));
+        }
+        outages++;
+        Thread.sleep(10_000);
+        for (ProcessHandle h : all) {
+            exec("kill", "-CONT", Long.toString(h.pid()));
+        }
+        System.out.printf(Locale.ROOT, "  run %d: PostgreSQL frozen for 10 s mid-run (%d processes), then resumed%n", id, all.size());
+        check(id, seed);
+    }
+
+    private static void exec(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+        }
     }
 
     /** Many experiments at once: all complete, and the API stays responsive meanwhile. */
