@@ -34,55 +34,27 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             .setDoNotRetry(Failures.BAD_INPUT, "DatabaseRejected")
             .build();
 
-    /** Model work: long, heartbeating (each chunk of images, else every 3 s), on the model queue: a killed worker is noticed in 20 s. */
-    private final DissectActivities dissect = Workflow.newActivityStub(DissectActivities.class, ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.MODEL)
-            .setStartToCloseTimeout(Duration.ofHours(2))
-            .setHeartbeatTimeout(Duration.ofSeconds(20))
-            .setRetryOptions(RETRY)
-            .build());
+    /**
+     * Model work on the model queue: long; heartbeating (each chunk of images, else every
+     * 3 s), so a killed worker is noticed in 20 s; metrics and explain do not heartbeat.
+     */
+    private static ActivityOptions model(Duration startToClose, boolean heartbeats) {
+        ActivityOptions.Builder b = ActivityOptions.newBuilder().setTaskQueue(TaskQueues.MODEL).setStartToCloseTimeout(startToClose)
+                .setRetryOptions(RETRY);
+        return (heartbeats ? b.setHeartbeatTimeout(Duration.ofSeconds(20)) : b).build();
+    }
 
-    /** The metrics step: generation and feature statistics on the model queue. */
+    private final DissectActivities dissect = Workflow.newActivityStub(DissectActivities.class, model(Duration.ofHours(2), true));
     private final org.ganscope.activities.metrics.MetricsActivities metrics = Workflow.newActivityStub(
-            org.ganscope.activities.metrics.MetricsActivities.class, ActivityOptions.newBuilder()
-                    .setTaskQueue(TaskQueues.MODEL)
-                    .setStartToCloseTimeout(Duration.ofHours(1))
-                    .setRetryOptions(RETRY)
-                    .build());
-
-    /** The explain step: compositional explanations per layer on the model queue. */
+            org.ganscope.activities.metrics.MetricsActivities.class, model(Duration.ofHours(1), false));
     private final org.ganscope.activities.explain.ExplainActivities explain = Workflow.newActivityStub(
-            org.ganscope.activities.explain.ExplainActivities.class, ActivityOptions.newBuilder()
-                    .setTaskQueue(TaskQueues.MODEL)
-                    .setStartToCloseTimeout(Duration.ofHours(1))
-                    .setRetryOptions(RETRY)
-                    .build());
-
-    /** The intervene step: ablation curves and insertion per class of interest, on the model queue. */
+            org.ganscope.activities.explain.ExplainActivities.class, model(Duration.ofHours(1), false));
     private final org.ganscope.activities.intervene.InterveneActivities intervene = Workflow.newActivityStub(
-            org.ganscope.activities.intervene.InterveneActivities.class, ActivityOptions.newBuilder()
-                    .setTaskQueue(TaskQueues.MODEL)
-                    .setStartToCloseTimeout(Duration.ofHours(2))
-                    .setHeartbeatTimeout(Duration.ofSeconds(20))
-                    .setRetryOptions(RETRY)
-                    .build());
-
-    /** The optimize step (alpha per class of interest) and the artifacts step, on the model queue. */
+            org.ganscope.activities.intervene.InterveneActivities.class, model(Duration.ofHours(2), true));
     private final org.ganscope.activities.optimize.OptimizeActivities optimize = Workflow.newActivityStub(
-            org.ganscope.activities.optimize.OptimizeActivities.class, ActivityOptions.newBuilder()
-                    .setTaskQueue(TaskQueues.MODEL)
-                    .setStartToCloseTimeout(Duration.ofHours(2))
-                    .setHeartbeatTimeout(Duration.ofSeconds(20))
-                    .setRetryOptions(RETRY)
-                    .build());
-
+            org.ganscope.activities.optimize.OptimizeActivities.class, model(Duration.ofHours(2), true));
     private final org.ganscope.activities.artifacts.ArtifactsActivities artifacts = Workflow.newActivityStub(
-            org.ganscope.activities.artifacts.ArtifactsActivities.class, ActivityOptions.newBuilder()
-                    .setTaskQueue(TaskQueues.MODEL)
-                    .setStartToCloseTimeout(Duration.ofHours(2))
-                    .setHeartbeatTimeout(Duration.ofSeconds(20))
-                    .setRetryOptions(RETRY)
-                    .build());
+            org.ganscope.activities.artifacts.ArtifactsActivities.class, model(Duration.ofHours(2), true));
 
     /** Bookkeeping: short database writes. */
     private final ExperimentActivities book = Workflow.newActivityStub(ExperimentActivities.class, ActivityOptions.newBuilder()
