@@ -198,8 +198,17 @@ public final class ChaosRun {
         }
     }
 
-    /** Many experiments at once: all complete, and the API stays responsive meanwhile. */
+    /**
+     * Many experiments at once on one model worker (the others are stopped first): all
+     * complete, model work is queued on the worker's single slot rather than run n-wide, and
+     * the API stays responsive meanwhile.
+     */
     private void burst(long seed, int n) throws Exception {
+        List<String> workers = cluster.workers();
+        for (int i = 1; i < workers.size(); i++) {
+            cluster.kill(workers.get(i));
+        }
+        String worker = workers.get(0);
         List<Long> ids = new ArrayList<>();
         List<Long> seeds = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -216,9 +225,34 @@ public final class ChaosRun {
             Thread.sleep(250);
         }
         ms.sort(Double::compare);
-        System.out.printf(Locale.ROOT, "  %d experiments at once: experiments list p95 %.0f ms while they run%n", n, ms.get(18));
+        System.out.printf(Locale.ROOT, "  %d experiments at once on %s: experiments list p95 %.0f ms while they run%n", n, worker, ms.get(18));
         for (int i = 0; i < n; i++) {
             check(ids.get(i), seeds.get(i), 60, 2);
+        }
+        // how many shard attempts ran at the same time on the worker (its model slots: 1)
+        List<long[]> spans = new ArrayList<>();
+        for (long id : ids) {
+            for (JsonNode r : cluster.get("/api/experiments/" + id + "/shards")) {
+                if (r.get("finished").asBoolean() && !r.get("reused").asBoolean() && r.get("worker").asText().equals(worker)) {
+                    long start = r.get("startedAt").asLong();
+                    spans.add(new long[] {start, start + Math.round(r.get("seconds").asDouble() * 1000)});
+                }
+            }
+        }
+        int widest = 0;
+        for (long[] a : spans) {
+            int at = 0;
+            for (long[] b : spans) {
+                if (b[0] <= a[0] && a[0] < b[1]) {
+                    at++;
+                }
+            }
+            widest = Math.max(widest, at);
+        }
+        System.out.printf(Locale.ROOT, "  %d experiments on one worker (%s): %d shard attempts, at most %d at a time (queued, not %d-wide)%n",
+                n, worker, spans.size(), widest, n);
+        if (widest > 1) {
+            lost++;
         }
     }
 
