@@ -98,7 +98,8 @@ class DashboardBrowserTest {
             saveScreenshot(driver, "experiments.png");
 
             driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
-            wait.until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText())); // live: polled while the workflow runs
+            // live: polled while the workflow runs all six steps (a minute on 2 idle cores; more when the machine is busy)
+            new WebDriverWait(driver, Duration.ofSeconds(300)).until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
             wait.until(d -> js.executeScript(FIRST_CELL, "units", 0) != null);
             assertEquals("0", js.executeScript(FIRST_CELL, "units", 0));
             wait.until(d -> "true".equals(d.findElement(By.id("category-chart")).getAttribute("data-rendered")));
@@ -137,7 +138,7 @@ class DashboardBrowserTest {
             assertTrue(driver.findElement(By.id("download-units-csv")).getAttribute("href").contains("units.csv"));
 
             // compare the two runs: variant table, per-class bars, parameter diff, best unit per class side by side
-            wait.until(d -> experimentRows.get(other).orElseThrow().status().equals("SUCCEEDED"));
+            new WebDriverWait(driver, Duration.ofSeconds(300)).until(d -> experimentRows.get(other).orElseThrow().status().equals("SUCCEEDED"));
             driver.get("http://127.0.0.1:" + port + "/compare?ids=" + id + "," + other);
             wait.until(d -> js.executeScript(FIRST_CELL, "compare-table", 0) != null);
             wait.until(d -> "true".equals(d.findElement(By.id("class-chart")).getAttribute("data-rendered")));
@@ -183,7 +184,7 @@ class DashboardBrowserTest {
             samplesInput.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "40");
             driver.findElement(By.id("launch")).click();
             wait.until(d -> d.getCurrentUrl().matches(".*/experiments/\\d+$"));
-            wait.until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
+            new WebDriverWait(driver, Duration.ofSeconds(300)).until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
             long fromForm = Long.parseLong(driver.getCurrentUrl().replaceAll(".*/", ""));
             var launched = experimentRows.get(fromForm).orElseThrow();
             assertEquals("from the form", launched.name());
