@@ -1,6 +1,7 @@
 package org.ganscope.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,12 +12,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.ganscope.analysis.bundle.Bundle;
-import org.ganscope.analysis.bundle.BundleLoader;
-import org.ganscope.analysis.dissect.DissectParams;
-import org.ganscope.analysis.dissect.LayerDissection;
-import org.ganscope.analysis.dissect.LayerDissector;
 import org.ganscope.app.cluster.LocalCluster;
+import org.ganscope.app.cluster.Reference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,15 +72,7 @@ class WorkerKillTest {
             assertTrue(lost <= samples / shards, "lost work is at most the one shard in flight: " + lost + " images");
 
             JsonNode units = cluster.get("/api/experiments/" + id + "/units?layer=layer3");
-            Bundle b = BundleLoader.load(repo.resolve("models/bundles/outdoor-base"));
-            LayerDissection direct = LayerDissector.dissect(b, DissectParams.defaults("layer3", samples, 4).withThresholdSet(60, 5)
-                    .withMethod(DissectParams.Method.QUANTILE, 0.01).withBatch(16), 1, x -> { });
-            assertEquals(direct.units(), units.size(), "no duplicate rows");
-            for (int u = 0; u < units.size(); u++) {
-                assertEquals(direct.report().thresholds()[u], units.get(u).get("threshold").asDouble(), 0.0);
-                assertEquals(direct.report().bestIou()[u], units.get(u).get("iou").asDouble(), 0.0, "unit " + u);
-                assertEquals(direct.report().bestLabel()[u], units.get(u).get("label").asInt());
-            }
+            assertNull(Reference.mismatch(repo, units, samples, 4, 5), "identical to an uninterrupted dissection, no duplicate rows");
             System.out.printf("worker kill: shards per worker %s, the killed attempt had reported %d images (of %d per shard)%n", perWorker, lost, samples / shards);
         }
     }

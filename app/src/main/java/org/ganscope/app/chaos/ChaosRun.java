@@ -8,12 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.ganscope.analysis.bundle.Bundle;
-import org.ganscope.analysis.bundle.BundleLoader;
-import org.ganscope.analysis.dissect.DissectParams;
-import org.ganscope.analysis.dissect.LayerDissection;
-import org.ganscope.analysis.dissect.LayerDissector;
 import org.ganscope.app.cluster.LocalCluster;
+import org.ganscope.app.cluster.Reference;
 
 /**
  * {@code ganscope chaos [--quick] [--worker-kills N] [--platform-kills M] [--seed S]}: the
@@ -269,21 +265,12 @@ public final class ChaosRun {
             return;
         }
         completed++;
-        JsonNode units = cluster.get("/api/experiments/" + id + "/units?layer=layer3");
-        Bundle b = BundleLoader.load(repo.resolve("models/bundles/outdoor-base"));
-        LayerDissection direct = LayerDissector.dissect(b, DissectParams.defaults("layer3", samples, seed).withThresholdSet(60, seed + 1)
-                .withMethod(DissectParams.Method.QUANTILE, 0.01).withBatch(16), 1, x -> { });
-        boolean same = units.size() == direct.units();
-        for (int u = 0; same && u < units.size(); u++) {
-            same = direct.report().thresholds()[u] == units.get(u).get("threshold").asDouble()
-                    && direct.report().bestIou()[u] == units.get(u).get("iou").asDouble()
-                    && direct.report().bestLabel()[u] == units.get(u).get("label").asInt();
-        }
-        if (same) {
+        String differs = Reference.mismatch(repo, cluster.get("/api/experiments/" + id + "/units?layer=layer3"), samples, seed, seed + 1);
+        if (differs == null) {
             identical++;
         } else {
             lost++;
-            System.out.printf(Locale.ROOT, "  run %d: results differ from the uninterrupted dissection%n", id);
+            System.out.printf(Locale.ROOT, "  run %d: results differ from the uninterrupted dissection: %s%n", id, differs);
         }
         int unfinished = 0;
         for (JsonNode r : cluster.get("/api/experiments/" + id + "/shards")) {
