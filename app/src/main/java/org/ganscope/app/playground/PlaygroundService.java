@@ -91,6 +91,16 @@ public class PlaygroundService {
         }
     }
 
+    /** Sample {@code index} of {@code seed}, PNG (no overlay), from the layer model the edits use (kept open). */
+    public byte[] sample(BundleRow row, String layer, long seed, long index) throws IOException {
+        LayerModel m = model(bundles.resolve(row.hash(), row.path()), layer);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        synchronized (m) {
+            ImageIO.write(org.ganscope.analysis.dissect.UnitImages.image(m, seed, index), "png", out);
+        }
+        return out.toByteArray();
+    }
+
     /** Layer height and width, for the paint grid. */
     public int[] layerSize(BundleRow row, String layer) {
         var l = bundles.resolve(row.hash(), row.path()).layer(layer);

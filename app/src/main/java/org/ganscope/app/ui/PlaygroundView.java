@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.util.Locale;
 import org.ganscope.app.bundle.BundleService;
 import org.ganscope.app.playground.PlaygroundService;
-import org.ganscope.app.unit.UnitImageService;
 import org.ganscope.db.BundleRepository.BundleRow;
 
 /**
@@ -32,7 +31,6 @@ import org.ganscope.db.BundleRepository.BundleRow;
 @PermitAll
 public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.router.BeforeEnterObserver {
     private final PlaygroundService playground;
-    private final UnitImageService images;
     private final ComboBox<BundleRow> bundle;
     private final ComboBox<String> layer = new ComboBox<>("layer");
     private final ComboBox<String> cls = new ComboBox<>("class");
@@ -44,9 +42,8 @@ public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.ro
     private final Image result = new Image();
     private final Paragraph outcome = new Paragraph("Paint a region (press and drag; nothing painted = the whole image), then apply.");
 
-    public PlaygroundView(BundleService bundles, PlaygroundService playground, UnitImageService images) {
+    public PlaygroundView(BundleService bundles, PlaygroundService playground) {
         this.playground = playground;
-        this.images = images;
         bundle = new ComboBox<>("bundle", bundles.all());
         bundle.setId("pg-bundle");
         bundle.setItemLabelGenerator(BundleRow::name);
@@ -109,7 +106,7 @@ public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.ro
         int[] hw = playground.layerSize(b, l);
         canvas.show(new StreamResource("sample_" + s + "_" + i + ".png", () -> {
             try {
-                return new ByteArrayInputStream(images.sample(b, s, i));
+                return new ByteArrayInputStream(playground.sample(b, l, s, i));
             } catch (IOException ex) {
                 throw new java.io.UncheckedIOException(ex);
             }

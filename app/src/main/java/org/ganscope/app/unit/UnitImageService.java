@@ -62,16 +62,6 @@ public class UnitImageService {
         return render(spec, layer, m -> FormulaImages.strip(m, spec.seed(), row.examples(), unit, row.threshold(), f, 2));
     }
 
-    /** Sample {@code index} of {@code seed} of a bundle, PNG (no overlay). */
-    public byte[] sample(org.ganscope.db.BundleRepository.BundleRow row, long seed, long index) throws IOException {
-        Bundle b = bundles.resolve(row.hash(), row.path());
-        try (LayerModel m = new LayerModel(b, b.manifest().layers().get(0).name(), 1)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(UnitImages.image(m, seed, index), "png", out);
-            return out.toByteArray();
-        }
-    }
-
     private ExperimentSpec spec(long experimentId) throws IOException {
         var e = experiments.get(experimentId).orElseThrow(() -> new IllegalArgumentException("no experiment " + experimentId));
         return JSON.readValue(e.paramsJson(), ExperimentSpec.class);
