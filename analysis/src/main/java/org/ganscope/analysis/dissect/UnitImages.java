@@ -14,10 +14,21 @@ public final class UnitImages {
     private UnitImages() {
     }
 
+    /** The colour of pixel (x, y) of a tile, from the generated image, its labels and the unit's thresholded mask (image size). */
+    public interface Tile {
+        int rgb(FloatBuffer image, int[] labels, boolean[] unitMask, int x, int y);
+    }
+
     /**
      * @param scale integer magnification of each tile (nearest neighbour)
      */
     public static BufferedImage strip(LayerModel model, long seed, long[] indices, int unit, double threshold, int scale) {
+        int s = model.bundle().manifest().imageSize();
+        return strip(model, seed, indices, unit, threshold, scale, (x, labels, mask, xx, y) -> overlay(x, s, y * s + xx, mask, xx, y));
+    }
+
+    /** The tiles of samples {@code indices}, each coloured by {@code tile} (e.g. a formula's region, see FormulaImages). */
+    public static BufferedImage strip(LayerModel model, long seed, long[] indices, int unit, double threshold, int scale, Tile tile) {
         var layer = model.layer();
         int s = model.bundle().manifest().imageSize();
         int t = s * scale;
@@ -32,10 +43,10 @@ public final class UnitImages {
                 mask[p] = heat[p] > threshold;
             }
             FloatBuffer x = model.images();
+            int[] labels = model.labels();
             for (int y = 0; y < s; y++) {
                 for (int xx = 0; xx < s; xx++) {
-                    int p = y * s + xx;
-                    int rgb = overlay(x, s, p, mask, xx, y);
+                    int rgb = tile.rgb(x, labels, mask, xx, y);
                     for (int dy = 0; dy < scale; dy++) {
                         for (int dx = 0; dx < scale; dx++) {
                             out.setRGB(k * t + xx * scale + dx, y * scale + dy, rgb);
@@ -82,8 +93,12 @@ public final class UnitImages {
         if (!mask[p]) {
             return rgb(x, s, p, 0.3);
         }
-        boolean edge = (xx > 0 && !mask[p - 1]) || (xx < s - 1 && !mask[p + 1])
-                || (y > 0 && !mask[p - s]) || (y < s - 1 && !mask[p + s]);
-        return edge ? 0xFFE000 : rgb(x, s, p, 1.0);
+        return isEdge(mask, s, xx, y) ? 0xFFE000 : rgb(x, s, p, 1.0);
+    }
+
+    /** Whether (x, y) is in an s x s mask with a 4-neighbour outside it. */
+    public static boolean isEdge(boolean[] mask, int s, int x, int y) {
+        int p = y * s + x;
+        return mask[p] && ((x > 0 && !mask[p - 1]) || (x < s - 1 && !mask[p + 1]) || (y > 0 && !mask[p - s]) || (y < s - 1 && !mask[p + s]));
     }
 }
