@@ -9,15 +9,20 @@ import java.sql.SQLException;
  */
 public class DatabaseException extends RuntimeException {
     private final String sqlState;
+    private final boolean transientCause;
 
     public DatabaseException(SQLException cause) {
         super(describe(cause), cause);
         this.sqlState = cause.getSQLState();
+        // e.g. HikariCP's "connection is not available" (no SQL state) when the server is down
+        this.transientCause = cause instanceof java.sql.SQLTransientException || cause instanceof java.sql.SQLRecoverableException;
     }
 
+    /** A rejection found by the repository itself (a missing row): never transient. */
     public DatabaseException(String message) {
         super(message);
         this.sqlState = null;
+        this.transientCause = false;
     }
 
     private static String describe(SQLException e) {
@@ -28,8 +33,15 @@ public class DatabaseException extends RuntimeException {
         return sqlState;
     }
 
-    /** Connection exceptions (08xxx), serialization failures/deadlocks (40xxx), admin shutdown (57P0x). */
+    /**
+     * Connection exceptions (08xxx), serialization failures/deadlocks (40xxx), admin
+     * shutdown (57P0x), and driver exceptions that are transient by type. A missing SQL
+     * state alone is not transient: "no experiment with id" must not be retried forever.
+     */
     public boolean transient_() {
-        return sqlState == null || sqlState.startsWith("08") || sqlState.startsWith("40") || sqlState.startsWith("57P");
+        if (transientCause) {
+            return true;
+        }
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("40") || sqlState.startsWith("57P"));
     }
 }

@@ -48,6 +48,7 @@ public final class ResultRepository {
 
     public void replaceDissection(long experimentId, String layer, List<UnitRow> units, List<ClassCountRow> counts, String resultKey) {
         Database.inTransaction(ds, c -> {
+            lockStep(c, experimentId, "dissect", layer);
             delete(c, "DELETE FROM units WHERE experiment_id = ? AND layer = ?", experimentId, layer);
             delete(c, "DELETE FROM class_counts WHERE experiment_id = ? AND layer = ?", experimentId, layer);
             try (PreparedStatement st = c.prepareStatement("""
@@ -96,6 +97,7 @@ public final class ResultRepository {
     /** Replaces a layer's explanations and marks its explain step SUCCEEDED, in one transaction. */
     public void replaceExplanations(long experimentId, String layer, List<ExplanationRow> rows, String resultKey) {
         Database.inTransaction(ds, c -> {
+            lockStep(c, experimentId, "explain", layer);
             delete(c, "DELETE FROM explanations WHERE experiment_id = ? AND layer = ?", experimentId, layer);
             try (PreparedStatement st = c.prepareStatement("""
                     INSERT INTO explanations (experiment_id, layer, unit, formula, iou, best_single, best_single_iou,
@@ -145,6 +147,7 @@ public final class ResultRepository {
 
     public void replaceInterventions(long experimentId, String layer, List<InterventionRow> rows, String resultKey) {
         Database.inTransaction(ds, c -> {
+            lockStep(c, experimentId, "intervene", layer);
             delete(c, "DELETE FROM interventions WHERE experiment_id = ? AND layer = ?", experimentId, layer);
             try (PreparedStatement st = c.prepareStatement("""
                     INSERT INTO interventions (experiment_id, layer, class_name, kind, n, context, value, baseline, spread, count)
@@ -197,6 +200,7 @@ public final class ResultRepository {
     public void replaceMetrics(long experimentId, String step, String layer, Map<String, Double> values, String resultKey) {
         String key = metricsKey(step, layer);
         Database.inTransaction(ds, c -> {
+            lockStep(c, experimentId, step, layer);
             delete(c, "DELETE FROM metrics WHERE experiment_id = ? AND step = ?", experimentId, key);
             try (PreparedStatement st = c.prepareStatement(
                     "INSERT INTO metrics (experiment_id, step, name, variant, value) VALUES (?, ?, ?, ?, ?)")) {
@@ -219,6 +223,25 @@ public final class ResultRepository {
     /** Where a step's metrics are kept: the step name, or "step:layer" for a per-layer step. */
     public static String metricsKey(String step, String layer) {
         return layer == null || layer.isEmpty() ? step : step + ":" + layer;
+    }
+
+    /**
+     * Locks the step's row for this transaction. Two attempts of one step can overlap (a
+     * "zombie" whose worker lost its heartbeat finishes while the retry does): the second
+     * waits here until the first commits, then its DELETE sees the first's rows, so the
+     * replacement never hits a unique violation and the last writer's rows stand.
+     */
+    private static void lockStep(Connection c, long experimentId, String step, String layer) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM steps WHERE experiment_id = ? AND name = ? AND layer = ? FOR UPDATE")) {
+            st.setLong(1, experimentId);
+            st.setString(2, step);
+            st.setString(3, layer);
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw new DatabaseException("experiment " + experimentId + " has no step " + step + (layer.isEmpty() ? "" : " of " + layer));
+                }
+            }
+        }
     }
 
     private static void succeed(Connection c, long experimentId, String step, String layer, String resultKey) throws SQLException {

@@ -47,6 +47,12 @@ public final class StepRepository {
                 WHERE experiment_id = ? AND name = ? AND layer = ?""", delta, experimentId, name, layer);
     }
 
+    /** Marks every step still QUEUED as SKIPPED (after the experiment failed or was cancelled); returns how many. */
+    public int skipQueued(long experimentId, String reason) {
+        return Database.update(ds, "UPDATE steps SET status = 'SKIPPED', error = ?, finished_at = now() WHERE experiment_id = ? AND status = 'QUEUED'",
+                reason, experimentId);
+    }
+
     /** Ends the step: SUCCEEDED (with its result key), FAILED or CANCELLED (with the error), RETRYING, SKIPPED. */
     public void finish(long experimentId, String name, String layer, String status, String resultKey, String error) {
         if (!STATUSES.contains(status)) {

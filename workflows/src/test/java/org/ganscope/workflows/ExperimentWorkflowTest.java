@@ -58,7 +58,7 @@ class ExperimentWorkflowTest {
         var step = fx.steps.list(id).get(0);
         assertEquals("SUCCEEDED", step.status());
         assertEquals(keys.get(0), step.resultKey());
-        var meta = fx.artifacts.get(keys.get(0)).orElseThrow();
+        var meta = fx.artifacts.get(keys.get(0), "json").orElseThrow();
         assertEquals("json", meta.kind());
         assertEquals(64, meta.sha256().length());
         assertEquals(30, step.done());
