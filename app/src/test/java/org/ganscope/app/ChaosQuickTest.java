@@ -11,15 +11,17 @@ import org.junit.jupiter.api.Test;
 /**
  * A short chaos run in CI (the full one is {@code ./ganscope chaos}): worker kills at
  * random points, a platform kill, an unwritable store, a burst of launches and the whole
- * bad-input catalogue against a real local cluster. Nothing may be lost.
+ * bad-input catalogue against a real local cluster on the real Temporal server (the CLI's
+ * dev server). Nothing may be lost.
  */
 class ChaosQuickTest {
     @Test
     void shortChaosRunLosesNothingAndRefusesEveryBadInputCleanly() throws Exception {
         Path repo = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize();
-        ChaosRun.Summary s = ChaosRun.run(repo, Files.createTempDirectory("ganscope-chaos-ci"), 2, 1, 6, 7);
+        ChaosRun.Summary s = ChaosRun.run(repo, Files.createTempDirectory("ganscope-chaos-ci"), 2, 1, 6, 7, TemporalCli.require());
         System.out.println(s.line());
         assertEquals(0, s.lost(), s.line());
+        assertEquals("temporal-dev", s.server(), s.line());
         assertEquals(s.runs(), s.completed(), s.line());
         assertEquals(s.runs(), s.identical(), s.line());
         assertTrue(s.badInputs() >= 25, s.line());

@@ -25,6 +25,9 @@ class PlatformApiTest {
     @Autowired
     org.ganscope.app.security.UserService users;
 
+    @Autowired
+    org.ganscope.app.config.TemporalConfig.Connection temporal;
+
     TestRestTemplate http;
 
     static Path data;
@@ -34,6 +37,8 @@ class PlatformApiTest {
         data = Files.createTempDirectory("ganscope-data");
         r.add("ganscope.data-dir", data::toString);
         r.add("ganscope.admin-password", () -> "api-test-password");
+        // the in-memory fallback (no CLI) keeps this test of its own; the kill tests run on the real server
+        r.add("ganscope.temporal.mode", () -> "test");
         String repo = System.getProperty("ganscope.repo", "..");
         System.setProperty("ganscope.home", Path.of(repo).toAbsolutePath().normalize().toString());
     }
@@ -41,6 +46,7 @@ class PlatformApiTest {
     @Test
     @SuppressWarnings("unchecked")
     void launchRunsToCompletionAndBadLaunchesAreRefused() throws Exception {
+        assertEquals("test-server", temporal.kind());
         http = anonymous.withBasicAuth("admin", "api-test-password");
         List<Map<String, Object>> bundles = http.getForObject("/api/bundles", List.class);
         assertTrue(bundles.stream().anyMatch(b -> b.get("name").equals("outdoor-base")), bundles.toString());

@@ -21,10 +21,12 @@ import org.ganscope.app.cluster.Reference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole platform as a separate process, killed with SIGKILL while an experiment's
- * shards run, then started again on the same data directory: the experiment is resumed
- * and completes; its units are bit-identical to an uninterrupted in-process dissection,
- * with no duplicate rows.
+ * The whole platform as a separate process on the real Temporal server (the CLI's dev
+ * server, its child): both are killed with SIGKILL while an experiment's shards run, then
+ * the platform is started again on the same data directory and starts the server again on
+ * the same SQLite history. The same workflow execution (workflow and run id) continues from
+ * its history, with no second run; its units are bit-identical to an uninterrupted
+ * in-process dissection, with no duplicate rows.
  */
 class PlatformKillTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,12 +34,13 @@ class PlatformKillTest {
     private static final String AUTH = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private static Process start(Path data, int port, Path log) throws IOException {
+    private static Process start(Path data, int port, int temporalPort, Path log) throws IOException {
         String repo = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().toString();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dai.djl.offline=true", "-Dganscope.home=" + repo, "-cp", System.getProperty("java.class.path"),
                 GanscopeApplication.class.getName(), "--server.port=" + port, "--ganscope.data-dir=" + data,
-                "--ganscope.admin-password=" + PASSWORD));
+                "--ganscope.admin-password=" + PASSWORD, "--ganscope.temporal.mode=dev", "--ganscope.temporal.cli=" + TemporalCli.require(),
+                "--ganscope.temporal.embedded-port=" + temporalPort, "--ganscope.temporal.ui-port=-1"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
@@ -51,7 +54,7 @@ class PlatformKillTest {
         for (int i = 0; i < 240; i++) {
             assertTrue(p.isAlive(), "the platform process died during start");
             try {
-                if (get(port, "/api/bundles").size() > 0) {
+                if (get(port, "/api/bundles").findValuesAsText("name").contains("outdoor-base")) {
                     return;
                 }
             } catch (IOException e) {
@@ -73,8 +76,10 @@ class PlatformKillTest {
         Path data = Files.createTempDirectory("ganscope-kill");
         Path log = data.resolve("platform.log");
         int port = freePort();
-        Process p = start(data, port, log);
+        int temporalPort = freePort();
+        Process p = start(data, port, temporalPort, log);
         long id;
+        String runId;
         try {
             awaitUp(port, p);
             String body = "{\"name\": \"kill me\", \"bundle\": \"outdoor-base\", \"layers\": [\"layer3\"], \"samples\": 600, "
@@ -94,12 +99,17 @@ class PlatformKillTest {
             }
             JsonNode before = get(port, "/api/experiments/" + id);
             assertEquals("RUNNING", before.get("experiment").get("status").asText(), "killed too late: " + before);
-            p.destroyForcibly().waitFor(); // SIGKILL
+            runId = TemporalHistory.runIds(temporalPort, "experiment-" + id).get(0);
+            ProcessHandle server = p.descendants().filter(h -> h.info().command().map(c -> c.endsWith("temporal")).orElse(false))
+                    .findFirst().orElseThrow(() -> new AssertionError("the platform runs no Temporal dev server"));
+            server.destroyForcibly(); // SIGKILL the server and the platform
+            p.destroyForcibly().waitFor();
+            server.onExit().get();
         } finally {
             p.destroyForcibly().waitFor();
         }
 
-        Process again = start(data, port, log);
+        Process again = start(data, port, temporalPort, log);
         try {
             awaitUp(port, again);
             String status = "";
@@ -108,6 +118,9 @@ class PlatformKillTest {
                 status = get(port, "/api/experiments/" + id).get("experiment").get("status").asText();
             }
             assertEquals("SUCCEEDED", status, Files.readString(log));
+            assertEquals(List.of(runId), TemporalHistory.runIds(temporalPort, "experiment-" + id),
+                    "one workflow run, continued from its history, not launched again");
+            assertTrue(Files.readString(log).contains("experiment " + id + " is still running in Temporal (run " + runId + ")"));
             JsonNode units = get(port, "/api/experiments/" + id + "/units?layer=layer3");
             assertNull(Reference.mismatch(Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize(), units, 600, 4, 5),
                     "identical to an uninterrupted dissection, no duplicate rows");

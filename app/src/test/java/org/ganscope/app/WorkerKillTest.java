@@ -30,18 +30,22 @@ class WorkerKillTest {
         System.setProperty("ganscope.home", repo.toString()); // the platform registers the demo bundles from here
         Path dir = Files.createTempDirectory("ganscope-workers");
         try (LocalCluster cluster = new LocalCluster(dir)) {
+            cluster.temporalDevServer(TemporalCli.require());
             cluster.startPlatform();
+            assertEquals("temporal-dev", cluster.temporalServer());
+            cluster.workerJvmArgs("-Dganscope.checkpoint-seconds=0.5"); // shards of a few seconds here: checkpoint often
             cluster.startWorkers(dir.resolve("store"), 1, "w1", "w2");
-            int shards = 8;
-            int samples = 1600;
+            int shards = 4;
+            int samples = 2400;
             long id = cluster.launch("{\"name\": \"two workers, one killed\", \"bundle\": \"outdoor-base\", \"layers\": [\"layer3\"],"
                     + " \"samples\": " + samples + ", \"thresholdSamples\": 60, \"seed\": 4, \"shards\": " + shards + ", \"method\": \"quantile\"}");
             // wait until w1 is inside a shard (started, not finished), then SIGKILL it
             boolean killed = false;
             for (int i = 0; i < 1200 && !killed; i++) {
                 for (JsonNode r : cluster.get("/api/experiments/" + id + "/shards")) {
-                    if (r.get("worker").asText().equals("w1") && !r.get("finished").asBoolean()) {
-                        Thread.sleep(300); // into its images
+                    // into its images, past a checkpoint and the heartbeat that reports it
+                    if (r.get("worker").asText().equals("w1") && !r.get("finished").asBoolean() && r.get("images").asLong() >= samples / shards / 2) {
+                        Thread.sleep(300);
                         cluster.kill("w1");
                         killed = true;
                         break;
@@ -57,7 +61,9 @@ class WorkerKillTest {
             Set<Integer> finished = new HashSet<>();
             Map<String, Integer> perWorker = new HashMap<>();
             long lost = 0;
+            long resumedFrom = 0;
             for (JsonNode r : runs) {
+                resumedFrom += r.get("resumedFrom").asLong();
                 if (r.get("finished").asBoolean()) {
                     assertTrue(finished.add(r.get("shard").asInt()), "shard " + r.get("shard") + " finished twice: " + runs);
                     perWorker.merge(r.get("worker").asText(), 1, Integer::sum);
@@ -70,10 +76,15 @@ class WorkerKillTest {
             assertTrue(perWorker.getOrDefault("w1", 0) + perWorker.getOrDefault("w2", 0) == shards && perWorker.get("w2") > 0, perWorker.toString());
             assertTrue(runs.size() > shards, "the killed attempt is in the log: " + runs);
             assertTrue(lost <= samples / shards, "lost work is at most the one shard in flight: " + lost + " images");
+            assertTrue(resumedFrom > 0, "the retried shard resumed from its checkpoint, not from image 0: " + runs);
+            // the retry continued from the killed attempt's last checkpoint (every 5 s), not from image 0
+            long recomputed = Math.max(0, lost - resumedFrom);
 
             JsonNode units = cluster.get("/api/experiments/" + id + "/units?layer=layer3");
             assertNull(Reference.mismatch(repo, units, samples, 4, 5), "identical to an uninterrupted dissection, no duplicate rows");
-            System.out.printf("worker kill: shards per worker %s, the killed attempt had reported %d images (of %d per shard)%n", perWorker, lost, samples / shards);
+            System.out.printf("worker kill: server=%s shards per worker %s, the killed attempt had reported %d images (of %d per shard),"
+                    + " the retry resumed from image %d, images recomputed %d%n", cluster.temporalServer(), perWorker, lost, samples / shards,
+                    resumedFrom, recomputed);
         }
     }
 }

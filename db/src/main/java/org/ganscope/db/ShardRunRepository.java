@@ -14,9 +14,13 @@ import javax.sql.DataSource;
  * a repeated write of the same attempt updates instead of duplicating.
  */
 public final class ShardRunRepository {
-    /** One attempt; {@code finishedAt} null if it never finished (killed, failed or still running). */
+    /**
+     * One attempt; {@code finishedAt} null if it never finished (killed, failed or still
+     * running); {@code resumedFrom}: images of the shard taken from an earlier attempt's
+     * checkpoint instead of computed again.
+     */
     public record ShardRun(long experimentId, String layer, int shard, int attempt, String worker, long images, boolean reused,
-            Instant startedAt, Instant finishedAt) {
+            Instant startedAt, Instant finishedAt, long resumedFrom) {
         public double seconds() {
             Instant end = finishedAt == null ? Instant.now() : finishedAt;
             return (end.toEpochMilli() - startedAt.toEpochMilli()) / 1000.0;
@@ -33,8 +37,16 @@ public final class ShardRunRepository {
         Database.update(ds, """
                 INSERT INTO shard_runs (experiment_id, layer, shard, attempt, worker) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (experiment_id, layer, shard, attempt, worker)
-                DO UPDATE SET images = 0, reused = FALSE, started_at = now(), finished_at = NULL""",
+                DO UPDATE SET images = 0, reused = FALSE, started_at = now(), finished_at = NULL, resumed_from = 0""",
                 experimentId, layer, shard, attempt, worker);
+    }
+
+    /** The attempt continues from an earlier attempt's checkpoint of {@code images} images. */
+    public void resumed(long experimentId, String layer, int shard, int attempt, String worker, long images) {
+        Database.update(ds, """
+                UPDATE shard_runs SET images = ?, resumed_from = ?
+                WHERE experiment_id = ? AND layer = ? AND shard = ? AND attempt = ? AND worker = ?""",
+                images, images, experimentId, layer, shard, attempt, worker);
     }
 
     public void progress(long experimentId, String layer, int shard, int attempt, String worker, long images) {
@@ -53,7 +65,7 @@ public final class ShardRunRepository {
     public List<ShardRun> list(long experimentId) {
         return Database.inTransaction(ds, c -> {
             try (PreparedStatement st = c.prepareStatement("""
-                    SELECT experiment_id, layer, shard, attempt, worker, images, reused, started_at, finished_at FROM shard_runs
+                    SELECT experiment_id, layer, shard, attempt, worker, images, reused, started_at, finished_at, resumed_from FROM shard_runs
                     WHERE experiment_id = ? ORDER BY layer, shard, started_at, attempt""")) {
                 st.setLong(1, experimentId);
                 List<ShardRun> out = new ArrayList<>();
@@ -61,7 +73,7 @@ public final class ShardRunRepository {
                     while (rs.next()) {
                         Timestamp f = rs.getTimestamp(9);
                         out.add(new ShardRun(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5), rs.getLong(6),
-                                rs.getBoolean(7), rs.getTimestamp(8).toInstant(), f == null ? null : f.toInstant()));
+                                rs.getBoolean(7), rs.getTimestamp(8).toInstant(), f == null ? null : f.toInstant(), rs.getLong(10)));
                     }
                 }
                 return out;

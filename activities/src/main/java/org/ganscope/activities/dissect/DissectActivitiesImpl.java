@@ -33,6 +33,12 @@ public final class DissectActivitiesImpl implements DissectActivities {
     static final String STEP = "dissect";
     /** How often a running shard writes its progress to PostgreSQL (the heartbeat goes to Temporal every chunk). */
     static final long REPORT_NANOS = 1_000_000_000L;
+    /**
+     * How often a running shard checkpoints its partial tally to the artifact store. The
+     * tallies are exactly mergeable, so a retried attempt (its worker was killed) continues
+     * from the last checkpoint its heartbeats reported instead of from image 0.
+     */
+    static final long CHECKPOINT_NANOS = Math.round(Double.parseDouble(System.getProperty("ganscope.checkpoint-seconds", "5")) * 1e9);
     private final BundleResolver bundles;
     private final ArtifactStore store;
     private final StepRepository steps;
@@ -95,14 +101,37 @@ public final class DissectActivitiesImpl implements DissectActivities {
             long end = task.shardStart(shard + 1);
             ActivityExecutionContext ctx = Activity.getExecutionContext();
             EvalShard total = new EvalShard(t.values(), b.manifest().numClasses(), p.topK());
+            long from = start;
+            // a retry: the heartbeats of the attempt before name the images its last checkpoint covers
+            long checkpointed = ctx.getHeartbeatDetails(Long.class).orElse(0L);
+            if (checkpointed > 0 && checkpointed < end - start) {
+                var partial = store.get(partialKey(task, thresholdsKey, shard, checkpointed), ".part");
+                if (partial.isPresent()) {
+                    total = EvalShard.read(new DataInputStream(new ByteArrayInputStream(partial.get())));
+                    from = start + checkpointed;
+                    shardRuns.resumed(task.experimentId(), task.layer(), shard, attempt, worker, checkpointed);
+                } else {
+                    checkpointed = 0;
+                }
+            } else {
+                checkpointed = 0;
+            }
             long chunk = 4L * p.batch();
             long unreported = 0;
             long lastReport = System.nanoTime();
+            long lastCheckpoint = System.nanoTime();
             try (LayerModel m = new LayerModel(b, task.layer(), p.batch())) {
-                for (long s = start; s < end; s += chunk) {
+                for (long s = from; s < end; s += chunk) {
                     long e = Math.min(end, s + chunk);
                     total.merge(EvalShard.run(m, t.values(), p.seed(), s, e, p.topK(), p.batch()));
-                    ctx.heartbeat(e - start);
+                    if (e < end && System.nanoTime() - lastCheckpoint >= CHECKPOINT_NANOS) {
+                        ByteArrayOutputStream part = new ByteArrayOutputStream();
+                        total.write(new DataOutputStream(part));
+                        store.put(partialKey(task, thresholdsKey, shard, e - start), ".part", part.toByteArray());
+                        checkpointed = e - start;
+                        lastCheckpoint = System.nanoTime();
+                    }
+                    ctx.heartbeat(checkpointed);
                     unreported += e - s;
                     // progress rows at most once per REPORT_NANOS per shard: at 100 fast workers, per-chunk writes would hammer one row
                     if (e == end || System.nanoTime() - lastReport >= REPORT_NANOS) {
@@ -150,6 +179,11 @@ public final class DissectActivitiesImpl implements DissectActivities {
             results.replaceDissection(task.experimentId(), task.layer(), DissectionRows.units(d), DissectionRows.classCounts(d), key);
             return key;
         });
+    }
+
+    /** The content key of a shard's partial tally over its first {@code images} images. */
+    private static String partialKey(DissectTask task, String thresholdsKey, int shard, long images) {
+        return ResultKeys.of(task.bundleHash(), "dissect.partial", task.shardParams(shard) + ";images=" + images, thresholdsKey);
     }
 
     private Thresholds readThresholds(String key) throws IOException {

@@ -47,10 +47,11 @@ public final class ChaosRun {
 
     /** The figures of a chaos run. */
     /** @param maxShardsLost the most shard attempts any one run lost to a kill */
-    public record Summary(int runs, int kills, int completed, int identical, int badInputs, int rejectedCleanly, int lost, int maxShardsLost) {
+    public record Summary(int runs, int kills, int completed, int identical, int badInputs, int rejectedCleanly, int lost, int maxShardsLost,
+            String server) {
         public String line() {
-            return String.format(Locale.ROOT, "chaos: runs=%d kills=%d completed=%d identical=%d bad_inputs=%d rejected_cleanly=%d lost=%d",
-                    runs, kills, completed, identical, badInputs, rejectedCleanly, lost);
+            return String.format(Locale.ROOT, "chaos: runs=%d kills=%d completed=%d identical=%d bad_inputs=%d rejected_cleanly=%d lost=%d server=%s",
+                    runs, kills, completed, identical, badInputs, rejectedCleanly, lost, server);
         }
 
         public boolean passed() {
@@ -76,17 +77,28 @@ public final class ChaosRun {
             }
         }
         Path repo = Path.of(System.getProperty("ganscope.home", System.getenv().getOrDefault("GANSCOPE_HOME", "."))).toAbsolutePath().normalize();
-        Summary s = run(repo, Files.createTempDirectory("ganscope-chaos"), workerKills, platformKills, burst, seed);
+        String cli = System.getenv("GANSCOPE_TEMPORAL_CLI");
+        Path temporal = org.ganscope.app.config.TemporalDevServer.findCli(cli).orElse(null);
+        Summary s = run(repo, Files.createTempDirectory("ganscope-chaos"), workerKills, platformKills, burst, seed, temporal);
         System.out.println(s.line());
         System.exit(s.passed() ? 0 : 1);
     }
 
-    /** Runs the suite on a fresh local cluster under {@code dir}; prints what happens as it goes. */
-    public static Summary run(Path repo, Path dir, int workerKills, int platformKills, int burst, long seed) throws Exception {
+    /**
+     * Runs the suite on a fresh local cluster under {@code dir}; prints what happens as it goes.
+     *
+     * @param temporalCli the Temporal CLI whose dev server the platform runs on, or null for the in-memory test server
+     */
+    public static Summary run(Path repo, Path dir, int workerKills, int platformKills, int burst, long seed, Path temporalCli) throws Exception {
         System.setProperty("ganscope.home", repo.toString());
         System.out.println("chaos: logs and data in " + dir);
         try (LocalCluster cluster = new LocalCluster(dir)) {
             cluster.platformArgs("--ganscope.upload.max-bytes=" + BadInputs.UPLOAD_CAP);
+            if (temporalCli != null) {
+                cluster.temporalDevServer(temporalCli);
+            } else {
+                cluster.platformArgs("--ganscope.temporal.mode=test");
+            }
             cluster.startPlatform();
             cluster.startWorkers(dir.resolve("store"), 1, "w1", "w2");
             ChaosRun c = new ChaosRun(cluster, repo, seed);
@@ -105,7 +117,7 @@ public final class ChaosRun {
             System.out.printf(Locale.ROOT, "work lost: at most %d unfinished shard attempt(s) per run (one shard is %d images; the last"
                     + " progress they reported: at most %d images)%n", c.maxUnfinished, SAMPLES / SHARDS, c.maxLost);
             return new Summary(c.runs, c.kills, c.completed, c.identical, bad.tried(), bad.rejectedCleanly(), c.lost + bad.lost(),
-                    c.maxUnfinished);
+                    c.maxUnfinished, cluster.temporalServer());
         }
     }
 
@@ -134,9 +146,9 @@ public final class ChaosRun {
         long id = cluster.launch(body(seed, "platform kill " + seed));
         runs++;
         Thread.sleep(1000 + random.nextInt(2000));
-        cluster.kill("platform");
+        cluster.killPlatformAndTemporal();
         kills++;
-        System.out.printf(Locale.ROOT, "  run %d: SIGKILL the platform node, restart it%n", id);
+        System.out.printf(Locale.ROOT, "  run %d: SIGKILL the platform node (and the Temporal server it runs), restart it%n", id);
         cluster.startPlatform();
         check(id, seed);
     }

@@ -63,6 +63,41 @@ public final class LocalCluster implements AutoCloseable {
         return adminPassword;
     }
 
+    private final List<String> workerJvm = new ArrayList<>();
+
+    /** Extra JVM options for the model workers started from now on (e.g. -Dganscope.checkpoint-seconds=1). */
+    public void workerJvmArgs(String... args) {
+        workerJvm.addAll(List.of(args));
+    }
+
+    /** Runs the platform on the real Temporal server: the CLI's dev server, started by the platform node. */
+    public void temporalDevServer(Path cli) {
+        platformArgs("--ganscope.temporal.mode=dev", "--ganscope.temporal.cli=" + cli, "--ganscope.temporal.ui-port=-1");
+    }
+
+    /** The Temporal server the platform node runs on (temporal-dev, test-server or external), from its ready line. */
+    public String temporalServer() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ganscope ready: .*temporal=(\\S+?),").matcher(Files.readString(log("platform")));
+        String kind = "unknown";
+        while (m.find()) {
+            kind = m.group(1);
+        }
+        return kind;
+    }
+
+    /**
+     * SIGKILL the platform node together with the Temporal dev server it runs (if any), as
+     * when the machine they share dies; its PostgreSQL is left as an orphan, as in a crash of
+     * the JVM alone.
+     */
+    public void killPlatformAndTemporal() throws InterruptedException {
+        Process p = processes.get("platform");
+        if (p != null) {
+            p.descendants().filter(h -> h.info().command().map(c -> c.endsWith("temporal")).orElse(false)).forEach(ProcessHandle::destroyForcibly);
+        }
+        kill("platform");
+    }
+
     /** Starts the platform node and waits until its API answers with the demo bundles registered. */
     public void startPlatform() throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--server.port=" + httpPort, "--ganscope.data-dir=" + dir.resolve("platform"),
@@ -76,7 +111,7 @@ public final class LocalCluster implements AutoCloseable {
                 throw new IllegalStateException("the platform process exited during start; see " + log("platform"));
             }
             try {
-                if (get("/api/bundles").size() > 0) {
+                if (get("/api/bundles").findValuesAsText("name").contains("outdoor-base")) { // the demo bundles register one by one
                     return;
                 }
             } catch (IOException e) {
@@ -94,7 +129,9 @@ public final class LocalCluster implements AutoCloseable {
      */
     public void startWorkers(Path dataDir, int threads, String... names) throws IOException, InterruptedException {
         for (String name : names) {
-            spawn(name, List.of("-Dganscope.threads=" + threads), List.of("--spring.profiles.active=worker",
+            List<String> jvm = new ArrayList<>(workerJvm);
+            jvm.add("-Dganscope.threads=" + threads);
+            spawn(name, jvm, List.of("--spring.profiles.active=worker",
                     "--ganscope.temporal.target=127.0.0.1:" + temporalPort,
                     "--ganscope.db.url=jdbc:postgresql://127.0.0.1:" + dbPort + "/ganscope", "--ganscope.data-dir=" + dataDir,
                     "--ganscope.worker-name=" + name));

@@ -13,16 +13,19 @@ public class ReadyLog {
     private static final Logger LOG = LoggerFactory.getLogger(ReadyLog.class);
 
     private final String workers;
+    private final TemporalConfig.Connection temporal;
 
-    public ReadyLog(@Value("${ganscope.workers}") String workers) {
+    public ReadyLog(@Value("${ganscope.workers}") String workers, TemporalConfig.Connection temporal) {
         this.workers = workers;
+        this.temporal = temporal;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     public void ready(ApplicationReadyEvent e) {
         var env = e.getApplicationContext().getEnvironment();
         String port = env.getProperty("local.server.port");
-        LOG.info("ganscope ready: workers={}{}", workers, port == null ? " (no web server)"
-                : ", dashboard and API at http://" + env.getProperty("server.address", "localhost") + ":" + port);
+        String ui = temporal.server() instanceof TemporalDevServer d && d.uiUrl() != null ? ", Temporal web UI " + d.uiUrl() : "";
+        LOG.info("ganscope ready: workers={}, temporal={}{}{}", workers, temporal.kind(), port == null ? " (no web server)"
+                : ", dashboard and API at http://" + env.getProperty("server.address", "localhost") + ":" + port, ui);
     }
 }

@@ -3,7 +3,6 @@ package org.ganscope.app.config;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.testserver.TestServer;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.ganscope.activities.BundleResolver;
 import org.ganscope.activities.TaskQueues;
 import org.ganscope.activities.dissect.DissectActivitiesImpl;
@@ -29,17 +29,21 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Temporal: an external frontend if ganscope.temporal.target is set, else the embedded
- * test server (in memory: Postgres is the durable record; see ExperimentService for how
- * unfinished experiments are resumed after a restart). Workers per task queue as
+ * Temporal: an external frontend if ganscope.temporal.target is set; else the official
+ * CLI's dev server as a child process (durable: SQLite under the data directory) when a
+ * {@code temporal} binary is found (GANSCOPE_TEMPORAL_CLI or the PATH); else the in-memory
+ * test server as a fallback (see {@link TestServerFallback}). Workers per task queue as
  * configured by ganscope.workers.
  */
 @Configuration
 public class TemporalConfig {
     private static final Logger LOG = LoggerFactory.getLogger(TemporalConfig.class);
 
-    /** Owns the embedded server (if any) and the service stubs. */
-    public record Connection(WorkflowServiceStubs stubs, Closeable server) implements AutoCloseable {
+    /**
+     * Owns the embedded server (if any) and the service stubs; {@code server} names the
+     * kind: temporal-dev (durable), test-server (in memory) or external.
+     */
+    public record Connection(WorkflowServiceStubs stubs, Closeable server, String kind) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             stubs.shutdown();
@@ -51,21 +55,38 @@ public class TemporalConfig {
 
     @Bean(destroyMethod = "close")
     public Connection temporalConnection(@Value("${ganscope.temporal.target}") String target,
-            @Value("${ganscope.temporal.embedded-port}") int port) {
+            @Value("${ganscope.temporal.embedded-port}") int port, @Value("${ganscope.temporal.cli}") String cli,
+            @Value("${ganscope.temporal.mode}") String mode, @Value("${ganscope.temporal.ui-port}") int uiPort,
+            @Value("${ganscope.data-dir}") String dataDir) throws IOException {
         if (!target.isBlank()) {
             LOG.info("connecting to Temporal at {}", target);
-            return new Connection(WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build()), null);
+            return new Connection(stubs(target), null, "external");
         }
+        if (!List.of("auto", "dev", "test").contains(mode)) {
+            throw new IllegalArgumentException("GANSCOPE_TEMPORAL_MODE must be auto, dev or test, got '" + mode + "'");
+        }
+        Optional<Path> found = mode.equals("test") ? Optional.empty() : TemporalDevServer.findCli(cli);
+        if (found.isPresent()) {
+            TemporalDevServer server = TemporalDevServer.start(found.get(), Path.of(dataDir, "temporal"), port, uiPort);
+            return new Connection(stubs(server.target()), server, "temporal-dev");
+        }
+        if (mode.equals("dev")) {
+            throw new IllegalStateException("GANSCOPE_TEMPORAL_MODE=dev but no Temporal CLI: put 'temporal' on the PATH or set GANSCOPE_TEMPORAL_CLI");
+        }
+        LOG.warn("no Temporal CLI found (PATH, GANSCOPE_TEMPORAL_CLI): using the in-memory test server; workflow histories are NOT durable "
+                + "in this mode (unfinished experiments are started again from PostgreSQL after a restart). Install the CLI for the durable mode: see README.");
         if (port > 0) {
-            LOG.info("starting the embedded Temporal server on port {}", port);
-            TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
-            return new Connection(WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-                    .setTarget("127.0.0.1:" + port).build()), server);
+            LOG.info("starting the in-memory Temporal test server on port {}", port);
+            Closeable server = TestServerFallback.portBound(port);
+            return new Connection(stubs("127.0.0.1:" + port), server, "test-server");
         }
-        LOG.info("starting the embedded Temporal server (in process)");
-        TestServer.InProcessTestServer server = TestServer.createServer(true);
+        TestServerFallback.InProcess server = TestServerFallback.inProcess();
         return new Connection(WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-                .setChannel(server.getChannel()).build()), server);
+                .setChannel(server.channel()).build()), server.server(), "test-server");
+    }
+
+    private static WorkflowServiceStubs stubs(String target) {
+        return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
     }
 
     @Bean
@@ -100,8 +121,10 @@ public class TemporalConfig {
             f.newWorker(TaskQueues.WORKFLOWS, base.build()).registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class);
         }
         if (kinds.contains("model")) {
+            // heartbeats (with the shard's checkpointed progress) reach the server every 2 s instead of
+            // every 16 s (0.8 x the 20 s timeout), so a retry after a kill resumes from a recent checkpoint
             f.newWorker(TaskQueues.MODEL, WorkerOptions.newBuilder(base.build())
-                    .setMaxConcurrentActivityExecutionSize(modelConcurrency).build())
+                    .setMaxConcurrentActivityExecutionSize(modelConcurrency).setMaxHeartbeatThrottleInterval(Duration.ofSeconds(2)).build())
                     .registerActivitiesImplementations(new DissectActivitiesImpl(work),
                             new org.ganscope.activities.metrics.MetricsActivitiesImpl(work),
                             new org.ganscope.activities.explain.ExplainActivitiesImpl(work),

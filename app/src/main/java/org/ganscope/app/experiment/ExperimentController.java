@@ -100,6 +100,7 @@ public class ExperimentController {
             m.put("reused", r.reused());
             m.put("finished", r.finishedAt() != null);
             m.put("seconds", r.seconds());
+            m.put("resumedFrom", r.resumedFrom());
             m.put("startedAt", r.startedAt().toEpochMilli());
             return m;
         }).toList();

@@ -26,10 +26,11 @@ import org.springframework.stereotype.Service;
 /**
  * Launch, cancel and resume experiments. A launch is validated (bundle, layers, counts,
  * method), recorded in Postgres, then started as workflow "experiment-ID". At start,
- * experiments still QUEUED or RUNNING in Postgres are started again under the same
- * workflow id: after a platform restart the embedded (in-memory) Temporal server has
- * forgotten them, and their finished shards are reused from the artifact store; with an
- * external cluster the still-running workflow is simply kept.
+ * experiments still QUEUED or RUNNING in Postgres are checked against Temporal: with a
+ * durable server (the CLI's dev server or an external cluster) the still-running
+ * workflow is kept and continues from its history; only where the server has forgotten
+ * it (the in-memory fallback) is it started again under the same workflow id, reusing
+ * finished shards and steps from the artifact store.
  */
 @Service
 public class ExperimentService {
@@ -157,15 +158,18 @@ public class ExperimentService {
         return "experiment-" + id;
     }
 
-    private void start(long id, ExperimentSpec spec) {
+    /** Starts the experiment's workflow; false if Temporal still runs it (a durable server kept it across a restart). */
+    private boolean start(long id, ExperimentSpec spec) {
         ExperimentWorkflow wf = client.newWorkflowStub(ExperimentWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(workflowId(id))
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE).build());
         try {
             WorkflowClient.start(wf::run, spec);
             experiments.setWorkflowId(id, workflowId(id));
+            return true;
         } catch (WorkflowExecutionAlreadyStarted e) {
-            LOG.info("experiment {} is still running in Temporal", id);
+            LOG.info("experiment {} is still running in Temporal (run {}): it continues from its history", id, e.getExecution().getRunId());
+            return false;
         }
     }
 
@@ -205,8 +209,9 @@ public class ExperimentService {
         for (var e : open) {
             try {
                 ExperimentSpec spec = JSON.readValue(e.paramsJson(), ExperimentSpec.class).withId(e.id());
-                start(e.id(), spec);
-                LOG.info("resumed experiment {} ({})", e.id(), e.name());
+                if (start(e.id(), spec)) {
+                    LOG.info("started experiment {} ({}) again: the Temporal server had no running workflow for it", e.id(), e.name());
+                }
             } catch (Exception ex) {
                 LOG.warn("cannot resume experiment {}: {}", e.id(), ex.getMessage());
                 experiments.setStatus(e.id(), "FAILED", "could not be resumed after a restart: " + ex.getMessage());
