@@ -1,0 +1,103 @@
+package org.ganscope.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.ganscope.activities.TaskQueues;
+import org.ganscope.workflows.experiment.ExperimentSpec;
+import org.ganscope.workflows.experiment.ExperimentWorkflow;
+import org.ganscope.workflows.experiment.ExperimentWorkflowImpl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Replays workflow histories recorded by earlier releases (committed under
+ * {@code src/test/resources/histories}) against the current workflow code: each
+ * {@code Workflow.getVersion} branch kept for older histories actually runs, and a change
+ * that breaks determinism for a running experiment fails here.
+ * <p>
+ * Recording (a tool, not a test; run on a release before changing the workflow):
+ * {@code mvn -pl workflows -am test -Dtest=HistoryReplayTest -Dganscope.record-histories=PREFIX -Dsurefire.failIfNoSpecifiedTests=false}
+ * writes {@code PREFIX-<case>.json} for a few experiments (the bundle path and worker
+ * identities in them are replaced by neutral strings; replay does not compare them).
+ */
+class HistoryReplayTest {
+    private static final Path DIR = PlatformFixture.repo().resolve("workflows/src/test/resources/histories");
+
+    @Test
+    void everyCommittedHistoryReplaysAgainstTheCurrentCode() throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(DIR)) {
+            files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertTrue(files.size() >= 3, "committed histories: " + files);
+        for (Path f : files) {
+            WorkflowExecutionHistory h = WorkflowExecutionHistory.fromJson(Files.readString(f, StandardCharsets.UTF_8));
+            WorkflowReplayer.replayWorkflowExecution(h, ExperimentWorkflowImpl.class);
+        }
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "ganscope.record-histories", matches = ".+")
+    void record() throws Exception {
+        String prefix = System.getProperty("ganscope.record-histories");
+        try (PlatformFixture fx = new PlatformFixture()) {
+            record(fx, prefix + "-dissect-metrics", List.of("layer2"), List.of("dissect", "metrics"), null, false);
+            record(fx, prefix + "-all-steps", List.of("layer2"), ExperimentSpec.STEPS, List.of("tree"), false);
+            record(fx, prefix + "-two-layers", List.of("layer1", "layer2"), List.of("dissect", "explain"), null, false);
+            record(fx, prefix + "-bad-layer", List.of("layer9"), List.of("dissect", "metrics"), null, true);
+        }
+    }
+
+    private static void record(PlatformFixture fx, String name, List<String> layers, List<String> steps, List<String> classes,
+            boolean fails) throws Exception {
+        long id = fx.experiments.create(name, fx.bundleId, "{}", "recorder", List.of());
+        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), layers, 20, 5, 10, 6, "iqr",
+                0.01, 4, 8, 2, steps, classes);
+        String wid = "exp-" + id;
+        ExperimentWorkflow wf = fx.env.getWorkflowClient().newWorkflowStub(ExperimentWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(wid).build());
+        if (fails) {
+            assertThrows(WorkflowFailedException.class, () -> wf.run(spec));
+        } else {
+            wf.run(spec);
+        }
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode tree = mapper.readTree(fx.env.getWorkflowClient().fetchHistory(wid).toJson(true));
+        scrub(tree, fx.bundle.dir().toString());
+        Files.writeString(DIR.resolve(name + ".json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(tree), StandardCharsets.UTF_8);
+    }
+
+    /** Replaces this machine's bundle path (inside the base64 payloads too) and worker identities. */
+    private static void scrub(com.fasterxml.jackson.databind.JsonNode node, String path) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            var names = new java.util.ArrayList<String>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String f : names) {
+                var v = o.get(f);
+                if (f.equals("identity") && v.isTextual()) {
+                    o.put(f, "recorder");
+                } else if (f.equals("data") && v.isTextual()) {
+                    String text = new String(java.util.Base64.getDecoder().decode(v.asText()), StandardCharsets.UTF_8);
+                    if (text.contains(path)) {
+                        o.put(f, java.util.Base64.getEncoder().encodeToString(
+                                text.replace(path, "models/bundles/outdoor-base").getBytes(StandardCharsets.UTF_8)));
+                    }
+                } else {
+                    scrub(v, path);
+                }
+            }
+        } else if (node != null && node.isArray()) {
+            node.forEach(c -> scrub(c, path));
+        }
+    }
+}
