@@ -163,7 +163,8 @@ class ExperimentWorkflowTest {
     @Test
     void badInputFailsTheExperimentOnceWithAClearMessage() {
         long id = fx.experiments.create("unknown layer", fx.bundleId, "{}", "test", List.of());
-        ExperimentSpec spec = spec(id, "layer9", 2);
+        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer9"), 30, 5, 20, 6, "iqr",
+                0.01, 4, 8, 2, List.of("dissect", "metrics"));
         assertThrows(WorkflowFailedException.class, () -> stub("exp-" + id).run(spec));
         var exp = fx.experiments.get(id).orElseThrow();
         assertEquals("FAILED", exp.status());
@@ -171,6 +172,9 @@ class ExperimentWorkflowTest {
         var step = fx.steps.list(id).get(0);
         assertEquals("FAILED", step.status());
         assertEquals(1, step.attempt(), "bad input must not be retried");
+        var metrics = fx.steps.list(id).get(1);
+        assertEquals("SKIPPED", metrics.status(), "the steps after a failure are marked skipped");
+        assertTrue(metrics.error().contains("dissect layer9 failed"), metrics.error());
     }
 
     @Test

@@ -11,4 +11,7 @@ public interface ExperimentActivities {
     void setStatus(long experimentId, String status, String error);
 
     void stepFailed(long experimentId, String step, String layer, String status, String error);
+
+    /** Marks the steps that never started (still QUEUED) SKIPPED, with the reason. */
+    void skipQueued(long experimentId, String reason);
 }

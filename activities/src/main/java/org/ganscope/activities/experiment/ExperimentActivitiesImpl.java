@@ -39,4 +39,9 @@ public final class ExperimentActivitiesImpl implements ExperimentActivities {
             return null;
         });
     }
+
+    @Override
+    public void skipQueued(long experimentId, String reason) {
+        Failures.classify(() -> steps.skipQueued(experimentId, reason));
+    }
 }

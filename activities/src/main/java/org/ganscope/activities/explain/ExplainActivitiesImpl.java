@@ -7,6 +7,7 @@ import java.util.List;
 import org.ganscope.activities.BundleResolver;
 import org.ganscope.activities.ModelWork;
 import org.ganscope.activities.Failures;
+import org.ganscope.activities.Heartbeats;
 import org.ganscope.activities.store.ArtifactStore;
 import org.ganscope.activities.store.ResultKeys;
 import org.ganscope.analysis.bundle.Bundle;
@@ -34,8 +35,8 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
             steps.start(task.experimentId(), STEP, task.layer(), Activity.getExecutionContext().getInfo().getAttempt());
             String key = ResultKeys.of(task.bundleHash(), STEP, task.params());
             Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
-            LayerExplainer.Result r = LayerExplainer.explain(b, task.layer(), task.samples(), task.seed(), task.quantile(), task.beam(),
-                    task.maxLength());
+            LayerExplainer.Result r = Heartbeats.during(Activity.getExecutionContext(), STEP, () -> LayerExplainer.explain(b, task.layer(),
+                    task.samples(), task.seed(), task.quantile(), task.beam(), task.maxLength()));
             List<ResultRepository.ExplanationRow> rows = new ArrayList<>();
             StringBuilder text = new StringBuilder();
             for (int u = 0; u < r.units().length; u++) {

@@ -35,33 +35,36 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             .build();
 
     /**
-     * Model work on the model queue: long; heartbeating (each chunk of images, else every
-     * 3 s), so a killed worker is noticed in 20 s; metrics and explain do not heartbeat.
+     * Model work on the model queue: long; every step heartbeats (each chunk of images, else
+     * every 3 s from a side thread), so a killed worker is noticed in 20 s.
      */
-    private static ActivityOptions model(Duration startToClose, boolean heartbeats) {
-        ActivityOptions.Builder b = ActivityOptions.newBuilder().setTaskQueue(TaskQueues.MODEL).setStartToCloseTimeout(startToClose)
-                .setRetryOptions(RETRY);
-        return (heartbeats ? b.setHeartbeatTimeout(Duration.ofSeconds(20)) : b).build();
+    private static ActivityOptions model(Duration startToClose) {
+        return ActivityOptions.newBuilder().setTaskQueue(TaskQueues.MODEL).setStartToCloseTimeout(startToClose)
+                .setRetryOptions(RETRY).setHeartbeatTimeout(Duration.ofSeconds(20)).build();
     }
 
-    private final DissectActivities dissect = Workflow.newActivityStub(DissectActivities.class, model(Duration.ofHours(2), true));
+    private final DissectActivities dissect = Workflow.newActivityStub(DissectActivities.class, model(Duration.ofHours(2)));
     private final org.ganscope.activities.metrics.MetricsActivities metrics = Workflow.newActivityStub(
-            org.ganscope.activities.metrics.MetricsActivities.class, model(Duration.ofHours(1), false));
+            org.ganscope.activities.metrics.MetricsActivities.class, model(Duration.ofHours(1)));
     private final org.ganscope.activities.explain.ExplainActivities explain = Workflow.newActivityStub(
-            org.ganscope.activities.explain.ExplainActivities.class, model(Duration.ofHours(1), false));
+            org.ganscope.activities.explain.ExplainActivities.class, model(Duration.ofHours(1)));
     private final org.ganscope.activities.intervene.InterveneActivities intervene = Workflow.newActivityStub(
-            org.ganscope.activities.intervene.InterveneActivities.class, model(Duration.ofHours(2), true));
+            org.ganscope.activities.intervene.InterveneActivities.class, model(Duration.ofHours(2)));
     private final org.ganscope.activities.optimize.OptimizeActivities optimize = Workflow.newActivityStub(
-            org.ganscope.activities.optimize.OptimizeActivities.class, model(Duration.ofHours(2), true));
+            org.ganscope.activities.optimize.OptimizeActivities.class, model(Duration.ofHours(2)));
     private final org.ganscope.activities.artifacts.ArtifactsActivities artifacts = Workflow.newActivityStub(
-            org.ganscope.activities.artifacts.ArtifactsActivities.class, model(Duration.ofHours(2), true));
+            org.ganscope.activities.artifacts.ArtifactsActivities.class, model(Duration.ofHours(2)));
 
-    /** Bookkeeping: short database writes. */
+    /**
+     * Bookkeeping: short database writes, retried while the database is unreachable, for
+     * at most 10 minutes and 12 attempts (a rejection such as a missing row is not retried).
+     */
     private final ExperimentActivities book = Workflow.newActivityStub(ExperimentActivities.class, ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.BOOKKEEPING)
             .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setScheduleToCloseTimeout(Duration.ofMinutes(10))
             .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1)).setBackoffCoefficient(2.0)
-                    .setMaximumInterval(Duration.ofSeconds(30)).setDoNotRetry("DatabaseRejected").build())
+                    .setMaximumInterval(Duration.ofSeconds(30)).setMaximumAttempts(12).setDoNotRetry("DatabaseRejected").build())
             .build());
 
     private String progress = "queued";
@@ -163,6 +166,10 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             String failedStep = step;
             Workflow.newDetachedCancellationScope(() -> {
                 book.stepFailed(spec.experimentId(), failedStep, failedLayer, "CANCELLED", "cancelled by a user");
+                // version 1 marks the steps that never started SKIPPED; older histories left them QUEUED
+                if (Workflow.getVersion("skip-steps", Workflow.DEFAULT_VERSION, 1) >= 1) {
+                    book.skipQueued(spec.experimentId(), "not run: the experiment was cancelled");
+                }
                 book.setStatus(spec.experimentId(), "CANCELLED", "cancelled by a user");
             }).run();
             throw e;
@@ -170,6 +177,9 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             String message = rootMessage(e);
             String where = step + (layer == null || layer.isEmpty() ? "" : " " + layer);
             book.stepFailed(spec.experimentId(), step, layer == null ? "" : layer, "FAILED", message);
+            if (Workflow.getVersion("skip-steps", Workflow.DEFAULT_VERSION, 1) >= 1) {
+                book.skipQueued(spec.experimentId(), "not run: " + where + " failed");
+            }
             book.setStatus(spec.experimentId(), "FAILED", where + ": " + message);
             throw ApplicationFailure.newNonRetryableFailure(where + ": " + message, "StepFailed");
         }
