@@ -99,8 +99,49 @@ class PlatformApiTest {
 
         // a succeeded experiment cannot be retried; the reason is given
         ResponseEntity<Map> retry = http.postForEntity("/api/experiments/" + id + "/retry", null, Map.class);
-        assertEquals(HttpStatus.BAD_REQUEST, retry.getStatusCode());
+        assertEquals(HttpStatus.CONFLICT, retry.getStatusCode());
         assertTrue(retry.getBody().get("error").toString().contains("SUCCEEDED"));
+        // ... nor cancelled; a layer it does not have is not found; a malformed id is named, without Java type names
+        ResponseEntity<Map> cancel = http.postForEntity("/api/experiments/" + id + "/cancel", null, Map.class);
+        assertEquals(HttpStatus.CONFLICT, cancel.getStatusCode(), String.valueOf(cancel.getBody()));
+        ResponseEntity<Map> noLayer = http.getForEntity("/api/experiments/" + id + "/units?layer=zzz", Map.class);
+        assertEquals(HttpStatus.NOT_FOUND, noLayer.getStatusCode());
+        assertTrue(noLayer.getBody().get("error").toString().contains("no layer 'zzz'"), String.valueOf(noLayer.getBody()));
+        ResponseEntity<Map> abc = http.getForEntity("/api/experiments/abc", Map.class);
+        assertEquals(HttpStatus.BAD_REQUEST, abc.getStatusCode());
+        assertEquals("id must be a whole number, got 'abc'", abc.getBody().get("error"));
+        // launched by the signed-in user
+        Map<String, Object> detail = http.getForObject("/api/experiments/" + id, Map.class);
+        assertEquals("admin", ((Map<String, Object>) detail.get("experiment")).get("createdBy"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void launchesAreIdempotentByKeyAndMalformedOnesNameTheField() {
+        TestRestTemplate admin = anonymous.withBasicAuth("admin", "api-test-password");
+        var json = new org.springframework.http.HttpHeaders();
+        json.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+        Map<String, Object> ok = Map.of("bundle", "outdoor-base", "layers", List.of("layer1"), "samples", 20, "thresholdSamples", 10,
+                "shards", 1, "steps", List.of("dissect"), "tags", List.of("idem"));
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("samplez", "{\"bundle\": \"outdoor-base\", \"samplez\": 10}");
+        refused.put("samples", "{\"bundle\": \"outdoor-base\", \"samples\": 1.5}");
+        refused.put("at least 2", "{\"bundle\": \"outdoor-base\", \"samples\": 1}"); // the default steps include metrics
+        for (var r : refused.entrySet()) {
+            ResponseEntity<Map> res = admin.postForEntity("/api/experiments", new org.springframework.http.HttpEntity<>(r.getValue(), json), Map.class);
+            assertEquals(HttpStatus.BAD_REQUEST, res.getStatusCode(), r.getValue());
+            assertTrue(res.getBody().get("error").toString().contains(r.getKey()), r.getKey() + ": " + res.getBody());
+        }
+        var keyed = new org.springframework.http.HttpHeaders();
+        keyed.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+        keyed.set("Idempotency-Key", "launch-7f3a");
+        ResponseEntity<Map> first = admin.postForEntity("/api/experiments", new org.springframework.http.HttpEntity<>(ok, keyed), Map.class);
+        ResponseEntity<Map> retried = admin.postForEntity("/api/experiments", new org.springframework.http.HttpEntity<>(ok, keyed), Map.class);
+        assertEquals(HttpStatus.CREATED, first.getStatusCode());
+        assertEquals(HttpStatus.OK, retried.getStatusCode());
+        assertEquals(first.getBody().get("id"), retried.getBody().get("id"));
+        assertEquals(true, retried.getBody().get("replayed"));
+        assertEquals(1, admin.getForObject("/api/experiments?tag=idem", Map.class).get("total"), "one experiment for two requests");
     }
 
     @Test

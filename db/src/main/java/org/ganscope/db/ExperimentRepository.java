@@ -42,23 +42,54 @@ public final class ExperimentRepository {
     }
 
     public long create(String name, long bundleId, String paramsJson, String createdBy, List<String> tags) {
+        return create(name, bundleId, paramsJson, createdBy, tags, null).id();
+    }
+
+    /** The experiment a create made: {@code created} false if an earlier create with the same user and idempotency key made it. */
+    public record Created(long id, boolean created) {
+    }
+
+    /**
+     * Creates the experiment, unless {@code idempotencyKey} (may be null) was used by the
+     * same user before: then that experiment's id is returned and nothing is written. A
+     * concurrent duplicate waits on the unique index and then finds the first one's row.
+     */
+    public Created create(String name, long bundleId, String paramsJson, String createdBy, List<String> tags, String idempotencyKey) {
         return Database.inTransaction(ds, c -> {
             long id;
             try (PreparedStatement st = c.prepareStatement("""
-                    INSERT INTO experiments (name, bundle_id, params, status, created_by) VALUES (?, ?, ?::jsonb, 'QUEUED', ?)
+                    INSERT INTO experiments (name, bundle_id, params, status, created_by, idempotency_key) VALUES (?, ?, ?::jsonb, 'QUEUED', ?, ?)
+                    ON CONFLICT (created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING id""")) {
                 st.setString(1, name);
                 st.setLong(2, bundleId);
                 st.setString(3, paramsJson);
                 st.setString(4, createdBy);
+                st.setString(5, idempotencyKey);
                 try (ResultSet rs = st.executeQuery()) {
-                    rs.next();
+                    if (!rs.next()) {
+                        return new Created(byIdempotencyKey(c, createdBy, idempotencyKey), false);
+                    }
                     id = rs.getLong(1);
                 }
             }
             writeTags(c, id, tags);
-            return id;
+            return new Created(id, true);
         });
+    }
+
+    private static long byIdempotencyKey(java.sql.Connection c, String createdBy, String key) throws java.sql.SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT id FROM experiments WHERE created_by IS NOT DISTINCT FROM ? AND idempotency_key = ?")) {
+            st.setString(1, createdBy);
+            st.setString(2, key);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw new DatabaseException("idempotency key " + key + " conflicts but has no experiment");
+                }
+                return rs.getLong(1);
+            }
+        }
     }
 
     public void setWorkflowId(long id, String workflowId) {

@@ -74,7 +74,7 @@ public final class MomentAccumulator {
     /** Covariance with divisor N - 1 (SPEC section 6). */
     public double[][] cov() {
         if (n < 2) {
-            throw new IllegalStateException("covariance needs at least 2 samples, have " + n);
+            throw new org.ganscope.analysis.AnalysisException("covariance needs at least 2 samples, have " + n);
         }
         double[][] c = new double[dim][dim];
         for (int i = 0; i < dim; i++) {

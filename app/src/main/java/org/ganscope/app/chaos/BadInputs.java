@@ -79,6 +79,12 @@ final class BadInputs {
         launch("wrong type", ok.replace("40", "\"many\"") + "}", 400, "samples");
         launch("more shards than samples", ok + ", \"shards\": 999}", 400, "shards");
         launch("too many tags", ok + ", \"tags\": [" + "\"t\",".repeat(30) + "\"t\"]}", 400, "tags");
+        launch("misspelt field", ok + ", \"samplez\": 10}", 400, "samplez");
+        launch("fractional sample count", ok.replace("40", "1.5") + "}", 400, "samples");
+        launch("one sample for the metrics step", ok.replace("40", "1") + ", \"steps\": [\"dissect\", \"metrics\"]}", 400, "at least 2");
+        probe("experiment id that is not a number", () -> http(cluster.request("GET", "/api/experiments/abc", null, null)), 400, "whole number");
+        probe("units of a layer the experiment does not have", () -> http(cluster.request("GET", "/api/experiments/1/units?layer=zzz", null, null)),
+                404, "no layer");
         probe("script tag and SQL in a name are stored as text", () -> {
             String name = "<script>alert(1)</script>'; DROP TABLE experiments; --";
             var r = cluster.request("POST", "/api/experiments", "application/json",

@@ -1,5 +1,6 @@
 package org.ganscope.app.experiment;
 
+import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** REST API of experiments: list (filtered, paged), launch, detail with steps, units, cancel. */
 @RestController
@@ -53,10 +56,17 @@ public class ExperimentController {
         return Map.of("total", experiments.count(q), "items", experiments.list(q, offset, limit));
     }
 
+    /**
+     * Launches an experiment as the signed-in user. With an {@code Idempotency-Key} header a
+     * retried request gets the first one's experiment (HTTP 200, {@code "replayed": true})
+     * instead of a second experiment.
+     */
     @PostMapping
-    public ResponseEntity<Map<String, Object>> launch(@RequestBody LaunchRequest request) {
-        long id = service.launch(request, null);
-        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("id", id, "workflowId", ExperimentService.workflowId(id)));
+    public ResponseEntity<Map<String, Object>> launch(@RequestBody LaunchRequest request,
+            @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey, Principal user) {
+        ExperimentService.Launched l = service.launch(request, user == null ? null : user.getName(), idempotencyKey);
+        return ResponseEntity.status(l.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .body(Map.of("id", l.id(), "workflowId", ExperimentService.workflowId(l.id()), "replayed", !l.created()));
     }
 
     @GetMapping("/{id}")
@@ -70,13 +80,14 @@ public class ExperimentController {
 
     @GetMapping("/{id}/units")
     public List<ResultRepository.UnitRow> units(@PathVariable long id, @RequestParam String layer) {
-        experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        requireLayer(id, layer);
         return results.units(id, layer);
     }
 
     /** A layer's unit table as CSV (one row per unit; top samples space-separated). */
     @GetMapping(value = "/{id}/units.csv", produces = "text/csv")
     public byte[] unitsCsv(@PathVariable long id, @RequestParam String layer) {
+        requireLayer(id, layer);
         return export.unitsCsv(id, layer);
     }
 
@@ -109,13 +120,13 @@ public class ExperimentController {
     /** The intervene step's ablation points and insertion effects (overall and by context) of a layer. */
     @GetMapping("/{id}/interventions")
     public List<ResultRepository.InterventionRow> interventions(@PathVariable long id, @RequestParam String layer) {
-        experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        requireLayer(id, layer);
         return results.interventions(id, layer);
     }
 
     @GetMapping("/{id}/explanations")
     public List<ResultRepository.ExplanationRow> explanations(@PathVariable long id, @RequestParam String layer) {
-        experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        requireLayer(id, layer);
         return results.explanations(id, layer);
     }
 
@@ -135,6 +146,30 @@ public class ExperimentController {
     public Map<String, Object> retry(@PathVariable long id) {
         service.retry(id);
         return Map.of("id", id, "retrying", true);
+    }
+
+    /** 404 unless the experiment exists and has the layer among its steps' layers. */
+    private void requireLayer(long id, String layer) {
+        experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        List<String> layers = steps.list(id).stream().map(StepRepository.StepRow::layer).filter(l -> !l.isEmpty()).distinct().toList();
+        if (!layers.contains(layer)) {
+            throw new ExperimentService.NotFound("experiment " + id + " has no layer '" + layer + "'; its layers: " + layers);
+        }
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    public ResponseEntity<Map<String, String>> badParameter(MethodArgumentTypeMismatchException e) {
+        String want = e.getRequiredType() == null ? "a valid value" : switch (e.getRequiredType().getSimpleName()) {
+            case "long", "Long", "int", "Integer" -> "a whole number";
+            case "boolean", "Boolean" -> "true or false";
+            default -> "a valid value";
+        };
+        return ResponseEntity.badRequest().body(Map.of("error", e.getName() + " must be " + want + ", got '" + e.getValue() + "'"));
+    }
+
+    @ExceptionHandler(ExperimentService.Conflict.class)
+    public ResponseEntity<Map<String, String>> conflict(Exception e) {
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
     }
 
     @ExceptionHandler({IllegalArgumentException.class, AnalysisException.class, HttpMessageNotReadableException.class})

@@ -50,6 +50,22 @@ public class ExperimentService {
     }
 
     public long launch(LaunchRequest r, String user) {
+        return launch(r, user, null).id();
+    }
+
+    /** A launch's outcome: {@code created} false when an earlier request with the same idempotency key made the experiment. */
+    public record Launched(long id, boolean created) {
+    }
+
+    /**
+     * Validates and launches. With an idempotency key (the REST API's Idempotency-Key
+     * header), a repeated request of the same user returns the experiment the first one
+     * created and starts nothing.
+     */
+    public Launched launch(LaunchRequest r, String user, String idempotencyKey) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw new IllegalArgumentException("Idempotency-Key must be 1 to 200 characters");
+        }
         if (r == null) {
             throw new IllegalArgumentException("a launch request is required");
         }
@@ -108,6 +124,11 @@ public class ExperimentService {
         if (classes.size() > 10 || classes.stream().distinct().count() != classes.size()) {
             throw new IllegalArgumentException("at most 10 distinct classes of interest");
         }
+        for (String st : List.of("metrics", "artifacts")) {
+            if (steps.contains(st) && samples < 2) {
+                throw new IllegalArgumentException("samples must be at least 2 for the " + st + " step (a covariance needs two samples), got " + samples);
+            }
+        }
         for (String st : List.of("intervene", "optimize")) {
             if (steps.contains(st) && (classes.isEmpty() || !steps.contains("dissect"))) {
                 throw new IllegalArgumentException("the " + st + " step needs the dissect step and at least one class of interest");
@@ -123,14 +144,16 @@ public class ExperimentService {
         }
         ExperimentSpec spec = new ExperimentSpec(0, bundle.hash(), bundle.dir().toString(), layers, samples, seed, thresholdSamples,
                 seed + 1, method, q, topK, 16, shards, steps, classes);
-        long id;
+        ExperimentRepository.Created made;
         try {
-            id = experiments.create(name, row.id(), JSON.writeValueAsString(spec), user, tags);
+            made = experiments.create(name, row.id(), JSON.writeValueAsString(spec), user, tags, idempotencyKey);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        start(id, spec.withId(id));
-        return id;
+        if (made.created()) {
+            start(made.id(), spec.withId(made.id()));
+        }
+        return new Launched(made.id(), made.created());
     }
 
     /** Replaces an experiment's notes and tags (validated like a launch's tags). */
@@ -180,7 +203,7 @@ public class ExperimentService {
     public void retry(long id) {
         var e = experiments.get(id).orElseThrow(() -> new NotFound("no experiment " + id));
         if (!e.status().equals("FAILED") && !e.status().equals("CANCELLED")) {
-            throw new IllegalArgumentException("experiment " + id + " is " + e.status() + "; only FAILED or CANCELLED experiments can be retried");
+            throw new Conflict("experiment " + id + " is " + e.status() + "; only FAILED or CANCELLED experiments can be retried");
         }
         ExperimentSpec spec;
         try {
@@ -193,7 +216,10 @@ public class ExperimentService {
     }
 
     public void cancel(long id) {
-        experiments.get(id).orElseThrow(() -> new NotFound("no experiment " + id));
+        var e = experiments.get(id).orElseThrow(() -> new NotFound("no experiment " + id));
+        if (!e.status().equals("QUEUED") && !e.status().equals("RUNNING")) {
+            throw new Conflict("experiment " + id + " is " + e.status() + "; only QUEUED or RUNNING experiments can be cancelled");
+        }
         client.newUntypedWorkflowStub(workflowId(id)).cancel();
     }
 
@@ -216,6 +242,13 @@ public class ExperimentService {
                 LOG.warn("cannot resume experiment {}: {}", e.id(), ex.getMessage());
                 experiments.setStatus(e.id(), "FAILED", "could not be resumed after a restart: " + ex.getMessage());
             }
+        }
+    }
+
+    /** An action the resource's state does not allow (HTTP 409). */
+    public static class Conflict extends RuntimeException {
+        public Conflict(String message) {
+            super(message);
         }
     }
 

@@ -72,7 +72,7 @@ public class LaunchView extends VerticalLayout {
                 long id = experiments.launch(new LaunchRequest(name.getValue().isBlank() ? null : name.getValue(),
                         bundle.getValue() == null ? null : bundle.getValue().name(), new ArrayList<>(layers.getValue()), samples.getValue(),
                         seed.getValue() == null ? null : seed.getValue().longValue(), null, null, null, null, shards.getValue(), tagList,
-                        new ArrayList<>(steps.getValue()), new ArrayList<>(classes.getValue())), null);
+                        new ArrayList<>(steps.getValue()), new ArrayList<>(classes.getValue())), signedIn());
                 getUI().ifPresent(ui -> ui.navigate(ExperimentView.class, new RouteParameters("id", String.valueOf(id))));
             } catch (IllegalArgumentException | org.ganscope.analysis.AnalysisException ex) {
                 Notification n = Notification.show(ex.getMessage(), 6000, Notification.Position.MIDDLE);
@@ -114,5 +114,11 @@ public class LaunchView extends VerticalLayout {
         } catch (Exception e) {
             return List.of();
         }
+    }
+
+    /** The signed-in user's name, recorded as the experiment's "launched by". */
+    private static String signedIn() {
+        var auth = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+        return auth == null ? null : auth.getName();
     }
 }
