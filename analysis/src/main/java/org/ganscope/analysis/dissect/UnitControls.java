@@ -24,12 +24,13 @@ import java.util.Map;
  *   one-sided 97.5% bound). A unit is <b>interpretable with control</b> when it is
  *   interpretable (SPEC section 5) and beats its location mask.</li>
  * <li><b>count intervals</b>: per replicate, the units whose replicate IQR and IoU pass the
- *   SPEC cut-offs (and, with control, whose replicate lift is above 0), by category.</li>
+ *   SPEC cut-offs, by category; with control, of those the units that beat their location
+ *   mask (the decision above, fixed, as the labels are).</li>
  * <li><b>top-1% rule</b>: the SPEC quantile-mode report (IoU argmax labels) at the
  *   {@link HeldOut#topThresholds top-1% thresholds} of the same evaluation images.</li>
  * </ul>
  */
-public record UnitControls(double[] nullIou, double[] locationIou, double[] lift, double[] iouLow, double[] iouHigh,
+public record UnitControls(double[] nullIou, int[] locationArea, double[] locationIou, double[] lift, double[] iouLow, double[] iouHigh,
         double[] liftLow, boolean[] beatsLocation, boolean[] interpretableControlled, int replicates,
         Map<String, Integer> controlledByCategory, Map<String, double[]> countInterval,
         Map<String, double[]> controlledCountInterval, DissectionReport topRule, Map<String, Integer> topRuleByCategory) {
@@ -97,7 +98,7 @@ public record UnitControls(double[] nullIou, double[] locationIou, double[] lift
                 for (int j : cat < 0 ? new int[] {keys.size() - 1} : new int[] {cat, keys.size() - 1}) {
                     if (in) {
                         plainRep[j][k]++;
-                        if (repLift[u][k] > 0) {
+                        if (beats[u]) {
                             controlledRep[j][k]++;
                         }
                     }
@@ -111,7 +112,7 @@ public record UnitControls(double[] nullIou, double[] locationIou, double[] lift
         ThresholdTally topTally = ThresholdTally.ofCounts(ct.heldOut().topThresholds(), classes, ct.topOn, totals(classPixels, units));
         DissectionReport top = DissectionReport.byIou(topTally);
         Map<String, Integer> topBy = counts(top.interpretable(), top.bestLabel(), categoryOfClass);
-        return new UnitControls(nullIou, loc, lift, low, high, liftLow, beats, controlled, b, controlledBy, plainCi, controlledCi,
+        return new UnitControls(nullIou, area.clone(), loc, lift, low, high, liftLow, beats, controlled, b, controlledBy, plainCi, controlledCi,
                 top, topBy);
     }
 

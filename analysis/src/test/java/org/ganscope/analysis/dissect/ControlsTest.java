@@ -302,7 +302,7 @@ class ControlsTest {
                     boolean match = key.equals("total") || CATS.get(r.bestLabel()[u]).equals(key);
                     if (match && repIqr[u][b] > 0.01 && repIou[u][b] > 0.05) {
                         plain[b]++;
-                        if (repLift[u][b] > 0) {
+                        if (uc.beatsLocation()[u]) {
                             ctl[b]++;
                         }
                     }
