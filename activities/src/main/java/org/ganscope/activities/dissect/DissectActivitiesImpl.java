@@ -58,7 +58,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
         return Failures.classify(() -> {
             steps.start(task.experimentId(), STEP, task.layer(), attempt());
             DissectParams p = task.params();
-            String key = ResultKeys.of(task.bundleHash(), "dissect.thresholds", task.thresholdParams());
+            String key = ResultKeys.of(task.bundleHash(), "dissect.thresholds/controls", task.thresholdParams());
             if (store.exists(key, ".thr")) {
                 return key;
             }
@@ -81,7 +81,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
             if (shard < 0 || shard >= task.shards()) {
                 throw new AnalysisException("shard " + shard + " outside 0.." + (task.shards() - 1));
             }
-            String key = ResultKeys.of(task.bundleHash(), "dissect.shard", task.shardParams(shard), thresholdsKey);
+            String key = ResultKeys.of(task.bundleHash(), "dissect.shard/controls", task.shardParams(shard), thresholdsKey);
             int attempt = attempt();
             shardRuns.start(task.experimentId(), task.layer(), shard, attempt, worker);
             if (store.exists(key, ".shard")) {
@@ -94,14 +94,14 @@ public final class DissectActivitiesImpl implements DissectActivities {
             long start = task.shardStart(shard);
             long end = task.shardStart(shard + 1);
             ActivityExecutionContext ctx = Activity.getExecutionContext();
-            EvalShard total = new EvalShard(t.values(), b.manifest().numClasses(), p.topK());
+            EvalShard total = new EvalShard(t, b.manifest().numClasses(), p.topK(), p.seed());
             long chunk = 4L * p.batch();
             long unreported = 0;
             long lastReport = System.nanoTime();
             try (LayerModel m = new LayerModel(b, task.layer(), p.batch())) {
                 for (long s = start; s < end; s += chunk) {
                     long e = Math.min(end, s + chunk);
-                    total.merge(EvalShard.run(m, t.values(), p.seed(), s, e, p.topK(), p.batch()));
+                    total.merge(EvalShard.run(m, t, p.seed(), s, e, p.topK(), p.batch()));
                     ctx.heartbeat(e - start);
                     unreported += e - s;
                     // progress rows at most once per REPORT_NANOS per shard: at 100 fast workers, per-chunk writes would hammer one row
@@ -127,7 +127,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
             List<String> upstream = new ArrayList<>();
             upstream.add(thresholdsKey);
             upstream.addAll(shardKeys);
-            String key = ResultKeys.of(task.bundleHash(), "dissect.merge", task.thresholdParams() + ";" + task.shardParams(0)
+            String key = ResultKeys.of(task.bundleHash(), "dissect.merge/controls", task.thresholdParams() + ";" + task.shardParams(0)
                     + ";shards=" + task.shards(), upstream.toArray(String[]::new));
             Thresholds t = readThresholds(thresholdsKey);
             EvalShard merged = null;
@@ -147,7 +147,8 @@ public final class DissectActivitiesImpl implements DissectActivities {
             EvalShard all = merged;
             LayerDissection d = Heartbeats.during(Activity.getExecutionContext(), "merge", () -> LayerDissection.of(b, task.params(), t, all));
             store.put(key, ".json", DissectJson.toJson(d).toPrettyString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            results.replaceDissection(task.experimentId(), task.layer(), DissectionRows.units(d), DissectionRows.classCounts(d), key);
+            results.replaceDissection(task.experimentId(), task.layer(), DissectionRows.units(d), DissectionRows.classCounts(d),
+                    DissectionRows.interpretableCounts(d), key);
             return key;
         });
     }
