@@ -39,8 +39,8 @@ public final class ClassIntervention {
 
         /** A stable text form for content-addressed keys. */
         public String key() {
-            return String.format(Locale.ROOT, "samples=%d;seed=%d;ns=%s;draws=%d;insert=%d;insertSamples=%d;k=%s;region=%d", samples, seed,
-                    Arrays.toString(ns), draws, insertUnits, insertSamples, kMode, region);
+            return String.format(Locale.ROOT, "samples=%d;seed=%d;images=held-out;ns=%s;shares=%s;draws=%d;insert=%d;insertSamples=%d;k=%s;region=%d",
+                    samples, seed, Arrays.toString(ns), Arrays.toString(SHARES), draws, insertUnits, insertSamples, kMode, region);
         }
     }
 
