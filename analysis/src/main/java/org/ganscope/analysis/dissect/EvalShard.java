@@ -103,7 +103,11 @@ public final class EvalShard {
                 for (int u = 0; u < units; u++) {
                     int off = (i * units + u) * hw;
                     float max = kernel.count(r, off, thresholds[u], labels, i * seg, imageOn, u * classes);
-                    kernel.count(r, off, top[u], labels, i * seg, imageTop, u * classes);
+                    if (top[u] == thresholds[u]) { // quantile mode at the top-1% rule itself
+                        System.arraycopy(imageOn, u * classes, imageTop, u * classes, classes);
+                    } else {
+                        kernel.count(r, off, top[u], labels, i * seg, imageTop, u * classes);
+                    }
                     topK.offer(u, first + i, max);
                 }
                 for (int k = 0; k < on.length; k++) {

@@ -55,6 +55,16 @@ public record HeldOut(int images, int pixels, long[][] classMap, int[] area, dou
      */
     public static HeldOut of(float[] acts, int[] seg, int n, int units, int h, int w, int res, int classes,
             double[] thresholds, double[] topThresholds, int[] labels) {
+        return of(acts, seg, n, units, h, w, res, classes, thresholds, topThresholds, labels, null);
+    }
+
+    /**
+     * As above; {@code onPixels[u]}, when not null, is the unit's count of upsampled values
+     * above its threshold over the threshold set, already known (IQR mode: from the level
+     * tally at the chosen levels), instead of counted again.
+     */
+    public static HeldOut of(float[] acts, int[] seg, int n, int units, int h, int w, int res, int classes,
+            double[] thresholds, double[] topThresholds, int[] labels, long[] onPixels) {
         int px = res * res;
         long[][] map = new long[classes][px];
         for (int i = 0; i < n; i++) {
@@ -66,6 +76,10 @@ public record HeldOut(int images, int pixels, long[][] classMap, int[] area, dou
         int[] area = new int[units];
         ThreadLocal<EvalShard.Kernel> kernels = ThreadLocal.withInitial(() -> new EvalShard.Kernel(h, w, res));
         IntStream.range(0, units).parallel().forEach(u -> {
+            if (onPixels != null) {
+                area[u] = (int) Math.min(px, Math.round((double) onPixels[u] / n));
+                return;
+            }
             EvalShard.Kernel k = kernels.get();
             long[] on = new long[classes];
             for (int i = 0; i < n; i++) {

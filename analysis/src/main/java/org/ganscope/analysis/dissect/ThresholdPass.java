@@ -68,8 +68,13 @@ public final class ThresholdPass {
             tally.addHistogram(u, hist);
         });
         IqrSelection sel = IqrSelection.select(tally);
+        ThresholdTally chosen = tally.atLevels(sel.chosenLevel());
+        long[] on = new long[units];
+        for (int u = 0; u < units; u++) {
+            on[u] = chosen.activeCount(u);
+        }
         return new Thresholds(sel.thresholds(), sel, HeldOut.of(acts, labels, n, units, layer.height(), layer.width(), res,
-                model.numClasses(), sel.thresholds(), top, sel.bestLabel()));
+                model.numClasses(), sel.thresholds(), top, sel.bestLabel(), on));
     }
 
     /**

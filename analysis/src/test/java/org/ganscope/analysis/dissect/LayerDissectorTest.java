@@ -71,6 +71,27 @@ class LayerDissectorTest {
     }
 
     @Test
+    void iqrAreasFromTheLevelTallyEqualCountedAreas() {
+        DissectParams p = small(DissectParams.Method.IQR);
+        try (var m = new org.ganscope.analysis.model.LayerModel(bundle, p.layer(), p.batch())) {
+            Thresholds t = ThresholdPass.run(m, p);
+            var l = m.layer();
+            int n = p.thresholdSamples();
+            float[] acts = new float[n * l.units() * l.pixels()];
+            int[] seg = new int[n * m.segPixels()];
+            for (int s = 0; s < n; s += p.batch()) {
+                int b = Math.min(p.batch(), n - s);
+                m.generate(p.thresholdSeed(), s, b);
+                System.arraycopy(m.activations(), 0, acts, s * l.units() * l.pixels(), b * l.units() * l.pixels());
+                System.arraycopy(m.labels(), 0, seg, s * m.segPixels(), b * m.segPixels());
+            }
+            HeldOut counted = HeldOut.of(acts, seg, n, l.units(), l.height(), l.width(), 64, m.numClasses(), t.values(),
+                    t.heldOut().topThresholds(), t.heldOut().labels());
+            assertEquals(counted, t.heldOut());
+        }
+    }
+
+    @Test
     void badParametersAreRejectedClearly() {
         assertThrows(AnalysisException.class, () -> DissectParams.defaults("layer3", 0, 1));
         assertThrows(AnalysisException.class, () -> DissectParams.defaults("layer3", 10, 1).withThresholdSet(10, 1));
