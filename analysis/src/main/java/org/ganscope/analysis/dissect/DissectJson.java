@@ -31,7 +31,7 @@ import java.nio.file.Path;
  *   "summary": {..., "interpretable_controlled": n, "by_category_controlled": {...},
  *               "interpretable_ci": {"object": [lo, hi], ..., "total": [lo, hi]}, "interpretable_controlled_ci": {...},
  *               "top1_rule": {"interpretable": n, "by_category": {...}}},
- *   "units": [{..., "iou_ci_low", "iou_ci_high", "null_iou", "location_iou", "location_area", "lift", "lift_ci_low",
+ *   "units": [{..., "iou_ci_low", "iou_ci_high", "null_iou", "location_iou", "location_area", "mean_area", "lift", "lift_ci_low",
  *              "beats_location", "interpretable_controlled", "top1_label_name", "top1_iou", "top1_interpretable"}]
  * </pre>
  * Numbers follow ../shared/SPEC.md: IoU and IQR are dataset-level (summed over all
@@ -104,6 +104,7 @@ public final class DissectJson {
             if (uc != null) {
                 n.put("iou_ci_low", uc.iouLow()[u]).put("iou_ci_high", uc.iouHigh()[u]).put("null_iou", uc.nullIou()[u])
                         .put("location_iou", uc.locationIou()[u]).put("location_area", uc.locationArea()[u])
+                        .put("mean_area", uc.meanArea()[u])
                         .put("lift", uc.lift()[u]).put("lift_ci_low", uc.liftLow()[u])
                         .put("beats_location", uc.beatsLocation()[u]).put("interpretable_controlled", uc.interpretableControlled()[u])
                         .put("top1_label_name", d.classes().get(uc.topRule().bestLabel()[u]).name())

@@ -14,6 +14,8 @@ import java.util.Map;
  *   {@code a = A/n} against class share {@code s = T/n}: {@code E[I]/E[U]} with
  *   {@code E[I] = a s n}, {@code E[U] = (a + s - a s) n}, i.e. {@code a s / (a + s - a s)}
  *   (0 when both are 0).</li>
+ * <li><b>mean area</b>: the unit's on-pixels per evaluation image, {@code A/N} (its location
+ *   mask has the threshold set's mean, {@code area[u]}, fixed before the evaluation pass).</li>
  * <li><b>location IoU</b>: the IoU of the unit's {@link HeldOut location mask} for
  *   {@code c} (the same {@code k = area[u]} pixels in every image, where {@code c} is most
  *   frequent on the threshold set): {@code L / (k N + T - L)}, {@code L} = class pixels
@@ -30,7 +32,7 @@ import java.util.Map;
  *   {@link HeldOut#topThresholds top-1% thresholds} of the same evaluation images.</li>
  * </ul>
  */
-public record UnitControls(double[] nullIou, int[] locationArea, double[] locationIou, double[] lift, double[] iouLow, double[] iouHigh,
+public record UnitControls(double[] nullIou, double[] meanArea, int[] locationArea, double[] locationIou, double[] lift, double[] iouLow, double[] iouHigh,
         double[] liftLow, boolean[] beatsLocation, boolean[] interpretableControlled, int replicates,
         Map<String, Integer> controlledByCategory, Map<String, double[]> countInterval,
         Map<String, double[]> controlledCountInterval, DissectionReport topRule, Map<String, Integer> topRuleByCategory) {
@@ -48,6 +50,7 @@ public record UnitControls(double[] nullIou, int[] locationArea, double[] locati
         ThresholdTally tally = merged.tally();
         int[] area = ct.heldOut().area();
         double[] nullIou = new double[units];
+        double[] meanArea = new double[units];
         double[] loc = new double[units];
         double[] lift = new double[units];
         double[] low = new double[units];
@@ -66,6 +69,7 @@ public record UnitControls(double[] nullIou, int[] locationArea, double[] locati
             long n = tally.pixelCount(u);
             long t = classPixels[c];
             nullIou[u] = nullIou(a, t, n);
+            meanArea[u] = images == 0 ? 0 : (double) a / images;
             loc[u] = Scores.iou(area[u] * images, t, ct.loc[u * classes + c]);
             lift[u] = r.bestIou()[u] - loc[u];
             for (int k = 0; k < b; k++) {
@@ -112,7 +116,7 @@ public record UnitControls(double[] nullIou, int[] locationArea, double[] locati
         ThresholdTally topTally = ThresholdTally.ofCounts(ct.heldOut().topThresholds(), classes, ct.topOn, totals(classPixels, units));
         DissectionReport top = DissectionReport.byIou(topTally);
         Map<String, Integer> topBy = counts(top.interpretable(), top.bestLabel(), categoryOfClass);
-        return new UnitControls(nullIou, area.clone(), loc, lift, low, high, liftLow, beats, controlled, b, controlledBy, plainCi, controlledCi,
+        return new UnitControls(nullIou, meanArea, area.clone(), loc, lift, low, high, liftLow, beats, controlled, b, controlledBy, plainCi, controlledCi,
                 top, topBy);
     }
 

@@ -276,6 +276,7 @@ class ControlsTest {
             double eInter = pOn * t;
             double eUnion = pOn * all + t - pOn * t;
             assertEquals(eInter / eUnion, uc.nullIou()[u], 1e-12, "null iou unit " + u);
+            assertEquals((double) a / n, uc.meanArea()[u], 0.0);
             assertEquals(lu == 0 ? 0 : (double) li / lu, uc.locationIou()[u], 0.0, "location iou unit " + u);
             assertEquals((double) inter / (a + t - inter), r.bestIou()[u], 0.0);
             assertEquals(r.bestIou()[u] - uc.locationIou()[u], uc.lift()[u], 0.0);
