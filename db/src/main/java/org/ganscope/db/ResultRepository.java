@@ -16,8 +16,26 @@ import javax.sql.DataSource;
  * crash mid-write leaves nothing half-written.
  */
 public final class ResultRepository {
+    /**
+     * A unit of a dissection; the control fields (V20, see analysis UnitControls) are null for
+     * rows written before them.
+     */
     public record UnitRow(int unit, double threshold, int label, String labelName, String category, double iou, double iqr,
-            boolean interpretable, long[] topSamples) {
+            boolean interpretable, long[] topSamples, Double iouCiLow, Double iouCiHigh, Double nullIou, Double locationIou,
+            Double lift, Double liftCiLow, Boolean beatsLocation, Boolean interpretableControlled, Boolean top1Interpretable) {
+        /** A row without controls. */
+        public UnitRow(int unit, double threshold, int label, String labelName, String category, double iou, double iqr,
+                boolean interpretable, long[] topSamples) {
+            this(unit, threshold, label, labelName, category, iou, iqr, interpretable, topSamples, null, null, null, null, null, null,
+                    null, null, null);
+        }
+    }
+
+    /**
+     * Interpretable units of a layer under one rule ("spec", "controlled", "top1") and category
+     * ("object", "part", "material", "total"), with the 95% bootstrap interval (null where none).
+     */
+    public record CountRow(String rule, String category, int units, Double ciLow, Double ciHigh) {
     }
 
     /**
@@ -47,13 +65,22 @@ public final class ResultRepository {
     }
 
     public void replaceDissection(long experimentId, String layer, List<UnitRow> units, List<ClassCountRow> counts, String resultKey) {
+        replaceDissection(experimentId, layer, units, counts, List.of(), resultKey);
+    }
+
+    /** Replaces a layer's units, class counts and interpretable counts per rule, and marks its dissect step SUCCEEDED. */
+    public void replaceDissection(long experimentId, String layer, List<UnitRow> units, List<ClassCountRow> counts,
+            List<CountRow> interpretableCounts, String resultKey) {
         Database.inTransaction(ds, c -> {
             lockStep(c, experimentId, "dissect", layer);
             delete(c, "DELETE FROM units WHERE experiment_id = ? AND layer = ?", experimentId, layer);
             delete(c, "DELETE FROM class_counts WHERE experiment_id = ? AND layer = ?", experimentId, layer);
+            delete(c, "DELETE FROM interpretable_counts WHERE experiment_id = ? AND layer = ?", experimentId, layer);
             try (PreparedStatement st = c.prepareStatement("""
-                    INSERT INTO units (experiment_id, layer, unit, threshold, label, label_name, category, iou, iqr, interpretable, top_samples)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    INSERT INTO units (experiment_id, layer, unit, threshold, label, label_name, category, iou, iqr, interpretable, top_samples,
+                    iou_ci_low, iou_ci_high, null_iou, location_iou, lift, lift_ci_low, beats_location, interpretable_controlled,
+                    top1_interpretable)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 for (UnitRow u : units) {
                     st.setLong(1, experimentId);
                     st.setString(2, layer);
@@ -70,6 +97,15 @@ public final class ResultRepository {
                         top[i] = u.topSamples()[i];
                     }
                     st.setArray(11, c.createArrayOf("bigint", top));
+                    st.setObject(12, u.iouCiLow(), java.sql.Types.DOUBLE);
+                    st.setObject(13, u.iouCiHigh(), java.sql.Types.DOUBLE);
+                    st.setObject(14, u.nullIou(), java.sql.Types.DOUBLE);
+                    st.setObject(15, u.locationIou(), java.sql.Types.DOUBLE);
+                    st.setObject(16, u.lift(), java.sql.Types.DOUBLE);
+                    st.setObject(17, u.liftCiLow(), java.sql.Types.DOUBLE);
+                    st.setObject(18, u.beatsLocation(), java.sql.Types.BOOLEAN);
+                    st.setObject(19, u.interpretableControlled(), java.sql.Types.BOOLEAN);
+                    st.setObject(20, u.top1Interpretable(), java.sql.Types.BOOLEAN);
                     st.addBatch();
                 }
                 st.executeBatch();
@@ -85,6 +121,21 @@ public final class ResultRepository {
                     st.setString(5, r.category());
                     st.setInt(6, r.interpretableUnits());
                     st.setDouble(7, r.pixelFrequency());
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            try (PreparedStatement st = c.prepareStatement("""
+                    INSERT INTO interpretable_counts (experiment_id, layer, rule, category, units, ci_low, ci_high)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                for (CountRow r : interpretableCounts) {
+                    st.setLong(1, experimentId);
+                    st.setString(2, layer);
+                    st.setString(3, r.rule());
+                    st.setString(4, r.category());
+                    st.setInt(5, r.units());
+                    st.setObject(6, r.ciLow(), java.sql.Types.DOUBLE);
+                    st.setObject(7, r.ciHigh(), java.sql.Types.DOUBLE);
                     st.addBatch();
                 }
                 st.executeBatch();
@@ -269,7 +320,9 @@ public final class ResultRepository {
     public List<UnitRow> units(long experimentId, String layer) {
         return Database.inTransaction(ds, c -> {
             try (PreparedStatement st = c.prepareStatement("""
-                    SELECT unit, threshold, label, label_name, category, iou, iqr, interpretable, top_samples
+                    SELECT unit, threshold, label, label_name, category, iou, iqr, interpretable, top_samples,
+                    iou_ci_low, iou_ci_high, null_iou, location_iou, lift, lift_ci_low, beats_location, interpretable_controlled,
+                    top1_interpretable
                     FROM units WHERE experiment_id = ? AND layer = ? ORDER BY unit""")) {
                 st.setLong(1, experimentId);
                 st.setString(2, layer);
@@ -282,7 +335,10 @@ public final class ResultRepository {
                             t[i] = top[i];
                         }
                         out.add(new UnitRow(rs.getInt(1), rs.getDouble(2), rs.getInt(3), rs.getString(4), rs.getString(5),
-                                rs.getDouble(6), rs.getDouble(7), rs.getBoolean(8), t));
+                                rs.getDouble(6), rs.getDouble(7), rs.getBoolean(8), t, rs.getObject(10, Double.class),
+                                rs.getObject(11, Double.class), rs.getObject(12, Double.class), rs.getObject(13, Double.class),
+                                rs.getObject(14, Double.class), rs.getObject(15, Double.class), rs.getObject(16, Boolean.class),
+                                rs.getObject(17, Boolean.class), rs.getObject(18, Boolean.class)));
                     }
                 }
                 return out;
@@ -338,6 +394,27 @@ public final class ResultRepository {
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         out.add(new ClassCountRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getDouble(5)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Interpretable units of a layer per rule and category (see {@link CountRow}); empty for dissections without controls. */
+    public List<CountRow> interpretableCounts(long experimentId, String layer) {
+        return Database.inTransaction(ds, c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT rule, category, units, ci_low, ci_high FROM interpretable_counts WHERE experiment_id = ? AND layer = ?
+                    ORDER BY CASE rule WHEN 'spec' THEN 0 WHEN 'controlled' THEN 1 ELSE 2 END,
+                    CASE category WHEN 'object' THEN 0 WHEN 'part' THEN 1 WHEN 'material' THEN 2 WHEN 'total' THEN 4 ELSE 3 END, category""")) {
+                st.setLong(1, experimentId);
+                st.setString(2, layer);
+                List<CountRow> out = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new CountRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getObject(4, Double.class),
+                                rs.getObject(5, Double.class)));
                     }
                 }
                 return out;

@@ -64,7 +64,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
         return Failures.classify(() -> {
             steps.start(task.experimentId(), STEP, task.layer(), attempt());
             DissectParams p = task.params();
-            String key = ResultKeys.of(task.bundleHash(), "dissect.thresholds", task.thresholdParams());
+            String key = ResultKeys.of(task.bundleHash(), "dissect.thresholds/controls", task.thresholdParams());
             if (store.exists(key, ".thr")) {
                 return key;
             }
@@ -87,7 +87,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
             if (shard < 0 || shard >= task.shards()) {
                 throw new AnalysisException("shard " + shard + " outside 0.." + (task.shards() - 1));
             }
-            String key = ResultKeys.of(task.bundleHash(), "dissect.shard", task.shardParams(shard), thresholdsKey);
+            String key = ResultKeys.of(task.bundleHash(), "dissect.shard/controls", task.shardParams(shard), thresholdsKey);
             int attempt = attempt();
             shardRuns.start(task.experimentId(), task.layer(), shard, attempt, worker);
             if (store.exists(key, ".shard")) {
@@ -100,7 +100,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
             long start = task.shardStart(shard);
             long end = task.shardStart(shard + 1);
             ActivityExecutionContext ctx = Activity.getExecutionContext();
-            EvalShard total = new EvalShard(t.values(), b.manifest().numClasses(), p.topK());
+            EvalShard total = new EvalShard(t, b.manifest().numClasses(), p.topK(), p.seed());
             long from = start;
             // a retry: the heartbeats of the attempt before name the images its last checkpoint covers
             long checkpointed = ctx.getHeartbeatDetails(Long.class).orElse(0L);
@@ -123,7 +123,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
             try (LayerModel m = new LayerModel(b, task.layer(), p.batch())) {
                 for (long s = from; s < end; s += chunk) {
                     long e = Math.min(end, s + chunk);
-                    total.merge(EvalShard.run(m, t.values(), p.seed(), s, e, p.topK(), p.batch()));
+                    total.merge(EvalShard.run(m, t, p.seed(), s, e, p.topK(), p.batch()));
                     if (e < end && System.nanoTime() - lastCheckpoint >= CHECKPOINT_NANOS) {
                         ByteArrayOutputStream part = new ByteArrayOutputStream();
                         total.write(new DataOutputStream(part));
@@ -156,7 +156,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
             List<String> upstream = new ArrayList<>();
             upstream.add(thresholdsKey);
             upstream.addAll(shardKeys);
-            String key = ResultKeys.of(task.bundleHash(), "dissect.merge", task.thresholdParams() + ";" + task.shardParams(0)
+            String key = ResultKeys.of(task.bundleHash(), "dissect.merge/controls", task.thresholdParams() + ";" + task.shardParams(0)
                     + ";shards=" + task.shards(), upstream.toArray(String[]::new));
             Thresholds t = readThresholds(thresholdsKey);
             EvalShard merged = null;
@@ -176,7 +176,8 @@ public final class DissectActivitiesImpl implements DissectActivities {
             EvalShard all = merged;
             LayerDissection d = Heartbeats.during(Activity.getExecutionContext(), "merge", () -> LayerDissection.of(b, task.params(), t, all));
             store.put(key, ".json", DissectJson.toJson(d).toPrettyString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            results.replaceDissection(task.experimentId(), task.layer(), DissectionRows.units(d), DissectionRows.classCounts(d), key);
+            results.replaceDissection(task.experimentId(), task.layer(), DissectionRows.units(d), DissectionRows.classCounts(d),
+                    DissectionRows.interpretableCounts(d), key);
             return key;
         });
     }

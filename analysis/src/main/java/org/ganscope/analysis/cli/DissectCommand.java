@@ -59,8 +59,30 @@ public final class DissectCommand implements Command {
         System.out.printf(Locale.ROOT, "%s %s: %d of %d units interpretable %s, %d samples in %.1f s (%.1f images/s incl. threshold pass)%n",
                 b.name(), p.layer(), d.report().nInterpretable(), d.units(), d.interpretableByCategory(), d.images(), secs,
                 (d.images() + p.thresholdSamples()) / secs);
+        printControls(d);
         System.out.println("wrote " + out.resolve("dissect.json") + " and " + out.resolve("report.html"));
         return 0;
+    }
+
+    /** The controls next to the count: location baseline, bootstrap intervals, the top-1% rule. */
+    static void printControls(LayerDissection d) {
+        var c = d.controls();
+        if (c == null) {
+            return;
+        }
+        double[] all = c.countInterval().get(org.ganscope.analysis.dissect.UnitControls.TOTAL);
+        double[] ctl = c.controlledCountInterval().get(org.ganscope.analysis.dissect.UnitControls.TOTAL);
+        int n = d.report().nInterpretable();
+        System.out.printf(Locale.ROOT, "  interpretable %d (95%% bootstrap interval %.0f-%.0f); beating their location baseline: %d of %d (%.0f%%) %s"
+                + " (interval %.0f-%.0f); top-1%% quantile rule: %d %s%n",
+                n, all[0], all[1], c.controlledTotal(), n, n == 0 ? 0.0 : 100.0 * c.controlledTotal() / n,
+                withoutTotal(c.controlledByCategory()), ctl[0], ctl[1], c.topRuleTotal(), withoutTotal(c.topRuleByCategory()));
+    }
+
+    private static java.util.Map<String, Integer> withoutTotal(java.util.Map<String, Integer> m) {
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>(m);
+        out.remove(org.ganscope.analysis.dissect.UnitControls.TOTAL);
+        return out;
     }
 
     static DissectParams params(Args a) {

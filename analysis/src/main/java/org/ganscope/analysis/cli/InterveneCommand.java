@@ -48,7 +48,7 @@ public final class InterveneCommand implements Command {
         long seed = a.longValue("seed", 7);
         int[] ns = Arrays.stream(a.get("ns", "1,2,5,10,20,50").split(",")).mapToInt(s -> Integer.parseInt(s.trim()))
                 .filter(n -> n <= iou.length).toArray();
-        int draws = a.intValue("draws", 5, 0, 100);
+        int draws = a.intValue("draws", ClassIntervention.DEFAULT_DRAWS, 0, 100);
         int insertUnits = a.intValue("insert-units", 20, 1, iou.length);
         int insertSamples = a.intValue("insert-samples", Math.min(samples, 100), 1, 1_000_000);
         Insertion.KMode kmode = switch (a.get("k", "mean")) {

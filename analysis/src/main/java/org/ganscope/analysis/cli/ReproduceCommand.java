@@ -90,12 +90,15 @@ public final class ReproduceCommand implements Command {
                     continue;
                 }
                 double[] iou = iouOf(middle.get(outdoor.name()), c);
-                AblationCurve.Result r = AblationCurve.run(m, c, iou, new int[] {20}, samples / 2, seed + 1, 3, seed + 2);
+                // images of seed + 8: neither the dissection's (seed) nor its threshold set's (seed + 1)
+                AblationCurve.Result r = AblationCurve.run(m, c, iou, new int[] {20}, samples / 2, seed + 8,
+                        org.ganscope.analysis.intervene.ClassIntervention.DEFAULT_DRAWS, seed + 2);
                 if (r.imagesWithClass() == 0) {
                     continue;
                 }
                 var pt = r.points().get(0);
-                n2.append(String.format(Locale.ROOT, "%s top-20 %.2f vs random %.2f; ", cls, pt.topRemoved(), pt.randomMean()));
+                n2.append(String.format(Locale.ROOT, "%s top-20 %.2f vs random %.2f (sd %.2f, %d draws, p = %.3f); ", cls, pt.topRemoved(),
+                        pt.randomMean(), pt.randomStd(), pt.randomDraws().length, pt.pValue()));
                 tested++;
                 if (pt.topRemoved() >= 0.5 && pt.randomMean() <= 0.25) {
                     removed++;

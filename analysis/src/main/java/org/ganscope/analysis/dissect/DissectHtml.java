@@ -44,7 +44,18 @@ public final class DissectHtml {
         for (Map.Entry<String, Integer> e : d.interpretableByCategory().entrySet()) {
             h.append("<td class=num>").append(e.getValue()).append("</td>");
         }
-        h.append("</tr></table><h3>By class</h3><table><tr><th>class</th><th>category</th><th>pixel frequency</th><th>interpretable units</th></tr>");
+        h.append("</tr></table>");
+        UnitControls k = d.controls();
+        if (k != null) {
+            double[] all = k.countInterval().get(UnitControls.TOTAL);
+            double[] ctl = k.controlledCountInterval().get(UnitControls.TOTAL);
+            h.append(String.format(Locale.ROOT, "<p>95%% bootstrap interval of the count: %.0f&ndash;%.0f. Beating their location baseline"
+                    + " (a fixed mask of the same area where the label is most frequent on the threshold set; lower 2.5%% bootstrap"
+                    + " bound of the lift above 0): <b>%d</b> (%.0f&ndash;%.0f) %s. Under the top-1%% quantile rule: <b>%d</b> %s.</p>",
+                    all[0], all[1], k.controlledTotal(), ctl[0], ctl[1], esc(k.controlledByCategory().toString()), k.topRuleTotal(),
+                    esc(k.topRuleByCategory().toString())));
+        }
+        h.append("<h3>By class</h3><table><tr><th>class</th><th>category</th><th>pixel frequency</th><th>interpretable units</th></tr>");
         Map<String, Integer> byClass = d.interpretableByClass();
         double[] freq = d.classFrequencies();
         for (var c : d.classes()) {
@@ -57,7 +68,9 @@ public final class DissectHtml {
                     .append(byClass.getOrDefault(c.name(), 0)).append("</td></tr>");
         }
         h.append("</table><h2>Units by IoU</h2><table><tr><th>unit</th><th>label</th><th>category</th><th>IoU</th><th>IQR</th>")
-                .append("<th>threshold</th><th>interpretable</th><th>top images (thresholded activation)</th></tr>");
+                .append("<th>threshold</th><th>interpretable</th>")
+                .append(k == null ? "" : "<th>IoU 95% CI</th><th>null IoU</th><th>location IoU</th><th>lift</th><th>beats location</th>")
+                .append("<th>top images (thresholded activation)</th></tr>");
         int[] order = IntStream.range(0, d.units()).boxed()
                 .sorted(Comparator.comparingDouble((Integer u) -> -r.bestIou()[u]).thenComparingInt(u -> u))
                 .mapToInt(Integer::intValue).toArray();
@@ -66,6 +79,11 @@ public final class DissectHtml {
             h.append(String.format(Locale.ROOT, "<tr><td class=num>%d</td><td>%s</td><td>%s</td><td class=num>%.4f</td>"
                             + "<td class=num>%.4f</td><td class=num>%.4g</td><td>%s</td><td>", u, esc(c.name()), esc(c.category()),
                     r.bestIou()[u], r.bestIqr()[u], r.thresholds()[u], r.interpretable()[u] ? "yes" : ""));
+            if (k != null) {
+                h.append(String.format(Locale.ROOT, "%.3f&ndash;%.3f</td><td class=num>%.3f</td><td class=num>%.3f</td><td class=num>%+.3f</td>"
+                        + "<td>%s</td><td>", k.iouLow()[u], k.iouHigh()[u], k.nullIou()[u], k.locationIou()[u], k.lift()[u],
+                        k.beatsLocation()[u] ? "yes" : ""));
+            }
             if (imaged.contains(u)) {
                 h.append(String.format(Locale.ROOT, "<img src=\"units/unit_%04d.png\" height=64 loading=lazy>", u));
             }

@@ -24,6 +24,16 @@ import java.nio.file.Path;
  *              "top_values": [max activations]}],
  *   "iou": [[C] x U], "iqr": [[C] x U] }
  * </pre>
+ * With controls ({@link UnitControls}; all dissections made since they exist) also:
+ * <pre>
+ *   "controls": {"held_out": {"set": "threshold", "seed", "images"}, "bootstrap": {"method": "poisson",
+ *                "replicates", "seed"}, "interval": [0.025, 0.975], "rule": text},
+ *   "summary": {..., "interpretable_controlled": n, "by_category_controlled": {...},
+ *               "interpretable_ci": {"object": [lo, hi], ..., "total": [lo, hi]}, "interpretable_controlled_ci": {...},
+ *               "top1_rule": {"interpretable": n, "by_category": {...}}},
+ *   "units": [{..., "iou_ci_low", "iou_ci_high", "null_iou", "location_iou", "location_area", "mean_area", "lift", "lift_ci_low",
+ *              "beats_location", "interpretable_controlled", "top1_label_name", "top1_iou", "top1_interpretable"}]
+ * </pre>
  * Numbers follow ../shared/SPEC.md: IoU and IQR are dataset-level (summed over all
  * evaluation pixels), thresholds come from the separate threshold set.
  */
@@ -58,6 +68,31 @@ public final class DissectJson {
         d.interpretableByCategory().forEach(byCat::put);
         ObjectNode byClass = summary.putObject("by_class");
         d.interpretableByClass().forEach(byClass::put);
+        UnitControls uc = d.controls();
+        if (uc != null) {
+            ObjectNode ctl = root.putObject("controls");
+            ctl.putObject("held_out").put("set", "threshold").put("seed", p.thresholdSeed()).put("images", p.thresholdSamples());
+            ctl.putObject("bootstrap").put("method", "poisson").put("replicates", uc.replicates()).put("seed", p.seed());
+            ctl.putArray("interval").add(Bootstrap.LOW).add(Bootstrap.HIGH);
+            ctl.put("rule", RULE);
+            summary.put("interpretable_controlled", uc.controlledTotal());
+            ObjectNode cc = summary.putObject("by_category_controlled");
+            uc.controlledByCategory().forEach((k, v) -> {
+                if (!k.equals(UnitControls.TOTAL)) {
+                    cc.put(k, v);
+                }
+            });
+            putIntervals(summary.putObject("interpretable_ci"), uc.countInterval());
+            putIntervals(summary.putObject("interpretable_controlled_ci"), uc.controlledCountInterval());
+            ObjectNode top = summary.putObject("top1_rule");
+            top.put("interpretable", uc.topRuleTotal());
+            ObjectNode tc = top.putObject("by_category");
+            uc.topRuleByCategory().forEach((k, v) -> {
+                if (!k.equals(UnitControls.TOTAL)) {
+                    tc.put(k, v);
+                }
+            });
+        }
         DissectionReport r = d.report();
         ArrayNode units = root.putArray("units");
         for (int u = 0; u < d.units(); u++) {
@@ -66,6 +101,15 @@ public final class DissectJson {
                     .put("label_name", d.label(u).name()).put("category", d.label(u).category())
                     .put("iou", r.bestIou()[u]).put("iqr", r.bestIqr()[u])
                     .put("interpretable", r.interpretable()[u]).put("label_undetermined", r.labelUndetermined()[u]);
+            if (uc != null) {
+                n.put("iou_ci_low", uc.iouLow()[u]).put("iou_ci_high", uc.iouHigh()[u]).put("null_iou", uc.nullIou()[u])
+                        .put("location_iou", uc.locationIou()[u]).put("location_area", uc.locationArea()[u])
+                        .put("mean_area", uc.meanArea()[u])
+                        .put("lift", uc.lift()[u]).put("lift_ci_low", uc.liftLow()[u])
+                        .put("beats_location", uc.beatsLocation()[u]).put("interpretable_controlled", uc.interpretableControlled()[u])
+                        .put("top1_label_name", d.classes().get(uc.topRule().bestLabel()[u]).name())
+                        .put("top1_iou", uc.topRule().bestIou()[u]).put("top1_interpretable", uc.topRule().interpretable()[u]);
+            }
             ArrayNode ts = n.putArray("top_samples");
             for (long i : d.topK().indices(u)) {
                 ts.add(i);
@@ -86,6 +130,17 @@ public final class DissectJson {
             }
         }
         return root;
+    }
+
+    /** The decision rule of the controlled count, as written into dissect.json. */
+    public static final String RULE = "interpretable_controlled: iqr > 0.01 and iou > 0.05 (SPEC) and the 2.5% Poisson-bootstrap"
+            + " quantile of iou - location_iou is above 0; location_iou: IoU of the same location_area pixels in every image,"
+            + " where the label is most frequent on the threshold set; null_iou = a*s/(a+s-a*s), a = unit area share,"
+            + " s = label share; count intervals: 2.5% and 97.5% quantiles over replicates of the units passing the SPEC"
+            + " cut-offs in the replicate (labels and beats_location fixed); top1_rule: labels and counts at per-unit 99th-percentile thresholds on the same images";
+
+    private static void putIntervals(ObjectNode node, java.util.Map<String, double[]> ci) {
+        ci.forEach((k, v) -> node.putArray(k).add(v[0]).add(v[1]));
     }
 
     public static void write(LayerDissection d, Path file) throws IOException {

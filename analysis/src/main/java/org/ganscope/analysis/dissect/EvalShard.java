@@ -25,20 +25,50 @@ public final class EvalShard {
     private final long[] on;          // [U][C]
     private final long[] classPixels; // [C]
     private final TopK topK;
+    private final ControlTally controls; // null: SPEC counts only
+    private final long[] imageOn;        // [U][C] per-image scratch (controls only)
+    private final long[] imageTop;       // [U][C] per-image scratch (controls only)
     private long images;
 
+    /** SPEC counts only, no controls. */
     public EvalShard(double[] thresholds, int numClasses, int k) {
+        this(thresholds, numClasses, k, null);
+    }
+
+    /**
+     * SPEC counts and, when the thresholds carry a {@link HeldOut} set, the control counts
+     * ({@link ControlTally}) with bootstrap weights seeded by the evaluation {@code seed}.
+     */
+    public EvalShard(Thresholds t, int numClasses, int k, long seed) {
+        this(t.values(), numClasses, k, t.heldOut() == null ? null : new ControlTally(t.heldOut(), seed, Bootstrap.REPLICATES));
+    }
+
+    private EvalShard(double[] thresholds, int numClasses, int k, ControlTally controls) {
         this.thresholds = thresholds.clone();
         this.classes = numClasses;
         this.on = new long[thresholds.length * numClasses];
         this.classPixels = new long[numClasses];
         this.topK = new TopK(thresholds.length, k);
+        this.controls = controls;
+        if (controls != null && (controls.heldOut().units() != thresholds.length || controls.heldOut().numClasses() != numClasses)) {
+            throw new IllegalArgumentException("held-out set does not match the layer's units or classes");
+        }
+        this.imageOn = controls == null ? null : new long[on.length];
+        this.imageTop = controls == null ? null : new long[on.length];
     }
 
-    /** Runs the model over samples [start, end) of {@code seed} and counts them. */
+    /** Runs the model over samples [start, end) of {@code seed} and counts them (SPEC counts only). */
     public static EvalShard run(LayerModel model, double[] thresholds, long seed, long start, long end, int k, int batch) {
+        return run(model, new EvalShard(thresholds, model.numClasses(), k), seed, start, end, batch);
+    }
+
+    /** Runs the model over samples [start, end) of {@code seed} and counts them, with controls if {@code t} has them. */
+    public static EvalShard run(LayerModel model, Thresholds t, long seed, long start, long end, int k, int batch) {
+        return run(model, new EvalShard(t, model.numClasses(), k, seed), seed, start, end, batch);
+    }
+
+    private static EvalShard run(LayerModel model, EvalShard shard, long seed, long start, long end, int batch) {
         var layer = model.layer();
-        EvalShard shard = new EvalShard(thresholds, model.numClasses(), k);
         int res = (int) Math.round(Math.sqrt(model.segPixels()));
         Kernel kernel = new Kernel(layer.height(), layer.width(), res);
         for (long s = start; s < end; s += batch) {
@@ -60,10 +90,30 @@ public final class EvalShard {
             for (int p = 0; p < seg; p++) {
                 classPixels[labels[i * seg + p]]++;
             }
-            for (int u = 0; u < units; u++) {
-                int off = (i * units + u) * hw;
-                float max = kernel.count(r, off, thresholds[u], labels, i * seg, on, u * classes);
-                topK.offer(u, first + i, max);
+            if (controls == null) {
+                for (int u = 0; u < units; u++) {
+                    int off = (i * units + u) * hw;
+                    float max = kernel.count(r, off, thresholds[u], labels, i * seg, on, u * classes);
+                    topK.offer(u, first + i, max);
+                }
+            } else {
+                Arrays.fill(imageOn, 0);
+                Arrays.fill(imageTop, 0);
+                double[] top = controls.heldOut().topThresholds();
+                for (int u = 0; u < units; u++) {
+                    int off = (i * units + u) * hw;
+                    float max = kernel.count(r, off, thresholds[u], labels, i * seg, imageOn, u * classes);
+                    if (top[u] == thresholds[u]) { // quantile mode at the top-1% rule itself
+                        System.arraycopy(imageOn, u * classes, imageTop, u * classes, classes);
+                    } else {
+                        kernel.count(r, off, top[u], labels, i * seg, imageTop, u * classes);
+                    }
+                    topK.offer(u, first + i, max);
+                }
+                for (int k = 0; k < on.length; k++) {
+                    on[k] += imageOn[k];
+                }
+                controls.addImage(first + i, labels, i * seg, imageOn, imageTop);
             }
             images++;
         }
@@ -88,8 +138,19 @@ public final class EvalShard {
         for (int c = 0; c < classes; c++) {
             classPixels[c] += other.classPixels[c];
         }
+        if ((controls == null) != (other.controls == null)) {
+            throw new IllegalArgumentException("cannot merge a shard with controls and one without");
+        }
+        if (controls != null) {
+            controls.merge(other.controls);
+        }
         topK.merge(other.topK);
         images += other.images;
+    }
+
+    /** The control counts, or null when the thresholds had no held-out set. */
+    public ControlTally controls() {
+        return controls;
     }
 
     /** The counts as a reference {@link ThresholdTally}. */
@@ -119,7 +180,7 @@ public final class EvalShard {
 
     /** Binary form for checkpoints and artifact stores (exact; includes the thresholds). */
     public void write(DataOutputStream out) throws IOException {
-        out.writeInt(0x47535348); // "GSSH"
+        out.writeInt(controls == null ? MAGIC : MAGIC_CONTROLS);
         out.writeInt(thresholds.length);
         out.writeInt(classes);
         out.writeInt(topK.k());
@@ -142,10 +203,17 @@ public final class EvalShard {
                 out.writeFloat(val[j]);
             }
         }
+        if (controls != null) {
+            controls.write(out);
+        }
     }
 
+    private static final int MAGIC = 0x47535348; // "GSSH"
+    private static final int MAGIC_CONTROLS = 0x47535332; // "GSS2": followed by the control counts
+
     public static EvalShard read(DataInputStream in) throws IOException {
-        if (in.readInt() != 0x47535348) {
+        int magic = in.readInt();
+        if (magic != MAGIC && magic != MAGIC_CONTROLS) {
             throw new IOException("not a ganscope dissection shard");
         }
         int units = in.readInt();
@@ -155,19 +223,38 @@ public final class EvalShard {
         for (int u = 0; u < units; u++) {
             thr[u] = in.readDouble();
         }
-        EvalShard s = new EvalShard(thr, classes, k);
-        for (int i = 0; i < s.on.length; i++) {
-            s.on[i] = in.readLong();
+        // the control counts follow the SPEC counts; read everything, then assemble
+        long[] on = new long[units * classes];
+        for (int i = 0; i < on.length; i++) {
+            on[i] = in.readLong();
         }
+        long[] classPixels = new long[classes];
         for (int c = 0; c < classes; c++) {
-            s.classPixels[c] = in.readLong();
+            classPixels[c] = in.readLong();
         }
-        s.images = in.readLong();
+        long images = in.readLong();
+        long[][] topIdx = new long[units][];
+        float[][] topVal = new float[units][];
         for (int u = 0; u < units; u++) {
             int m = in.readInt();
+            if (m < 0 || m > k) {
+                throw new IOException("bad top-k length " + m);
+            }
+            topIdx[u] = new long[m];
+            topVal[u] = new float[m];
             for (int j = 0; j < m; j++) {
-                long idx = in.readLong();
-                s.topK.offer(u, idx, in.readFloat());
+                topIdx[u][j] = in.readLong();
+                topVal[u][j] = in.readFloat();
+            }
+        }
+        ControlTally controls = magic == MAGIC_CONTROLS ? ControlTally.read(in) : null;
+        EvalShard s = new EvalShard(thr, classes, k, controls);
+        System.arraycopy(on, 0, s.on, 0, on.length);
+        System.arraycopy(classPixels, 0, s.classPixels, 0, classes);
+        s.images = images;
+        for (int u = 0; u < units; u++) {
+            for (int j = 0; j < topIdx[u].length; j++) {
+                s.topK.offer(u, topIdx[u][j], topVal[u][j]);
             }
         }
         return s;

@@ -9,16 +9,21 @@ import org.ganscope.analysis.bundle.Manifest;
 /**
  * The result of dissecting one layer of one bundle: the SPEC report (thresholds, IoU,
  * IQR, labels, interpretable flags), class pixel frequencies of the evaluation set,
- * top-k samples per unit, and counts of interpretable units per category and class.
+ * top-k samples per unit, counts of interpretable units per category and class, and the
+ * controls ({@link UnitControls}; null when the shards were counted without them).
  */
 public record LayerDissection(String bundleName, String bundleHash, Manifest.Layer layer, DissectParams params,
-        List<Manifest.ConceptClass> classes, DissectionReport report, long[] classPixels, TopK topK, long images) {
+        List<Manifest.ConceptClass> classes, DissectionReport report, long[] classPixels, TopK topK, long images,
+        UnitControls controls) {
 
     public static LayerDissection of(Bundle b, DissectParams p, Thresholds t, EvalShard merged) {
         ThresholdTally tally = merged.tally();
         DissectionReport report = t.iqr() ? DissectionReport.fromSelection(tally, t.selection()) : DissectionReport.byIou(tally);
-        return new LayerDissection(b.name(), b.hash(), b.layer(p.layer()), p, b.manifest().classes(), report,
-                merged.classPixels(), merged.topK(), merged.images());
+        List<Manifest.ConceptClass> classes = b.manifest().classes();
+        UnitControls controls = merged.controls() == null ? null
+                : UnitControls.of(report, merged, classes.stream().map(Manifest.ConceptClass::category).toList());
+        return new LayerDissection(b.name(), b.hash(), b.layer(p.layer()), p, classes, report,
+                merged.classPixels(), merged.topK(), merged.images(), controls);
     }
 
     public int units() {

@@ -34,7 +34,7 @@ public final class LayerDissector {
         for (int k = 0; k < shards; k++) {
             long start = shardStart(p.samples(), shards, k);
             long end = shardStart(p.samples(), shards, k + 1);
-            EvalShard s = EvalShard.run(model, t.values(), p.seed(), start, end, p.topK(), p.batch());
+            EvalShard s = EvalShard.run(model, t, p.seed(), start, end, p.topK(), p.batch());
             if (total == null) {
                 total = s;
             } else {

@@ -5,7 +5,8 @@ import org.ganscope.analysis.model.LayerModel;
 
 /**
  * First pass of a dissection: over the separate threshold seed set, fix one threshold
- * per unit. Quantile mode: the Hazen quantile at 1 - q of the unit's raw activations
+ * per unit, and the held-out set of the controls ({@link HeldOut}: class map, unit areas,
+ * top-1% thresholds). Quantile mode: the Hazen quantile at 1 - q of the unit's raw activations
  * (SPEC section 2). IQR mode: levels = quantiles of the upsampled activations at 100
  * fractions, counts per label and level, and the IQR-maximising level (SPEC section 4).
  *
@@ -25,23 +26,24 @@ public final class ThresholdPass {
         int segPixels = model.segPixels();
         boolean iqr = p.method() == DissectParams.Method.IQR;
         float[] acts = new float[Math.multiplyExact(Math.multiplyExact(n, units), hw)];
-        int[] labels = iqr ? new int[Math.multiplyExact(n, segPixels)] : null;
+        int[] labels = new int[Math.multiplyExact(n, segPixels)]; // also the controls' held-out class map
         for (int start = 0; start < n; start += p.batch()) {
             int b = Math.min(p.batch(), n - start);
-            if (iqr) {
-                model.generate(p.thresholdSeed(), start, b);
-                System.arraycopy(model.labels(), 0, labels, start * segPixels, b * segPixels);
-            } else {
-                model.represent(p.thresholdSeed(), start, b);
-            }
+            model.generate(p.thresholdSeed(), start, b);
+            System.arraycopy(model.labels(), 0, labels, start * segPixels, b * segPixels);
             float[] r = model.activations();
             EvalShard.checkFinite(r, b * units * hw, p.thresholdSeed(), start);
             System.arraycopy(r, 0, acts, start * units * hw, b * units * hw);
         }
-        if (!iqr) {
-            return new Thresholds(quantileThresholds(acts, n, units, hw, p.quantile()), null);
-        }
         int res = (int) Math.round(Math.sqrt(segPixels));
+        double[] top = !iqr && p.quantile() == HeldOut.TOP_QUANTILE ? null : quantileThresholds(acts, n, units, hw, HeldOut.TOP_QUANTILE);
+        if (!iqr) {
+            double[] thr = quantileThresholds(acts, n, units, hw, p.quantile());
+            int[] none = new int[units];
+            java.util.Arrays.fill(none, -1);
+            return new Thresholds(thr, null, HeldOut.of(acts, labels, n, units, layer.height(), layer.width(), res,
+                    model.numClasses(), thr, top == null ? thr : top, none));
+        }
         int m = n * segPixels;
         double[][] levels = new double[units][];
         ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[m]);
@@ -66,7 +68,13 @@ public final class ThresholdPass {
             tally.addHistogram(u, hist);
         });
         IqrSelection sel = IqrSelection.select(tally);
-        return new Thresholds(sel.thresholds(), sel);
+        ThresholdTally chosen = tally.atLevels(sel.chosenLevel());
+        long[] on = new long[units];
+        for (int u = 0; u < units; u++) {
+            on[u] = chosen.activeCount(u);
+        }
+        return new Thresholds(sel.thresholds(), sel, HeldOut.of(acts, labels, n, units, layer.height(), layer.width(), res,
+                model.numClasses(), sel.thresholds(), top, sel.bestLabel(), on));
     }
 
     /**

@@ -6,18 +6,32 @@ import java.io.IOException;
 
 /**
  * The outcome of the threshold pass: one threshold per unit and, in IQR mode, the
- * selection (labels chosen on the threshold set, SPEC section 5). {@link #write} and
+ * selection (labels chosen on the threshold set, SPEC section 5), and the held-out set of
+ * the controls ({@link HeldOut}; null for thresholds without controls). {@link #write} and
  * {@link #read} give an exact binary form for artifact stores.
  */
-public record Thresholds(double[] values, IqrSelection selection) {
+public record Thresholds(double[] values, IqrSelection selection, HeldOut heldOut) {
     private static final int MAGIC = 0x47535448; // "GSTH"
+    private static final int MAGIC_CONTROLS = 0x47535432; // "GST2": followed by the held-out set
+
+    /** Thresholds without controls. */
+    public Thresholds(double[] values, IqrSelection selection) {
+        this(values, selection, null);
+    }
 
     public boolean iqr() {
         return selection != null;
     }
 
     public void write(DataOutputStream out) throws IOException {
-        out.writeInt(MAGIC);
+        out.writeInt(heldOut == null ? MAGIC : MAGIC_CONTROLS);
+        writeBody(out);
+        if (heldOut != null) {
+            heldOut.write(out);
+        }
+    }
+
+    private void writeBody(DataOutputStream out) throws IOException {
         out.writeInt(values.length);
         for (double v : values) {
             out.writeDouble(v);
@@ -45,9 +59,15 @@ public record Thresholds(double[] values, IqrSelection selection) {
     }
 
     public static Thresholds read(DataInputStream in) throws IOException {
-        if (in.readInt() != MAGIC) {
+        int magic = in.readInt();
+        if (magic != MAGIC && magic != MAGIC_CONTROLS) {
             throw new IOException("not a ganscope thresholds artifact");
         }
+        Thresholds t = readBody(in);
+        return magic == MAGIC_CONTROLS ? new Thresholds(t.values, t.selection, HeldOut.read(in)) : t;
+    }
+
+    private static Thresholds readBody(DataInputStream in) throws IOException {
         int units = in.readInt();
         double[] values = new double[units];
         for (int u = 0; u < units; u++) {

@@ -10,12 +10,25 @@ import org.ganscope.analysis.model.LayerModel;
  * units by IoU with the class are set to 0 at all pixels and the fraction of the class's
  * pixels removed is measured over the images that contained the class (dataset level:
  * (sum before - sum after) / sum before); the same for n random units over several
- * seeded draws (mean and standard deviation). h_L runs once per batch; only f_L and the
+ * seeded draws (mean, standard deviation, every draw) and the empirical one-sided p-value
+ * of top-n against them: {@code (1 + #{draws removing at least as much}) / (1 + draws)}
+ * (1 with no draws; at best 1/21 with 20 draws). h_L runs once per batch; only f_L and the
  * segmenter run per intervention.
  */
 public final class AblationCurve {
     /** One point of the curve. */
-    public record Point(int n, double topRemoved, double randomMean, double randomStd, double[] randomDraws) {
+    public record Point(int n, double topRemoved, double randomMean, double randomStd, double[] randomDraws, double pValue) {
+    }
+
+    /** {@code (1 + #{d : draws[d] >= top}) / (1 + draws.length)}. */
+    public static double pValue(double top, double[] draws) {
+        int atLeast = 0;
+        for (double d : draws) {
+            if (d >= top) {
+                atLeast++;
+            }
+        }
+        return (1.0 + atLeast) / (1.0 + draws.length);
     }
 
     public record Result(int classIndex, long imagesWithClass, long classPixels, List<Point> points) {
@@ -93,7 +106,7 @@ public final class AblationCurve {
                 var += (v - mean) * (v - mean);
             }
             double std = randomDraws > 1 ? Math.sqrt(var / (randomDraws - 1)) : 0;
-            points.add(new Point(ns[i], top, mean, std, draws));
+            points.add(new Point(ns[i], top, mean, std, draws, pValue(top, draws)));
         }
         return new Result(classIndex, imagesWith, before, points);
     }

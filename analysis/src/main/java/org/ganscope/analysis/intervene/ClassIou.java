@@ -8,8 +8,12 @@ import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.Manifest;
 
-/** A dissection (dissect.json) read back for a causal step: its layer, and one class's IoU per unit. */
-public record ClassIou(String layer, Manifest.ConceptClass concept, double[] iou) {
+/**
+ * A dissection (dissect.json) read back for a causal step: its layer, one class's IoU per
+ * unit, and the seeds whose images it used (evaluation and threshold set), which a causal
+ * evaluation must not reuse.
+ */
+public record ClassIou(String layer, Manifest.ConceptClass concept, double[] iou, long[] dissectionSeeds) {
     public static ClassIou read(Bundle b, Path file, String className) {
         JsonNode d;
         try {
@@ -39,6 +43,9 @@ public record ClassIou(String layer, Manifest.ConceptClass concept, double[] iou
         for (int u = 0; u < iou.length; u++) {
             iou[u] = rows.path(u).path(cls.index()).asDouble();
         }
-        return new ClassIou(layer, cls, iou);
+        JsonNode p = d.path("params");
+        long[] seeds = p.has("seed") && p.has("threshold_seed") ? new long[] {p.get("seed").asLong(), p.get("threshold_seed").asLong()}
+                : new long[0];
+        return new ClassIou(layer, cls, iou, seeds);
     }
 }

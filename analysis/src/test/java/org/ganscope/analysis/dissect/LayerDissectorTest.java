@@ -54,6 +54,44 @@ class LayerDissectorTest {
     }
 
     @Test
+    void controlsComeWithEveryDissection() {
+        LayerDissection iqr = LayerDissector.dissect(bundle, small(DissectParams.Method.IQR), 3, x -> { });
+        UnitControls c = iqr.controls();
+        assertTrue(c.controlledTotal() <= iqr.report().nInterpretable());
+        for (int u = 0; u < iqr.units(); u++) {
+            assertTrue(c.iouLow()[u] <= c.iouHigh()[u], "unit " + u);
+            assertTrue(c.nullIou()[u] >= 0 && c.nullIou()[u] <= 1);
+            assertTrue(!c.interpretableControlled()[u] || iqr.report().interpretable()[u]);
+        }
+        // the top-1% rule of an IQR dissection is the quantile-mode dissection at q = 0.01 of the same images
+        LayerDissection q = LayerDissector.dissect(bundle, small(DissectParams.Method.QUANTILE), 1, x -> { });
+        assertEquals(q.report().nInterpretable(), c.topRuleTotal());
+        assertEquals(q.report().nInterpretable(), q.controls().topRuleTotal());
+        assertEquals(java.util.Arrays.toString(q.report().bestLabel()), java.util.Arrays.toString(c.topRule().bestLabel()));
+    }
+
+    @Test
+    void iqrAreasFromTheLevelTallyEqualCountedAreas() {
+        DissectParams p = small(DissectParams.Method.IQR);
+        try (var m = new org.ganscope.analysis.model.LayerModel(bundle, p.layer(), p.batch())) {
+            Thresholds t = ThresholdPass.run(m, p);
+            var l = m.layer();
+            int n = p.thresholdSamples();
+            float[] acts = new float[n * l.units() * l.pixels()];
+            int[] seg = new int[n * m.segPixels()];
+            for (int s = 0; s < n; s += p.batch()) {
+                int b = Math.min(p.batch(), n - s);
+                m.generate(p.thresholdSeed(), s, b);
+                System.arraycopy(m.activations(), 0, acts, s * l.units() * l.pixels(), b * l.units() * l.pixels());
+                System.arraycopy(m.labels(), 0, seg, s * m.segPixels(), b * m.segPixels());
+            }
+            HeldOut counted = HeldOut.of(acts, seg, n, l.units(), l.height(), l.width(), 64, m.numClasses(), t.values(),
+                    t.heldOut().topThresholds(), t.heldOut().labels());
+            assertEquals(counted, t.heldOut());
+        }
+    }
+
+    @Test
     void badParametersAreRejectedClearly() {
         assertThrows(AnalysisException.class, () -> DissectParams.defaults("layer3", 0, 1));
         assertThrows(AnalysisException.class, () -> DissectParams.defaults("layer3", 10, 1).withThresholdSet(10, 1));

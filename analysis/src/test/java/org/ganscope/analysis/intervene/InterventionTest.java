@@ -37,7 +37,36 @@ class InterventionTest {
             // ablating every unit is the same edit for the top and the random selection
             var all = r1.points().get(2);
             assertEquals(all.topRemoved(), all.randomMean(), 1e-12);
+            assertEquals(1.0, all.pValue(), "every draw removes as much as the top selection");
+            for (var p : r1.points()) {
+                assertEquals(AblationCurve.pValue(p.topRemoved(), p.randomDraws()), p.pValue());
+            }
         }
+    }
+
+    @Test
+    void empiricalPValueCountsDrawsAtLeastAsExtreme() {
+        assertEquals(1.0 / 21, AblationCurve.pValue(0.9, new double[20]));
+        double[] draws = new double[20];
+        draws[3] = 0.9;
+        draws[7] = 0.95;
+        assertEquals(3.0 / 21, AblationCurve.pValue(0.9, draws));
+        assertEquals(1.0, AblationCurve.pValue(0.0, new double[0]));
+        assertEquals(1.0, AblationCurve.pValue(-1, draws));
+    }
+
+    @Test
+    void causalImagesComeFromSeedsTheDissectionDidNotUse() {
+        assertEquals(9, ClassIntervention.evaluationSeed(7, new long[] {7, 8}));
+        assertEquals(12, ClassIntervention.evaluationSeed(7, new long[] {7, 11}), "9, 10 and 11 would reuse the threshold set");
+        assertEquals(9, ClassIntervention.evaluationSeed(7, new long[0]));
+    }
+
+    @Test
+    void curveHasAbsoluteNAndSharesOfTheLayer() {
+        assertEquals("[1, 2, 5, 10, 20, 50]", java.util.Arrays.toString(ClassIntervention.curveNs(new int[] {1, 2, 5, 10, 20, 50}, 128)));
+        assertEquals("[1, 2, 5, 10, 20, 50, 82]", java.util.Arrays.toString(ClassIntervention.curveNs(new int[] {1, 2, 5, 10, 20, 50}, 512)));
+        assertEquals("[1, 3, 10]", java.util.Arrays.toString(ClassIntervention.curveNs(new int[] {1, 10, 20}, 16)));
     }
 
     @Test

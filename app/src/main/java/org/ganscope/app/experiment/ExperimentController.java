@@ -84,6 +84,17 @@ public class ExperimentController {
         return results.units(id, layer);
     }
 
+    /**
+     * A layer's interpretable units per rule ("spec": SPEC cut-offs; "controlled": and beating the
+     * unit's location baseline; "top1": SPEC cut-offs at the top-1% quantile thresholds) and
+     * category, with 95% bootstrap intervals (null for top1); empty for dissections without controls.
+     */
+    @GetMapping("/{id}/counts")
+    public List<ResultRepository.CountRow> counts(@PathVariable long id, @RequestParam String layer) {
+        experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        return results.interpretableCounts(id, layer);
+    }
+
     /** A layer's unit table as CSV (one row per unit; top samples space-separated). */
     @GetMapping(value = "/{id}/units.csv", produces = "text/csv")
     public byte[] unitsCsv(@PathVariable long id, @RequestParam String layer) {

@@ -27,11 +27,17 @@ public class ExperimentExport {
     }
 
     public byte[] unitsCsv(long id, String layer) {
-        StringBuilder b = new StringBuilder("unit,label,label_name,category,iou,iqr,threshold,interpretable,top_samples\n");
+        StringBuilder b = new StringBuilder("unit,label,label_name,category,iou,iqr,threshold,interpretable,top_samples,"
+                + "iou_ci_low,iou_ci_high,null_iou,location_iou,lift,lift_ci_low,beats_location,interpretable_controlled,top1_interpretable\n");
         for (ResultRepository.UnitRow u : units(id, layer)) {
-            b.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%.17g,%.17g,%.17g,%b,%s%n", u.unit(), u.label(), csv(u.labelName()),
+            b.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%.17g,%.17g,%.17g,%b,%s", u.unit(), u.label(), csv(u.labelName()),
                     csv(u.category()), u.iou(), u.iqr(), u.threshold(), u.interpretable(),
                     java.util.Arrays.stream(u.topSamples()).mapToObj(Long::toString).reduce((x, y) -> x + " " + y).orElse("")));
+            for (Object v : new Object[] {u.iouCiLow(), u.iouCiHigh(), u.nullIou(), u.locationIou(), u.lift(), u.liftCiLow(), u.beatsLocation(),
+                    u.interpretableControlled(), u.top1Interpretable()}) {
+                b.append(',').append(v == null ? "" : v instanceof Double d ? String.format(Locale.ROOT, "%.17g", d) : v.toString());
+            }
+            b.append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -86,6 +86,16 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         units.addColumn(u -> String.format(Locale.ROOT, "%.4f", u.iqr())).setHeader("IQR").setComparator(ResultRepository.UnitRow::iqr);
         units.addColumn(u -> String.format(Locale.ROOT, "%.4g", u.threshold())).setHeader("threshold");
         units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader("interpretable").setSortable(true);
+        // controls (null for dissections made before them): bootstrap interval, null IoU, location baseline
+        units.addColumn(u -> u.iouCiLow() == null ? "" : String.format(Locale.ROOT, "%.3f-%.3f", u.iouCiLow(), u.iouCiHigh()))
+                .setHeader("IoU 95% CI");
+        units.addColumn(u -> u.nullIou() == null ? "" : String.format(Locale.ROOT, "%.3f", u.nullIou())).setHeader("null IoU");
+        units.addColumn(u -> u.locationIou() == null ? "" : String.format(Locale.ROOT, "%.3f", u.locationIou())).setHeader("location IoU")
+                .setComparator(u -> u.locationIou() == null ? -1 : u.locationIou());
+        units.addColumn(u -> u.lift() == null ? "" : String.format(Locale.ROOT, "%+.3f", u.lift())).setHeader("lift")
+                .setComparator(u -> u.lift() == null ? -9 : u.lift());
+        units.addColumn(u -> u.interpretableControlled() == null ? "" : u.interpretableControlled() ? "yes" : "")
+                .setHeader("beats location").setSortable(true);
         layer.addValueChangeListener(e -> showUnits());
         card.setId("unit-card");
         units.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
