@@ -38,12 +38,20 @@ public final class BundleVerifier {
                 expect(b, h, "output", h.outputItemShape(0), r, "layer " + l.name());
                 expect(b, f, "input", f.inputItemShape(), r, "layer " + l.name());
                 expect(b, f, "output", f.outputItemShape(0), new long[] {3, s, s}, "an RGB image of image_size " + s);
+                if (f.takesLatent() != l.fTakesLatent()) {
+                    throw new BundleException("bundle " + m.name() + ": " + l.fFile() + (f.takesLatent() ? " takes inputs r and z" : " takes r only")
+                            + ", but the manifest's layers[" + l.name() + "].f_inputs says " + (l.fTakesLatent() ? "[r, z]" : "[r]"));
+                }
+                if (f.takesLatent()) {
+                    expect(b, f, "input z", f.latentItemShape(), new long[] {m.zdim()}, "z of zdim " + m.zdim());
+                }
                 h.run(z, BATCH, rep);
                 finite(b, l.hFile(), rep);
-                f.run(rep, BATCH, image);
+                f.runTail(rep, z, BATCH, image);
                 finite(b, l.fFile(), image);
             }
-            lines.add(String.format("layer %-8s %4d units %3dx%-3d h and f ok", l.name(), l.units(), l.height(), l.width()));
+            lines.add(String.format("layer %-8s %4d units %3dx%-3d h and f%s ok", l.name(), l.units(), l.height(), l.width(),
+                    l.fTakesLatent() ? " (r, z)" : ""));
         }
         int c = m.numClasses();
         int res = m.segmenter().resolution();
