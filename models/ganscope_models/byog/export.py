@@ -48,6 +48,9 @@ def main(argv=None):
     s.add_argument("--segmenter-mean", help="per-channel mean subtracted after scaling, e.g. 0.485,0.456,0.406")
     s.add_argument("--segmenter-std", help="per-channel std divided by after the mean")
     s.add_argument("--segmenter-size", type=int, help="the graph's input size, if not the image size")
+    s.add_argument("--segmenter-pixel-accuracy", type=float, help="as you measured it (recorded as reported)")
+    s.add_argument("--segmenter-mean-iou", type=float, help="as you measured it (recorded as reported)")
+    s.add_argument("--segmenter-evaluated-on", help="what the accuracy was measured on, e.g. 'ADE20K val, 2000 images'")
     b = ap.add_argument_group("bundle")
     b.add_argument("--out", required=True, help="bundle directory (replaced if it exists)")
     b.add_argument("--name", help="bundle name (default: the directory name)")
@@ -98,7 +101,10 @@ def main(argv=None):
                                segmenter_mean=_floats(a.segmenter_mean), segmenter_std=_floats(a.segmenter_std),
                                segmenter_size=a.segmenter_size, features=a.features, real_images=a.real_images,
                                seed=a.seed, check_batch=a.check_batch, tolerance_onnx=a.tolerance_onnx,
-                               feature_count=a.feature_count, architecture=arch, log=log)
+                               feature_count=a.feature_count, architecture=arch, log=log,
+                               segmenter_quality={"pixel_accuracy": a.segmenter_pixel_accuracy,
+                                                  "mean_iou": a.segmenter_mean_iou,
+                                                  "evaluated_on": a.segmenter_evaluated_on})
     except (exporter.ExportError, segmenter.SegmenterError, ValueError) as e:
         print("error: %s" % e, file=sys.stderr)
         return 2

@@ -208,9 +208,12 @@ def export_bundle(gen, zdim, layers, out, segmenter, classes, name=None, dataset
                   description=None, provenance=None, latent_shape=None, segmenter_output="probabilities",
                   segmenter_range="-1,1", segmenter_mean=None, segmenter_std=None, segmenter_size=None,
                   features=None, real_images=None, seed=0, check_batch=4, tolerance=TOLERANCE,
-                  tolerance_onnx=TOLERANCE_ONNX, feature_count=FEATURE_COUNT, architecture=None, log=print):
+                  tolerance_onnx=TOLERANCE_ONNX, feature_count=FEATURE_COUNT, architecture=None,
+                  segmenter_quality=None, log=print):
     """Write a bundle for generator gen to directory out (replaced if it exists); see the
-    module doc. Returns the manifest dict. Raises ExportError naming the problem."""
+    module doc. segmenter_quality: optional {"pixel_accuracy", "mean_iou", "evaluated_on"}
+    as the user measured it (recorded as reported; otherwise 0.0 with a note that it is
+    unknown). Returns the manifest dict. Raises ExportError naming the problem."""
     t_start = time.time()
     gen = gen.eval()
     latent_shape = tuple(latent_shape or (zdim,))
@@ -323,7 +326,9 @@ def export_bundle(gen, zdim, layers, out, segmenter, classes, name=None, dataset
     # real data: the user's images, or the generator's own images as a stand-in
     if real_images:
         imgs = _read_images(real_images, size, max(feature_count, REAL_SHEET))
-        real_note = "%d images from %s" % (len(imgs), os.path.basename(os.path.normpath(real_images)))
+        import hashlib
+        real_note = ("%d user images (the first by file name, centre-cropped and resized to %d; sha256 of the "
+                     "resized pixels %s)" % (len(imgs), size, hashlib.sha256(imgs.tobytes()).hexdigest()))
     else:
         imgs = _generate(full, zdim, REAL_SEED, max(feature_count, REAL_SHEET))
         real_note = ("generator samples (z = torch randn, seed %d) standing in for real data; labels from the "
@@ -349,6 +354,12 @@ def export_bundle(gen, zdim, layers, out, segmenter, classes, name=None, dataset
 
     files = file_table(out)
     import onnxruntime
+    q = dict(segmenter_quality or {})
+    for k in ("pixel_accuracy", "mean_iou"):
+        if q.get(k) is not None and not 0 <= q[k] <= 1:
+            raise ExportError("segmenter %s must be in [0, 1], got %r" % (k, q[k]))
+    quality_note = ("reported by the user, evaluated on: %s" % (q.get("evaluated_on") or "not stated")
+                    if q.get("pixel_accuracy") is not None else "not measured here (0.0 = unknown)")
     prov = dict(provenance or {})
     n_params = int(sum(p.numel() for p in gen.parameters()))
     manifest = {
@@ -365,10 +376,10 @@ def export_bundle(gen, zdim, layers, out, segmenter, classes, name=None, dataset
         "classes": [{"index": i, "name": n, "category": c, "color": "#%02x%02x%02x" % col}
                     for i, (n, c, col) in enumerate(class_list)],
         "segmenter": {"file": "segmenter.onnx", "resolution": seg_res, "output": "probabilities",
-                      "pixel_accuracy": 0.0, "mean_iou": 0.0, "per_class_iou": {c[0]: None for c in class_list},
-                      "evaluated_on": None,
-                      "note": "user-supplied segmenter %s (sha256 %s); its accuracy is not measured here (0.0 = "
-                              "unknown)" % (os.path.basename(segmenter), sha256(segmenter)),
+                      "pixel_accuracy": float(q.get("pixel_accuracy") or 0.0), "mean_iou": float(q.get("mean_iou") or 0.0),
+                      "per_class_iou": {c[0]: None for c in class_list}, "evaluated_on": q.get("evaluated_on"),
+                      "note": "user-supplied segmenter %s (sha256 %s); accuracy %s" % (
+                          os.path.basename(segmenter), sha256(segmenter), quality_note),
                       "source": os.path.basename(segmenter), "source_sha256": sha256(segmenter),
                       "classes_file": os.path.basename(classes), "classes_sha256": sha256(classes),
                       "normalisation": seg_norm},
@@ -376,7 +387,7 @@ def export_bundle(gen, zdim, layers, out, segmenter, classes, name=None, dataset
                      "real_mean": "real/features_mean.npy", "real_cov": "real/features_cov.npy",
                      "real_sample": "real/features_sample.npy", "real_count": feature_count},
         "real": {"images": "real/images.png", "labels": "real/labels.png", "count": len(sheet),
-                 "columns": REAL_COLUMNS, "seed": REAL_SEED, "note": real_note},
+                 "columns": REAL_COLUMNS, "seed": None if real_images else REAL_SEED, "note": real_note},
         "sample_grid": "samples.png",
         "files": files,
         "generator": {"architecture": architecture or type(gen).__name__, "parameters": n_params,

@@ -313,8 +313,9 @@ class Generator(nn.Module):
 
 def init_random(gen, seed):
     """Seeded weights in the official initialisation (parameters N(0, 1) under the
-    equalized-lr scaling, affine biases 1, other biases 0), and noise strengths 0.1 so the
-    noise path is exercised (the official init is 0)."""
+    equalized-lr scaling, affine biases 1, other biases 0), noise strengths 0.1 so the
+    noise path is exercised (the official init is 0), and the RGB layers scaled so images
+    have pixel std 0.5."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for name, p in gen.named_parameters():
@@ -329,6 +330,15 @@ def init_random(gen, seed):
         for name, b in gen.named_buffers():
             if name.endswith("noise_const"):
                 b.copy_(torch.randn(b.shape, generator=g))
+        # random weights give images far outside [-1, 1]: scale every torgb (the image is
+        # their sum, linear in each torgb's weight and bias) so the pixel std over 8
+        # samples is 0.5, as the perf bundle's calibrate_output does for ProGAN
+        x = gen(torch.randn(8, gen.z_dim, generator=g))
+        k = 0.5 / float(x.std())
+        for m in gen.modules():
+            if isinstance(m, ToRGBLayer):
+                m.weight.mul_(k)
+                m.bias.mul_(k)
     return gen
 
 
