@@ -56,6 +56,7 @@ public final class BundleVerifier {
         int c = m.numClasses();
         int res = m.segmenter().resolution();
         try (Graph seg = new Graph(m.segmenter().file(), b.file(m.segmenter().file()))) {
+            oneInput(b, seg);
             expect(b, seg, "input", seg.inputItemShape(), new long[] {3, s, s}, "an RGB image of image_size " + s);
             expect(b, seg, "output", seg.outputItemShape(0), new long[] {c, res, res}, c + " class probabilities at " + res + "x" + res);
             FloatBuffer probs = Graph.directFloats((long) BATCH * c * res * res);
@@ -73,6 +74,7 @@ public final class BundleVerifier {
         lines.add(String.format("segmenter %d classes at %dx%d, pixel accuracy %.3f, mean IoU %.3f", c, res, res,
                 m.segmenter().pixelAccuracy(), m.segmenter().meanIou()));
         try (Graph feat = new Graph(m.features().file(), b.file(m.features().file()))) {
+            oneInput(b, feat);
             expect(b, feat, "input", feat.inputItemShape(), new long[] {3, s, s}, "an RGB image of image_size " + s);
             expect(b, feat, "output", feat.outputItemShape(0), new long[] {m.features().dim()}, "features of dim " + m.features().dim());
             FloatBuffer out = Graph.directFloats((long) BATCH * m.features().dim());
@@ -84,6 +86,12 @@ public final class BundleVerifier {
         RealSampleCheck.check(b);
         lines.add("real sample " + m.real().count() + " images with label maps ok");
         return lines;
+    }
+
+    private static void oneInput(Bundle b, Graph g) {
+        if (g.takesLatent()) {
+            throw new BundleException("bundle " + b.name() + ": " + g.label() + " must take one input, the image; it takes r and z");
+        }
     }
 
     private static void expect(Bundle b, Graph g, String what, long[] actual, long[] expected, String meaning) {
