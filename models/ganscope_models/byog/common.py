@@ -48,7 +48,8 @@ def onnx_export(module, example, path, in_names, out_names):
     module.eval()
     torch.onnx.export(module, example, path, opset_version=OPSET, input_names=list(in_names),
                       output_names=list(out_names),
-                      dynamic_axes={n: {0: "batch"} for n in list(in_names) + list(out_names)})
+                      dynamic_axes={n: {0: "batch"} for n in list(in_names) + list(out_names)},
+                      do_constant_folding=False)  # folding would store derived copies of the weights (e.g. their squares)
 
 
 class StandInFeatures(nn.Module):
