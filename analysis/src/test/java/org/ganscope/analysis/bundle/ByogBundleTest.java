@@ -9,11 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.stream.Stream;
 import org.ganscope.analysis.TestBundles;
 import org.ganscope.analysis.dissect.DissectJson;
 import org.ganscope.analysis.dissect.DissectParams;
@@ -118,7 +115,7 @@ class ByogBundleTest {
 
     @Test
     void aManifestThatMisstatesTheTailInputsIsRefused(@TempDir Path tmp) throws IOException {
-        Path b = copy(dir(), tmp.resolve("b"));
+        Path b = TestBundles.copyTree(dir(), tmp.resolve("b"));
         edit(b, m -> ((ObjectNode) m.get("layers").get(0)).putArray("f_inputs").add("r"));
         String msg = assertThrows(BundleException.class, () -> BundleVerifier.verify(BundleLoader.load(b))).getMessage();
         assertTrue(msg.contains("takes inputs r and z") && msg.contains("f_inputs"), msg);
@@ -132,20 +129,6 @@ class ByogBundleTest {
         ObjectNode root = (ObjectNode) JSON.readTree(mf.toFile());
         e.accept(root);
         JSON.writeValue(mf.toFile(), root);
-    }
-
-    private static Path copy(Path src, Path dst) throws IOException {
-        try (Stream<Path> s = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = dst.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        return dst;
     }
 
     private static float[] copy(FloatBuffer buf, int n) {
