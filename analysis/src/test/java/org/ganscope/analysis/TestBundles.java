@@ -28,8 +28,11 @@ public final class TestBundles {
 
     /** A private copy of a demo bundle that a test may damage. */
     public static Path copy(String name, Path dir) throws IOException {
-        Path src = demo(name);
-        Path dst = dir.resolve(name);
+        return copyTree(demo(name), dir.resolve(name));
+    }
+
+    /** A copy of the directory tree {@code src} at {@code dst}; returns {@code dst}. */
+    public static Path copyTree(Path src, Path dst) throws IOException {
         try (Stream<Path> s = Files.walk(src)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 Path t = dst.resolve(src.relativize(p).toString());

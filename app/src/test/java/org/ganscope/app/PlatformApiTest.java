@@ -236,7 +236,45 @@ class PlatformApiTest {
         List<Map<String, Object>> bundles = admin.getForObject("/api/bundles", List.class);
         assertTrue(bundles.stream().anyMatch(b -> b.get("name").equals("uploaded-base")));
         try (var left = Files.list(data.resolve("bundles"))) {
-            assertEquals(List.of("uploaded-base"), left.map(p -> p.getFileName().toString()).toList(), "no leftovers of refused uploads");
+            assertEquals(List.of("uploaded-base"), left.map(p -> p.getFileName().toString()).filter(n -> !n.equals(BYOG)).toList(),
+                    "no leftovers of refused uploads");
         }
+    }
+
+    private static final String BYOG = "stylegan2-tiny-random";
+
+    /** A zip of a bundle directory under its own name. */
+    static byte[] zipDir(Path dir) throws java.io.IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var z = new java.util.zip.ZipOutputStream(bytes); var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                z.putNextEntry(new java.util.zip.ZipEntry(dir.getFileName() + "/" + dir.relativize(f).toString().replace('\\', '/')));
+                z.write(Files.readAllBytes(f));
+                z.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A bundle made by the bring-your-own-GAN exporter (StyleGAN2, tails f take (r, z)) uploads and dissects through the platform. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aByogStyleGan2BundleUploadsAndDissects() throws Exception {
+        TestRestTemplate admin = anonymous.withBasicAuth("admin", "api-test-password");
+        Path dir = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().resolve("models/bundles-test/" + BYOG);
+        ResponseEntity<Map> ok = upload(admin, zipDir(dir));
+        assertEquals(HttpStatus.CREATED, ok.getStatusCode(), String.valueOf(ok.getBody()));
+        ResponseEntity<Map> launched = admin.postForEntity("/api/experiments", Map.of("name", "byog", "bundle", BYOG,
+                "layers", List.of("synthesis.b16.conv1"), "samples", 32, "thresholdSamples", 16, "shards", 2), Map.class);
+        assertEquals(HttpStatus.CREATED, launched.getStatusCode(), String.valueOf(launched.getBody()));
+        int id = (Integer) launched.getBody().get("id");
+        String status = "";
+        for (int i = 0; i < 480 && !status.equals("SUCCEEDED") && !status.equals("FAILED"); i++) {
+            Thread.sleep(500);
+            status = (String) ((Map<String, Object>) admin.getForObject("/api/experiments/" + id, Map.class).get("experiment")).get("status");
+        }
+        assertEquals("SUCCEEDED", status);
+        List<Map<String, Object>> units = admin.getForObject("/api/experiments/" + id + "/units?layer=synthesis.b16.conv1", List.class);
+        assertEquals(16, units.size());
     }
 }

@@ -62,7 +62,7 @@ public final class ArtifactScores {
                         top.offer(u, start + i, max);
                     }
                 }
-                f.run(r, n, x);
+                f.runTail(r, z, n, x);
                 feat.run(x, n, fv);
                 fv.position(0);
                 fv.get(features, start * dim, n * dim);

@@ -38,16 +38,25 @@ public final class BundleVerifier {
                 expect(b, h, "output", h.outputItemShape(0), r, "layer " + l.name());
                 expect(b, f, "input", f.inputItemShape(), r, "layer " + l.name());
                 expect(b, f, "output", f.outputItemShape(0), new long[] {3, s, s}, "an RGB image of image_size " + s);
+                if (f.takesLatent() != l.fTakesLatent()) {
+                    throw new BundleException("bundle " + m.name() + ": " + l.fFile() + (f.takesLatent() ? " takes inputs r and z" : " takes r only")
+                            + ", but the manifest's layers[" + l.name() + "].f_inputs says " + (l.fTakesLatent() ? "[r, z]" : "[r]"));
+                }
+                if (f.takesLatent()) {
+                    expect(b, f, "input z", f.latentItemShape(), new long[] {m.zdim()}, "z of zdim " + m.zdim());
+                }
                 h.run(z, BATCH, rep);
                 finite(b, l.hFile(), rep);
-                f.run(rep, BATCH, image);
+                f.runTail(rep, z, BATCH, image);
                 finite(b, l.fFile(), image);
             }
-            lines.add(String.format("layer %-8s %4d units %3dx%-3d h and f ok", l.name(), l.units(), l.height(), l.width()));
+            lines.add(String.format("layer %-8s %4d units %3dx%-3d h and f%s ok", l.name(), l.units(), l.height(), l.width(),
+                    l.fTakesLatent() ? " (r, z)" : ""));
         }
         int c = m.numClasses();
         int res = m.segmenter().resolution();
         try (Graph seg = new Graph(m.segmenter().file(), b.file(m.segmenter().file()))) {
+            oneInput(b, seg);
             expect(b, seg, "input", seg.inputItemShape(), new long[] {3, s, s}, "an RGB image of image_size " + s);
             expect(b, seg, "output", seg.outputItemShape(0), new long[] {c, res, res}, c + " class probabilities at " + res + "x" + res);
             FloatBuffer probs = Graph.directFloats((long) BATCH * c * res * res);
@@ -65,6 +74,7 @@ public final class BundleVerifier {
         lines.add(String.format("segmenter %d classes at %dx%d, pixel accuracy %.3f, mean IoU %.3f", c, res, res,
                 m.segmenter().pixelAccuracy(), m.segmenter().meanIou()));
         try (Graph feat = new Graph(m.features().file(), b.file(m.features().file()))) {
+            oneInput(b, feat);
             expect(b, feat, "input", feat.inputItemShape(), new long[] {3, s, s}, "an RGB image of image_size " + s);
             expect(b, feat, "output", feat.outputItemShape(0), new long[] {m.features().dim()}, "features of dim " + m.features().dim());
             FloatBuffer out = Graph.directFloats((long) BATCH * m.features().dim());
@@ -76,6 +86,12 @@ public final class BundleVerifier {
         RealSampleCheck.check(b);
         lines.add("real sample " + m.real().count() + " images with label maps ok");
         return lines;
+    }
+
+    private static void oneInput(Bundle b, Graph g) {
+        if (g.takesLatent()) {
+            throw new BundleException("bundle " + b.name() + ": " + g.label() + " must take one input, the image; it takes r and z");
+        }
     }
 
     private static void expect(Bundle b, Graph g, String what, long[] actual, long[] expected, String meaning) {

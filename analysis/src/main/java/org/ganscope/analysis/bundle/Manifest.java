@@ -27,8 +27,18 @@ public record Manifest(
 
     public static final int SCHEMA_VERSION = 1;
 
-    /** A dissectable layer: r = h(z) has {@code units} channels of height x width. */
-    public record Layer(String name, int units, int height, int width, String hFile, String fFile, String torchscript) {
+    /**
+     * A dissectable layer: r = h(z) has {@code units} channels of height x width. f maps r
+     * back to the image; when {@code fTakesLatent}, f also takes the sample's z (manifest
+     * {@code "f_inputs": ["r", "z"]}, e.g. StyleGAN2, whose later layers are modulated by
+     * w = mapping(z)), and callers feed the same z that made r.
+     */
+    public record Layer(String name, int units, int height, int width, String hFile, String fFile, String torchscript,
+                        boolean fTakesLatent) {
+        public Layer(String name, int units, int height, int width, String hFile, String fFile, String torchscript) {
+            this(name, units, height, width, hFile, fFile, torchscript, false);
+        }
+
         public int pixels() {
             return height * width;
         }

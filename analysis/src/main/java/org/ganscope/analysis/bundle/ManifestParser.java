@@ -54,7 +54,7 @@ public final class ManifestParser {
             JsonNode l = ls.get(i);
             String at = "layers[" + i + "]";
             Manifest.Layer layer = new Manifest.Layer(str(l, "name", at), posInt(l, "units", at), posInt(l, "height", at),
-                    posInt(l, "width", at), str(l, "h", at), str(l, "f", at), optStr(l, "torchscript"));
+                    posInt(l, "width", at), str(l, "h", at), str(l, "f", at), optStr(l, "torchscript"), fTakesLatent(l, at));
             if (!layerNames.add(layer.name())) {
                 throw new BundleException("manifest.json: duplicate layer name '" + layer.name() + "'");
             }
@@ -142,6 +142,22 @@ public final class ManifestParser {
         out.add(m.real().images());
         out.add(m.real().labels());
         return out;
+    }
+
+    /** Optional {@code f_inputs}: ["r"] (the default) or ["r", "z"]. */
+    private static boolean fTakesLatent(JsonNode l, String at) {
+        JsonNode v = l.get("f_inputs");
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        String text = v.toString();
+        if (text.equals("[\"r\"]")) {
+            return false;
+        }
+        if (text.equals("[\"r\",\"z\"]")) {
+            return true;
+        }
+        throw new BundleException("manifest.json: '" + at + ".f_inputs' must be [\"r\"] or [\"r\", \"z\"], got " + text);
     }
 
     private static String where(String at, String key) {

@@ -58,7 +58,7 @@ public final class GeneratedFeatures {
                     r.put(heap, 0, n * rSize);
                     r.position(0);
                 }
-                f.run(r, n, x);
+                f.runTail(r, z, n, x);
                 if (images != null && (long) start * 3 * s * s < images.length) {
                     int len = (int) Math.min((long) n * 3 * s * s, images.length - (long) start * 3 * s * s);
                     x.position(0);

@@ -101,7 +101,7 @@ public final class LayerModel implements AutoCloseable {
         }
         Latents.fillBatch(seed, start, count, zdim, z);
         h.run(z, count, r);
-        f.run(r, count, x);
+        f.runTail(r, z, count, x);
         seg.run(x, count, probs);
     }
 
@@ -120,7 +120,7 @@ public final class LayerModel implements AutoCloseable {
 
     /** Runs f and the segmenter on the representation currently in the r buffer. */
     private void render(int count) {
-        f.run(r, count, x);
+        f.runTail(r, z, count, x);
         seg.run(x, count, probs);
         argmax(count);
     }
@@ -128,10 +128,24 @@ public final class LayerModel implements AutoCloseable {
     /**
      * Replaces the representation by {@code edited} (same layout as {@link #activations()})
      * and renders it: the intervention path, f and the segmenter only, h is not re-run.
+     * Row i is an edit of sample i of the last generated batch; when that batch was a
+     * single sample, every row is an edit of it. This matters for tails that take z
+     * ({@link Manifest.Layer#fTakesLatent()}): row i is rendered with that sample's z.
      */
     public void renderEdited(float[] edited, int count) {
         if (count < 1 || count > maxBatch) {
             throw new IllegalArgumentException("batch of " + count + " outside 1.." + maxBatch);
+        }
+        if (f.takesLatent() && count > this.count) {
+            if (this.count != 1) {
+                throw new IllegalStateException("layer " + layer.name() + " renders with each sample's z: " + count
+                        + " edited rows, but the last generated batch has " + this.count + " samples");
+            }
+            for (int i = 1; i < count; i++) {
+                for (int k = 0; k < zdim; k++) {
+                    z.put(i * zdim + k, z.get(k));
+                }
+            }
         }
         this.count = count;
         r.position(0);

@@ -15,8 +15,8 @@ import java.util.Map;
 import org.ganscope.analysis.AnalysisException;
 
 /**
- * One ONNX graph with a single float input and one or more float outputs, batch on
- * axis 0. Inputs are fed zero-copy from direct buffers; outputs are written into
+ * One ONNX graph with float inputs (one, or for a layer tail f two: "r" and the latent
+ * "z", see {@link #runTail}) and one or more float outputs, batch on axis 0. Inputs are fed zero-copy from direct buffers; outputs are written into
  * caller-owned direct buffers (pinned outputs), so a hot loop allocates nothing.
  */
 public final class Graph implements AutoCloseable {
@@ -24,6 +24,8 @@ public final class Graph implements AutoCloseable {
     private final OrtSession session;
     private final String inputName;
     private final long[] inputShape;   // -1 for the batch axis
+    private final String latentName;   // the second input "z" of a tail graph, or null
+    private final long[] latentShape;
     private final List<String> outputNames = new ArrayList<>();
     private final List<long[]> outputShapes = new ArrayList<>();
 
@@ -32,12 +34,20 @@ public final class Graph implements AutoCloseable {
         this.session = OrtRuntime.get().open(file);
         try {
             Map<String, NodeInfo> in = session.getInputInfo();
-            if (in.size() != 1) {
-                throw new AnalysisException(label + ": expected one input, found " + in.keySet());
+            if (in.size() == 1) {
+                NodeInfo ni = in.values().iterator().next();
+                inputName = ni.getName();
+                inputShape = floatShape(label, ni);
+                latentName = null;
+                latentShape = null;
+            } else if (in.size() == 2 && in.containsKey("r") && in.containsKey("z")) {
+                inputName = "r";
+                inputShape = floatShape(label, in.get("r"));
+                latentName = "z";
+                latentShape = floatShape(label, in.get("z"));
+            } else {
+                throw new AnalysisException(label + ": expected one input (or two named r and z), found " + in.keySet());
             }
-            NodeInfo ni = in.values().iterator().next();
-            inputName = ni.getName();
-            inputShape = floatShape(label, ni);
             for (NodeInfo o : session.getOutputInfo().values()) {
                 outputNames.add(o.getName());
                 outputShapes.add(floatShape(label, o));
@@ -64,6 +74,16 @@ public final class Graph implements AutoCloseable {
     /** Input shape without the batch axis. */
     public long[] inputItemShape() {
         return java.util.Arrays.copyOfRange(inputShape, 1, inputShape.length);
+    }
+
+    /** Whether the graph also takes the latent z (a tail f of a generator such as StyleGAN2). */
+    public boolean takesLatent() {
+        return latentName != null;
+    }
+
+    /** Shape of the latent input z without the batch axis; null when the graph has none. */
+    public long[] latentItemShape() {
+        return latentShape == null ? null : java.util.Arrays.copyOfRange(latentShape, 1, latentShape.length);
     }
 
     /** Output shape without the batch axis (-1 where the graph leaves it symbolic). */
@@ -93,6 +113,21 @@ public final class Graph implements AutoCloseable {
      * batch * output item size floats).
      */
     public void run(FloatBuffer input, int batch, FloatBuffer... outputs) {
+        if (latentName != null) {
+            throw new IllegalStateException(label + " also takes the latent z: use runTail");
+        }
+        run(input, null, batch, outputs);
+    }
+
+    /**
+     * Runs a layer tail f on representations {@code r} of {@code batch} samples; feeds
+     * their latents {@code z} (batch * zdim floats) when the graph takes z, else ignores it.
+     */
+    public void runTail(FloatBuffer r, FloatBuffer z, int batch, FloatBuffer... outputs) {
+        run(r, latentName == null ? null : z, batch, outputs);
+    }
+
+    private void run(FloatBuffer input, FloatBuffer latent, int batch, FloatBuffer... outputs) {
         if (outputs.length != outputNames.size()) {
             throw new IllegalArgumentException(label + ": " + outputNames.size() + " outputs, got " + outputs.length + " buffers");
         }
@@ -102,6 +137,17 @@ public final class Graph implements AutoCloseable {
             long[] inShape = withBatch(inputShape, batch);
             OnnxTensor in = OnnxTensor.createTensor(env, view(input, inShape), inShape);
             owned.add(in);
+            Map<String, OnnxTensor> feeds = new java.util.LinkedHashMap<>();
+            feeds.put(inputName, in);
+            if (latentName != null) {
+                if (latent == null) {
+                    throw new IllegalArgumentException(label + " takes the latent z, none given");
+                }
+                long[] zShape = withBatch(latentShape, batch);
+                OnnxTensor zt = OnnxTensor.createTensor(env, view(latent, zShape), zShape);
+                owned.add(zt);
+                feeds.put(latentName, zt);
+            }
             Map<String, OnnxTensor> pinned = new java.util.LinkedHashMap<>();
             for (int i = 0; i < outputs.length; i++) {
                 long[] shape = withBatch(outputShapes.get(i), batch);
@@ -114,7 +160,7 @@ public final class Graph implements AutoCloseable {
                 owned.add(t);
                 pinned.put(outputNames.get(i), t);
             }
-            try (OrtSession.Result ignored = session.run(Map.of(inputName, in), pinned)) {
+            try (OrtSession.Result ignored = session.run(feeds, pinned)) {
                 // results live in the pinned buffers
             }
         } catch (OrtException e) {
