@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.ganscope.app.chaos.ChaosRun;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,8 @@ class ChaosQuickTest {
     @Test
     void shortChaosRunLosesNothingAndRefusesEveryBadInputCleanly() throws Exception {
         Path repo = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize();
-        ChaosRun.Summary s = ChaosRun.run(repo, Files.createTempDirectory("ganscope-chaos-ci"), 2, 1, 6, 7, TemporalCli.require());
+        ChaosRun.Summary s = ChaosRun.run(repo, Files.createTempDirectory("ganscope-chaos-ci"), 2, 1, 6, 7, TemporalCli.require(),
+                List.of("metrics"));
         System.out.println(s.line());
         assertEquals(0, s.lost(), s.line());
         assertEquals("temporal-dev", s.server(), s.line());

@@ -59,6 +59,9 @@ public final class ChaosRun {
         }
     }
 
+    /** The model steps, in the order the workflow runs them; a worker is killed inside each. */
+    static final List<String> STEP_KINDS = List.of("dissect", "intervene", "optimize", "artifacts", "metrics", "explain");
+
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         int workerKills = quick ? 3 : 20;
@@ -79,7 +82,8 @@ public final class ChaosRun {
         Path repo = Path.of(System.getProperty("ganscope.home", System.getenv().getOrDefault("GANSCOPE_HOME", "."))).toAbsolutePath().normalize();
         String cli = System.getenv("GANSCOPE_TEMPORAL_CLI");
         Path temporal = org.ganscope.app.config.TemporalDevServer.findCli(cli).orElse(null);
-        Summary s = run(repo, Files.createTempDirectory("ganscope-chaos"), workerKills, platformKills, burst, seed, temporal);
+        Summary s = run(repo, Files.createTempDirectory("ganscope-chaos"), workerKills, platformKills, burst, seed, temporal,
+                quick ? List.of("metrics") : STEP_KINDS);
         System.out.println(s.line());
         System.exit(s.passed() ? 0 : 1);
     }
@@ -89,7 +93,8 @@ public final class ChaosRun {
      *
      * @param temporalCli the Temporal CLI whose dev server the platform runs on, or null for the in-memory test server
      */
-    public static Summary run(Path repo, Path dir, int workerKills, int platformKills, int burst, long seed, Path temporalCli) throws Exception {
+    public static Summary run(Path repo, Path dir, int workerKills, int platformKills, int burst, long seed, Path temporalCli,
+            List<String> stepKills) throws Exception {
         System.setProperty("ganscope.home", repo.toString());
         System.out.println("chaos: logs and data in " + dir);
         try (LocalCluster cluster = new LocalCluster(dir)) {
@@ -108,12 +113,15 @@ public final class ChaosRun {
             for (int k = 0; k < platformKills; k++) {
                 c.platformKill(200 + k);
             }
+            for (String kind : stepKills) {
+                c.stepKill(250 + STEP_KINDS.indexOf(kind), kind);
+            }
             c.unwritableStore(300);
             c.databaseOutage(350);
             c.burst(400, burst);
             BadInputs.Result bad = new BadInputs(cluster, repo).run();
-            System.out.printf(Locale.ROOT, "faults: %d worker kills, %d platform kills, 1 unwritable store, %d database outage(s), a burst of %d"
-                    + " launches%n", workerKills, platformKills, c.outages, burst);
+            System.out.printf(Locale.ROOT, "faults: %d worker kills, %d platform kills, workers killed inside the steps %s, 1 unwritable store,"
+                    + " %d database outage(s), a burst of %d launches%n", workerKills, platformKills, stepKills, c.outages, burst);
             System.out.printf(Locale.ROOT, "work lost: at most %d unfinished shard attempt(s) per run (one shard is %d images; the last"
                     + " progress they reported: at most %d images)%n", c.maxUnfinished, SAMPLES / SHARDS, c.maxLost);
             return new Summary(c.runs, c.kills, c.completed, c.identical, bad.tried(), bad.rejectedCleanly(), c.lost + bad.lost(),
@@ -139,6 +147,55 @@ public final class ChaosRun {
         System.out.printf(Locale.ROOT, "  run %d: SIGKILL %s at a random point%n", id, victim);
         cluster.startWorkers(cluster.dir().resolve("store"), 1, "w" + (++workerSerial));
         check(id, seed);
+    }
+
+    /**
+     * An experiment with every step; when the step {@code kind} is running, every model
+     * worker is SIGKILLed (so the one running it surely dies) and a fresh one started: the
+     * step is retried after the heartbeat timeout and the experiment completes with every
+     * step SUCCEEDED once and its units identical.
+     */
+    private void stepKill(long seed, String kind) throws Exception {
+        int samples = 120;
+        int shards = 2;
+        String body = body(seed, "kill inside " + kind).replace("\"steps\": [\"dissect\"]",
+                "\"steps\": [\"dissect\", \"intervene\", \"optimize\", \"artifacts\", \"metrics\", \"explain\"], \"classes\": [\"tree\"]")
+                .replace("\"samples\": " + SAMPLES, "\"samples\": " + samples).replace("\"shards\": " + SHARDS, "\"shards\": " + shards);
+        long id = cluster.launch(body);
+        runs++;
+        boolean caught = false;
+        for (int i = 0; i < 6000 && !caught; i++) {
+            for (JsonNode st : cluster.get("/api/experiments/" + id).get("steps")) {
+                if (st.get("name").asText().equals(kind) && st.get("status").asText().equals("RUNNING")) {
+                    caught = true;
+                }
+            }
+            if (!caught) {
+                Thread.sleep(100);
+            }
+        }
+        if (!caught) {
+            lost++;
+            System.out.printf(Locale.ROOT, "  run %d: the %s step was never seen running%n", id, kind);
+            return;
+        }
+        Thread.sleep(300);
+        List<String> victims = cluster.workers();
+        for (String w : victims) {
+            cluster.kill(w);
+            kills++;
+        }
+        System.out.printf(Locale.ROOT, "  run %d: SIGKILL every model worker %s inside the %s step%n", id, victims, kind);
+        cluster.startWorkers(cluster.dir().resolve("store"), 1, "w" + (++workerSerial), "w" + (++workerSerial));
+        check(id, seed, samples, shards);
+        List<String> statuses = new ArrayList<>();
+        for (JsonNode st : cluster.get("/api/experiments/" + id).get("steps")) {
+            statuses.add(st.get("name").asText() + "=" + st.get("status").asText());
+        }
+        if (statuses.size() != STEP_KINDS.size() || !statuses.stream().allMatch(x -> x.endsWith("=SUCCEEDED"))) {
+            lost++;
+            System.out.printf(Locale.ROOT, "  run %d: steps after the kill: %s%n", id, statuses);
+        }
     }
 
     /** Kill the whole platform node mid-run and start it again on the same data. */
