@@ -106,6 +106,7 @@ class PlatformKillTest {
             p.destroyForcibly().waitFor();
             server.onExit().get();
         } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // no Temporal server or PostgreSQL left behind by a failed run
             p.destroyForcibly().waitFor();
         }
 
@@ -126,7 +127,10 @@ class PlatformKillTest {
                     "identical to an uninterrupted dissection, no duplicate rows");
         } finally {
             again.destroy();
-            again.waitFor();
+            if (!again.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                again.descendants().forEach(ProcessHandle::destroyForcibly);
+                again.destroyForcibly().waitFor();
+            }
         }
     }
 
