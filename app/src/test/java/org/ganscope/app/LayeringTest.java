@@ -1,0 +1,56 @@
+package org.ganscope.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering rules of the design, checked on the compiled classes of every module: the
+ * engine is a plain library, and workflow code only orchestrates, deterministically.
+ */
+class LayeringTest {
+    static JavaClasses classes;
+
+    @BeforeAll
+    static void load() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("org.ganscope");
+    }
+
+    @Test
+    void theEngineImportsNoPlatformFramework() {
+        noClasses().that().resideInAPackage("org.ganscope.analysis..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.temporal..", "org.springframework..", "com.vaadin..", "java.sql..",
+                        "javax.sql..", "org.postgresql..", "org.flywaydb..", "com.zaxxer..", "org.ganscope.db..", "org.ganscope.activities..",
+                        "org.ganscope.workflows..", "org.ganscope.app..")
+                .because("analysis is the engine, a plain library (no Temporal, Spring, SQL or Vaadin)").check(classes);
+    }
+
+    @Test
+    void workflowCodeDoesNoIoAndUsesNoClockRandomnessOrThreadsOfItsOwn() {
+        noClasses().that().resideInAPackage("org.ganscope.workflows..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.io..", "java.nio..", "java.net..", "java.sql..", "javax.sql..",
+                        "java.util.concurrent..", "org.ganscope.db..", "ai.djl..", "ai.onnxruntime..")
+                .because("workflow code is replayed: side effects belong in activities").check(classes);
+        noClasses().that().resideInAPackage("org.ganscope.workflows..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("java.util.Random")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.Thread")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Instant")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(Math.class, "random")
+                .because("Workflow.currentTimeMillis, Workflow.newRandom and Async keep replay deterministic").check(classes);
+    }
+
+    @Test
+    void workflowsDependOnTheActivitiesApiNotOnItsImplementations() {
+        noClasses().that().resideInAPackage("org.ganscope.workflows..")
+                .should().dependOnClassesThat().haveSimpleNameEndingWith("ActivitiesImpl")
+                .orShould().dependOnClassesThat().resideInAnyPackage("org.ganscope.activities.store..")
+                .check(classes);
+    }
+}
