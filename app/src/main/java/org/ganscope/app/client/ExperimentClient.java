@@ -1,0 +1,229 @@
+package org.ganscope.app.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ganscope experiment launch|status|wait|cancel}: a client of the platform's REST
+ * API at $GANSCOPE_URL (default http://127.0.0.1:$GANSCOPE_PORT), signed in as
+ * $GANSCOPE_USER (admin) with $GANSCOPE_PASSWORD. JSON is built and read with Jackson, so
+ * any name or tag travels verbatim.
+ */
+@Command(name = "ganscope experiment", mixinStandardHelpOptions = true, subcommands = {ExperimentClient.Launch.class,
+        ExperimentClient.Status.class, ExperimentClient.Wait.class, ExperimentClient.Cancel.class},
+        description = "Launch, watch and cancel experiments on a running platform (REST API).")
+public final class ExperimentClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A refusal or failure to report in one line, with the exit status. */
+    static final class Failed extends RuntimeException {
+        final int status;
+
+        Failed(String message, int status) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    /** The environment the client reads (GANSCOPE_URL, _PORT, _USER, _PASSWORD); tests pass their own. */
+    private static java.util.Map<String, String> env = System.getenv();
+
+    public static void main(String[] args) {
+        System.exit(run(System.getenv(), new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args));
+    }
+
+    /** Runs one command with the given environment and output streams; returns the exit status. */
+    public static synchronized int run(java.util.Map<String, String> environment, java.io.PrintWriter out, java.io.PrintWriter err,
+            String... args) {
+        env = environment;
+        OUT.set(out);
+        CommandLine cli = new CommandLine(new ExperimentClient()).setOut(out).setErr(err);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof Failed f) {
+                cmd.getErr().println("ganscope experiment: " + f.getMessage());
+                return f.status;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    private static final ThreadLocal<java.io.PrintWriter> OUT = new ThreadLocal<>();
+
+    private static void println(Object line) {
+        OUT.get().println(line);
+    }
+
+    static String api() {
+        String url = env.get("GANSCOPE_URL");
+        return url != null && !url.isBlank() ? url.replaceAll("/+$", "")
+                : "http://127.0.0.1:" + env.getOrDefault("GANSCOPE_PORT", "8080");
+    }
+
+    static JsonNode request(String method, String path, JsonNode body) {
+        String password = env.get("GANSCOPE_PASSWORD");
+        if (password == null || password.isEmpty()) {
+            throw new Failed("set GANSCOPE_PASSWORD (and GANSCOPE_USER, default admin) to sign in to the platform API", 2);
+        }
+        String user = env.getOrDefault("GANSCOPE_USER", "admin");
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api() + path)).timeout(Duration.ofSeconds(60))
+                .header("authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        try {
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            if (body != null) {
+                b.header("content-type", "application/json");
+            }
+            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode n = r.body().isBlank() ? JSON.nullNode() : readOrText(r.body());
+            if (r.statusCode() == 401) {
+                throw new Failed("wrong user or password (GANSCOPE_USER, GANSCOPE_PASSWORD)", 1);
+            }
+            if (r.statusCode() >= 400) {
+                String why = n.has("error") ? n.get("error").asText() : r.body();
+                throw new Failed(why + " (HTTP " + r.statusCode() + ")", 1);
+            }
+            return n;
+        } catch (ConnectException e) {
+            throw new Failed("the platform is not reachable at " + api() + " (start it with ./ganscope up, or set GANSCOPE_URL)", 1);
+        } catch (IOException e) {
+            throw new Failed(method + " " + api() + path + ": " + e.getMessage(), 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failed("interrupted", 130);
+        }
+    }
+
+    private static JsonNode readOrText(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.getNodeFactory().textNode(body);
+        }
+    }
+
+    @Command(name = "launch", mixinStandardHelpOptions = true, description = "Launch an experiment; prints its id.")
+    static final class Launch implements Callable<Integer> {
+        @Option(names = "--bundle", required = true, description = "a registered bundle's name or hash")
+        String bundle;
+        @Option(names = "--name")
+        String name;
+        @Option(names = "--layer", description = "a layer to dissect (repeatable; default the bundle's middle layer)")
+        List<String> layers = new ArrayList<>();
+        @Option(names = "--samples")
+        Integer samples;
+        @Option(names = "--seed")
+        Long seed;
+        @Option(names = "--shards")
+        Integer shards;
+        @Option(names = "--method", description = "iqr (default) or quantile")
+        String method;
+        @Option(names = "--steps", split = ",", description = "comma list of dissect,metrics,explain,intervene,optimize,artifacts")
+        List<String> steps;
+        @Option(names = "--class", description = "a class of interest (repeatable; intervene, optimize)")
+        List<String> classes = new ArrayList<>();
+        @Option(names = "--tag", description = "a tag (repeatable)")
+        List<String> tags = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            ObjectNode body = JSON.createObjectNode().put("bundle", bundle);
+            if (name != null) {
+                body.put("name", name);
+            }
+            if (!layers.isEmpty()) {
+                layers.forEach(body.putArray("layers")::add);
+            }
+            if (samples != null) {
+                body.put("samples", samples);
+            }
+            if (seed != null) {
+                body.put("seed", seed);
+            }
+            if (shards != null) {
+                body.put("shards", shards);
+            }
+            if (method != null) {
+                body.put("method", method);
+            }
+            if (steps != null) {
+                steps.forEach(body.putArray("steps")::add);
+            }
+            if (!classes.isEmpty()) {
+                classes.forEach(body.putArray("classes")::add);
+            }
+            if (!tags.isEmpty()) {
+                tags.forEach(body.putArray("tags")::add);
+            }
+            println(request("POST", "/api/experiments", body).get("id").asLong());
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "The experiment and its steps (JSON).")
+    static final class Status implements Callable<Integer> {
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        public Integer call() throws IOException {
+            println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(request("GET", "/api/experiments/" + id, null)));
+            return 0;
+        }
+    }
+
+    @Command(name = "wait", mixinStandardHelpOptions = true, description = "Waits until the experiment ends; exit 0 if it SUCCEEDED.")
+    static final class Wait implements Callable<Integer> {
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            while (true) {
+                String status = request("GET", "/api/experiments/" + id, null).get("experiment").get("status").asText();
+                switch (status) {
+                    case "SUCCEEDED" -> {
+                        println("experiment " + id + " SUCCEEDED");
+                        return 0;
+                    }
+                    case "FAILED", "CANCELLED" -> {
+                        println("experiment " + id + " " + status);
+                        return 1;
+                    }
+                    default -> Thread.sleep(2000);
+                }
+            }
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancels a QUEUED or RUNNING experiment.")
+    static final class Cancel implements Callable<Integer> {
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        public Integer call() {
+            request("POST", "/api/experiments/" + id + "/cancel", null);
+            println("experiment " + id + " cancelling");
+            return 0;
+        }
+    }
+}

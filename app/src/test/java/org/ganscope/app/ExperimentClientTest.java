@@ -1,0 +1,67 @@
+package org.ganscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.ganscope.app.client.ExperimentClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** {@code ./ganscope experiment ...} (the Java client) against a running platform over HTTP. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ExperimentClientTest {
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry r) throws Exception {
+        Path data = Files.createTempDirectory("ganscope-client");
+        r.add("ganscope.data-dir", data::toString);
+        r.add("ganscope.admin-password", () -> "client-test-password");
+        r.add("ganscope.temporal.mode", () -> "test");
+        System.setProperty("ganscope.home", Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().toString());
+    }
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private Run run(String password, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = ExperimentClient.run(Map.of("GANSCOPE_URL", "http://127.0.0.1:" + port, "GANSCOPE_PASSWORD", password),
+                new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(status, out.toString().trim(), err.toString().trim());
+    }
+
+    @Test
+    void launchesWaitsAndReportsRefusalsInOneLine() {
+        String name = "it's \"quoted\", {braced}";
+        Run launched = run("client-test-password", "launch", "--bundle", "outdoor-base", "--layer", "layer1", "--samples", "12",
+                "--shards", "1", "--steps", "dissect", "--name", name, "--tag", "cli");
+        assertEquals(0, launched.status(), launched.err());
+        String id = launched.out();
+        Run waited = run("client-test-password", "wait", id);
+        assertEquals(0, waited.status(), waited.err());
+        assertEquals("experiment " + id + " SUCCEEDED", waited.out());
+        Run status = run("client-test-password", "status", id);
+        assertTrue(status.out().contains(name.replace("\"", "\\\"")), "the name travels verbatim: " + status.out());
+
+        Run refused = run("client-test-password", "launch", "--bundle", "outdoor-base", "--layer", "layer9");
+        assertEquals(1, refused.status());
+        assertTrue(refused.err().contains("layer9") && refused.err().contains("HTTP 400"), refused.err());
+        Run wrong = run("wrong", "status", id);
+        assertEquals(1, wrong.status());
+        assertTrue(wrong.err().contains("wrong user or password"), wrong.err());
+        Run usage = run("client-test-password", "launch");
+        assertEquals(2, usage.status(), "picocli names the missing option");
+        assertTrue(usage.err().contains("--bundle"), usage.err());
+    }
+}
