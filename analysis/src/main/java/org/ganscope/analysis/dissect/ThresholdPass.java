@@ -46,27 +46,31 @@ public final class ThresholdPass {
         }
         int m = n * segPixels;
         double[][] levels = new double[units][];
+        long[][] hists = new long[units][];
         ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[m]);
         ThreadLocal<double[]> nonZero = ThreadLocal.withInitial(() -> new double[m]);
         ThreadLocal<ExactSelect> selects = ThreadLocal.withInitial(ExactSelect::new);
         ThreadLocal<Upsampler> ups = ThreadLocal.withInitial(() -> new Upsampler(layer.height(), layer.width(), res, res));
+        ThreadLocal<FastLevelCounter> counters = ThreadLocal.withInitial(FastLevelCounter::new);
+        int classes = model.numClasses();
+        // one upsampling per unit serves both its levels and its level counts (a unit's
+        // buckets depend on its own levels only): the same values, half the upsampling
         IntStream.range(0, units).parallel().forEach(u -> {
             double[] up = scratch.get();
             upsampleUnit(ups.get(), acts, u, units, hw, n, segPixels, up);
             levels[u] = levels(up, m, nonZero.get(), selects.get());
-        });
-        LevelTally tally = new LevelTally(levels, model.numClasses());
-        ThreadLocal<FastLevelCounter> counters = ThreadLocal.withInitial(FastLevelCounter::new);
-        int classes = model.numClasses();
-        IntStream.range(0, units).parallel().forEach(u -> {
-            double[] up = scratch.get();
-            upsampleUnit(ups.get(), acts, u, units, hw, n, segPixels, up);
+            double[] ascending = levels[u].clone();
+            java.util.Arrays.sort(ascending); // exactly LevelTally's ascending levels
             FastLevelCounter counter = counters.get();
-            counter.levels(tally.ascendingLevels(u));
+            counter.levels(ascending);
             long[] hist = new long[classes * (IqrLevels.COUNT + 1)];
             counter.count(up, 0, labels, 0, m, hist);
-            tally.addHistogram(u, hist);
+            hists[u] = hist;
         });
+        LevelTally tally = new LevelTally(levels, model.numClasses());
+        for (int u = 0; u < units; u++) {
+            tally.addHistogram(u, hists[u]);
+        }
         IqrSelection sel = IqrSelection.select(tally);
         ThresholdTally chosen = tally.atLevels(sel.chosenLevel());
         long[] on = new long[units];
