@@ -67,7 +67,18 @@ public final class EvalShard {
         return run(model, new EvalShard(t, model.numClasses(), k, seed), seed, start, end, batch);
     }
 
+    /** As above, advancing {@code progress} by each batch's images (the caller begins and ends the phase). */
+    public static EvalShard run(LayerModel model, Thresholds t, long seed, long start, long end, int k, int batch,
+            org.ganscope.analysis.Progress progress) {
+        return run(model, new EvalShard(t, model.numClasses(), k, seed), seed, start, end, batch, progress);
+    }
+
     private static EvalShard run(LayerModel model, EvalShard shard, long seed, long start, long end, int batch) {
+        return run(model, shard, seed, start, end, batch, org.ganscope.analysis.Progress.NONE);
+    }
+
+    private static EvalShard run(LayerModel model, EvalShard shard, long seed, long start, long end, int batch,
+            org.ganscope.analysis.Progress progress) {
         var layer = model.layer();
         int res = (int) Math.round(Math.sqrt(model.segPixels()));
         Kernel kernel = new Kernel(layer.height(), layer.width(), res);
@@ -77,6 +88,7 @@ public final class EvalShard {
             float[] r = model.activations();
             checkFinite(r, b * layer.units() * layer.pixels(), seed, s);
             shard.add(kernel, r, model.labels(), b, s);
+            progress.advance(b);
         }
         return shard;
     }

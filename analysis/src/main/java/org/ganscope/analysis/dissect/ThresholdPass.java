@@ -19,6 +19,11 @@ public final class ThresholdPass {
     }
 
     public static Thresholds run(LayerModel model, DissectParams p) {
+        return run(model, p, org.ganscope.analysis.Progress.NONE);
+    }
+
+    /** As above, reporting the threshold set's images and then, in IQR mode, its units' statistics. */
+    public static Thresholds run(LayerModel model, DissectParams p, org.ganscope.analysis.Progress progress) {
         var layer = model.layer();
         int units = layer.units();
         int hw = layer.pixels();
@@ -27,6 +32,7 @@ public final class ThresholdPass {
         boolean iqr = p.method() == DissectParams.Method.IQR;
         float[] acts = new float[Math.multiplyExact(Math.multiplyExact(n, units), hw)];
         int[] labels = new int[Math.multiplyExact(n, segPixels)]; // also the controls' held-out class map
+        progress.begin("threshold set", n, "img");
         for (int start = 0; start < n; start += p.batch()) {
             int b = Math.min(p.batch(), n - start);
             model.generate(p.thresholdSeed(), start, b);
@@ -34,7 +40,9 @@ public final class ThresholdPass {
             float[] r = model.activations();
             EvalShard.checkFinite(r, b * units * hw, p.thresholdSeed(), start);
             System.arraycopy(r, 0, acts, start * units * hw, b * units * hw);
+            progress.advance(b);
         }
+        progress.end();
         int res = (int) Math.round(Math.sqrt(segPixels));
         double[] top = !iqr && p.quantile() == HeldOut.TOP_QUANTILE ? null : quantileThresholds(acts, n, units, hw, HeldOut.TOP_QUANTILE);
         if (!iqr) {
@@ -53,6 +61,7 @@ public final class ThresholdPass {
         ThreadLocal<Upsampler> ups = ThreadLocal.withInitial(() -> new Upsampler(layer.height(), layer.width(), res, res));
         ThreadLocal<FastLevelCounter> counters = ThreadLocal.withInitial(FastLevelCounter::new);
         int classes = model.numClasses();
+        progress.begin("IQR levels", units, "unit");
         // one upsampling per unit serves both its levels and its level counts (a unit's
         // buckets depend on its own levels only): the same values, half the upsampling
         IntStream.range(0, units).parallel().forEach(u -> {
@@ -66,7 +75,9 @@ public final class ThresholdPass {
             long[] hist = new long[classes * (IqrLevels.COUNT + 1)];
             counter.count(up, 0, labels, 0, m, hist);
             hists[u] = hist;
+            progress.advance(1);
         });
+        progress.end();
         LevelTally tally = new LevelTally(levels, model.numClasses());
         for (int u = 0; u < units; u++) {
             tally.addHistogram(u, hists[u]);
