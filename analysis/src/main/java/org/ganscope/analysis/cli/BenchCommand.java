@@ -71,8 +71,10 @@ public final class BenchCommand implements Command {
                 b.name(), layer, p.samples(), p.thresholdSamples(), p.method().name().toLowerCase(Locale.ROOT), p.batch());
 
         DissectBench.Result r = DissectBench.run(b, p);
-        System.out.printf(Locale.ROOT, "raw inference: %.2f images/s; full dissection: %.2f images/s; ratio %.3f (statistics overhead %.1f%%)%n",
-                r.rawImagesPerSecond(), r.dissectImagesPerSecond(), r.ratio(), 100 * (1 - r.ratio()));
+        System.out.printf(Locale.ROOT, "raw inference: %.2f images/s; full dissection: %.2f images/s; ratio %.3f (statistics overhead %.1f%%);"
+                + " CPU time raw %.2f s vs dissection %.2f s, ratio %.3f%n",
+                r.rawImagesPerSecond(), r.dissectImagesPerSecond(), r.ratio(), 100 * (1 - r.ratio()), r.rawCpuSeconds(), r.dissectCpuSeconds(),
+                r.cpuRatio());
 
         double speedup = Double.NaN;
         if (!a.flag("skip-pytorch")) {
@@ -103,8 +105,8 @@ public final class BenchCommand implements Command {
             }
             rssRatio = (double) kib[kib.length - 1] / kib[0];
         }
-        System.out.printf(Locale.ROOT, "dissect_vs_raw=%.3f method=%s speedup_vs_torch_reimpl=%.2f rss_ratio=%.3f%n", r.ratio(),
-                p.method().name().toLowerCase(Locale.ROOT), speedup, rssRatio);
+        System.out.printf(Locale.ROOT, "dissect_vs_raw=%.3f dissect_vs_raw_cpu=%.3f method=%s speedup_vs_torch_reimpl=%.2f rss_ratio=%.3f%n", r.ratio(),
+                r.cpuRatio(), p.method().name().toLowerCase(Locale.ROOT), speedup, rssRatio);
         return 0;
     }
 
