@@ -28,12 +28,28 @@ final class ExactSelect {
      * @return the element of each rank in ascending order of the data
      */
     double[] select(double[] values, int n, int[] ranks) {
+        return select(values, n, ranks, false);
+    }
+
+    /**
+     * As {@link #select(double[], int, int[])} over the non-zero values of {@code values[0..n)}
+     * only (+0.0 and -0.0 skipped) when {@code skipZeros}: ranks count among those values. Saves
+     * copying them out (after ReLU most are zeros).
+     */
+    double[] select(double[] values, int n, int[] ranks, boolean skipZeros) {
         int bits = Math.max(12, Math.min(BITS, 32 - Integer.numberOfLeadingZeros(Math.max(1, n)) - 2));
         int size = 1 << bits;
         int[] bin = new int[ranks.length];
         Arrays.fill(bins, 0, size, 0);
         for (int i = 0; i < n; i++) {
             bins[SortableKeys.prefix(values[i], bits)]++;
+        }
+        if (skipZeros) { // +0.0 and -0.0 each fill one bin of their own sign; take them out again
+            for (int i = 0; i < n; i++) {
+                if (values[i] == 0.0) {
+                    bins[SortableKeys.prefix(values[i], bits)]--;
+                }
+            }
         }
         // locate each rank's bin and its rank inside the bin
         int[] within = new int[ranks.length];
@@ -66,7 +82,7 @@ final class ExactSelect {
         int[] fill = Arrays.copyOf(start, groups);
         for (int i = 0; i < n; i++) {
             int g = group[SortableKeys.prefix(values[i], bits)];
-            if (g != 0) {
+            if (g != 0 && !(skipZeros && values[i] == 0.0)) {
                 gathered[fill[g - 1]++] = values[i];
             }
         }

@@ -56,7 +56,6 @@ public final class ThresholdPass {
         double[][] levels = new double[units][];
         long[][] hists = new long[units][];
         ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[m]);
-        ThreadLocal<double[]> nonZero = ThreadLocal.withInitial(() -> new double[m]);
         ThreadLocal<ExactSelect> selects = ThreadLocal.withInitial(ExactSelect::new);
         ThreadLocal<Upsampler> ups = ThreadLocal.withInitial(() -> new Upsampler(layer.height(), layer.width(), res, res));
         ThreadLocal<FastLevelCounter> counters = ThreadLocal.withInitial(FastLevelCounter::new);
@@ -67,7 +66,7 @@ public final class ThresholdPass {
         IntStream.range(0, units).parallel().forEach(u -> {
             double[] up = scratch.get();
             upsampleUnit(ups.get(), acts, u, units, hw, n, segPixels, up);
-            levels[u] = levels(up, m, nonZero.get(), selects.get());
+            levels[u] = levels(up, m, selects.get());
             double[] ascending = levels[u].clone();
             java.util.Arrays.sort(ascending); // exactly LevelTally's ascending levels
             FastLevelCounter counter = counters.get();
@@ -132,13 +131,13 @@ public final class ThresholdPass {
      * and positives, and only the order statistics that the Hazen formula reads are
      * selected ({@link ExactSelect}) instead of sorting everything.
      */
-    static double[] levels(double[] values, int m, double[] buf, ExactSelect select) {
+    static double[] levels(double[] values, int m, ExactSelect select) {
         int nz = 0;
         int neg = 0;
         for (int i = 0; i < m; i++) {
             double v = values[i];
             if (v != 0.0) {
-                buf[nz++] = v;
+                nz++;
                 if (v < 0) {
                     neg++;
                 }
@@ -161,7 +160,7 @@ public final class ThresholdPass {
             }
         }
         int[] ranks = nonZeroRanks.stream().mapToInt(Integer::intValue).toArray();
-        double[] picked = ranks.length == 0 ? new double[0] : select.select(buf, nz, ranks);
+        double[] picked = ranks.length == 0 ? new double[0] : select.select(values, m, ranks, true); // among the nz non-zeros
         java.util.Map<Integer, Double> byRank = new java.util.HashMap<>();
         for (int i = 0; i < ranks.length; i++) {
             byRank.put(ranks[i], picked[i]);

@@ -23,7 +23,7 @@ class ThresholdPassTest {
             }
             double[] sorted = v.clone();
             Arrays.sort(sorted);
-            assertArrayEquals(IqrLevels.levels(sorted), ThresholdPass.levels(v, m, new double[m], new ExactSelect()), "trial " + trial);
+            assertArrayEquals(IqrLevels.levels(sorted), ThresholdPass.levels(v, m, new ExactSelect()), "trial " + trial);
         }
     }
 
