@@ -13,7 +13,7 @@ import org.ganscope.app.cluster.LocalCluster;
 import org.ganscope.workflows.experiment.ExperimentSpec;
 
 /**
- * {@code ganscope bench experiment [--bundle outdoor-base] [--layer layer3] [--samples N]}:
+ * {@code ganscope bench experiment [--bundle outdoor-base] [--layer layer3] [--samples N] [--class tree]}:
  * the whole default experiment (all six steps: dissect, metrics, explain, intervene, optimize,
  * artifacts) on a local cluster (one platform node, one model worker, fresh store, nothing
  * reused), timed per step from the platform's own step records (started to finished, summed
@@ -34,13 +34,14 @@ public final class ExperimentBench {
         }
         String bundle = a.getOrDefault("bundle", "outdoor-base");
         String layer = a.getOrDefault("layer", "layer3");
+        String cls = a.getOrDefault("class", "tree"); // intervene needs a class of interest
         String samples = a.containsKey("samples") ? ", \"samples\": " + Integer.parseInt(a.get("samples")) : "";
         int threads = Integer.parseInt(a.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
         String steps = String.join("\", \"", ExperimentSpec.STEPS);
         String body = String.format(Locale.ROOT, "{\"name\": \"bench experiment\", \"bundle\": \"%s\", \"layers\": [\"%s\"]%s,"
-                + " \"steps\": [\"%s\"], \"tags\": [\"bench\"]}", bundle, layer, samples, steps);
-        System.out.printf(Locale.ROOT, "bench experiment: %s %s, steps %s, default parameters otherwise, 1 worker with %d ONNX Runtime thread(s), %d cores%n",
-                bundle, layer, ExperimentSpec.STEPS, threads, Runtime.getRuntime().availableProcessors());
+                + " \"steps\": [\"%s\"], \"classes\": [\"%s\"], \"tags\": [\"bench\"]}", bundle, layer, samples, steps, cls);
+        System.out.printf(Locale.ROOT, "bench experiment: %s %s, steps %s, class of interest %s, default parameters otherwise, 1 worker with %d ONNX Runtime thread(s), %d cores%n",
+                bundle, layer, ExperimentSpec.STEPS, cls, threads, Runtime.getRuntime().availableProcessors());
         Path dir = Files.createTempDirectory("ganscope-bench-experiment");
         try (LocalCluster cluster = new LocalCluster(dir)) {
             cluster.startPlatform();
