@@ -25,6 +25,10 @@ public class GanscopeApplication {
             org.ganscope.app.client.ExperimentClient.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("bench-experiment")) {
+            org.ganscope.app.bench.ExperimentBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("bench-grid")) {
             org.ganscope.app.bench.GridBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;

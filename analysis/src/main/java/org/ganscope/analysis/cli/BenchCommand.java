@@ -19,15 +19,19 @@ import org.ganscope.analysis.dissect.LayerDissector;
 import org.ganscope.analysis.ort.OrtRuntime;
 
 /**
- * {@code ganscope bench dissect [--bundle DIR] ...}: raw inference vs full dissection
- * (same run), ganscope vs a PyTorch CPU gandissect-style dissection of the same bundle,
- * layer, samples and thresholds (perf bundle only: PyTorch needs the model's source),
- * and peak RSS of a dissection at two sample counts (separate JVMs). Ends with
- * {@code dissect_vs_raw=R speedup_vs_pytorch=S rss_ratio=M}.
+ * {@code ganscope bench dissect [--bundle DIR] [--method iqr|quantile] ...}: raw inference vs
+ * full dissection (same run) in the product's default method (IQR) unless told otherwise;
+ * ganscope vs the project's own PyTorch reimplementation of a gandissect-style dissection
+ * ({@code models/ganscope_models/torch_dissect.py}: eager torch on the CPU, exact sort; not
+ * gandissect's published code) of the same bundle, layer, samples and thresholds (perf
+ * bundle only: PyTorch needs the model's source), and peak RSS of a dissection at two sample
+ * counts (separate JVMs, same method). Ends with
+ * {@code dissect_vs_raw=R method=M speedup_vs_torch_reimpl=S rss_ratio=X}. (The launcher
+ * follows it with {@code bench experiment}, the whole six-step experiment.)
  */
 public final class BenchCommand implements Command {
     private static final List<String> OPTIONS = List.of("bundle", "layer", "samples", "threshold-samples", "seed", "method",
-            "quantile", "batch", "rss-bundle", "rss-layer", "rss-samples", "python");
+            "quantile", "batch", "rss-bundle", "rss-layer", "rss-samples", "python", "threshold-seed");
 
     @Override
     public String name() {
@@ -53,7 +57,7 @@ public final class BenchCommand implements Command {
         if (args.length < 2 || !args[1].equals("dissect")) {
             throw new UsageException("usage: ganscope bench dissect [--bundle DIR] [--layer L] [--samples N] ... | ganscope bench causal [--bundle DIR]");
         }
-        Args a = Args.parse(args, 2, OPTIONS, List.of("skip-pytorch", "skip-rss"));
+        Args a = Args.parse(args, 2, OPTIONS, List.of("skip-pytorch", "skip-rss", "skip-experiment"));
         Path home = home();
         Path bundleDir = a.get("bundle", null) != null ? Path.of(a.get("bundle", null)) : perfBundle(home, a.get("python", "/usr/bin/python3"));
         Bundle b = BundleLoader.load(bundleDir);
@@ -67,20 +71,25 @@ public final class BenchCommand implements Command {
                 b.name(), layer, p.samples(), p.thresholdSamples(), p.method().name().toLowerCase(Locale.ROOT), p.batch());
 
         DissectBench.Result r = DissectBench.run(b, p);
-        System.out.printf(Locale.ROOT, "raw inference: %.2f images/s; full dissection: %.2f images/s; ratio %.3f (statistics overhead %.1f%%)%n",
-                r.rawImagesPerSecond(), r.dissectImagesPerSecond(), r.ratio(), 100 * (1 - r.ratio()));
+        System.out.printf(Locale.ROOT, "raw inference: %.2f images/s; full dissection: %.2f images/s; ratio %.3f (statistics overhead %.1f%%);"
+                + " CPU time raw %.2f s vs dissection %.2f s, ratio %.3f%n",
+                r.rawImagesPerSecond(), r.dissectImagesPerSecond(), r.ratio(), 100 * (1 - r.ratio()), r.rawCpuSeconds(), r.dissectCpuSeconds(),
+                r.cpuRatio());
 
         double speedup = Double.NaN;
         if (!a.flag("skip-pytorch")) {
-            if (perf) {
+            if (p.method() != DissectParams.Method.QUANTILE) {
+                System.out.println("torch reimplementation: quantile mode only (it has no IQR thresholds); compare with --method quantile");
+            } else if (perf) {
                 Path ref = Files.createTempFile("ganscope-torch-dissect", ".json");
                 double torch = pytorch(home, a.get("python", "/usr/bin/python3"), bundleDir, p, ref);
                 agreement(r.dissection(), ref);
                 Files.deleteIfExists(ref);
                 speedup = r.dissectImagesPerSecond() / torch;
-                System.out.printf(Locale.ROOT, "pytorch reference: %.2f images/s; ganscope speed-up %.2fx%n", torch, speedup);
+                System.out.printf(Locale.ROOT, "torch reimplementation (this project's torch_dissect.py, eager CPU torch, exact sort; not gandissect's code): "
+                        + "%.2f images/s; ganscope speed-up %.2fx%n", torch, speedup);
             } else {
-                System.out.println("pytorch reference: only for the perf bundle (needs the generator's PyTorch source)");
+                System.out.println("torch reimplementation: only for the perf bundle (needs the generator's PyTorch source)");
             }
         }
         double rssRatio = Double.NaN;
@@ -90,13 +99,14 @@ public final class BenchCommand implements Command {
             String[] ns = a.get("rss-samples", "2000,20000").split(",");
             long[] kib = new long[ns.length];
             for (int i = 0; i < ns.length; i++) {
-                kib[i] = probe(rssBundle, rssLayer, Integer.parseInt(ns[i].trim()));
-                System.out.printf(Locale.ROOT, "peak RSS, %s %s, %s samples: %.1f MiB%n", rssBundle.getFileName(), rssLayer,
-                        ns[i].trim(), kib[i] / 1024.0);
+                kib[i] = probe(rssBundle, rssLayer, Integer.parseInt(ns[i].trim()), p.method());
+                System.out.printf(Locale.ROOT, "peak RSS, %s %s, %s samples, %s: %.1f MiB%n", rssBundle.getFileName(), rssLayer,
+                        ns[i].trim(), p.method().name().toLowerCase(Locale.ROOT), kib[i] / 1024.0);
             }
             rssRatio = (double) kib[kib.length - 1] / kib[0];
         }
-        System.out.printf(Locale.ROOT, "dissect_vs_raw=%.3f speedup_vs_pytorch=%.2f rss_ratio=%.3f%n", r.ratio(), speedup, rssRatio);
+        System.out.printf(Locale.ROOT, "dissect_vs_raw=%.3f dissect_vs_raw_cpu=%.3f method=%s speedup_vs_torch_reimpl=%.2f rss_ratio=%.3f%n", r.ratio(),
+                r.cpuRatio(), p.method().name().toLowerCase(Locale.ROOT), speedup, rssRatio);
         return 0;
     }
 
@@ -168,8 +178,12 @@ public final class BenchCommand implements Command {
 
     private static DissectParams params(Args a, String layer, int samples, int thresholdSamples) {
         long seed = a.longValue("seed", 0);
-        String method = a.get("method", "quantile");
-        DissectParams.Method m = method.equals("iqr") ? DissectParams.Method.IQR : DissectParams.Method.QUANTILE;
+        String method = a.get("method", "iqr").toLowerCase(Locale.ROOT);
+        DissectParams.Method m = switch (method) {
+            case "iqr" -> DissectParams.Method.IQR;
+            case "quantile" -> DissectParams.Method.QUANTILE;
+            default -> throw new UsageException("--method must be iqr or quantile, got '" + method + "'");
+        };
         return DissectParams.defaults(layer, samples, seed)
                 .withMethod(m, a.doubleValue("quantile", 0.01, Double.MIN_VALUE, 1 - 1e-12))
                 .withThresholdSet(thresholdSamples, seed + 1)
@@ -220,10 +234,11 @@ public final class BenchCommand implements Command {
         throw new AnalysisException("the PyTorch reference printed no images_per_second line");
     }
 
-    private static long probe(Path bundle, String layer, int samples) throws IOException, InterruptedException {
+    private static long probe(Path bundle, String layer, int samples, DissectParams.Method method) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "bench", "rss-probe", "--bundle", bundle.toString(), "--layer", layer, "--samples", "" + samples));
+                "bench", "rss-probe", "--bundle", bundle.toString(), "--layer", layer, "--samples", "" + samples,
+                "--method", method.name().toLowerCase(Locale.ROOT)));
         for (String line : run(Path.of("."), cmd, false)) {
             if (line.startsWith("peak_rss_kib=")) {
                 return Long.parseLong(line.substring("peak_rss_kib=".length()).trim());
@@ -235,8 +250,7 @@ public final class BenchCommand implements Command {
     private int rssProbe(Args a) {
         Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
         int samples = a.intValue("samples", 2000, 1, DissectParams.MAX_SAMPLES);
-        DissectParams p = DissectParams.defaults(a.require("layer"), samples, 0).withThresholdSet(500, 1)
-                .withMethod(DissectParams.Method.QUANTILE, 0.01);
+        DissectParams p = params(a, a.require("layer"), samples, a.intValue("threshold-samples", 500, 1, DissectParams.MAX_THRESHOLD_SAMPLES));
         LayerDissector.dissect(b, p, 1, x -> { });
         System.out.println("peak_rss_kib=" + PeakRss.kib());
         return 0;

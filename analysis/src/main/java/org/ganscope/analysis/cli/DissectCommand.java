@@ -53,7 +53,7 @@ public final class DissectCommand implements Command {
         System.out.println(OrtRuntime.get().describe());
         long t0 = System.nanoTime();
         LayerDissection d = LayerDissector.dissect(b, p, shards, done -> {
-        });
+        }, ConsoleProgress.forCommand("dissect"));
         double secs = (System.nanoTime() - t0) / 1e9;
         write(d, b, out, images);
         System.out.printf(Locale.ROOT, "%s %s: %d of %d units interpretable %s, %d samples in %.1f s (%.1f images/s incl. threshold pass)%n",

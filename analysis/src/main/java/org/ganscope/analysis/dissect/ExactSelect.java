@@ -5,15 +5,22 @@ import java.util.Arrays;
 /**
  * Exact order statistics of a double array without sorting all of it: a histogram over
  * the top bits of each value's sortable key (12 to 20 bits, growing with the data size)
- * finds the bins that hold the wanted ranks, then only those bins' values are gathered
- * and sorted. Gives exactly the elements a full sort would put at those ranks. One
- * instance per thread (it owns up to 5 MiB of bins).
+ * finds the bins that hold the wanted ranks; only those bins' values are gathered, grouped
+ * by bin. A small bin is sorted; a large one (activations crowd into few bins) is refined
+ * by a second histogram over the next {@value #SUB_BITS} key bits, and only the sub-bins
+ * holding wanted ranks are sorted. Gives exactly the elements a full sort would put at
+ * those ranks (the key order is {@link Arrays#sort(double[])}'s order). One instance per
+ * thread (it owns a few MiB of bins).
  */
 final class ExactSelect {
     static final int BITS = 20;
+    static final int SUB_BITS = 12;
+    private static final int SMALL = 256;
     private final int[] bins = new int[1 << BITS];
-    private final boolean[] needed = new boolean[1 << BITS];
+    private final int[] group = new int[1 << BITS]; // bin -> 1 + its index among the needed bins, 0 if not needed
+    private final int[] sub = new int[1 << SUB_BITS];
     private double[] gathered = new double[1024];
+    private double[] scratch = new double[1024];
 
     /**
      * @param values the data, {@code values[0..n)}; not modified
@@ -21,6 +28,15 @@ final class ExactSelect {
      * @return the element of each rank in ascending order of the data
      */
     double[] select(double[] values, int n, int[] ranks) {
+        return select(values, n, ranks, false);
+    }
+
+    /**
+     * As {@link #select(double[], int, int[])} over the non-zero values of {@code values[0..n)}
+     * only (+0.0 and -0.0 skipped) when {@code skipZeros}: ranks count among those values. Saves
+     * copying them out (after ReLU most are zeros).
+     */
+    double[] select(double[] values, int n, int[] ranks, boolean skipZeros) {
         int bits = Math.max(12, Math.min(BITS, 32 - Integer.numberOfLeadingZeros(Math.max(1, n)) - 2));
         int size = 1 << bits;
         int[] bin = new int[ranks.length];
@@ -28,7 +44,14 @@ final class ExactSelect {
         for (int i = 0; i < n; i++) {
             bins[SortableKeys.prefix(values[i], bits)]++;
         }
-        // locate each rank's bin and its rank inside the bin; mark the bins needed
+        if (skipZeros) { // +0.0 and -0.0 each fill one bin of their own sign; take them out again
+            for (int i = 0; i < n; i++) {
+                if (values[i] == 0.0) {
+                    bins[SortableKeys.prefix(values[i], bits)]--;
+                }
+            }
+        }
+        // locate each rank's bin and its rank inside the bin
         int[] within = new int[ranks.length];
         long before = 0;
         int r = 0;
@@ -37,39 +60,108 @@ final class ExactSelect {
             while (r < ranks.length && ranks[r] < before + c) {
                 bin[r] = b;
                 within[r] = (int) (ranks[r] - before);
-                needed[b] = true;
                 r++;
             }
             before += c;
         }
-        // gather the needed bins' values; in sorted order they are contiguous per bin
+        // the needed bins in ascending order, and where each one's values go
+        int groups = 0;
+        int[] start = new int[ranks.length + 1];
         int total = 0;
         for (int i = 0; i < ranks.length; i++) {
             if (i == 0 || bin[i] != bin[i - 1]) {
+                group[bin[i]] = ++groups;
+                start[groups - 1] = total;
                 total += bins[bin[i]];
             }
         }
+        start[groups] = total;
         if (gathered.length < total) {
             gathered = new double[Math.max(total, gathered.length * 2)];
         }
-        int g = 0;
+        int[] fill = Arrays.copyOf(start, groups);
         for (int i = 0; i < n; i++) {
-            if (needed[SortableKeys.prefix(values[i], bits)]) {
-                gathered[g++] = values[i];
+            int g = group[SortableKeys.prefix(values[i], bits)];
+            if (g != 0 && !(skipZeros && values[i] == 0.0)) {
+                gathered[fill[g - 1]++] = values[i];
             }
         }
-        Arrays.sort(gathered, 0, g);
         double[] out = new double[ranks.length];
-        int offset = 0;
-        for (int i = 0; i < ranks.length; i++) {
-            if (i > 0 && bin[i] != bin[i - 1]) {
-                offset += bins[bin[i - 1]];
+        int i = 0;
+        for (int g = 0; g < groups; g++) {
+            int j = i;
+            while (j < ranks.length && group[bin[j]] == g + 1) {
+                j++;
             }
-            out[i] = gathered[offset + within[i]];
+            pick(gathered, start[g], start[g + 1] - start[g], bits, within, i, j, out);
+            i = j;
         }
         for (int b : bin) {
-            needed[b] = false;
+            group[b] = 0;
         }
         return out;
+    }
+
+    /** Order statistics {@code within[from..to)} of the segment {@code a[off .. off+len)} (one top-bits bin) into {@code out}. */
+    private void pick(double[] a, int off, int len, int bits, int[] within, int from, int to, double[] out) {
+        if (len <= SMALL || bits + SUB_BITS > 64) {
+            Arrays.sort(a, off, off + len);
+            for (int k = from; k < to; k++) {
+                out[k] = a[off + within[k]];
+            }
+            return;
+        }
+        int shift = 64 - bits - SUB_BITS;
+        int mask = (1 << SUB_BITS) - 1;
+        Arrays.fill(sub, 0);
+        for (int k = 0; k < len; k++) {
+            sub[(int) (SortableKeys.key(a[off + k]) >>> shift) & mask]++;
+        }
+        // for each wanted rank: its sub-bin and rank inside; gather the wanted sub-bins in order
+        int m = to - from;
+        int[] sb = new int[m];
+        int[] sw = new int[m];
+        int before = 0;
+        int r = 0;
+        for (int s = 0; s <= mask && r < m; s++) {
+            int c = sub[s];
+            while (r < m && within[from + r] < before + c) {
+                sb[r] = s;
+                sw[r] = within[from + r] - before;
+                r++;
+            }
+            before += c;
+        }
+        // offsets of the wanted sub-bins inside the scratch buffer (sub[] reused: -1 - offset marks a wanted sub-bin)
+        int total = 0;
+        for (int k = 0; k < m; k++) {
+            if (k == 0 || sb[k] != sb[k - 1]) {
+                int c = sub[sb[k]];
+                sub[sb[k]] = -1 - total;
+                total += c;
+            }
+        }
+        if (scratch.length < total) {
+            scratch = new double[Math.max(total, scratch.length * 2)];
+        }
+        int[] next = new int[1 << SUB_BITS];
+        for (int k = 0; k < len; k++) {
+            double v = a[off + k];
+            int s = (int) (SortableKeys.key(v) >>> shift) & mask;
+            if (sub[s] < 0) {
+                scratch[-1 - sub[s] + next[s]++] = v;
+            }
+        }
+        int k = 0;
+        while (k < m) {
+            int s = sb[k];
+            int o = -1 - sub[s];
+            int c = next[s];
+            Arrays.sort(scratch, o, o + c);
+            while (k < m && sb[k] == s) {
+                out[from + k] = scratch[o + sw[k]];
+                k++;
+            }
+        }
     }
 }

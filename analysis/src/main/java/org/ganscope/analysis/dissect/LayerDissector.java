@@ -1,6 +1,7 @@
 package org.ganscope.analysis.dissect;
 
 import java.util.function.LongConsumer;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.model.LayerModel;
 
@@ -15,26 +16,37 @@ public final class LayerDissector {
     }
 
     public static LayerDissection dissect(Bundle bundle, DissectParams p, int shards, LongConsumer progress) {
+        return dissect(bundle, p, shards, progress, Progress.NONE);
+    }
+
+    /** As above, also reporting each phase's images and units to {@code phases}. */
+    public static LayerDissection dissect(Bundle bundle, DissectParams p, int shards, LongConsumer progress, Progress phases) {
         bundle.layer(p.layer());
         try (LayerModel model = new LayerModel(bundle, p.layer(), p.batch())) {
-            return dissect(model, p, shards, progress);
+            return dissect(model, p, shards, progress, phases);
         }
     }
 
     /** As above on an open model (sessions reused; its batch size must be at least {@code p.batch()}). */
     public static LayerDissection dissect(LayerModel model, DissectParams p, int shards, LongConsumer progress) {
+        return dissect(model, p, shards, progress, Progress.NONE);
+    }
+
+    /** As above on an open model, reporting phases to {@code phases}. */
+    public static LayerDissection dissect(LayerModel model, DissectParams p, int shards, LongConsumer progress, Progress phases) {
         if (shards < 1 || shards > p.samples()) {
             throw new org.ganscope.analysis.AnalysisException("shards must be between 1 and the number of samples (" + p.samples() + "), got " + shards);
         }
         if (model.maxBatch() < p.batch() || !model.layer().name().equals(p.layer())) {
             throw new IllegalArgumentException("model is for " + model.layer().name() + " with batch " + model.maxBatch());
         }
-        Thresholds t = ThresholdPass.run(model, p);
+        Thresholds t = ThresholdPass.run(model, p, phases);
+        phases.begin("evaluation", p.samples(), "img");
         EvalShard total = null;
         for (int k = 0; k < shards; k++) {
             long start = shardStart(p.samples(), shards, k);
             long end = shardStart(p.samples(), shards, k + 1);
-            EvalShard s = EvalShard.run(model, t, p.seed(), start, end, p.topK(), p.batch());
+            EvalShard s = EvalShard.run(model, t, p.seed(), start, end, p.topK(), p.batch(), phases);
             if (total == null) {
                 total = s;
             } else {
@@ -42,6 +54,7 @@ public final class LayerDissector {
             }
             progress.accept(end);
         }
+        phases.end();
         return LayerDissection.of(model.bundle(), p, t, total);
     }
 

@@ -19,6 +19,11 @@ public final class ThresholdPass {
     }
 
     public static Thresholds run(LayerModel model, DissectParams p) {
+        return run(model, p, org.ganscope.analysis.Progress.NONE);
+    }
+
+    /** As above, reporting the threshold set's images and then, in IQR mode, its units' statistics. */
+    public static Thresholds run(LayerModel model, DissectParams p, org.ganscope.analysis.Progress progress) {
         var layer = model.layer();
         int units = layer.units();
         int hw = layer.pixels();
@@ -27,6 +32,7 @@ public final class ThresholdPass {
         boolean iqr = p.method() == DissectParams.Method.IQR;
         float[] acts = new float[Math.multiplyExact(Math.multiplyExact(n, units), hw)];
         int[] labels = new int[Math.multiplyExact(n, segPixels)]; // also the controls' held-out class map
+        progress.begin("threshold set", n, "img");
         for (int start = 0; start < n; start += p.batch()) {
             int b = Math.min(p.batch(), n - start);
             model.generate(p.thresholdSeed(), start, b);
@@ -34,7 +40,9 @@ public final class ThresholdPass {
             float[] r = model.activations();
             EvalShard.checkFinite(r, b * units * hw, p.thresholdSeed(), start);
             System.arraycopy(r, 0, acts, start * units * hw, b * units * hw);
+            progress.advance(b);
         }
+        progress.end();
         int res = (int) Math.round(Math.sqrt(segPixels));
         double[] top = !iqr && p.quantile() == HeldOut.TOP_QUANTILE ? null : quantileThresholds(acts, n, units, hw, HeldOut.TOP_QUANTILE);
         if (!iqr) {
@@ -46,27 +54,33 @@ public final class ThresholdPass {
         }
         int m = n * segPixels;
         double[][] levels = new double[units][];
+        long[][] hists = new long[units][];
         ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[m]);
-        ThreadLocal<double[]> nonZero = ThreadLocal.withInitial(() -> new double[m]);
         ThreadLocal<ExactSelect> selects = ThreadLocal.withInitial(ExactSelect::new);
         ThreadLocal<Upsampler> ups = ThreadLocal.withInitial(() -> new Upsampler(layer.height(), layer.width(), res, res));
-        IntStream.range(0, units).parallel().forEach(u -> {
-            double[] up = scratch.get();
-            upsampleUnit(ups.get(), acts, u, units, hw, n, segPixels, up);
-            levels[u] = levels(up, m, nonZero.get(), selects.get());
-        });
-        LevelTally tally = new LevelTally(levels, model.numClasses());
         ThreadLocal<FastLevelCounter> counters = ThreadLocal.withInitial(FastLevelCounter::new);
         int classes = model.numClasses();
+        progress.begin("IQR levels", units, "unit");
+        // one upsampling per unit serves both its levels and its level counts (a unit's
+        // buckets depend on its own levels only): the same values, half the upsampling
         IntStream.range(0, units).parallel().forEach(u -> {
             double[] up = scratch.get();
             upsampleUnit(ups.get(), acts, u, units, hw, n, segPixels, up);
+            levels[u] = levels(up, m, selects.get());
+            double[] ascending = levels[u].clone();
+            java.util.Arrays.sort(ascending); // exactly LevelTally's ascending levels
             FastLevelCounter counter = counters.get();
-            counter.levels(tally.ascendingLevels(u));
+            counter.levels(ascending);
             long[] hist = new long[classes * (IqrLevels.COUNT + 1)];
             counter.count(up, 0, labels, 0, m, hist);
-            tally.addHistogram(u, hist);
+            hists[u] = hist;
+            progress.advance(1);
         });
+        progress.end();
+        LevelTally tally = new LevelTally(levels, model.numClasses());
+        for (int u = 0; u < units; u++) {
+            tally.addHistogram(u, hists[u]);
+        }
         IqrSelection sel = IqrSelection.select(tally);
         ThresholdTally chosen = tally.atLevels(sel.chosenLevel());
         long[] on = new long[units];
@@ -117,13 +131,13 @@ public final class ThresholdPass {
      * and positives, and only the order statistics that the Hazen formula reads are
      * selected ({@link ExactSelect}) instead of sorting everything.
      */
-    static double[] levels(double[] values, int m, double[] buf, ExactSelect select) {
+    static double[] levels(double[] values, int m, ExactSelect select) {
         int nz = 0;
         int neg = 0;
         for (int i = 0; i < m; i++) {
             double v = values[i];
             if (v != 0.0) {
-                buf[nz++] = v;
+                nz++;
                 if (v < 0) {
                     neg++;
                 }
@@ -146,7 +160,7 @@ public final class ThresholdPass {
             }
         }
         int[] ranks = nonZeroRanks.stream().mapToInt(Integer::intValue).toArray();
-        double[] picked = ranks.length == 0 ? new double[0] : select.select(buf, nz, ranks);
+        double[] picked = ranks.length == 0 ? new double[0] : select.select(values, m, ranks, true); // among the nz non-zeros
         java.util.Map<Integer, Double> byRank = new java.util.HashMap<>();
         for (int i = 0; i < ranks.length; i++) {
             byRank.put(ranks[i], picked[i]);

@@ -23,7 +23,7 @@ class ThresholdPassTest {
             }
             double[] sorted = v.clone();
             Arrays.sort(sorted);
-            assertArrayEquals(IqrLevels.levels(sorted), ThresholdPass.levels(v, m, new double[m], new ExactSelect()), "trial " + trial);
+            assertArrayEquals(IqrLevels.levels(sorted), ThresholdPass.levels(v, m, new ExactSelect()), "trial " + trial);
         }
     }
 
@@ -53,6 +53,33 @@ class ThresholdPassTest {
             assertArrayEquals(ref.intersections(0)[l], fast.intersections(0)[l]);
         }
         assertArrayEquals(ref.labelCounts(0), fast.labelCounts(0));
+    }
+
+    @Test
+    void exactSelectMatchesSortingOnLargeCrowdedData() {
+        // activation-like data: most values in a few top-bits bins, so the second-level histogram runs; also heavy ties
+        Random rnd = new Random(9);
+        for (int trial = 0; trial < 4; trial++) {
+            int n = 400_000 + rnd.nextInt(300_000);
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                double g = rnd.nextGaussian();
+                v[i] = switch (trial) {
+                    case 0 -> Math.max(0, g) + 1.0;
+                    case 1 -> 1.0 + rnd.nextInt(3000) * 1e-7;
+                    case 2 -> g * 1e-3;
+                    default -> i % 7 == 0 ? -0.0 : Math.abs(g);
+                };
+            }
+            double[] sorted = v.clone();
+            Arrays.sort(sorted);
+            int[] ranks = java.util.stream.IntStream.concat(rnd.ints(200, 0, n), java.util.stream.IntStream.of(0, n - 1, n / 2))
+                    .sorted().distinct().toArray();
+            double[] got = new ExactSelect().select(v, n, ranks);
+            for (int i = 0; i < ranks.length; i++) {
+                org.junit.jupiter.api.Assertions.assertEquals(sorted[ranks[i]], got[i], "trial " + trial + " rank " + ranks[i]);
+            }
+        }
     }
 
     @Test

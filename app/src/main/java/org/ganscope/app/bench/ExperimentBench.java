@@ -1,0 +1,83 @@
+package org.ganscope.app.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.ganscope.app.cluster.LocalCluster;
+import org.ganscope.workflows.experiment.ExperimentSpec;
+
+/**
+ * {@code ganscope bench experiment [--bundle outdoor-base] [--layer layer3] [--samples N] [--class tree]}:
+ * the whole default experiment (all six steps: dissect, metrics, explain, intervene, optimize,
+ * artifacts) on a local cluster (one platform node, one model worker, fresh store, nothing
+ * reused), timed per step from the platform's own step records (started to finished, summed
+ * over layers) and end to end from launch to SUCCEEDED. Ends with one line:
+ * {@code experiment_seconds total=T dissect=a metrics=b ...}.
+ */
+public final class ExperimentBench {
+    private ExperimentBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new TreeMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
+            }
+            a.put(args[i].substring(2), args[i + 1]);
+        }
+        String bundle = a.getOrDefault("bundle", "outdoor-base");
+        String layer = a.getOrDefault("layer", "layer3");
+        String cls = a.getOrDefault("class", "tree"); // intervene needs a class of interest
+        String samples = a.containsKey("samples") ? ", \"samples\": " + Integer.parseInt(a.get("samples")) : "";
+        int threads = Integer.parseInt(a.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
+        String steps = String.join("\", \"", ExperimentSpec.STEPS);
+        String body = String.format(Locale.ROOT, "{\"name\": \"bench experiment\", \"bundle\": \"%s\", \"layers\": [\"%s\"]%s,"
+                + " \"steps\": [\"%s\"], \"classes\": [\"%s\"], \"tags\": [\"bench\"]}", bundle, layer, samples, steps, cls);
+        System.out.printf(Locale.ROOT, "bench experiment: %s %s, steps %s, class of interest %s, default parameters otherwise, 1 worker with %d ONNX Runtime thread(s), %d cores%n",
+                bundle, layer, ExperimentSpec.STEPS, cls, threads, Runtime.getRuntime().availableProcessors());
+        Path dir = Files.createTempDirectory("ganscope-bench-experiment");
+        try (LocalCluster cluster = new LocalCluster(dir)) {
+            cluster.startPlatform();
+            cluster.startWorkers(dir.resolve("store"), threads, "worker");
+            long t0 = System.nanoTime();
+            long id = cluster.launch(body);
+            String status = cluster.await(id, Duration.ofMinutes(60));
+            double total = (System.nanoTime() - t0) / 1e9;
+            if (!status.equals("SUCCEEDED")) {
+                throw new IllegalStateException("experiment " + id + " ended " + status + "; logs in " + cluster.dir());
+            }
+            JsonNode exp = cluster.get("/api/experiments/" + id);
+            System.out.println("parameters: " + exp.get("experiment"));
+            Map<String, Double> perStep = new LinkedHashMap<>();
+            for (String s : ExperimentSpec.STEPS) {
+                perStep.put(s, 0.0);
+            }
+            for (JsonNode s : exp.get("steps")) {
+                double secs = seconds(s.get("finishedAt")) - seconds(s.get("startedAt"));
+                perStep.merge(s.get("name").asText(), secs, Double::sum);
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "experiment_seconds total=%.1f", total));
+            perStep.forEach((k, v) -> line.append(String.format(Locale.ROOT, " %s=%.1f", k, v)));
+            System.out.println(line);
+        }
+    }
+
+    /** An Instant as Jackson writes it: epoch seconds (number) or ISO-8601 text. */
+    static double seconds(JsonNode n) {
+        if (n == null || n.isNull()) {
+            throw new IllegalStateException("a step has no start or finish time");
+        }
+        if (n.isNumber()) {
+            return n.asDouble();
+        }
+        Instant i = Instant.parse(n.asText());
+        return i.getEpochSecond() + i.getNano() / 1e9;
+    }
+}
