@@ -152,6 +152,8 @@ class ExperimentWorkflowTest {
         var art = fx.results.metrics(id, ResultRepository.metricsKey("artifacts", "layer2"));
         assertTrue(art.keySet().containsAll(List.of("domain_fd|none", "domain_fd|worst-20", "domain_fd|random-20", "precision|worst-5")),
                 art.toString());
+        assertTrue(art.keySet().containsAll(List.of("domain_fd|causal-none", "domain_fd|causal-worst-20", "domain_fd|causal-random-20",
+                "p_value|causal-worst-5")), art.toString());
         assertTrue(fx.store.exists(keys.get(2), ".png"), "the before/after images are stored with the study");
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fx.store.get(keys.get(1), ".json").orElseThrow());
         assertEquals(128, json.get("classes").get(0).get("alpha").size(), "one alpha per unit");
