@@ -116,6 +116,25 @@ class ExperimentWorkflowTest {
     }
 
     @Test
+    void afterADissectionTheExplainStepUsesItsThresholdsSoTheBestSingleIouIsTheDissectionsLargest() throws Exception {
+        long id = fx.experiments.create("dissect and explain", fx.bundleId, "{}", "test", List.of());
+        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
+                0.01, 4, 8, 1, List.of("dissect", "explain"));
+        List<String> keys = stub("exp-" + id).run(spec);
+        var dissection = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fx.store.get(keys.get(0), ".json").orElseThrow());
+        var rows = fx.results.explanations(id, "layer2");
+        assertEquals(128, rows.size());
+        for (var r : rows) {
+            var u = dissection.get("units").get(r.unit());
+            assertEquals(u.get("threshold").asDouble(), r.threshold(), 1e-6 * Math.abs(r.threshold()) + 1e-12, "unit " + r.unit() + " thresholded as in the dissection");
+            assertTrue(r.bestSingleIou() >= u.get("iou").asDouble() - 1e-12, "unit " + r.unit() + ": the label's IoU is a candidate");
+        }
+        var m = fx.results.metrics(id, ResultRepository.metricsKey("explain", "layer2"));
+        assertTrue(m.keySet().containsAll(List.of("label_agreement_share", "compound_gain_share|0.02", "mean_gain")), m.toString());
+        WorkflowReplayer.replayWorkflowExecution(fx.env.getWorkflowClient().fetchHistory("exp-" + id), ExperimentWorkflowImpl.class);
+    }
+
+    @Test
     void theInterveneStepRecordsAblationCurvesAndInsertionForTheClassesOfInterest() throws Exception {
         long id = fx.experiments.create("intervene", fx.bundleId, "{}", "test", List.of());
         ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
