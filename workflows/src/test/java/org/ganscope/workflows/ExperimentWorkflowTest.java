@@ -116,6 +116,25 @@ class ExperimentWorkflowTest {
     }
 
     @Test
+    void afterADissectionTheExplainStepUsesItsThresholdsSoTheBestSingleIouIsTheDissectionsLargest() throws Exception {
+        long id = fx.experiments.create("dissect and explain", fx.bundleId, "{}", "test", List.of());
+        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
+                0.01, 4, 8, 1, List.of("dissect", "explain"));
+        List<String> keys = stub("exp-" + id).run(spec);
+        var dissection = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fx.store.get(keys.get(0), ".json").orElseThrow());
+        var rows = fx.results.explanations(id, "layer2");
+        assertEquals(128, rows.size());
+        for (var r : rows) {
+            var u = dissection.get("units").get(r.unit());
+            assertEquals(u.get("threshold").asDouble(), r.threshold(), 1e-6 * Math.abs(r.threshold()) + 1e-12, "unit " + r.unit() + " thresholded as in the dissection");
+            assertTrue(r.bestSingleIou() >= u.get("iou").asDouble() - 1e-12, "unit " + r.unit() + ": the label's IoU is a candidate");
+        }
+        var m = fx.results.metrics(id, ResultRepository.metricsKey("explain", "layer2"));
+        assertTrue(m.keySet().containsAll(List.of("label_agreement_share", "compound_gain_share|0.02", "mean_gain")), m.toString());
+        WorkflowReplayer.replayWorkflowExecution(fx.env.getWorkflowClient().fetchHistory("exp-" + id), ExperimentWorkflowImpl.class);
+    }
+
+    @Test
     void theInterveneStepRecordsAblationCurvesAndInsertionForTheClassesOfInterest() throws Exception {
         long id = fx.experiments.create("intervene", fx.bundleId, "{}", "test", List.of());
         ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
@@ -152,6 +171,8 @@ class ExperimentWorkflowTest {
         var art = fx.results.metrics(id, ResultRepository.metricsKey("artifacts", "layer2"));
         assertTrue(art.keySet().containsAll(List.of("domain_fd|none", "domain_fd|worst-20", "domain_fd|random-20", "precision|worst-5")),
                 art.toString());
+        assertTrue(art.keySet().containsAll(List.of("domain_fd|causal-none", "domain_fd|causal-worst-20", "domain_fd|causal-random-20",
+                "p_value|causal-worst-5")), art.toString());
         assertTrue(fx.store.exists(keys.get(2), ".png"), "the before/after images are stored with the study");
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fx.store.get(keys.get(1), ".json").orElseThrow());
         assertEquals(128, json.get("classes").get(0).get("alpha").size(), "one alpha per unit");

@@ -23,7 +23,10 @@ import org.ganscope.db.StepRepository;
 /**
  * Automatic artifact units of a layer: the study is one JSON result plus a before/after PNG
  * (same key, ".png"); the metric deltas go to the metrics table (e.g. "domain_fd|worst-20",
- * "domain_fd|random-20", "domain_fd|none").
+ * "domain_fd|random-20", "domain_fd|none"), and the causal study's held-out validation
+ * ("domain_fd|causal-worst-20", "domain_fd|causal-random-20", "domain_fd_sd|causal-random-20",
+ * "p_value|causal-worst-20", "domain_fd|causal-none"). The result key names the causal
+ * parameters ("causal=1;..."), so results of the top-k study alone are not reused.
  */
 public final class ArtifactsActivitiesImpl implements ArtifactsActivities {
     static final String STEP = "artifacts";
@@ -42,8 +45,10 @@ public final class ArtifactsActivitiesImpl implements ArtifactsActivities {
 
     /** The study's parameters for an experiment of {@code samples} samples: small enough for a default run. */
     static ArtifactStudy.Params params(int samples, long seed) {
-        return new ArtifactStudy.Params(Math.max(10, Math.min(samples, 1000)), seed, Math.max(2, Math.min(50, samples / 10)), new int[] {5, 10, 20},
-                3, Math.max(10, Math.min(samples, 500)));
+        int[] ns = {5, 10, 20};
+        return new ArtifactStudy.Params(Math.max(10, Math.min(samples, 1000)), seed, Math.max(2, Math.min(50, samples / 10)), ns,
+                3, Math.max(10, Math.min(samples, 500)),
+                ArtifactStudy.Params.causalDefaults(seed, Math.max(10, Math.min(samples, 150)), Math.max(10, Math.min(samples, 300)), ns));
     }
 
     @Override
@@ -59,7 +64,7 @@ public final class ArtifactsActivitiesImpl implements ArtifactsActivities {
             } else {
                 Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
                 int[] done = {0};
-                int total = 2 + p.ns().length;
+                int total = 4 + p.ns().length;
                 ObjectNode root = Heartbeats.during(Activity.getExecutionContext(), "artifacts", () -> ArtifactStudy.run(b, task.layer(), p,
                         s -> steps.progress(task.experimentId(), STEP, task.layer(), Math.min(total, ++done[0]), total)));
                 ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -75,6 +80,17 @@ public final class ArtifactsActivitiesImpl implements ArtifactsActivities {
                 int n = row.get("n").asInt();
                 row.get("worst").fields().forEachRemaining(f -> values.put(f.getKey() + "|worst-" + n, f.getValue().asDouble()));
                 values.put("domain_fd|random-" + n, row.get("random_fd_mean").asDouble());
+            }
+            JsonNode causal = result.get("causal");
+            if (causal != null) {
+                values.put("domain_fd|causal-none", causal.get("validate_base_fd").asDouble());
+                for (JsonNode row : causal.get("validation")) {
+                    int n = row.get("n").asInt();
+                    values.put("domain_fd|causal-worst-" + n, row.get("worst_fd").asDouble());
+                    values.put("domain_fd|causal-random-" + n, row.get("random_fd_mean").asDouble());
+                    values.put("domain_fd_sd|causal-random-" + n, row.get("random_fd_sd").asDouble());
+                    values.put("p_value|causal-worst-" + n, row.get("p_value").asDouble());
+                }
             }
             results.replaceMetrics(task.experimentId(), STEP, task.layer(), values, key);
             return key;

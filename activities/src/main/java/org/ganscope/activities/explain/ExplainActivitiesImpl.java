@@ -1,5 +1,6 @@
 package org.ganscope.activities.explain;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.activity.Activity;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,8 +16,16 @@ import org.ganscope.analysis.explain.LayerExplainer;
 import org.ganscope.db.ResultRepository;
 import org.ganscope.db.StepRepository;
 
+/**
+ * Explanations of a layer's units. With the task's dissect key, units are thresholded at the
+ * dissection's own thresholds (so the single-concept IoUs are the dissection's), and the
+ * step also records metrics: label_agreement_share (best single concept = the dissection's
+ * label), compound_gain_share|0.02 (best formula beats the best single label by >= 0.02 IoU),
+ * mean_gain, units.
+ */
 public final class ExplainActivitiesImpl implements ExplainActivities {
     static final String STEP = "explain";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final BundleResolver bundles;
     private final ArtifactStore store;
     private final StepRepository steps;
@@ -29,14 +38,29 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
         this.results = work.results();
     }
 
+    /** Per unit the numeric field {@code name} of a dissect.json's "units". */
+    static double[] field(JsonNode dissection, String name) {
+        JsonNode units = dissection.get("units");
+        double[] out = new double[units.size()];
+        for (int u = 0; u < out.length; u++) {
+            out[u] = units.get(u).get(name).asDouble();
+        }
+        return out;
+    }
+
     @Override
     public String explain(ExplainTask task) {
         return Failures.classify(() -> {
             steps.start(task.experimentId(), STEP, task.layer(), Activity.getExecutionContext().getInfo().getAttempt());
-            String key = ResultKeys.of(task.bundleHash(), STEP, task.params());
+            String key = task.dissectKey() == null ? ResultKeys.of(task.bundleHash(), STEP, task.params())
+                    : ResultKeys.of(task.bundleHash(), STEP, task.params(), task.dissectKey());
             Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
-            LayerExplainer.Result r = Heartbeats.during(Activity.getExecutionContext(), STEP, () -> LayerExplainer.explain(b, task.layer(),
-                    task.samples(), task.seed(), task.quantile(), task.beam(), task.maxLength()));
+            JsonNode dissection = task.dissectKey() == null ? null : JSON.readTree(store.get(task.dissectKey(), ".json")
+                    .orElseThrow(() -> new java.io.IOException("dissection " + task.dissectKey() + " is missing from the artifact store")));
+            double[] thresholds = dissection == null ? null : field(dissection, "threshold");
+            LayerExplainer.Result r = Heartbeats.during(Activity.getExecutionContext(), STEP, () -> thresholds == null
+                    ? LayerExplainer.explain(b, task.layer(), task.samples(), task.seed(), task.quantile(), task.beam(), task.maxLength())
+                    : LayerExplainer.explainAt(b, task.layer(), task.samples(), task.seed(), thresholds, task.beam(), task.maxLength()));
             List<ResultRepository.ExplanationRow> rows = new ArrayList<>();
             StringBuilder text = new StringBuilder();
             for (int u = 0; u < r.units().length; u++) {
@@ -47,6 +71,20 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
             }
             store.put(key, ".tsv", text.toString().getBytes(StandardCharsets.UTF_8));
             results.replaceExplanations(task.experimentId(), task.layer(), rows, key);
+            if (dissection != null) {
+                double[] label = field(dissection, "label");
+                int[] labels = new int[label.length];
+                for (int u = 0; u < labels.length; u++) {
+                    labels[u] = (int) label[u];
+                }
+                LayerExplainer.Agreement a = LayerExplainer.agreement(r, labels);
+                java.util.Map<String, Double> values = new java.util.LinkedHashMap<>();
+                values.put("label_agreement_share", a.agreeShare());
+                values.put("compound_gain_share|" + LayerExplainer.MIN_GAIN, a.gainedShare());
+                values.put("mean_gain", a.meanGain());
+                values.put("units", (double) a.units());
+                results.replaceMetrics(task.experimentId(), STEP, task.layer(), values, key);
+            }
             return key;
         });
     }

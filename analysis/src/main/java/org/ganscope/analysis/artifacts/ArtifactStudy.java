@@ -21,10 +21,23 @@ import org.ganscope.analysis.model.LayerModel;
 public final class ArtifactStudy {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Params(int samples, long seed, int topK, int[] ns, int draws, int metricSamples) {
+    /** {@code causal}: the causal scoring and validation ({@link CausalArtifacts}); null for the top-k FD study alone. */
+    public record Params(int samples, long seed, int topK, int[] ns, int draws, int metricSamples, CausalArtifacts.Params causal) {
+        public Params(int samples, long seed, int topK, int[] ns, int draws, int metricSamples) {
+            this(samples, seed, topK, ns, draws, metricSamples, null);
+        }
+
         public String key() {
             return "samples=" + samples + ";seed=" + seed + ";topK=" + topK + ";ns=" + Arrays.toString(ns) + ";draws=" + draws
-                    + ";metricSamples=" + metricSamples;
+                    + ";metricSamples=" + metricSamples + (causal == null ? "" : ";" + causal.key());
+        }
+
+        /**
+         * The causal part's defaults for a study of seed {@code seed}: {@code images} samples of
+         * seed + 200 score each unit, {@code validateImages} of seed + 300 validate, 20 random sets.
+         */
+        public static CausalArtifacts.Params causalDefaults(long seed, int images, int validateImages, int[] ns) {
+            return new CausalArtifacts.Params(images, seed + 200, validateImages, seed + 300, ns, 20, 32);
         }
     }
 
@@ -68,7 +81,44 @@ public final class ArtifactStudy {
             progress.accept("ablated the worst " + n);
         }
         root.put("before_after_units", ns.length == 0 ? 0 : ns[ns.length - 1]);
+        if (p.causal() != null) {
+            root.set("causal", causalJson(CausalArtifacts.run(b, layer, p.causal(), progress), p.causal()));
+        }
         return root;
+    }
+
+    /** The causal study as JSON (schema ganscope.artifacts.causal/1). */
+    public static ObjectNode causalJson(CausalArtifacts.Result r, CausalArtifacts.Params p) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("schema", "ganscope.artifacts.causal/1").put("method",
+                "each unit ablated alone on the scoring images; effect = domain FD without the unit - domain FD of the same images;"
+                        + " worst-n = the n most negative effects; validated on held-out images against random sets of n units,"
+                        + " p = (1 + #{random FD <= worst FD}) / (1 + draws)")
+                .put("score_images", p.images()).put("score_seed", p.scoreSeed()).put("validate_images", p.validateImages())
+                .put("validate_seed", p.validateSeed()).put("draws", p.draws()).put("score_base_fd", r.scoreBaseFd())
+                .put("validate_base_fd", r.validateBaseFd());
+        ArrayNode eff = c.putArray("effect");
+        for (double v : r.effect()) {
+            eff.add(v);
+        }
+        ArrayNode wf = c.putArray("worst_first");
+        for (int u : r.worstFirst()) {
+            wf.add(u);
+        }
+        ArrayNode rows = c.putArray("validation");
+        for (CausalArtifacts.Validation v : r.validation()) {
+            ObjectNode row = rows.addObject().put("n", v.n()).put("worst_fd", v.worstFd()).put("random_fd_mean", v.randomMean())
+                    .put("random_fd_sd", v.randomSd()).put("p_value", v.pValue());
+            ArrayNode u = row.putArray("units");
+            for (int x : v.units()) {
+                u.add(x);
+            }
+            ArrayNode d = row.putArray("random_fd");
+            for (double x : v.randomFd()) {
+                d.add(x);
+            }
+        }
+        return c;
     }
 
     private static ObjectNode metricsJson(SampleMetrics m) {
@@ -76,11 +126,12 @@ public final class ArtifactStudy {
                 .put("recall", m.prdc().recall()).put("density", m.prdc().density()).put("coverage", m.prdc().coverage());
     }
 
-    /** The worst units of a study, worst first. */
+    /** The worst units of a study, worst first: the causal ranking when the study has one, else the top-k FD ranking. */
     public static int[] worst(ObjectNode study, int n) {
-        int[] out = new int[Math.min(n, study.get("worst_first").size())];
+        com.fasterxml.jackson.databind.JsonNode wf = study.has("causal") ? study.get("causal").get("worst_first") : study.get("worst_first");
+        int[] out = new int[Math.min(n, wf.size())];
         for (int i = 0; i < out.length; i++) {
-            out[i] = study.get("worst_first").get(i).asInt();
+            out[i] = wf.get(i).asInt();
         }
         return out;
     }

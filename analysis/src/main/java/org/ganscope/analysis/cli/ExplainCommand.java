@@ -19,6 +19,10 @@ import org.ganscope.analysis.explain.LayerExplainer;
 /**
  * {@code ganscope explain --bundle DIR --layer L --out DIR [--samples N] [--beam 5] [--length 3] [--quantile 0.005]}:
  * a compositional explanation (formula of up to 3 concepts) of every unit; explain.json.
+ * With {@code --dissect dissect.json} units are thresholded at that dissection's own
+ * thresholds on its evaluation images (its seed, at most its samples), and the agreement of
+ * the best single concept with its labels and the share of units whose best formula gains
+ * at least 0.02 IoU are printed and written.
  */
 public final class ExplainCommand implements Command {
     @Override
@@ -33,7 +37,7 @@ public final class ExplainCommand implements Command {
 
     @Override
     public int run(String[] args) throws IOException {
-        Args a = Args.parse(args, 1, List.of("bundle", "layer", "samples", "seed", "beam", "length", "quantile", "out"), List.of());
+        Args a = Args.parse(args, 1, List.of("bundle", "layer", "samples", "seed", "beam", "length", "quantile", "dissect", "out"), List.of());
         Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
         String layer = a.require("layer");
         b.layer(layer);
@@ -41,8 +45,30 @@ public final class ExplainCommand implements Command {
         int beam = a.intValue("beam", 5, 1, 100);
         int length = a.intValue("length", 3, 1, 6);
         double q = a.doubleValue("quantile", 0.005, 1e-9, 0.5);
+        com.fasterxml.jackson.databind.JsonNode dissection = a.get("dissect", null) == null ? null
+                : new ObjectMapper().readTree(Path.of(a.require("dissect")).toFile());
+        long seed = a.longValue("seed", 0);
+        int[] labels = null;
+        double[] thr = null;
+        if (dissection != null) {
+            if (!dissection.path("layer").path("name").asText().equals(layer) || !dissection.path("bundle").path("hash").asText().equals(b.hash())) {
+                throw new UsageException("--dissect: " + a.require("dissect") + " is a dissection of " + dissection.path("bundle").path("name").asText()
+                        + " " + dissection.path("layer").path("name").asText() + ", not of " + b.name() + " " + layer);
+            }
+            seed = dissection.get("params").get("seed").asLong();
+            samples = Math.min(a.intValue("samples", dissection.get("params").get("samples").asInt(), 1, 100_000),
+                    dissection.get("params").get("samples").asInt());
+            var units = dissection.get("units");
+            thr = new double[units.size()];
+            labels = new int[units.size()];
+            for (int u = 0; u < thr.length; u++) {
+                thr[u] = units.get(u).get("threshold").asDouble();
+                labels[u] = units.get(u).get("label").asInt();
+            }
+        }
         long t0 = System.nanoTime();
-        LayerExplainer.Result r = LayerExplainer.explain(b, layer, samples, a.longValue("seed", 0), q, beam, length);
+        LayerExplainer.Result r = thr == null ? LayerExplainer.explain(b, layer, samples, seed, q, beam, length)
+                : LayerExplainer.explainAt(b, layer, samples, seed, thr, beam, length);
         double secs = (System.nanoTime() - t0) / 1e9;
         BeamSearch.Explanation[] e = r.units();
         int[] order = IntStream.range(0, e.length).boxed().sorted(Comparator.comparingDouble((Integer u) -> -e[u].iou()))
@@ -55,17 +81,33 @@ public final class ExplainCommand implements Command {
         double meanGain = IntStream.range(0, e.length).mapToDouble(u -> e[u].gain()).average().orElse(0);
         System.out.printf(Locale.ROOT, "%s %s: %d units explained over %d samples in %.1f s; mean gain over the best single label %+.4f%n",
                 b.name(), layer, e.length, samples, secs, meanGain);
+        LayerExplainer.Agreement agreement = labels == null ? null : LayerExplainer.agreement(r, labels);
+        if (agreement != null) {
+            System.out.printf(Locale.ROOT, "at the dissection's thresholds (seed %d, first %d images): best single concept = dissection label for %d of %d"
+                    + " units (%.1f%%); best formula gains >= %.2f IoU over the best single label for %d units (%.1f%%)%n", seed, samples,
+                    agreement.agree(), agreement.units(), 100 * agreement.agreeShare(), LayerExplainer.MIN_GAIN, agreement.gained(),
+                    100 * agreement.gainedShare());
+        }
         Path out = Path.of(a.require("out"));
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("schema", "ganscope.explain/1").put("bundle", b.name()).put("bundle_hash", b.hash()).put("layer", layer)
                 .put("samples", samples).put("beam", beam).put("max_length", length).put("quantile", q).put("seconds", secs);
+        root.put("seed", seed).put("thresholds", thr == null ? "quantile" : "dissection");
+        if (agreement != null) {
+            root.put("label_agreement", agreement.agree()).put("label_agreement_share", agreement.agreeShare())
+                    .put("compound_gain_min", LayerExplainer.MIN_GAIN).put("compound_gain_units", agreement.gained())
+                    .put("compound_gain_share", agreement.gainedShare());
+        }
         ArrayNode units = root.putArray("units");
         for (int u = 0; u < e.length; u++) {
             units.addObject().put("unit", u).put("formula", e[u].formula().render(r.conceptNames())).put("iou", e[u].iou())
                     .put("best_single", e[u].bestSingle().render(r.conceptNames())).put("best_single_iou", e[u].bestSingleIou())
                     .put("gain", e[u].gain()).put("threshold", r.thresholds()[u]).put("formula_code", e[u].formula().code());
+            if (labels != null) {
+                ((ObjectNode) units.get(u)).put("dissection_label", labels[u]);
+            }
             ArrayNode ex = units.get(u).withArray("examples");
             for (long i : r.examples()[u]) {
                 ex.add(i);

@@ -29,16 +29,30 @@ public final class LayerExplainer {
     }
 
     public static Result explain(Bundle b, String layerName, int samples, long seed, double quantile, int beam, int maxLength) {
-        return run(b, layerName, samples, seed, quantile, beam, maxLength, Integer.MAX_VALUE, false);
+        return run(b, layerName, samples, seed, quantile, null, beam, maxLength, Integer.MAX_VALUE, false);
+    }
+
+    /**
+     * As {@link #explain} with given per-unit thresholds, e.g. the dissection's own (its
+     * dissect.json "threshold" per unit): on the dissection's evaluation images (same seed,
+     * same samples) every single-concept IoU then equals the dissection's IoU of that unit
+     * and class, so a length-1 formula is the dissection's own measurement.
+     */
+    public static Result explainAt(Bundle b, String layerName, int samples, long seed, double[] thresholds, int beam, int maxLength) {
+        if (thresholds.length != b.layer(layerName).units()) {
+            throw new org.ganscope.analysis.AnalysisException("thresholds: " + thresholds.length + " values for the " + b.layer(layerName).units()
+                    + " units of " + layerName);
+        }
+        return run(b, layerName, samples, seed, Double.NaN, thresholds.clone(), beam, maxLength, Integer.MAX_VALUE, false);
     }
 
     /** Exhaustive search (length <= 3) on the first {@code units} units, for checking the beam. */
     static BeamSearch.Explanation[] explainWith(Bundle b, String layerName, int samples, long seed, double quantile, int units) {
-        return run(b, layerName, samples, seed, quantile, 0, 3, units, true).units();
+        return run(b, layerName, samples, seed, quantile, null, 0, 3, units, true).units();
     }
 
-    private static Result run(Bundle b, String layerName, int samples, long seed, double quantile, int beam, int maxLength, int maxUnits,
-            boolean exhaustive) {
+    private static Result run(Bundle b, String layerName, int samples, long seed, double quantile, double[] given, int beam, int maxLength,
+            int maxUnits, boolean exhaustive) {
         var layer = b.layer(layerName);
         int units = Math.min(layer.units(), maxUnits);
         int allUnits = layer.units();
@@ -65,7 +79,7 @@ public final class LayerExplainer {
                 }
             }
         }
-        double[] thr = Quantiles.thresholds(acts, samples, allUnits, hw, quantile);
+        double[] thr = given != null ? given : Quantiles.thresholds(acts, samples, allUnits, hw, quantile);
         int res = (int) Math.round(Math.sqrt(seg));
         BeamSearch.Explanation[] out = new BeamSearch.Explanation[units];
         long[][] examples = new long[units][];
@@ -88,6 +102,38 @@ public final class LayerExplainer {
         });
         List<String> names = b.manifest().classes().stream().skip(1).map(c -> c.name()).toList();
         return new Result(names, out, thr, samples, examples);
+    }
+
+    /** Gain of a compound formula that counts as an improvement over the best single label (IoU). */
+    public static final double MIN_GAIN = 0.02;
+
+    /**
+     * Explanations against a dissection of the same images and thresholds: {@code agree} =
+     * units whose best single concept is the dissection's label (always all units but ties
+     * in quantile mode; in IQR mode the label is the IQR winner, not the IoU argmax, so they
+     * can differ), {@code gained} = units whose best formula's IoU exceeds the best single
+     * label's by at least {@link #MIN_GAIN}, and their shares of the units.
+     */
+    public record Agreement(int units, int agree, int gained, double agreeShare, double gainedShare, double meanGain) {
+    }
+
+    /** @param dissectionLabel per unit the dissection's label (class index, 1..C-1; concept = label - 1) */
+    public static Agreement agreement(Result r, int[] dissectionLabel) {
+        int n = r.units().length;
+        int agree = 0;
+        int gained = 0;
+        double sum = 0;
+        for (int u = 0; u < n; u++) {
+            var e = r.units()[u];
+            if (e.bestSingle() instanceof Formula.Leaf leaf && leaf.concept() == dissectionLabel[u] - 1) {
+                agree++;
+            }
+            if (e.gain() >= MIN_GAIN) {
+                gained++;
+            }
+            sum += e.gain();
+        }
+        return new Agreement(n, agree, gained, n == 0 ? 0 : (double) agree / n, n == 0 ? 0 : (double) gained / n, n == 0 ? 0 : sum / n);
     }
 
     /** The samples with the largest overlap of unit and formula masks (ties: lower index), at most EXAMPLES, none empty. */

@@ -22,7 +22,8 @@ public final class Insertion {
     /** How k_u is estimated: the unit's mean activation inside the class, or its 99th percentile. */
     public enum KMode { MEAN, P99 }
 
-    public record ContextRow(int classBefore, long regions, double meanInsertEffect, double meanAce) {
+    /** {@code sdInsertEffect}: the standard deviation of the regions' insert effects (divisor regions - 1; 0 for one region). */
+    public record ContextRow(int classBefore, long regions, double meanInsertEffect, double meanAce, double sdInsertEffect) {
     }
 
     public record Result(int classIndex, int[] units, float[] k, long regions, double insertEffect, double ace,
@@ -95,6 +96,15 @@ public final class Insertion {
         return k;
     }
 
+    /** Sample standard deviation (divisor n - 1) from the sum and sum of squares of n values; 0 for n < 2. */
+    static double sd(double sum, double sumSq, long n) {
+        if (n < 2) {
+            return 0;
+        }
+        double mean = sum / n;
+        return Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1)));
+    }
+
     public static Result run(LayerModel m, int classIndex, int[] units, float[] k, int samples, long seed, int regionSize) {
         var layer = m.layer();
         int u = layer.units();
@@ -118,6 +128,7 @@ public final class Insertion {
         double[] ctxInsert = new double[classes];
         double[] ctxAce = new double[classes];
         long[] ctxCount = new long[classes];
+        double[] ctxSq = new double[classes];
         for (long s = 0; s < samples; s++) {
             m.generate(seed, s, 1);
             System.arraycopy(m.activations(), 0, orig, 0, u * hw);
@@ -162,6 +173,7 @@ public final class Insertion {
                     aceSum += ace;
                     n++;
                     ctxInsert[ctx] += effect;
+                    ctxSq[ctx] += effect * effect;
                     ctxAce[ctx] += ace;
                     ctxCount[ctx]++;
                 }
@@ -170,7 +182,7 @@ public final class Insertion {
         List<ContextRow> rows = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
             if (ctxCount[c] > 0) {
-                rows.add(new ContextRow(c, ctxCount[c], ctxInsert[c] / ctxCount[c], ctxAce[c] / ctxCount[c]));
+                rows.add(new ContextRow(c, ctxCount[c], ctxInsert[c] / ctxCount[c], ctxAce[c] / ctxCount[c], sd(ctxInsert[c], ctxSq[c], ctxCount[c])));
             }
         }
         rows.sort((a, b) -> Double.compare(b.meanInsertEffect(), a.meanInsertEffect()));

@@ -140,6 +140,31 @@ final class CausalPanel extends VerticalLayout {
         grid.setItems(rows);
         grid.setAllRowsVisible(true);
         add(grid);
+        JsonNode causal = result.get("causal");
+        if (causal != null) {
+            List<Integer> cw = new ArrayList<>();
+            causal.get("worst_first").forEach(u -> {
+                if (cw.size() < 20) {
+                    cw.add(u.asInt());
+                }
+            });
+            add(new Paragraph(String.format(Locale.ROOT,
+                    "causal: each unit ablated alone on %d images (seed %d); units whose removal lowers domain FD most, first: %s",
+                    causal.get("score_images").asInt(), causal.get("score_seed").asLong(), cw)));
+            Grid<JsonNode> cg = new Grid<>();
+            cg.setId("causal-artifact-table");
+            cg.addColumn(r -> "worst " + r.get("n").asInt()).setHeader("units ablated (held-out seed " + causal.get("validate_seed").asLong() + ")");
+            cg.addColumn(r -> fmt(causal.get("validate_base_fd").asDouble())).setHeader("domain FD, none");
+            cg.addColumn(r -> fmt(r.get("worst_fd").asDouble())).setHeader("domain FD, worst n");
+            cg.addColumn(r -> fmt(r.get("random_fd_mean").asDouble()) + " +- " + fmt(r.get("random_fd_sd").asDouble()) + " (" + r.get("random_fd").size()
+                    + " draws)").setHeader("random n: mean +- sd");
+            cg.addColumn(r -> fmt(r.get("p_value").asDouble())).setHeader("p (random <= worst)");
+            List<JsonNode> vr = new ArrayList<>();
+            causal.get("validation").forEach(vr::add);
+            cg.setItems(vr);
+            cg.setAllRowsVisible(true);
+            add(cg);
+        }
         stored.bytes(id, "artifacts", layer, ".png").ifPresent(png -> {
             Image img = new Image(new StreamResource("artifacts_before_after.png", () -> new ByteArrayInputStream(png)),
                     "before (top) and after ablating the worst units (bottom)");

@@ -58,6 +58,15 @@ public record ExperimentSpec(long experimentId, String bundleHash, String bundle
                 0.005, 5, 3);
     }
 
+    /**
+     * The explain task at the dissection's own unit thresholds ({@code dissectKey}: the layer's
+     * dissect result), on the first min(samples, 2000) of the dissection's evaluation images.
+     */
+    public org.ganscope.activities.explain.ExplainTask explainTask(String layer, String dissectKey) {
+        return new org.ganscope.activities.explain.ExplainTask(experimentId, bundleHash, bundlePath, layer, Math.min(samples, 2000), seed,
+                0.005, 5, 3, dissectKey);
+    }
+
     public org.ganscope.activities.metrics.MetricsTask metricsTask() {
         return new org.ganscope.activities.metrics.MetricsTask(experimentId, bundleHash, bundlePath, layers.get(0),
                 Math.min(samples, 2000), seed + 1000);

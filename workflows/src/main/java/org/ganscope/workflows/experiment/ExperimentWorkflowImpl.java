@@ -152,10 +152,14 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             }
             if (explainStep) {
                 step = "explain";
-                for (String l : spec.layers()) {
+                // version 1 thresholds units at the dissection's own thresholds; older histories used the explain step's own quantile
+                boolean dissectThresholds = Workflow.getVersion("explain-dissect-thresholds", Workflow.DEFAULT_VERSION, 1) >= 1
+                        && spec.runs("dissect");
+                for (int i = 0; i < spec.layers().size(); i++) {
+                    String l = spec.layers().get(i);
                     layer = l;
                     progress = "explain " + l;
-                    keys.add(explain.explain(spec.explainTask(l)));
+                    keys.add(explain.explain(dissectThresholds ? spec.explainTask(l, keys.get(i)) : spec.explainTask(l)));
                 }
             }
             progress = "done";

@@ -1,0 +1,68 @@
+package org.ganscope.analysis.explain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.ganscope.analysis.TestBundles;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.analysis.dissect.DissectParams;
+import org.ganscope.analysis.dissect.DissectionReport;
+import org.ganscope.analysis.dissect.LayerDissection;
+import org.ganscope.analysis.dissect.LayerDissector;
+import org.junit.jupiter.api.Test;
+
+/** Explanations at the dissection's own thresholds measure what the dissection measured. */
+class DissectionThresholdsTest {
+    private static final Bundle B = BundleLoader.load(TestBundles.demo("outdoor-base"));
+
+    private static DissectParams params(DissectParams.Method m) {
+        return new DissectParams("layer2", 24, 7, 24, 8, m, 0.01, 4, 8);
+    }
+
+    @Test
+    void inQuantileModeTheBestSingleConceptIsTheDissectionsLabelWithItsIou() {
+        LayerDissection d = LayerDissector.dissect(B, params(DissectParams.Method.QUANTILE), 1, x -> { });
+        DissectionReport r = d.report();
+        LayerExplainer.Result e = LayerExplainer.explainAt(B, "layer2", 24, 7, r.thresholds(), 3, 2);
+        int determined = 0;
+        for (int u = 0; u < d.units(); u++) {
+            if (r.labelUndetermined()[u]) {
+                continue;
+            }
+            determined++;
+            assertEquals(r.bestIou()[u], e.units()[u].bestSingleIou(), 1e-12, "unit " + u);
+            assertEquals(new Formula.Leaf(r.bestLabel()[u] - 1), e.units()[u].bestSingle(), "unit " + u);
+            assertTrue(e.units()[u].iou() >= e.units()[u].bestSingleIou());
+        }
+        assertTrue(determined > d.units() / 2, determined + " units with a label");
+        LayerExplainer.Agreement a = LayerExplainer.agreement(e, r.bestLabel());
+        assertTrue(a.agree() >= determined, a.toString());
+    }
+
+    @Test
+    void inIqrModeTheBestSingleIouIsTheDissectionsLargestIouAtItsThreshold() {
+        LayerDissection d = LayerDissector.dissect(B, params(DissectParams.Method.IQR), 1, x -> { });
+        DissectionReport r = d.report();
+        LayerExplainer.Result e = LayerExplainer.explainAt(B, "layer2", 24, 7, r.thresholds(), 3, 2);
+        int agree = 0;
+        int gained = 0;
+        for (int u = 0; u < d.units(); u++) {
+            double max = 0;
+            for (int c = 1; c < r.iou()[u].length; c++) {
+                max = Math.max(max, r.iou()[u][c]);
+            }
+            assertEquals(max, e.units()[u].bestSingleIou(), 1e-12, "unit " + u);
+            if (e.units()[u].bestSingle().equals(new Formula.Leaf(r.bestLabel()[u] - 1))) {
+                agree++;
+            }
+            if (e.units()[u].iou() - e.units()[u].bestSingleIou() >= LayerExplainer.MIN_GAIN) {
+                gained++;
+            }
+        }
+        LayerExplainer.Agreement a = LayerExplainer.agreement(e, r.bestLabel());
+        assertEquals(agree, a.agree());
+        assertEquals(gained, a.gained());
+        assertEquals((double) gained / d.units(), a.gainedShare(), 0.0);
+    }
+}
