@@ -1,0 +1,118 @@
+"""Networks of model zoo v2.
+
+Generator: z [B, ZDIM] -> fc to layer1 (C1 x 4 x 4) -> three blocks of nearest-neighbour 2x
+upsample + 3x3 conv (layer2 8x8, layer3 16x16, layer4 32x32) -> one more upsample + conv
+block at 64x64 -> 3x3 conv to RGB, tanh. Nearest upsampling followed by a convolution has
+no uneven kernel overlap, so it leaves no checkerboard (transposed convs with stride 2 do).
+Each block is conv -> BatchNorm -> ReLU [-> pixel norm, variant pixnorm]; the dissected
+representation r_L of a layer is its block's output.
+
+Discriminator: no normalisation (the R1 penalty keeps it smooth), LeakyReLU(0.2), strided
+4x4 convs from 64x64 down to 4x4, an optional minibatch-stddev feature (variants mbstd and
+pixnorm), then a linear head.
+
+Segmenter: the v1 FPN with one 1x1 head per concept group learned by a segmenter (main,
+object, part, material); the colour group is an exact rule on RGB and has no head.
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .nets import MinibatchStdDev, pixel_norm, _cbr
+
+ZDIM = 64
+VARIANTS = ("base", "mbstd", "pixnorm")
+# (layer name, output size); widths are a parameter (default WIDTHS)
+LAYER_SIZES = [("layer1", 4), ("layer2", 8), ("layer3", 16), ("layer4", 32)]
+WIDTHS = (128, 128, 96, 64, 32)   # layer1..layer4, then the 64x64 block
+
+
+class Generator(nn.Module):
+    def __init__(self, variant="base", widths=WIDTHS):
+        super().__init__()
+        if variant not in VARIANTS:
+            raise ValueError("variant must be one of %s, got %r" % (VARIANTS, variant))
+        self.pixnorm = variant == "pixnorm"
+        self.widths = tuple(widths)
+        c1 = widths[0]
+        self.fc = nn.Linear(ZDIM, c1 * 16)
+        self.norms = nn.ModuleList([nn.BatchNorm2d(c1)])
+        self.convs = nn.ModuleList()
+        for a, b in zip(widths[:-1], widths[1:]):
+            self.convs.append(nn.Conv2d(a, b, 3, 1, 1))
+            self.norms.append(nn.BatchNorm2d(b))
+        self.to_rgb = nn.Conv2d(widths[-1], 3, 3, 1, 1)
+
+    def _act(self, x):
+        x = F.relu(x)
+        return pixel_norm(x) if self.pixnorm else x
+
+    def forward(self, z, return_layers=False):
+        x = self.fc(z).view(z.shape[0], self.widths[0], 4, 4)
+        x = self._act(self.norms[0](x))
+        layers = [x]
+        for conv, norm in zip(self.convs, self.norms[1:]):
+            x = self._act(norm(conv(F.interpolate(x, scale_factor=2.0, mode="nearest"))))
+            layers.append(x)
+        x = torch.tanh(self.to_rgb(x))
+        return (x, layers[:len(LAYER_SIZES)]) if return_layers else x
+
+
+class Discriminator(nn.Module):
+    def __init__(self, variant="base", widths=(32, 64, 128, 256)):
+        super().__init__()
+        self.inp = nn.Conv2d(3, widths[0], 3, 1, 1)
+        body = []
+        chans = list(widths) + [widths[-1]]
+        for a, b in zip(chans[:-1], chans[1:]):   # 64 -> 32 -> 16 -> 8 -> 4
+            body += [nn.Conv2d(a, b, 4, 2, 1), nn.LeakyReLU(0.2)]
+        self.body = nn.Sequential(*body)
+        self.mbstd = MinibatchStdDev() if variant in ("mbstd", "pixnorm") else None
+        c = widths[-1] + (1 if self.mbstd is not None else 0)
+        self.out_conv = nn.Conv2d(c, widths[-1], 3, 1, 1)
+        self.head = nn.Linear(widths[-1] * 16, 1)
+
+    def forward(self, x):
+        h = self.body(F.leaky_relu(self.inp(x), 0.2))
+        if self.mbstd is not None:
+            h = self.mbstd(h)
+        h = F.leaky_relu(self.out_conv(h), 0.2)
+        return self.head(h.flatten(1)).view(-1)
+
+
+class Segmenter(nn.Module):
+    """x [B,3,64,64] in [-1,1] -> {group: logits [B,C_g,64,64]}: the v1 FPN trunk, one
+    1x1 classifier per group."""
+
+    FEATURE_DIM = 128
+
+    def __init__(self, head_sizes):
+        super().__init__()
+        self.head_names = list(head_sizes)
+        self.e1 = _cbr(3, 32)
+        self.e2 = _cbr(32, 64, 2)
+        self.e3 = _cbr(64, 96, 2)
+        self.e4 = nn.Sequential(_cbr(96, 128, 2), _cbr(128, 128))
+        self.l3 = nn.Conv2d(128, 96, 1)
+        self.d3 = _cbr(96, 96)
+        self.l2 = nn.Conv2d(96, 48, 1)
+        self.p2 = nn.Conv2d(64, 48, 1)
+        self.d2 = _cbr(48, 48)
+        self.l1 = nn.Conv2d(48, 32, 1)
+        self.d1 = _cbr(32, 32)
+        self.heads = nn.ModuleList([nn.Conv2d(32, n, 1) for n in head_sizes.values()])
+
+    def encode(self, x):
+        e1 = self.e1(x)
+        e2 = self.e2(e1)
+        e3 = self.e3(e2)
+        e4 = self.e4(e3)
+        return e1, e2, e3, e4
+
+    def forward(self, x):
+        e1, e2, e3, e4 = self.encode(x)
+        up = lambda t: F.interpolate(t, scale_factor=2.0, mode="bilinear", align_corners=False)
+        d3 = self.d3(up(self.l3(e4)) + e3)
+        d2 = self.d2(up(self.l2(d3)) + self.p2(e2))
+        d1 = self.d1(F.relu(up(self.l1(d2)) + e1))
+        return {n: h(d1) for n, h in zip(self.head_names, self.heads)}
