@@ -116,3 +116,86 @@ class Segmenter(nn.Module):
         d2 = self.d2(up(self.l2(d3)) + self.p2(e2))
         d1 = self.d1(F.relu(up(self.l1(d2)) + e1))
         return {n: h(d1) for n, h in zip(self.head_names, self.heads)}
+
+
+# ------------------------------------------------------------------------------ export
+
+class Fused(nn.Module):
+    """The exported form of a trained Generator: BatchNorm folded into the weights (use a
+    generator with recalibrated statistics), weights stored in float16 and cast to float32
+    in the graph. Stage 0 is fc (-> layer1), stages 1..4 upsample + conv (-> layer2,
+    layer3, layer4, the 64x64 block), stage 5 to_rgb + tanh."""
+
+    def __init__(self, gen):
+        super().__init__()
+        gen = gen.eval()
+        self.pixnorm, self.c1 = gen.pixnorm, gen.widths[0]
+        self.n = len(gen.convs) + 2
+        ws, bs = [], []
+        for i, norm in enumerate(gen.norms):
+            scale = (norm.weight / torch.sqrt(norm.running_var + norm.eps)).detach()
+            shift = (norm.bias - norm.running_mean * scale).detach()
+            if i == 0:
+                ws.append(gen.fc.weight.detach() * scale.repeat_interleave(16)[:, None])
+                bs.append(gen.fc.bias.detach() * scale.repeat_interleave(16) + shift.repeat_interleave(16))
+            else:
+                conv = gen.convs[i - 1]
+                ws.append(conv.weight.detach() * scale[:, None, None, None])
+                bs.append(conv.bias.detach() * scale + shift)
+        ws.append(gen.to_rgb.weight.detach())
+        bs.append(gen.to_rgb.bias.detach())
+        for i, (w, b) in enumerate(zip(ws, bs)):
+            self.register_buffer("w%d" % i, w.half().clone())
+            self.register_buffer("b%d" % i, b.half().clone())
+
+
+class FusedStages(nn.Module):
+    """Stages [start, stop) of a Fused generator, holding only their weights."""
+
+    def __init__(self, fused, start, stop):
+        super().__init__()
+        self.start, self.stop, self.last = start, stop, fused.n - 1
+        self.pixnorm, self.c1 = fused.pixnorm, fused.c1
+        for i in range(start, stop):
+            self.register_buffer("w%d" % i, getattr(fused, "w%d" % i))
+            self.register_buffer("b%d" % i, getattr(fused, "b%d" % i))
+
+    def forward(self, x):
+        for i in range(self.start, self.stop):
+            w, b = getattr(self, "w%d" % i).float(), getattr(self, "b%d" % i).float()
+            if i == 0:
+                x = F.linear(x, w, b).view(x.shape[0], self.c1, 4, 4)
+            elif i == self.last:
+                x = torch.tanh(F.conv2d(x, w, b, padding=1))
+                continue
+            else:
+                x = F.conv2d(F.interpolate(x, scale_factor=2.0, mode="nearest"), w, b, padding=1)
+            x = F.relu(x)
+            if self.pixnorm:
+                x = pixel_norm(x)
+        return x
+
+
+class SegmenterProbs(nn.Module):
+    """x -> one probability map per head, in head order."""
+
+    def __init__(self, seg):
+        super().__init__()
+        self.seg = seg
+
+    def forward(self, x):
+        out = self.seg(x)
+        return tuple(torch.softmax(out[n], dim=1) for n in self.seg.head_names)
+
+
+class TailThenSegment(nn.Module):
+    """f_L followed by the segmenter's main-group probabilities: r_L -> (x, s(x))."""
+
+    def __init__(self, fused, start, seg):
+        super().__init__()
+        self.tail = FusedStages(fused, start, fused.n)
+        self.seg = seg
+
+    def forward(self, r):
+        x = self.tail(r)
+        return x, torch.softmax(self.seg(x)["main"], dim=1)
