@@ -165,7 +165,7 @@ def train_gan(args, imgs=None, log=_log):
         return run
     if imgs is None:
         t = time.time()
-        imgs, _ = scenes2.render_many(args.dataset, TRAIN_SEED, 0, args.train_images)
+        imgs = scenes2.render_many(args.dataset, TRAIN_SEED, 0, args.train_images)[0]  # labels not kept
         log("rendered %d images in %.1fs" % (len(imgs), time.time() - t))
 
     def checkpoint():
