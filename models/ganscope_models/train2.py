@@ -422,6 +422,31 @@ def snapshot(run, out=None, n=48):
     return out
 
 
+def status(root=None):
+    """One line per run under the checkpoint root: iterations / budget, images seen, wall
+    time, mean seconds per iteration of the latest session, last losses."""
+    root = ckpt_root(root)
+    lines = []
+    for name in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+        if not os.path.isdir(os.path.join(root, name)):
+            continue
+        path = os.path.join(root, name, "record.json")
+        if not os.path.isfile(path):
+            lines.append("%-24s no checkpoint yet" % name)
+            continue
+        r = json.load(open(path))
+        s = r["sessions"][-1]
+        done_its = s["to_iteration"] - s["from_iteration"]
+        rate = s["wall_seconds"] / done_its if done_its else float("nan")
+        budget = r.get("budget", r["config"].get("iterations"))
+        losses = ("d=%.3f g=%.3f" % (r["final_loss_d"], r["final_loss_g"]) if "final_loss_d" in r
+                  else "loss=%.4f" % r["final_loss"] if r.get("final_loss") is not None else "")
+        lines.append("%-24s %6d / %-6s iterations %8d images %6.2f h %5.2f s/it %s%s" % (
+            name, r["iterations"], budget, r["images_seen"], r["wall_seconds"] / 3600, rate, losses,
+            " done" if r.get("done") else ""))
+    return "\n".join(lines) or "no runs under " + root
+
+
 # ---------------------------------------------------------------------------------- main
 
 def parser():
@@ -430,6 +455,8 @@ def parser():
     p = sub.add_parser("samples", help="sample grid of a GAN run's EMA generator at its latest checkpoint")
     p.add_argument("run", help="run directory (holding ckpt.pt)")
     p.add_argument("--out", default=None)
+    p = sub.add_parser("status", help="progress of every run under the checkpoint root")
+    p.add_argument("--ckpt-root", default=None)
     for kind in ("gan", "seg"):
         p = sub.add_parser(kind)
         p.add_argument("--dataset", required=True, choices=sorted(scenes2.DATASETS))
@@ -459,6 +486,9 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    if args.kind == "status":
+        print(status(args.ckpt_root))
+        return
     if args.kind == "samples":
         torch.set_num_threads(1)
         print(snapshot(args.run, args.out))
