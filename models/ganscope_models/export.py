@@ -103,6 +103,13 @@ def features_of(featnet, imgs, batch=100):
     return np.concatenate(out).astype(np.float64)
 
 
+def write_real_features(out, featnet, real_imgs):
+    feats = features_of(featnet, real_imgs)
+    np.save(os.path.join(out, "real", "features_mean.npy"), feats.mean(0))
+    np.save(os.path.join(out, "real", "features_cov.npy"), np.cov(feats, rowvar=False))
+    np.save(os.path.join(out, "real", "features_sample.npy"), feats[:FEATURE_SAMPLE].astype(np.float32))
+
+
 def export(build, variant, out):
     prov = json.load(open(os.path.join(build, "provenance.json")))
     dataset = prov["dataset"]
@@ -154,10 +161,7 @@ def export(build, variant, out):
     Image.fromarray(sprite(real_imgs[:REAL_SHEET], 10)).save(os.path.join(out, "real", "images.png"), optimize=True)
     Image.fromarray(sprite(real_labs[:REAL_SHEET].astype(np.uint8), 10), mode="L").save(
         os.path.join(out, "real", "labels.png"), optimize=True)
-    feats = features_of(featnet, real_imgs)
-    np.save(os.path.join(out, "real", "features_mean.npy"), feats.mean(0))
-    np.save(os.path.join(out, "real", "features_cov.npy"), np.cov(feats, rowvar=False))
-    np.save(os.path.join(out, "real", "features_sample.npy"), feats[:FEATURE_SAMPLE].astype(np.float32))
+    write_real_features(out, featnet, real_imgs)
 
     # a sample grid for people to look at
     with torch.no_grad():
@@ -277,10 +281,7 @@ def export_v2(gan_run, seg_run, out):
         label_files[g] = "real/labels.png" if g == "main" else "real/labels_%s.png" % g
         Image.fromarray(sprite(real_labs[:REAL_SHEET, gi], 10), mode="L").save(os.path.join(out, label_files[g]),
                                                                               optimize=True)
-    feats = features_of(featnet, real_imgs)
-    np.save(os.path.join(out, "real", "features_mean.npy"), feats.mean(0))
-    np.save(os.path.join(out, "real", "features_cov.npy"), np.cov(feats, rowvar=False))
-    np.save(os.path.join(out, "real", "features_sample.npy"), feats[:FEATURE_SAMPLE].astype(np.float32))
+    write_real_features(out, featnet, real_imgs)
     real_shares = scenes2.pixel_shares(real_labs, dataset)
     with torch.no_grad():
         xs = nets2.FusedStages(fused, 0, fused.n)(torch.randn(32, nets2.ZDIM, generator=torch.Generator().manual_seed(0)))

@@ -18,6 +18,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from . import nets
 from .nets import MinibatchStdDev, pixel_norm, _cbr
 
 ZDIM = 64
@@ -80,34 +81,16 @@ class Discriminator(nn.Module):
         return self.head(h.flatten(1)).view(-1)
 
 
-class Segmenter(nn.Module):
-    """x [B,3,64,64] in [-1,1] -> {group: logits [B,C_g,64,64]}: the v1 FPN trunk, one
-    1x1 classifier per group."""
-
-    FEATURE_DIM = 128
+class Segmenter(nets.Segmenter):
+    """x [B,3,64,64] in [-1,1] -> {group: logits [B,C_g,64,64]}: the v1 FPN trunk with one
+    more 3x3 block at full resolution and one 1x1 classifier per group."""
 
     def __init__(self, head_sizes):
-        super().__init__()
+        super().__init__(1)
+        del self.cls
         self.head_names = list(head_sizes)
-        self.e1 = _cbr(3, 32)
-        self.e2 = _cbr(32, 64, 2)
-        self.e3 = _cbr(64, 96, 2)
-        self.e4 = nn.Sequential(_cbr(96, 128, 2), _cbr(128, 128))
-        self.l3 = nn.Conv2d(128, 96, 1)
-        self.d3 = _cbr(96, 96)
-        self.l2 = nn.Conv2d(96, 48, 1)
-        self.p2 = nn.Conv2d(64, 48, 1)
-        self.d2 = _cbr(48, 48)
-        self.l1 = nn.Conv2d(48, 32, 1)
         self.d1 = _cbr(32, 32)
         self.heads = nn.ModuleList([nn.Conv2d(32, n, 1) for n in head_sizes.values()])
-
-    def encode(self, x):
-        e1 = self.e1(x)
-        e2 = self.e2(e1)
-        e3 = self.e3(e2)
-        e4 = self.e4(e3)
-        return e1, e2, e3, e4
 
     def forward(self, x):
         e1, e2, e3, e4 = self.encode(x)

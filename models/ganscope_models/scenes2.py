@@ -30,40 +30,15 @@ drawing code differs).
 """
 import numpy as np
 
-SIZE = 64
+from . import scenes
+from .scenes import ellipse, polygon, rect
+
+SIZE = scenes.SIZE
 GROUPS = ("main", "object", "part", "material", "color")
 
 # name, category, display colour; index = position
-OUTDOOR_MAIN = [
-    ("unlabeled", "none", (0, 0, 0)),
-    ("sky", "object", (120, 180, 255)),
-    ("cloud", "object", (235, 235, 235)),
-    ("mountain", "object", (120, 100, 140)),
-    ("grass", "material", (60, 170, 60)),
-    ("water", "material", (40, 90, 200)),
-    ("road", "object", (110, 110, 110)),
-    ("tree", "object", (20, 100, 20)),
-    ("building", "object", (200, 140, 60)),
-    ("wall", "part", (230, 200, 150)),
-    ("roof", "part", (180, 40, 40)),
-    ("door", "part", (120, 60, 20)),
-    ("window", "part", (250, 240, 90)),
-]
-INDOOR_MAIN = [
-    ("unlabeled", "none", (0, 0, 0)),
-    ("wall", "object", (220, 210, 180)),
-    ("floor", "object", (150, 100, 60)),
-    ("ceiling", "object", (240, 240, 250)),
-    ("bed", "object", (60, 90, 200)),
-    ("pillow", "part", (250, 250, 200)),
-    ("headboard", "part", (110, 60, 30)),
-    ("window", "object", (150, 220, 255)),
-    ("curtain", "object", (200, 60, 120)),
-    ("lamp", "object", (255, 200, 40)),
-    ("painting", "object", (40, 160, 120)),
-    ("table", "object", (90, 50, 20)),
-    ("carpet", "material", (170, 40, 40)),
-]
+OUTDOOR_MAIN = scenes.OUTDOOR_CLASSES
+INDOOR_MAIN = scenes.INDOOR_CLASSES
 
 OUTDOOR_OBJECT = [("none", "none", (0, 0, 0)), ("sky", "object", (120, 180, 255)),
                   ("cloud", "object", (235, 235, 235)), ("mountain", "object", (120, 100, 140)),
@@ -107,7 +82,7 @@ COLOR = [("none", "none", (0, 0, 0)), ("black", "color", (0, 0, 0)), ("blue", "c
          ("red", "color", (220, 0, 0)), ("white", "color", (255, 255, 255)),
          ("yellow", "color", (255, 240, 0))]
 
-_YY, _XX = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32) + 0.5
+_YY, _XX = scenes._YY, scenes._XX
 
 
 def _index(table):
@@ -186,31 +161,10 @@ class Canvas:
         return img, self.lab
 
 
-def rect(x0, y0, x1, y1):
-    return (_XX >= x0) & (_XX < x1) & (_YY >= y0) & (_YY < y1)
-
-
 def irect(x0, y0, w, h):
     """Pixel-aligned rectangle: exactly w x h pixels (less where it leaves the image)."""
     x0, y0 = int(round(x0)), int(round(y0))
     return rect(x0, y0, x0 + int(w), y0 + int(h))
-
-
-def ellipse(cx, cy, rx, ry):
-    return ((_XX - cx) / rx) ** 2 + ((_YY - cy) / ry) ** 2 <= 1.0
-
-
-def polygon(pts):
-    """Convex polygon, points in any consistent winding order."""
-    pts = np.asarray(pts, np.float32)
-    inside_pos = np.ones((SIZE, SIZE), bool)
-    inside_neg = np.ones((SIZE, SIZE), bool)
-    for i in range(len(pts)):
-        (x0, y0), (x1, y1) = pts[i], pts[(i + 1) % len(pts)]
-        cross = (x1 - x0) * (_YY - y0) - (y1 - y0) * (_XX - x0)
-        inside_pos &= cross >= 0
-        inside_neg &= cross <= 0
-    return inside_pos | inside_neg
 
 
 def jitter(rng, colour, amount=0.06):

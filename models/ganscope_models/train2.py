@@ -36,7 +36,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import nets2, scenes2
+from . import nets, nets2, scenes2
+from .train import recalibrate_batchnorm
 
 TRAIN_SEED = 1      # training images: scenes2.render(dataset, 1, i)
 SEG_TEST_SEED = 3   # segmenter evaluation images
@@ -389,17 +390,10 @@ def train_seg(args, data=None, log=_log):
 def recalibrated(gen, batches=20, batch=64, seed=0):
     """A copy of gen whose BatchNorm statistics are the exact population statistics of its
     own samples (the EMA generator's running statistics are the training generator's)."""
+    assert nets2.ZDIM == nets.ZDIM
     gen = copy.deepcopy(gen)
-    g = torch.Generator().manual_seed(seed)
-    for m in gen.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
-            m.reset_running_stats()
-            m.momentum = None
-    gen.train()
-    with torch.no_grad():
-        for _ in range(batches):
-            gen(torch.randn(batch, nets2.ZDIM, generator=g))
-    return gen.eval()
+    recalibrate_batchnorm(gen, batches=batches, batch=batch, seed=seed)
+    return gen
 
 
 def snapshot(run, out=None, n=48):
