@@ -227,6 +227,8 @@ def train_gan(args, imgs=None, log=_log):
                                                              r1_v, (time.time() - t0) / (it - start_it)))
         if it % args.ckpt_every == 0 or it == args.iterations:
             checkpoint()
+            if args.samples_every and (it % args.samples_every == 0 or it == args.iterations):
+                snapshot(run)  # own RNG and a copy of the EMA: the training state is untouched
             if args.stop_after and it >= args.stop_after:
                 log("stopping at iteration %d (--stop-after)" % it)
                 return run
@@ -401,7 +403,8 @@ def snapshot(run, out=None, n=48):
     from PIL import Image
     ck = torch.load(os.path.join(run, "ckpt.pt"))
     cfg = ck["config"]
-    gen = nets2.Generator(cfg["variant"], cfg["widths"])
+    with torch.random.fork_rng():  # building a module draws its initial weights from the global RNG
+        gen = nets2.Generator(cfg["variant"], cfg["widths"])
     gen.load_state_dict(ck["ema"])
     gen = recalibrated(gen)
     with torch.no_grad():
@@ -471,6 +474,8 @@ def parser():
             p.add_argument("--r1-gamma", type=float, default=0.2)
             p.add_argument("--r1-every", type=int, default=4)
             p.add_argument("--ema-beta", type=float, default=0.999)
+            p.add_argument("--samples-every", type=int, default=1000,
+                           help="write <run>/samples-<iteration>.png (EMA generator) at checkpoints every N iterations")
         else:
             p.add_argument("--lr", type=float, default=2e-3)
             p.add_argument("--degraded-fraction", type=float, default=0.5)
