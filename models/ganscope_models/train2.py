@@ -85,6 +85,21 @@ def set_rng_state(state, np_rng):
     random.setstate(state["python"])
 
 
+def data_fingerprint(dataset):
+    """SHA-256 of the first 16 training renders (images and label maps): a checkpoint made
+    on other data (the renderer changed) is refused instead of silently continued."""
+    import hashlib
+    imgs, labs = scenes2.render_many(dataset, TRAIN_SEED, 0, 16)
+    return hashlib.sha256(imgs.tobytes() + labs.tobytes()).hexdigest()
+
+
+def check_fingerprint(ck, fingerprint, path):
+    saved = ck.get("data_fingerprint")
+    if saved is not None and saved != fingerprint:
+        raise SystemExit("%s: made on other training renders (data fingerprint %s..., now %s...): the renderer "
+                         "changed; start a new run (other --ckpt-root or --seed)" % (path, saved[:12], fingerprint[:12]))
+
+
 def check_config(saved, config, path):
     for k, v in config.items():
         if saved.get(k) != v:
@@ -137,6 +152,7 @@ def train_gan(args, imgs=None, log=_log):
     run = os.path.join(ckpt_root(args.ckpt_root), "gan-%s-%s-s%d" % (args.dataset, args.variant, args.seed))
     os.makedirs(run, exist_ok=True)
     path = os.path.join(run, "ckpt.pt")
+    fingerprint = data_fingerprint(args.dataset)
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     np_rng = np.random.default_rng(args.seed)
@@ -151,6 +167,7 @@ def train_gan(args, imgs=None, log=_log):
     if os.path.exists(path):
         ck = torch.load(path)
         check_config(ck["config"], config, path)
+        check_fingerprint(ck, fingerprint, path)
         gen.load_state_dict(ck["gen"])
         disc.load_state_dict(ck["disc"])
         ema.load_state_dict(ck["ema"])
@@ -172,7 +189,8 @@ def train_gan(args, imgs=None, log=_log):
     def checkpoint():
         save_atomic({"config": config, "iteration": it, "gen": gen.state_dict(), "disc": disc.state_dict(),
                      "ema": ema.state_dict(), "opt_g": og.state_dict(), "opt_d": od.state_dict(),
-                     "rng": rng_state(np_rng), "recent": recent}, path)
+                     "rng": rng_state(np_rng), "recent": recent,
+                     "data_fingerprint": fingerprint}, path)
         last = np.array(recent[-100:]) if recent else np.zeros((1, 3))
         record.update(start_it, it, args.batch, {
             "budget": args.iterations, "done": it >= args.iterations,
@@ -315,6 +333,7 @@ def train_seg(args, data=None, log=_log):
     run = os.path.join(ckpt_root(args.ckpt_root), "seg-%s-s%d" % (args.dataset, args.seed))
     os.makedirs(run, exist_ok=True)
     path = os.path.join(run, "ckpt.pt")
+    fingerprint = data_fingerprint(args.dataset)
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     np_rng = np.random.default_rng(args.seed)
@@ -325,6 +344,7 @@ def train_seg(args, data=None, log=_log):
     if os.path.exists(path):
         ck = torch.load(path)
         check_config(ck["config"], config, path)
+        check_fingerprint(ck, fingerprint, path)
         seg.load_state_dict(ck["seg"])
         opt.load_state_dict(ck["opt"])
         sched.load_state_dict(ck["sched"])
@@ -345,7 +365,8 @@ def train_seg(args, data=None, log=_log):
 
     def checkpoint(extra):
         save_atomic({"config": config, "iteration": it, "seg": seg.state_dict(), "opt": opt.state_dict(),
-                     "sched": sched.state_dict(), "rng": rng_state(np_rng), "recent": recent}, path)
+                     "sched": sched.state_dict(), "rng": rng_state(np_rng), "recent": recent,
+                     "data_fingerprint": fingerprint}, path)
         record.update(start_it, it, args.batch, dict(extra, done=it >= args.iterations,
                                                      final_loss=recent[-1] if recent else None))
 

@@ -112,3 +112,15 @@ def test_resume_with_other_settings_names_the_field(tmp_path):
                          ["--iterations", "2", "--ckpt-every", "2", "--lr", "0.001", "--ckpt-root", str(tmp_path)],
                          cwd=MODELS, capture_output=True, text=True)
     assert out.returncode != 0 and "lr=" in out.stderr
+
+
+def test_resume_on_changed_renders_is_refused(tmp_path):
+    run_cli(TINY_GAN + ["--iterations", "2", "--ckpt-every", "2"], tmp_path)
+    path = os.path.join(str(tmp_path), "gan-outdoor-mbstd-s100", "ckpt.pt")
+    ck = torch.load(path)
+    ck["data_fingerprint"] = "0" * 64   # as if the checkpoint came from another renderer
+    torch.save(ck, path)
+    out = subprocess.run([sys.executable, "-m", "ganscope_models.train2"] + TINY_GAN +
+                         ["--iterations", "4", "--ckpt-every", "2", "--ckpt-root", str(tmp_path)],
+                         cwd=MODELS, capture_output=True, text=True)
+    assert out.returncode != 0 and "renderer" in out.stderr
