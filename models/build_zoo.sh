@@ -5,6 +5,7 @@
 # Needs Debian's python3-torch, python3-numpy, python3-pil and libopenblas0-openmp
 # (apt-get install python3-torch python3-numpy python3-pil libopenblas0-openmp).
 # Checkpoints go to models/build/ (ignored by git); only the exported bundles are committed.
+# This builds the v1 zoo (the committed bundles); zoo v2 trains with train_zoo.sh (README).
 set -euo pipefail
 cd "$(dirname "$0")"
 seg=${1:-8}

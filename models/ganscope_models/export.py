@@ -103,6 +103,13 @@ def features_of(featnet, imgs, batch=100):
     return np.concatenate(out).astype(np.float64)
 
 
+def write_real_features(out, featnet, real_imgs):
+    feats = features_of(featnet, real_imgs)
+    np.save(os.path.join(out, "real", "features_mean.npy"), feats.mean(0))
+    np.save(os.path.join(out, "real", "features_cov.npy"), np.cov(feats, rowvar=False))
+    np.save(os.path.join(out, "real", "features_sample.npy"), feats[:FEATURE_SAMPLE].astype(np.float32))
+
+
 def export(build, variant, out):
     prov = json.load(open(os.path.join(build, "provenance.json")))
     dataset = prov["dataset"]
@@ -154,10 +161,7 @@ def export(build, variant, out):
     Image.fromarray(sprite(real_imgs[:REAL_SHEET], 10)).save(os.path.join(out, "real", "images.png"), optimize=True)
     Image.fromarray(sprite(real_labs[:REAL_SHEET].astype(np.uint8), 10), mode="L").save(
         os.path.join(out, "real", "labels.png"), optimize=True)
-    feats = features_of(featnet, real_imgs)
-    np.save(os.path.join(out, "real", "features_mean.npy"), feats.mean(0))
-    np.save(os.path.join(out, "real", "features_cov.npy"), np.cov(feats, rowvar=False))
-    np.save(os.path.join(out, "real", "features_sample.npy"), feats[:FEATURE_SAMPLE].astype(np.float32))
+    write_real_features(out, featnet, real_imgs)
 
     # a sample grid for people to look at
     with torch.no_grad():
@@ -211,15 +215,153 @@ def export(build, variant, out):
         sum(v["bytes"] for v in files.values()) / 1e6))
 
 
+COLOR_RULE = "broden11-hsv-1"
+
+
+def group_table(table):
+    return [{"index": i, "name": n, "category": c, "color": "#%02x%02x%02x" % col} for i, (n, c, col) in enumerate(table)]
+
+
+def export_v2(gan_run, seg_run, out):
+    """Schema version 2 (a proposal, see models/README.md): a zoo-v2 GAN run (its EMA
+    generator, BatchNorm recalibrated and folded) and a zoo-v2 segmenter run (one head per
+    learned concept group) -> bundle with concept groups."""
+    from . import nets2, scenes2, train2
+    ck = torch.load(os.path.join(gan_run, "ckpt.pt"))
+    cfg = ck["config"]
+    seg_ck = torch.load(os.path.join(seg_run, "ckpt.pt"))
+    if seg_ck["config"]["dataset"] != cfg["dataset"]:
+        raise SystemExit("--seg-run: dataset %r, --gan-run: dataset %r" % (seg_ck["config"]["dataset"], cfg["dataset"]))
+    gan_rec = json.load(open(os.path.join(gan_run, "record.json")))
+    seg_rec = json.load(open(os.path.join(seg_run, "record.json")))
+    dataset, variant = cfg["dataset"], cfg["variant"]
+    groups = scenes2.groups(dataset)
+    torch.manual_seed(0)
+    gen = nets2.Generator(variant, cfg["widths"])
+    gen.load_state_dict(ck["ema"])
+    fused = nets2.Fused(train2.recalibrated(gen, batches=100)).eval()
+    seg = nets2.Segmenter(train2.seg_heads(dataset))
+    seg.load_state_dict(seg_ck["seg"])
+    seg = half_storage(seg.eval())
+    heads = seg.head_names
+    out_names = ["probabilities" if g == "main" else "probabilities_" + g for g in heads]
+    featnet = nets.FeatureNet(seg).eval()
+
+    if os.path.exists(out):
+        shutil.rmtree(out)
+    os.makedirs(os.path.join(out, "real"))
+    name = os.path.basename(os.path.normpath(out))
+    z = torch.randn(2, nets2.ZDIM)
+    layers = []
+    for i, (lname, size) in enumerate(nets2.LAYER_SIZES):
+        h = nets2.FusedStages(fused, 0, i + 1)
+        f = nets2.FusedStages(fused, i + 1, fused.n)
+        onnx_export(h, z, os.path.join(out, lname + ".h.onnx"), "z", ["r"])
+        r = h(z)
+        onnx_export(f, r, os.path.join(out, lname + ".f.onnx"), "r", ["x"])
+        ts = None
+        if lname in GRAD_LAYERS:
+            ts = lname + ".f_seg.pt"
+            with torch.no_grad():
+                torch.jit.trace(nets2.TailThenSegment(fused, i + 1, seg).eval(), r.detach()).save(os.path.join(out, ts))
+        layers.append({"name": lname, "units": int(r.shape[1]), "height": size, "width": size,
+                       "h": lname + ".h.onnx", "f": lname + ".f.onnx", "torchscript": ts})
+    x = nets2.FusedStages(fused, 0, fused.n)(z)
+    onnx_export(nets2.SegmenterProbs(seg).eval(), x, os.path.join(out, "segmenter.onnx"), "x", out_names)
+    onnx_export(featnet, x, os.path.join(out, "features.onnx"), "x", ["features"])
+
+    test_imgs, test_labs = scenes2.render_many(dataset, train2.SEG_TEST_SEED, 0, 500)
+    q_clean = train2.seg_quality(seg, test_imgs, test_labs, dataset)
+    q_deg = train2.seg_quality(seg, test_imgs, test_labs, dataset, degrade_seed=train2.DEGRADE_TEST_SEED)
+
+    real_imgs, real_labs = scenes2.render_many(dataset, REAL_SEED, 0, REAL_FEATURES)
+    Image.fromarray(sprite(real_imgs[:REAL_SHEET], 10)).save(os.path.join(out, "real", "images.png"), optimize=True)
+    label_files = {}
+    for gi, (g, _, _) in enumerate(groups):
+        label_files[g] = "real/labels.png" if g == "main" else "real/labels_%s.png" % g
+        Image.fromarray(sprite(real_labs[:REAL_SHEET, gi], 10), mode="L").save(os.path.join(out, label_files[g]),
+                                                                              optimize=True)
+    write_real_features(out, featnet, real_imgs)
+    real_shares = scenes2.pixel_shares(real_labs, dataset)
+    with torch.no_grad():
+        xs = nets2.FusedStages(fused, 0, fused.n)(torch.randn(32, nets2.ZDIM, generator=torch.Generator().manual_seed(0)))
+    grid = ((xs.permute(0, 2, 3, 1).numpy() + 1) * 127.5).clip(0, 255).round().astype(np.uint8)
+    Image.fromarray(sprite(grid, 8)).save(os.path.join(out, "samples.png"), optimize=True)
+    files = file_table(out)
+
+    concept_groups = []
+    for g, table, method in groups:
+        entry = {"name": g, "classes": group_table(table), "real_label_sheet": label_files[g],
+                 "real_pixel_share": {k: round(v, 6) for k, v in real_shares[g].items()}}
+        if method == "segmenter":
+            entry["method"] = {"kind": "segmenter", "output": out_names[heads.index(g)],
+                               "pixel_accuracy": {"clean": round(q_clean[g]["pixel_accuracy"], 5),
+                                                  "degraded": round(q_deg[g]["pixel_accuracy"], 5)},
+                               "mean_iou": {"clean": round(q_clean[g]["mean_iou"], 5),
+                                            "degraded": round(q_deg[g]["mean_iou"], 5)}}
+        else:
+            entry["method"] = {"kind": "rule", "rule": COLOR_RULE, "input": "image RGB quantised to uint8",
+                               "definition": " ".join(scenes2.color_names.__doc__.split())}
+        concept_groups.append(entry)
+    manifest = {
+        "schema_version": 2,
+        "name": name,
+        "dataset": dataset,
+        "variant": variant,
+        "description": "%s scenes (renderer v2), upsample+conv generator, %s variant, EMA weights" % (dataset, variant),
+        "zdim": nets2.ZDIM,
+        "image_size": scenes2.SIZE,
+        "normalisation": {"image_range": [-1, 1], "layout": "NCHW", "channels": "RGB",
+                          "latent": "standard normal, see Latents in the analysis module"},
+        "layers": layers,
+        "classes": group_table(groups[0][1]),
+        "concept_groups": concept_groups,
+        "segmenter": {"file": "segmenter.onnx", "resolution": scenes2.SIZE, "output": "probabilities",
+                      "outputs": {g: out_names[k] for k, g in enumerate(heads)},
+                      "pixel_accuracy": round(q_clean["main"]["pixel_accuracy"], 5),
+                      "mean_iou": round(q_clean["main"]["mean_iou"], 5),
+                      "pixel_accuracy_degraded": round(q_deg["main"]["pixel_accuracy"], 5),
+                      "per_class_iou": {groups[0][1][i][0]: v for i, v in enumerate(q_clean["main"]["per_class_iou"])},
+                      "evaluated_on": {"seed": train2.SEG_TEST_SEED, "count": 500,
+                                       "degrade_seed": train2.DEGRADE_TEST_SEED}},
+        "features": {"file": "features.onnx", "dim": nets2.Segmenter.FEATURE_DIM,
+                     "description": "segmenter encoder, global average pooled",
+                     "real_mean": "real/features_mean.npy", "real_cov": "real/features_cov.npy",
+                     "real_sample": "real/features_sample.npy", "real_count": REAL_FEATURES},
+        "real": {"images": "real/images.png", "labels": "real/labels.png", "count": REAL_SHEET, "columns": 10,
+                 "seed": REAL_SEED},
+        "sample_grid": "samples.png",
+        "files": files,
+        "training": {"generator": gan_rec, "segmenter": {k: v for k, v in seg_rec.items() if k != "quality"},
+                     "exported": time.strftime("%Y-%m-%d")},
+    }
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+    print("%s: schema 2, %d groups, segmenter main acc clean %.4f degraded %.4f, %d files, %.1f MB" % (
+        name, len(concept_groups), q_clean["main"]["pixel_accuracy"], q_deg["main"]["pixel_accuracy"], len(files),
+        sum(v["bytes"] for v in files.values()) / 1e6))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--variant", required=True)
+    ap.add_argument("--schema", type=int, choices=(1, 2), default=1,
+                    help="1: a train.py build (--build, --variant); 2 (proposal): zoo-v2 runs (--gan-run, --seg-run)")
+    ap.add_argument("--build")
+    ap.add_argument("--variant")
+    ap.add_argument("--gan-run", help="schema 2: a train2 GAN run directory")
+    ap.add_argument("--seg-run", help="schema 2: a train2 segmenter run directory of the same dataset")
     ap.add_argument("--out", required=True)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    export(args.build, args.variant, args.out)
+    need = ("build", "variant") if args.schema == 1 else ("gan_run", "seg_run")
+    for k in need:
+        if not getattr(args, k):
+            ap.error("--schema %d needs --%s" % (args.schema, k.replace("_", "-")))
+    if args.schema == 1:
+        export(args.build, args.variant, args.out)
+    else:
+        export_v2(args.gan_run, args.seg_run, args.out)
 
 
 if __name__ == "__main__":
