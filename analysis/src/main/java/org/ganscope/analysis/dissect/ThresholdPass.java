@@ -19,6 +19,20 @@ public final class ThresholdPass {
     }
 
     public static Thresholds run(LayerModel model, DissectParams p) {
+        return run(model, p, (done, total) -> { });
+    }
+
+    /** Progress of a threshold pass: {@code done} of {@code total} work items (called from several threads; never changes the result). */
+    public interface Progress {
+        void report(long done, long total);
+    }
+
+    /**
+     * As {@link #run(LayerModel, DissectParams)}, reporting progress: the threshold set's
+     * images (n items), then the per-unit selection (n items more, spread over the units'
+     * passes), so {@code total} is 2n; the result is the same with or without a listener.
+     */
+    public static Thresholds run(LayerModel model, DissectParams p, Progress progress) {
         var layer = model.layer();
         int units = layer.units();
         int hw = layer.pixels();
@@ -34,11 +48,18 @@ public final class ThresholdPass {
             float[] r = model.activations();
             EvalShard.checkFinite(r, b * units * hw, p.thresholdSeed(), start);
             System.arraycopy(r, 0, acts, start * units * hw, b * units * hw);
+            progress.report(start + b, 2L * n);
         }
+        // the selection: one pass over the units in quantile mode, two (levels, then counts) in IQR mode
+        int unitPasses = iqr ? 2 : 1;
+        java.util.concurrent.atomic.AtomicLong unitsDone = new java.util.concurrent.atomic.AtomicLong();
+        java.util.function.IntConsumer unitDone = u -> progress.report(n + n * unitsDone.incrementAndGet() / ((long) units * unitPasses), 2L * n);
         int res = (int) Math.round(Math.sqrt(segPixels));
         double[] top = !iqr && p.quantile() == HeldOut.TOP_QUANTILE ? null : quantileThresholds(acts, n, units, hw, HeldOut.TOP_QUANTILE);
         if (!iqr) {
+            progress.report(n + n / 2, 2L * n);
             double[] thr = quantileThresholds(acts, n, units, hw, p.quantile());
+            progress.report(2L * n, 2L * n);
             int[] none = new int[units];
             java.util.Arrays.fill(none, -1);
             return new Thresholds(thr, null, HeldOut.of(acts, labels, n, units, layer.height(), layer.width(), res,
@@ -54,6 +75,7 @@ public final class ThresholdPass {
             double[] up = scratch.get();
             upsampleUnit(ups.get(), acts, u, units, hw, n, segPixels, up);
             levels[u] = levels(up, m, nonZero.get(), selects.get());
+            unitDone.accept(u);
         });
         LevelTally tally = new LevelTally(levels, model.numClasses());
         ThreadLocal<FastLevelCounter> counters = ThreadLocal.withInitial(FastLevelCounter::new);
@@ -66,6 +88,7 @@ public final class ThresholdPass {
             long[] hist = new long[classes * (IqrLevels.COUNT + 1)];
             counter.count(up, 0, labels, 0, m, hist);
             tally.addHistogram(u, hist);
+            unitDone.accept(u);
         });
         IqrSelection sel = IqrSelection.select(tally);
         ThresholdTally chosen = tally.atLevels(sel.chosenLevel());
