@@ -146,7 +146,7 @@ class DashboardBrowserTest {
 
             driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
             // live: polled while the workflow runs all six steps (a minute on 2 idle cores; more when the machine is busy)
-            new WebDriverWait(driver, Duration.ofSeconds(300)).until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
+            new WebDriverWait(driver, Duration.ofSeconds(900)).until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
             wait.until(d -> js.executeScript(FIRST_CELL, "units", 0) != null);
             assertEquals("0", js.executeScript(FIRST_CELL, "units", 0));
 
@@ -164,15 +164,15 @@ class DashboardBrowserTest {
                     && params.matches(".*bundle hash [0-9a-f]{12}$"), params);
             // actions only when possible: a SUCCEEDED experiment can be neither cancelled nor retried
             assertTrue(!driver.findElement(By.id("cancel")).isDisplayed() && !driver.findElement(By.id("retry")).isDisplayed());
-            // the step timeline: every step started, with a duration; the dissect step counted its threshold pass (2 x 40) and its 40 images
+            // the step timeline: every step started, with a duration
             for (int row = 0; row < 6; row++) {
                 int r = row;
                 @SuppressWarnings("unchecked")
                 List<String> cells = wait.until(d -> (List<String>) js.executeScript(ROW_CELLS, "steps", r));
                 assertTrue(cells.get(3).endsWith(" UTC") && cells.get(4).matches(DURATION), "step row " + row + ": " + cells);
             }
-            assertEquals(true, js.executeScript("return [...document.querySelectorAll('#steps .step-progress')].some(e => e.dataset.total === '120'"
-                    + " && e.dataset.done === '120');"), "the dissect step's progress counts its threshold pass");
+            assertEquals(true, js.executeScript("return [...document.querySelectorAll('#steps .step-progress')].some(e => e.dataset.total === '80'"
+                    + " && e.dataset.done === '80');"), "the dissect step's progress counts its threshold pass (2 x 20) and its 40 images");
             String page = assertNoRawJava(driver, "experiment page");
             assertTrue(page.contains("interpretable units of 128: object "), page);
 
@@ -258,7 +258,7 @@ class DashboardBrowserTest {
             assertTrue(driver.findElement(By.id("download-units-csv")).getAttribute("href").contains("units.csv"));
 
             // compare the two runs: variant table, per-class bars, parameter diff, best unit per class side by side
-            new WebDriverWait(driver, Duration.ofSeconds(300)).until(d -> experimentRows.get(other).orElseThrow().status().equals("SUCCEEDED"));
+            new WebDriverWait(driver, Duration.ofSeconds(900)).until(d -> experimentRows.get(other).orElseThrow().status().equals("SUCCEEDED"));
             driver.get("http://127.0.0.1:" + port + "/compare?ids=" + id + "," + other);
             wait.until(d -> js.executeScript(FIRST_CELL, "compare-table", 0) != null);
             wait.until(d -> "true".equals(d.findElement(By.id("class-chart")).getAttribute("data-rendered")));
@@ -268,6 +268,20 @@ class DashboardBrowserTest {
             });
             assertTrue(loaded >= 2, "best-unit images of both runs");
             assertTrue(driver.getPageSource().contains("bundlePath") || driver.getPageSource().contains("bundleHash"), "the parameter diff lists parameters");
+            String comparePage = assertNoRawJava(driver, "compare");
+            assertTrue(!java.util.regex.Pattern.compile("[0-9a-f]{40,}").matcher(comparePage).find(), "hashes are shortened on screen");
+            assertTrue(!comparePage.contains("/models/bundles"), "bundles by name, not by server path");
+            assertTrue(!driver.findElements(By.id("layer-" + id)).isEmpty() && !driver.findElements(By.id("layer-" + other)).isEmpty(),
+                    "a layer choice per experiment");
+            String pickerLabel = (String) js.executeScript("return document.getElementById('compare-picker').selectedItems.map(i => i.label).join('|');");
+            assertTrue(pickerLabel.contains(" · outdoor-base · layer2 · ") && pickerLabel.contains(" · outdoor-mbstd · "), pickerLabel);
+            // the best unit per class: one grid, a header and a label per class then one cell per experiment
+            Long bestCells = (Long) js.executeScript("return document.getElementById('best-units').children.length;");
+            Long bestClasses = (Long) js.executeScript("return document.querySelectorAll('#best-units .best-class').length;");
+            assertEquals((bestClasses + 1) * 3, bestCells, "aligned: " + bestClasses + " classes x (label + 2 experiments) + header");
+            js.executeScript("document.getElementById('best-units').scrollIntoView()");
+            saveScreenshot(driver, "compare-best-units.png");
+            js.executeScript("window.scrollTo(0, 0)");
             saveScreenshot(driver, "compare.png");
 
             // playground: paint the lower half of sample 3, remove the tree units there, see before and after
@@ -281,6 +295,19 @@ class DashboardBrowserTest {
             String outcome = driver.findElement(By.id("pg-outcome")).getText();
             assertTrue(outcome.contains("remove 20 'tree' units") && outcome.contains(" ms"), outcome);
             saveScreenshot(driver, "playground.png");
+            // a first visit without choices: a bundle, its middle layer and a class are chosen, the sample shows at once
+            driver.get("http://127.0.0.1:" + port + "/playground");
+            wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('paint-image'); return !!(i && i.complete && i.naturalWidth > 0);"));
+            wait.until(d -> (Boolean) js.executeScript("const p = document.getElementById('paint'); return !!(p && p.strokeCells);"));
+            assertTrue(!((String) js.executeScript("return document.querySelector('#pg-layer input').value;")).isEmpty(), "a default layer");
+            assertTrue(!((String) js.executeScript("return document.querySelector('#pg-class input').value;")).isEmpty(), "a default class");
+            // a fast drag from the first to the last cell of row 0 (two pointer positions): every cell between is painted
+            js.executeScript("const p = document.getElementById('paint'); p.strokeCells([[0, 0], [0, p.lastElementChild.style.gridTemplateColumns"
+                    + ".match(/repeat\\((\\d+)/)[1] - 1]]);");
+            Long rowCells = (Long) js.executeScript("return Number(document.getElementById('paint').lastElementChild.style.gridTemplateColumns.match(/repeat\\((\\d+)/)[1]);");
+            assertEquals(rowCells, js.executeScript("return [...document.getElementById('paint').lastElementChild.children].filter(c => c.dataset.on === '1').length;"),
+                    "one stroke across a row paints the whole row");
+            saveScreenshot(driver, "playground-defaults.png");
 
             // models: a bundle's card with its sample grid; the admin sees the upload
             driver.get("http://127.0.0.1:" + port + "/models");
@@ -326,7 +353,7 @@ class DashboardBrowserTest {
             wait.until(d -> (Long) js.executeScript("return [...document.querySelectorAll('#layers vaadin-checkbox')].filter(c => c.checked).length;") == 2L);
             driver.findElement(By.id("launch")).click();
             wait.until(d -> d.getCurrentUrl().matches(".*/experiments/\\d+$"));
-            new WebDriverWait(driver, Duration.ofSeconds(300)).until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
+            new WebDriverWait(driver, Duration.ofSeconds(900)).until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
             long fromForm = Long.parseLong(driver.getCurrentUrl().replaceAll(".*/", ""));
             var launched = experimentRows.get(fromForm).orElseThrow();
             assertEquals("from the form", launched.name());
@@ -378,6 +405,12 @@ class DashboardBrowserTest {
             driver.get("http://127.0.0.1:" + port + "/users");
             wait.until(d -> !d.findElements(By.id("forbidden-reason")).isEmpty());
             assertTrue(driver.findElement(By.id("forbidden-reason")).getText().contains("needs the admin role"));
+        } catch (Throwable t) {
+            saveScreenshot(driver, "failure.png");
+            System.out.println("FAILED at " + driver.getCurrentUrl() + "; page text:\n" + driver.executeScript("return document.body.innerText;"));
+            experimentRows.list(org.ganscope.db.ExperimentRepository.Query.all(), 0, 20).forEach(e -> System.out.println(
+                    "experiment " + e.id() + " " + e.status() + " " + e.error()));
+            throw t;
         } finally {
             driver.quit();
         }

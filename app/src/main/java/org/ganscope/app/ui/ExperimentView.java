@@ -150,9 +150,14 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         finished.setId("finished");
         duration.setId("duration");
         parameters.setId("parameters");
-        com.vaadin.flow.component.html.Div header = new com.vaadin.flow.component.html.Div(
-                field("status", new HorizontalLayout(status, cancel, retry)), field("bundle", bundleLink), field("launched by", launchedBy),
-                field("started", started), field("finished", finished), field("duration", duration), field("parameters", parameters));
+        com.vaadin.flow.component.html.Div header = new com.vaadin.flow.component.html.Div();
+        field(header, "status", new HorizontalLayout(status, cancel, retry));
+        field(header, "bundle", bundleLink);
+        field(header, "launched by", launchedBy);
+        field(header, "started", started);
+        field(header, "finished", finished);
+        field(header, "duration", duration);
+        field(header, "parameters", parameters);
         header.setId("exp-header");
         header.getStyle().set("display", "grid").set("grid-template-columns", "max-content 1fr").set("column-gap", "1em").set("row-gap", "0.2em");
         summary.setId("layer-summary");
@@ -164,12 +169,10 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     }
 
     /** A label cell and its value cell of the header grid. */
-    private static com.vaadin.flow.component.html.Div field(String label, com.vaadin.flow.component.Component value) {
+    private static void field(com.vaadin.flow.component.html.Div header, String label, com.vaadin.flow.component.Component value) {
         Span l = new Span(label);
         l.getStyle().set("color", "var(--lumo-secondary-text-color)");
-        com.vaadin.flow.component.html.Div d = new com.vaadin.flow.component.html.Div(l, value);
-        d.getStyle().set("display", "contents");
-        return d;
+        header.add(l, value);
     }
 
     private void act(Runnable r) {
