@@ -163,7 +163,9 @@ class DashboardBrowserTest {
             assertTrue(params.contains("layers layer2") && params.contains("samples 40 (seed 1)") && params.contains("method iqr")
                     && params.matches(".*bundle hash [0-9a-f]{12}$"), params);
             // actions only when possible: a SUCCEEDED experiment can be neither cancelled nor retried
-            assertTrue(!driver.findElement(By.id("cancel")).isDisplayed() && !driver.findElement(By.id("retry")).isDisplayed());
+            // (a hidden Vaadin component is not sent to the browser at all, so absent or not displayed)
+            assertTrue(driver.findElements(By.id("cancel")).stream().noneMatch(org.openqa.selenium.WebElement::isDisplayed)
+                    && driver.findElements(By.id("retry")).stream().noneMatch(org.openqa.selenium.WebElement::isDisplayed));
             // the step timeline: every step started, with a duration
             for (int row = 0; row < 6; row++) {
                 int r = row;
