@@ -81,6 +81,7 @@ final class CausalPanel extends VerticalLayout {
         }
         b.append("</tbody></table>");
         com.vaadin.flow.component.html.Div d = new com.vaadin.flow.component.html.Div();
+        d.setId("metrics-panel");
         d.getElement().setProperty("innerHTML", b.toString()); // fixed texts and formatted numbers only, no user input
         d.add(new Paragraph("Generated samples of this experiment against the bundle's real images, both in the bundle's feature space;"
                 + " a single estimate each (no interval recorded). Compare values only between experiments with the same sample count."));
