@@ -37,8 +37,55 @@ class DashboardBrowserTest {
     @LocalServerPort
     int port;
 
+    /** The cell texts of row {@code arguments[1]} of grid {@code arguments[0]}. */
+    private static final String ROW_CELLS = """
+            const grid = document.getElementById(arguments[0]);
+            if (!grid || !grid.shadowRoot) return null;
+            const row = [...grid.shadowRoot.querySelectorAll('#items tr')].find(r => r.index === arguments[1]);
+            return row ? [...row.querySelectorAll('td slot')].map(s => s.assignedElements()[0]).map(c => c ? c.textContent.trim() : '') : null;
+            """;
+
+    /** Java collection or object toString output in the page's text: {a=1}, [1, 2, 3], [a, b, c], org.ganscope..., Foo@1a2b3c. */
+    private static final java.util.regex.Pattern RAW = java.util.regex.Pattern.compile(
+            "\\{[\\w ]+=|\\[(\\w+, ){2,}\\w+\\]|org\\.ganscope\\.|\\w@[0-9a-f]{6,}");
+
+    /** Fails if the visible text of the page holds raw Java output; returns the text. */
+    static String assertNoRawJava(ChromeDriver driver, String where) {
+        String text = (String) driver.executeScript("return document.body.innerText;");
+        var m = RAW.matcher(text);
+        assertTrue(!m.find(), where + ": raw Java output '" + (m.hitEnd() ? "" : text.substring(Math.max(0, m.start() - 40),
+                Math.min(text.length(), m.end() + 40))) + "'");
+        return text;
+    }
+
+    /** Picks the option with text {@code text} of the vaadin-select {@code id}, as a person does: open it, click the item. */
+    static void choose(ChromeDriver driver, WebDriverWait wait, String id, String text) {
+        driver.executeScript("document.getElementById(arguments[0]).opened = true;", id);
+        wait.until(d -> (Boolean) driver.executeScript("""
+                const o = document.querySelector('vaadin-select-overlay[opened]');
+                const i = o ? [...o.querySelectorAll('vaadin-select-item')].find(x => x.textContent.trim() === arguments[0]) : null;
+                if (i) i.click();
+                return !!i;""", text));
+        wait.until(d -> (Boolean) driver.executeScript("return !document.getElementById(arguments[0]).opened;", id));
+    }
+
+    /** Picks the item labelled {@code label} of the vaadin-combo-box {@code id}. */
+    static void pick(ChromeDriver driver, WebDriverWait wait, String id, String label) {
+        driver.executeScript("document.getElementById(arguments[0]).opened = true;", id);
+        wait.until(d -> (Boolean) driver.executeScript("""
+                const c = document.getElementById(arguments[0]);
+                const i = (c.filteredItems || []).find(x => x && x.label === arguments[1]);
+                if (i) { c.selectedItem = i; c.opened = false; }
+                return !!i;""", id, label));
+    }
+
+    private static final String DURATION = "\\d+ ms|\\d+\\.\\d s|\\d+ min \\d\\d s|\\d+ h \\d\\d min";
+
     @Autowired
     ExperimentService experiments;
+
+    @Autowired
+    org.ganscope.db.ResultRepository results;
 
     @Autowired
     org.ganscope.app.security.UserService users;
@@ -99,9 +146,81 @@ class DashboardBrowserTest {
 
             driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
             // live: polled while the workflow runs all six steps (a minute on 2 idle cores; more when the machine is busy)
-            new WebDriverWait(driver, Duration.ofSeconds(300)).until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
+            new WebDriverWait(driver, Duration.ofSeconds(900)).until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
             wait.until(d -> js.executeScript(FIRST_CELL, "units", 0) != null);
             assertEquals("0", js.executeScript(FIRST_CELL, "units", 0));
+
+            // the header: badge, bundle linked to its card, who launched it, when, how long, with which parameters
+            assertEquals("SUCCEEDED", driver.findElement(By.id("status")).getAttribute("data-status"));
+            assertEquals("outdoor-base", driver.findElement(By.id("bundle-link")).getText());
+            assertTrue(driver.findElement(By.id("bundle-link")).getAttribute("href").endsWith("/models?bundle=outdoor-base"));
+            assertEquals("test", driver.findElement(By.id("launched-by")).getText());
+            assertTrue(driver.findElement(By.id("started")).getText().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC"),
+                    driver.findElement(By.id("started")).getText());
+            assertTrue(driver.findElement(By.id("finished")).getText().endsWith(" UTC"), driver.findElement(By.id("finished")).getText());
+            assertTrue(driver.findElement(By.id("duration")).getText().matches(DURATION), driver.findElement(By.id("duration")).getText());
+            String params = driver.findElement(By.id("parameters")).getText();
+            assertTrue(params.contains("layers layer2") && params.contains("samples 40 (seed 1)") && params.contains("method iqr")
+                    && params.matches(".*bundle hash [0-9a-f]{12}$"), params);
+            // actions only when possible: a SUCCEEDED experiment can be neither cancelled nor retried
+            // (a hidden Vaadin component is not sent to the browser at all, so absent or not displayed)
+            assertTrue(driver.findElements(By.id("cancel")).stream().noneMatch(org.openqa.selenium.WebElement::isDisplayed)
+                    && driver.findElements(By.id("retry")).stream().noneMatch(org.openqa.selenium.WebElement::isDisplayed));
+            // the step timeline: every step started, with a duration
+            for (int row = 0; row < 6; row++) {
+                int r = row;
+                @SuppressWarnings("unchecked")
+                List<String> cells = wait.until(d -> (List<String>) js.executeScript(ROW_CELLS, "steps", r));
+                assertTrue(cells.get(3).endsWith(" UTC") && cells.get(4).matches(DURATION), "step row " + row + ": " + cells);
+            }
+            assertEquals(true, js.executeScript("return [...document.querySelectorAll('#steps .step-progress')].some(e => e.dataset.total === '80'"
+                    + " && e.dataset.done === '80');"), "the dissect step's progress counts its threshold pass (2 x 20) and its 40 images");
+            String page = assertNoRawJava(driver, "experiment page");
+            assertTrue(page.contains("interpretable units of 128: object "), page);
+
+            // the unit gallery of the 128-unit layer, opened afresh: time until its first cards show their images
+            long opened = System.nanoTime();
+            driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
+            Long galleryImages = new WebDriverWait(driver, Duration.ofSeconds(120)).until(d -> {
+                Long n = (Long) js.executeScript("return [...document.querySelectorAll('#unit-gallery img.gallery-image')]"
+                        + ".filter(i => i.complete && i.naturalWidth > 0).length;");
+                return n != null && n >= 3 ? n : null;
+            });
+            double galleryMs = (System.nanoTime() - opened) / 1e6;
+            System.out.printf(java.util.Locale.ROOT, "unit gallery (layer2, 128 units): %d cards with images %.0f ms after the page was opened%n",
+                    galleryImages, galleryMs);
+            assertEquals(4L * 64, js.executeScript("return document.querySelector('#unit-gallery img.gallery-image').naturalWidth;"),
+                    "4 top images of 64 px");
+            assertEquals("128 of 128 units", driver.findElement(By.id("gallery-count")).getText());
+            var rows = results.units(id, "layer2");
+            int best = rows.stream().sorted(java.util.Comparator.comparingDouble(org.ganscope.db.ResultRepository.UnitRow::iou).reversed()
+                    .thenComparingInt(org.ganscope.db.ResultRepository.UnitRow::unit)).findFirst().orElseThrow().unit();
+            assertEquals(String.valueOf(best), js.executeScript("return document.querySelector('#unit-gallery .gallery-card').dataset.unit;"),
+                    "sorted by IoU, best first");
+            String firstCard = (String) js.executeScript("return document.querySelector('#unit-gallery .gallery-card').innerText;");
+            assertTrue(firstCard.matches("(?s).*IoU \\d\\.\\d{3} \\[\\d\\.\\d{3}, \\d\\.\\d{3}\\].*"), firstCard);
+            saveScreenshot(driver, "experiment-header-gallery.png");
+            long objects = rows.stream().filter(u -> "object".equals(u.category())).count();
+            choose(driver, wait, "gallery-category", "object");
+            wait.until(d -> (objects + " of 128 units").equals(d.findElement(By.id("gallery-count")).getText()));
+            long beatsObjects = rows.stream().filter(u -> "object".equals(u.category()) && Boolean.TRUE.equals(u.beatsLocation())).count();
+            js.executeScript("document.getElementById('gallery-beats').click();");
+            wait.until(d -> (beatsObjects + " of 128 units").equals(d.findElement(By.id("gallery-count")).getText()));
+            choose(driver, wait, "gallery-category", "any");
+            js.executeScript("document.getElementById('gallery-beats').click();");
+            choose(driver, wait, "gallery-sort", "lift");
+            int bestLift = rows.stream().sorted(java.util.Comparator.comparingDouble((org.ganscope.db.ResultRepository.UnitRow u) -> u.lift()).reversed()
+                    .thenComparingInt(org.ganscope.db.ResultRepository.UnitRow::unit)).findFirst().orElseThrow().unit();
+            wait.until(d -> "128 of 128 units".equals(d.findElement(By.id("gallery-count")).getText())
+                    && String.valueOf(bestLift).equals(js.executeScript("return document.querySelector('#unit-gallery .gallery-card')?.dataset.unit;")));
+            String cls = rows.stream().filter(u -> u.unit() == bestLift).findFirst().orElseThrow().labelName();
+            long ofClass = rows.stream().filter(u -> cls.equals(u.labelName())).count();
+            pick(driver, wait, "gallery-class", cls);
+            wait.until(d -> (ofClass + " of 128 units").equals(d.findElement(By.id("gallery-count")).getText()));
+            wait.until(d -> (Boolean) js.executeScript("return [...document.querySelectorAll('#unit-gallery img.gallery-image')]"
+                    + ".some(i => i.complete && i.naturalWidth > 0);"));
+            saveScreenshot(driver, "experiment-gallery-filtered.png");
+            wait.until(d -> js.executeScript(FIRST_CELL, "units", 0) != null);
             wait.until(d -> "true".equals(d.findElement(By.id("category-chart")).getAttribute("data-rendered")));
             // select unit 0: its card shows the top images rendered on demand
             js.executeScript("const g = document.getElementById('units'); g.activeItem = g._dataProviderController.rootCache.items[0];");
@@ -121,7 +240,10 @@ class DashboardBrowserTest {
             wait.until(d -> "true".equals(d.findElement(By.id("alpha-final-0")).getAttribute("data-rendered")));
             wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('artifact-gallery'); return !!(i && i.complete && i.naturalWidth > 0);"));
             assertEquals(8L * 64, js.executeScript("return document.getElementById('artifact-gallery').naturalWidth;"), "8 samples before/after");
-            assertTrue(driver.findElement(By.id("metrics-panel")).getText().contains("domain FD"));
+            String metrics = driver.findElement(By.id("metrics-panel")).getText();
+            assertTrue(metrics.contains("domain FD") && metrics.contains("measured against") && metrics.contains("lower")
+                    && metrics.contains("higher"), metrics);
+            assertNoRawJava(driver, "experiment page with all steps");
             js.executeScript("document.getElementById('alpha-curve-0').scrollIntoView()");
             saveScreenshot(driver, "experiment-alpha-artifacts.png");
 
@@ -138,7 +260,7 @@ class DashboardBrowserTest {
             assertTrue(driver.findElement(By.id("download-units-csv")).getAttribute("href").contains("units.csv"));
 
             // compare the two runs: variant table, per-class bars, parameter diff, best unit per class side by side
-            new WebDriverWait(driver, Duration.ofSeconds(300)).until(d -> experimentRows.get(other).orElseThrow().status().equals("SUCCEEDED"));
+            new WebDriverWait(driver, Duration.ofSeconds(900)).until(d -> experimentRows.get(other).orElseThrow().status().equals("SUCCEEDED"));
             driver.get("http://127.0.0.1:" + port + "/compare?ids=" + id + "," + other);
             wait.until(d -> js.executeScript(FIRST_CELL, "compare-table", 0) != null);
             wait.until(d -> "true".equals(d.findElement(By.id("class-chart")).getAttribute("data-rendered")));
@@ -148,6 +270,20 @@ class DashboardBrowserTest {
             });
             assertTrue(loaded >= 2, "best-unit images of both runs");
             assertTrue(driver.getPageSource().contains("bundlePath") || driver.getPageSource().contains("bundleHash"), "the parameter diff lists parameters");
+            String comparePage = assertNoRawJava(driver, "compare");
+            assertTrue(!java.util.regex.Pattern.compile("[0-9a-f]{40,}").matcher(comparePage).find(), "hashes are shortened on screen");
+            assertTrue(!comparePage.contains("/models/bundles"), "bundles by name, not by server path");
+            assertTrue(!driver.findElements(By.id("layer-" + id)).isEmpty() && !driver.findElements(By.id("layer-" + other)).isEmpty(),
+                    "a layer choice per experiment");
+            String pickerLabel = (String) js.executeScript("return document.getElementById('compare-picker').selectedItems.map(i => i.label).join('|');");
+            assertTrue(pickerLabel.contains(" · outdoor-base · layer2 · ") && pickerLabel.contains(" · outdoor-mbstd · "), pickerLabel);
+            // the best unit per class: one grid, a header and a label per class then one cell per experiment
+            Long bestCells = (Long) js.executeScript("return document.getElementById('best-units').children.length;");
+            Long bestClasses = (Long) js.executeScript("return document.querySelectorAll('#best-units .best-class').length;");
+            assertEquals((bestClasses + 1) * 3, bestCells, "aligned: " + bestClasses + " classes x (label + 2 experiments) + header");
+            js.executeScript("document.getElementById('best-units').scrollIntoView()");
+            saveScreenshot(driver, "compare-best-units.png");
+            js.executeScript("window.scrollTo(0, 0)");
             saveScreenshot(driver, "compare.png");
 
             // playground: paint the lower half of sample 3, remove the tree units there, see before and after
@@ -161,6 +297,19 @@ class DashboardBrowserTest {
             String outcome = driver.findElement(By.id("pg-outcome")).getText();
             assertTrue(outcome.contains("remove 20 'tree' units") && outcome.contains(" ms"), outcome);
             saveScreenshot(driver, "playground.png");
+            // a first visit without choices: a bundle, its middle layer and a class are chosen, the sample shows at once
+            driver.get("http://127.0.0.1:" + port + "/playground");
+            wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('paint-image'); return !!(i && i.complete && i.naturalWidth > 0);"));
+            wait.until(d -> (Boolean) js.executeScript("const p = document.getElementById('paint'); return !!(p && p.strokeCells);"));
+            assertTrue(!((String) js.executeScript("return document.querySelector('#pg-layer input').value;")).isEmpty(), "a default layer");
+            assertTrue(!((String) js.executeScript("return document.querySelector('#pg-class input').value;")).isEmpty(), "a default class");
+            // a fast drag from the first to the last cell of row 0 (two pointer positions): every cell between is painted
+            js.executeScript("const p = document.getElementById('paint'); p.strokeCells([[0, 0], [0, p.lastElementChild.style.gridTemplateColumns"
+                    + ".match(/repeat\\((\\d+)/)[1] - 1]]);");
+            Long rowCells = (Long) js.executeScript("return Number(document.getElementById('paint').lastElementChild.style.gridTemplateColumns.match(/repeat\\((\\d+)/)[1]);");
+            assertEquals(rowCells, js.executeScript("return [...document.getElementById('paint').lastElementChild.children].filter(c => c.dataset.on === '1').length;"),
+                    "one stroke across a row paints the whole row");
+            saveScreenshot(driver, "playground-defaults.png");
 
             // models: a bundle's card with its sample grid; the admin sees the upload
             driver.get("http://127.0.0.1:" + port + "/models");
@@ -170,9 +319,13 @@ class DashboardBrowserTest {
             wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('model-samples'); return !!(i && i.complete && i.naturalWidth > 0);"));
             saveScreenshot(driver, "models.png");
 
-            // launch from the form, as a researcher does: it opens the new experiment, which runs to the end live
+            // the launch form refuses what it cannot launch, on the field, with the reason; nothing is replaced by a default
             driver.get("http://127.0.0.1:" + port + "/launch");
             wait.until(d -> d.findElements(By.id("launch")).size() == 1);
+            long before = experimentRows.count(org.ganscope.db.ExperimentRepository.Query.all());
+            driver.findElement(By.id("launch")).click();
+            wait.until(d -> "true".equals(String.valueOf(js.executeScript("return document.getElementById('bundle').invalid;"))));
+            assertEquals("choose a bundle", js.executeScript("return document.getElementById('bundle').errorMessage;"));
             driver.findElement(By.cssSelector("vaadin-text-field#name > input")).sendKeys("from the form");
             var bundleInput = driver.findElement(By.cssSelector("vaadin-combo-box#bundle > input"));
             bundleInput.click();
@@ -180,22 +333,61 @@ class DashboardBrowserTest {
             wait.until(d -> (Boolean) js.executeScript("return document.getElementById('bundle').filteredItems?.length === 1;"));
             bundleInput.sendKeys(org.openqa.selenium.Keys.ARROW_DOWN, org.openqa.selenium.Keys.ENTER);
             wait.until(d -> (Boolean) js.executeScript("return [...document.querySelectorAll('#layers vaadin-checkbox')].some(c => c.checked);"));
+            wait.until(d -> !"true".equals(String.valueOf(js.executeScript("return document.getElementById('bundle').invalid;"))));
+            // untick every layer: refused (it used to launch the middle layer)
+            js.executeScript("[...document.querySelectorAll('#layers vaadin-checkbox')].filter(c => c.checked).forEach(c => c.click());");
+            wait.until(d -> (Boolean) js.executeScript("return [...document.querySelectorAll('#layers vaadin-checkbox')].every(c => !c.checked);"));
             var samplesInput = driver.findElement(By.cssSelector("vaadin-integer-field#samples > input"));
+            samplesInput.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "99999999999");
+            samplesInput.sendKeys(org.openqa.selenium.Keys.TAB);
+            driver.findElement(By.id("launch")).click();
+            wait.until(d -> "true".equals(String.valueOf(js.executeScript("return document.getElementById('layers').invalid;"))));
+            assertEquals("tick at least one layer to dissect", js.executeScript("return document.getElementById('layers').errorMessage;"));
+            assertEquals(true, js.executeScript("return document.getElementById('samples').invalid;"), "samples 99999999999 is refused");
+            assertEquals("samples must be a whole number from 1 to 1,000,000", js.executeScript("return document.getElementById('samples').errorMessage;"));
+            saveScreenshot(driver, "launch-refused.png");
+            assertEquals(before, experimentRows.count(org.ganscope.db.ExperimentRepository.Query.all()), "nothing was launched");
+            // launch from the form, as a researcher does, two layers: it opens the new experiment, which runs to the end live
+            js.executeScript("[...document.querySelectorAll('#layers vaadin-checkbox')].filter(c => c.label === 'layer1' || c.label === 'layer2')"
+                    + ".forEach(c => c.click());");
             samplesInput.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "40");
+            samplesInput.sendKeys(org.openqa.selenium.Keys.TAB);
+            wait.until(d -> (Long) js.executeScript("return [...document.querySelectorAll('#layers vaadin-checkbox')].filter(c => c.checked).length;") == 2L);
             driver.findElement(By.id("launch")).click();
             wait.until(d -> d.getCurrentUrl().matches(".*/experiments/\\d+$"));
-            new WebDriverWait(driver, Duration.ofSeconds(300)).until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
+            new WebDriverWait(driver, Duration.ofSeconds(900)).until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
             long fromForm = Long.parseLong(driver.getCurrentUrl().replaceAll(".*/", ""));
             var launched = experimentRows.get(fromForm).orElseThrow();
             assertEquals("from the form", launched.name());
+            assertEquals("admin", launched.createdBy());
             assertTrue(launched.paramsJson().contains("\"samples\": 40") || launched.paramsJson().contains("\"samples\":40"), launched.paramsJson());
+            // two layers dissected: interpretable units per layer and category
+            wait.until(d -> "true".equals(d.findElement(By.id("layer-chart")).getAttribute("data-rendered")));
+            @SuppressWarnings("unchecked")
+            List<String> layer1 = wait.until(d -> (List<String>) js.executeScript(ROW_CELLS, "layer-table", 0));
+            @SuppressWarnings("unchecked")
+            List<String> layer2 = wait.until(d -> (List<String>) js.executeScript(ROW_CELLS, "layer-table", 1));
+            assertEquals("layer1", layer1.get(0));
+            assertEquals("layer2", layer2.get(0));
+            for (List<String> r : List.of(layer1, layer2)) {
+                assertTrue(r.get(4).matches("\\d+( \\[\\d+, \\d+\\])?"), "total with its interval: " + r);
+            }
+            assertEquals("admin", driver.findElement(By.id("launched-by")).getText());
+            js.executeScript("document.getElementById('layer-figure').scrollIntoView()");
+            saveScreenshot(driver, "experiment-layers.png");
+            assertNoRawJava(driver, "two-layer experiment");
 
-            driver.get("http://127.0.0.1:" + port + "/launch");
-            wait.until(d -> d.findElements(By.id("launch")).size() == 1);
-            driver.findElement(By.id("launch")).click();
-            String message = wait.until(d -> (String) js.executeScript(
-                    "const c = document.querySelector('vaadin-notification-card'); return c ? c.innerText : null;"));
-            assertTrue(message.contains("bundle is required"), message);
+            // not found, inside the layout
+            driver.get("http://127.0.0.1:" + port + "/experiments/9999");
+            wait.until(d -> !d.findElements(By.id("not-found-reason")).isEmpty());
+            assertEquals("There is no experiment 9999.", driver.findElement(By.id("not-found-reason")).getText());
+            assertTrue(driver.findElements(By.id("notes")).isEmpty() && driver.findElements(By.id("cancel")).isEmpty());
+            assertEquals("admin", driver.findElement(By.id("signed-in-user")).getText(), "inside the layout");
+            saveScreenshot(driver, "not-found-experiment.png");
+            driver.get("http://127.0.0.1:" + port + "/no/such/page");
+            wait.until(d -> !d.findElements(By.id("not-found-reason")).isEmpty());
+            assertTrue(driver.findElement(By.id("not-found-reason")).getText().contains("/no/such/page"));
+            assertTrue(!driver.findElements(By.id("signed-in-user")).isEmpty());
 
             // a viewer browses but is refused the launch page and sees no cancel/retry
             users.create("viewer1", "viewer", "viewer-password");
@@ -206,10 +398,21 @@ class DashboardBrowserTest {
             wait.until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
             assertTrue(driver.findElements(By.xpath("//vaadin-button[text()='Cancel']")).stream().noneMatch(org.openqa.selenium.WebElement::isDisplayed));
             driver.get("http://127.0.0.1:" + port + "/launch");
-            wait.until(d -> d.getPageSource().contains("Could not navigate") || d.getCurrentUrl().contains("/login")
-                    || !d.findElements(By.id("launch")).isEmpty());
+            wait.until(d -> !d.findElements(By.id("forbidden-reason")).isEmpty() || !d.findElements(By.id("launch")).isEmpty());
             assertTrue(driver.findElements(By.id("launch")).isEmpty(), "a viewer must not get the launch form");
+            assertTrue(driver.findElement(By.id("forbidden-reason")).getText().contains("needs the operator role"),
+                    driver.findElement(By.id("forbidden-reason")).getText());
+            assertEquals("viewer1", driver.findElement(By.id("signed-in-user")).getText(), "inside the layout");
             saveScreenshot(driver, "viewer-refused-launch.png");
+            driver.get("http://127.0.0.1:" + port + "/users");
+            wait.until(d -> !d.findElements(By.id("forbidden-reason")).isEmpty());
+            assertTrue(driver.findElement(By.id("forbidden-reason")).getText().contains("needs the admin role"));
+        } catch (Throwable t) {
+            saveScreenshot(driver, "failure.png");
+            System.out.println("FAILED at " + driver.getCurrentUrl() + "; page text:\n" + driver.executeScript("return document.body.innerText;"));
+            experimentRows.list(org.ganscope.db.ExperimentRepository.Query.all(), 0, 20).forEach(e -> System.out.println(
+                    "experiment " + e.id() + " " + e.status() + " " + e.error()));
+            throw t;
         } finally {
             driver.quit();
         }

@@ -61,7 +61,9 @@ class ExperimentWorkflowTest {
         var meta = fx.artifacts.get(keys.get(0), "json").orElseThrow();
         assertEquals("json", meta.kind());
         assertEquals(64, meta.sha256().length());
-        assertEquals(30, step.done());
+        // the threshold pass counts 2 x its 20 images (generation, then the per-unit selection), then the 30 evaluation images
+        assertEquals(2 * 20 + 30, step.done());
+        assertEquals(2 * 20 + 30, step.total());
         // one finished attempt per shard, by this worker, covering the 30 images once
         var runs = fx.shardRuns.list(id);
         assertEquals(3, runs.size());

@@ -65,15 +65,30 @@ public final class DissectActivitiesImpl implements DissectActivities {
             steps.start(task.experimentId(), STEP, task.layer(), attempt());
             DissectParams p = task.params();
             String key = ResultKeys.of(task.bundleHash(), "dissect.thresholds/controls", task.thresholdParams());
+            // the step's progress counts the threshold pass as 2 x its images (generating them, then the per-unit
+            // selection) before the evaluation images the shards add, so the bar moves in every phase
+            long thresholdWork = 2L * p.thresholdSamples();
+            long total = thresholdWork + task.samples();
             if (store.exists(key, ".thr")) {
+                steps.progress(task.experimentId(), STEP, task.layer(), thresholdWork, total);
                 return key;
             }
+            steps.progress(task.experimentId(), STEP, task.layer(), 0, total);
             Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
+            java.util.concurrent.atomic.AtomicLong lastReport = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+            ThresholdPass.Report report = (done, of) -> {
+                long now = System.nanoTime();
+                long last = lastReport.get();
+                if (now - last >= REPORT_NANOS && lastReport.compareAndSet(last, now)) {
+                    steps.progress(task.experimentId(), STEP, task.layer(), done, total);
+                }
+            };
             Thresholds t = Heartbeats.during(Activity.getExecutionContext(), "thresholds", () -> {
                 try (LayerModel m = new LayerModel(b, task.layer(), p.batch())) {
-                    return ThresholdPass.run(m, p);
+                    return ThresholdPass.run(m, p, report);
                 }
             });
+            steps.progress(task.experimentId(), STEP, task.layer(), thresholdWork, total);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             t.write(new DataOutputStream(bytes));
             store.put(key, ".thr", bytes.toByteArray());

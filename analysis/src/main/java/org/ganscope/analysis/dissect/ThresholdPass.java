@@ -22,7 +22,45 @@ public final class ThresholdPass {
         return run(model, p, org.ganscope.analysis.Progress.NONE);
     }
 
-    /** As above, reporting the threshold set's images and then, in IQR mode, its units' statistics. */
+    /** Progress of a threshold pass as one count: {@code done} of {@code total} (called from several threads; never changes the result). */
+    public interface Report {
+        void report(long done, long total);
+    }
+
+    /**
+     * As {@link #run(LayerModel, DissectParams)}, reporting one count for the step timeline:
+     * the threshold set's n images, then the selection as n items more, so {@code total} is 2n.
+     */
+    public static Thresholds run(LayerModel model, DissectParams p, Report report) {
+        long n = p.thresholdSamples();
+        return run(model, p, new org.ganscope.analysis.Progress() {
+            private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+            private volatile long phaseTotal = 1;
+            private volatile int phase = -1;
+
+            @Override
+            public void begin(String name, long total, String unit) {
+                phase++;
+                phaseTotal = Math.max(1, total);
+                done.set(0);
+            }
+
+            @Override
+            public void advance(long k) {
+                long d = done.addAndGet(k);
+                report.report(phase == 0 ? Math.min(n, d) : n + n * Math.min(d, phaseTotal) / phaseTotal, 2 * n);
+            }
+
+            @Override
+            public void end() {
+                if (phase > 0) {
+                    report.report(2 * n, 2 * n);
+                }
+            }
+        });
+    }
+
+    /** As above, reporting the threshold set's images and then its units' statistics. */
     public static Thresholds run(LayerModel model, DissectParams p, org.ganscope.analysis.Progress progress) {
         var layer = model.layer();
         int units = layer.units();
@@ -46,7 +84,10 @@ public final class ThresholdPass {
         int res = (int) Math.round(Math.sqrt(segPixels));
         double[] top = !iqr && p.quantile() == HeldOut.TOP_QUANTILE ? null : quantileThresholds(acts, n, units, hw, HeldOut.TOP_QUANTILE);
         if (!iqr) {
+            progress.begin("quantiles", 1, "step");
             double[] thr = quantileThresholds(acts, n, units, hw, p.quantile());
+            progress.advance(1);
+            progress.end();
             int[] none = new int[units];
             java.util.Arrays.fill(none, -1);
             return new Thresholds(thr, null, HeldOut.of(acts, labels, n, units, layer.height(), layer.width(), res,

@@ -92,6 +92,32 @@ class LayerDissectorTest {
     }
 
     @Test
+    void thresholdPassReportsProgressInEveryPhaseAndTheSameResult() throws Exception {
+        for (DissectParams.Method method : DissectParams.Method.values()) {
+            DissectParams p = small(method);
+            int n = p.thresholdSamples();
+            java.util.List<long[]> reports = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            byte[] with;
+            byte[] without;
+            try (var m = new org.ganscope.analysis.model.LayerModel(bundle, p.layer(), p.batch())) {
+                with = bytes(ThresholdPass.run(m, p, (done, total) -> reports.add(new long[] {done, total})));
+                without = bytes(ThresholdPass.run(m, p));
+            }
+            assertTrue(java.util.Arrays.equals(with, without), "a progress listener must not change the thresholds (" + method + ")");
+            assertTrue(reports.stream().allMatch(r -> r[1] == 2L * n && r[0] >= 0 && r[0] <= r[1]), method.toString());
+            assertTrue(reports.stream().anyMatch(r -> r[0] > 0 && r[0] <= n), "progress while the threshold images are generated (" + method + ")");
+            assertTrue(reports.stream().anyMatch(r -> r[0] > n && r[0] < 2L * n), "progress during the per-unit selection (" + method + ")");
+            assertEquals(2L * n, reports.stream().mapToLong(r -> r[0]).max().orElse(-1), method.toString());
+        }
+    }
+
+    private static byte[] bytes(Thresholds t) throws java.io.IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        t.write(new java.io.DataOutputStream(out));
+        return out.toByteArray();
+    }
+
+    @Test
     void badParametersAreRejectedClearly() {
         assertThrows(AnalysisException.class, () -> DissectParams.defaults("layer3", 0, 1));
         assertThrows(AnalysisException.class, () -> DissectParams.defaults("layer3", 10, 1).withThresholdSet(10, 1));

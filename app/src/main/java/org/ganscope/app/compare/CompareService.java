@@ -26,7 +26,8 @@ import org.springframework.stereotype.Service;
 public class CompareService {
     /** One experiment's column: the layer compared is the first layer it dissected that all share, else its own first. */
     public record Column(ExperimentRow experiment, String layer, Map<String, Integer> byCategory, List<ClassCountRow> classCounts,
-            Map<String, Double> metrics, Map<String, String> params, List<UnitRow> units) {
+            Map<String, Double> metrics, Map<String, String> params, List<UnitRow> units, List<String> dissectedLayers,
+            List<ResultRepository.CountRow> counts) {
         public int interpretable() {
             return byCategory.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -51,6 +52,15 @@ public class CompareService {
     }
 
     public List<Column> compare(List<Long> ids) {
+        return compare(ids, Map.of());
+    }
+
+    /**
+     * As {@link #compare(List)}, with a layer chosen per experiment ({@code layers}: experiment id to
+     * layer; refused if that experiment did not dissect it); experiments without a choice get the
+     * first layer all share, else their own first.
+     */
+    public List<Column> compare(List<Long> ids, Map<Long, String> chosen) {
         if (ids.size() > 8) {
             throw new IllegalArgumentException("compare at most 8 experiments at once");
         }
@@ -66,8 +76,19 @@ public class CompareService {
         for (int i = 0; i < rows.size(); i++) {
             long id = rows.get(i).id();
             String layer = common != null ? common : layers.get(i).get(0);
+            if (chosen.containsKey(id)) {
+                layer = chosen.get(id);
+                if (!layers.get(i).contains(layer)) {
+                    throw new IllegalArgumentException("experiment " + id + " did not dissect " + layer + "; its layers: " + String.join(", ", layers.get(i)));
+                }
+            }
+            Map<String, String> shown = new LinkedHashMap<>(params.get(i));
+            // a researcher compares bundles by name and a short hash, not by a server path
+            if (shown.remove("bundlePath") != null) {
+                shown.put("bundle", rows.get(i).bundleName());
+            }
             out.add(new Column(rows.get(i), layer, results.interpretableByCategory(id, layer), results.classCounts(id, layer),
-                    results.metrics(id, "metrics"), params.get(i), results.units(id, layer)));
+                    results.metrics(id, "metrics"), shown, results.units(id, layer), layers.get(i), results.interpretableCounts(id, layer)));
         }
         return out;
     }
@@ -96,6 +117,11 @@ public class CompareService {
             }
         }
         return sum.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).map(Map.Entry::getKey).toList();
+    }
+
+    /** The layers of an experiment's parameters, comma separated (for picker labels). */
+    public static String flattenLayers(String paramsJson) {
+        return flatten(paramsJson).getOrDefault("layers", "").replace(",", ", ");
     }
 
     static Map<String, String> flatten(String json) {

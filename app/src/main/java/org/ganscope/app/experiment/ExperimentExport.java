@@ -26,25 +26,51 @@ public class ExperimentExport {
         this.results = results;
     }
 
+    /**
+     * A layer's units as CSV. Precision: IoU, IQR and the control scores (intervals, null and
+     * location IoU, lift) with 6 decimals (their bootstrap intervals are about 1e-2 wide; 6
+     * decimals resolve one pixel in 10^6 of a dataset-level ratio); thresholds with 9
+     * significant digits, which round-trip the float32 activations they are compared with.
+     * The full doubles are in units.json and /api/experiments/{id}/units.
+     */
     public byte[] unitsCsv(long id, String layer) {
         StringBuilder b = new StringBuilder("unit,label,label_name,category,iou,iqr,threshold,interpretable,top_samples,"
                 + "iou_ci_low,iou_ci_high,null_iou,location_iou,lift,lift_ci_low,beats_location,interpretable_controlled,top1_interpretable\n");
         for (ResultRepository.UnitRow u : units(id, layer)) {
-            b.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%.17g,%.17g,%.17g,%b,%s", u.unit(), u.label(), csv(u.labelName()),
+            b.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%.6f,%.6f,%.9g,%b,%s", u.unit(), u.label(), csv(u.labelName()),
                     csv(u.category()), u.iou(), u.iqr(), u.threshold(), u.interpretable(),
                     java.util.Arrays.stream(u.topSamples()).mapToObj(Long::toString).reduce((x, y) -> x + " " + y).orElse("")));
             for (Object v : new Object[] {u.iouCiLow(), u.iouCiHigh(), u.nullIou(), u.locationIou(), u.lift(), u.liftCiLow(), u.beatsLocation(),
                     u.interpretableControlled(), u.top1Interpretable()}) {
-                b.append(',').append(v == null ? "" : v instanceof Double d ? String.format(Locale.ROOT, "%.17g", d) : v.toString());
+                b.append(',').append(v == null ? "" : v instanceof Double d ? String.format(Locale.ROOT, "%.6f", d) : v.toString());
             }
             b.append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A layer's units as JSON, self-describing: the experiment (id, name, who launched it), the
+     * layer, the bundle (name and hash), the threshold method with its parameters and the
+     * sample counts and seeds, then the unit rows with full double precision.
+     */
     public byte[] unitsJson(long id, String layer) {
         try {
-            return JSON.writeValueAsBytes(units(id, layer));
+            var e = experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+            ExperimentSpec s = JSON.readValue(e.paramsJson(), ExperimentSpec.class);
+            var out = JSON.createObjectNode();
+            out.putObject("experiment").put("id", e.id()).put("name", e.name()).put("created_by", e.createdBy());
+            out.put("layer", layer);
+            out.putObject("bundle").put("name", e.bundleName()).put("hash", s.bundleHash());
+            var thr = out.putObject("threshold");
+            thr.put("method", s.method());
+            if ("quantile".equalsIgnoreCase(s.method())) {
+                thr.put("quantile", s.quantile());
+            }
+            thr.put("samples", s.thresholdSamples()).put("seed", s.thresholdSeed());
+            out.putObject("evaluation").put("samples", s.samples()).put("seed", s.seed()).put("top_k", s.topK());
+            out.set("units", JSON.valueToTree(units(id, layer)));
+            return JSON.writeValueAsBytes(out);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -106,19 +106,19 @@ public class ExperimentService {
             throw new IllegalArgumentException("at most 20 tags of 1 to 64 characters");
         }
         if (r.steps() != null && r.steps().isEmpty()) {
-            throw new IllegalArgumentException("choose at least one step of " + ExperimentSpec.STEPS + " (or leave steps out for dissect and metrics)");
+            throw new IllegalArgumentException("choose at least one step of " + String.join(", ", ExperimentSpec.STEPS) + " (or leave steps out for dissect and metrics)");
         }
         List<String> steps = r.steps() == null ? List.of("dissect", "metrics") : r.steps(); // the other steps are opt-in
         for (String st : steps) {
             if (!ExperimentSpec.STEPS.contains(st)) {
-                throw new IllegalArgumentException("unknown step '" + st + "'; steps offered: " + ExperimentSpec.STEPS);
+                throw new IllegalArgumentException("unknown step '" + st + "'; steps offered: " + String.join(", ", ExperimentSpec.STEPS));
             }
         }
         List<String> classes = r.classes() == null ? List.of() : r.classes();
         List<String> known = bundle.manifest().classes().stream().skip(1).map(c -> c.name()).toList();
         for (String c : classes) {
             if (!known.contains(c)) {
-                throw new IllegalArgumentException("unknown class '" + c + "' for " + bundle.name() + "; classes: " + known);
+                throw new IllegalArgumentException("unknown class '" + c + "' for " + bundle.name() + "; classes: " + String.join(", ", known));
             }
         }
         if (classes.size() > 10 || classes.stream().distinct().count() != classes.size()) {
@@ -138,7 +138,7 @@ public class ExperimentService {
             for (String l : layers) {
                 if (bundle.layer(l).torchscript() == null) {
                     throw new IllegalArgumentException("the optimize step needs the bundle's TorchScript of the layer; " + bundle.name()
-                            + " has it for " + bundle.manifest().layers().stream().filter(x -> x.torchscript() != null).map(x -> x.name()).toList());
+                            + " has it for " + String.join(", ", bundle.manifest().layers().stream().filter(x -> x.torchscript() != null).map(x -> x.name()).toList()));
                 }
             }
         }

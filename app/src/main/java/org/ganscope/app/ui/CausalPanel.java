@@ -47,11 +47,7 @@ final class CausalPanel extends VerticalLayout {
         removeAll();
         Map<String, Double> m = results.metrics(id, "metrics");
         if (!m.isEmpty()) {
-            Paragraph p = new Paragraph(String.format(Locale.ROOT, "domain FD %.4f, SWD %.4f, precision %.3f, recall %.3f, density %.3f,"
-                    + " coverage %.3f (generated samples against the bundle's real images, in its feature space)", m.getOrDefault("domain_fd", Double.NaN),
-                    m.getOrDefault("swd", Double.NaN), m.getOrDefault("precision", Double.NaN), m.getOrDefault("recall", Double.NaN),
-                    m.getOrDefault("density", Double.NaN), m.getOrDefault("coverage", Double.NaN)));
-            p.setId("metrics-panel");
+            com.vaadin.flow.component.html.Div p = metricsTable(m);
             add(new H3("Metrics"), p);
         }
         if (layer == null) {
@@ -59,6 +55,37 @@ final class CausalPanel extends VerticalLayout {
         }
         stored.json(id, "optimize", layer).ifPresent(j -> showAlpha(j, layer));
         stored.json(id, "artifacts", layer).ifPresent(j -> showArtifacts(id, j, layer));
+    }
+
+    /** What each sample metric measures, against what, and which way is better. */
+    static final List<String[]> METRICS = List.of(
+            new String[] {"domain_fd", "domain FD", "Fréchet distance between generated and real feature statistics", "lower"},
+            new String[] {"swd", "SWD", "sliced Wasserstein distance between generated and real features (mean over projections)", "lower"},
+            new String[] {"precision", "precision", "share of generated samples inside the real samples' k-NN manifold", "higher"},
+            new String[] {"recall", "recall", "share of real samples inside the generated samples' k-NN manifold", "higher"},
+            new String[] {"density", "density", "mean count of real k-NN balls a generated sample falls in, over k (1 = as dense as real)", "higher"},
+            new String[] {"coverage", "coverage", "share of real samples whose k-NN ball holds a generated sample", "higher"});
+
+    /** The sample metrics as a table: value, what it is measured against, direction; no interval is recorded for them. */
+    static com.vaadin.flow.component.html.Div metricsTable(Map<String, Double> m) {
+        StringBuilder b = new StringBuilder("<table style=\"border-collapse: collapse\"><thead><tr>"
+                + "<th style=\"text-align:left;padding:2px 8px\">metric</th><th style=\"text-align:right;padding:2px 8px\">value</th>"
+                + "<th style=\"text-align:left;padding:2px 8px\">measured against</th><th style=\"text-align:left;padding:2px 8px\">better</th></tr></thead><tbody>");
+        for (String[] def : METRICS) {
+            if (!m.containsKey(def[0])) {
+                continue;
+            }
+            b.append("<tr><td style=\"padding:2px 8px\">").append(def[1]).append("</td><td style=\"text-align:right;padding:2px 8px\">")
+                    .append(Fmt.metric(m.get(def[0]))).append("</td><td style=\"padding:2px 8px\">").append(def[2])
+                    .append("</td><td style=\"padding:2px 8px\">").append(def[3]).append("</td></tr>");
+        }
+        b.append("</tbody></table>");
+        com.vaadin.flow.component.html.Div d = new com.vaadin.flow.component.html.Div();
+        d.setId("metrics-panel");
+        d.getElement().setProperty("innerHTML", b.toString()); // fixed texts and formatted numbers only, no user input
+        d.add(new Paragraph("Generated samples of this experiment against the bundle's real images, both in the bundle's feature space;"
+                + " a single estimate each (no interval recorded). Compare values only between experiments with the same sample count."));
+        return d;
     }
 
     private void showAlpha(JsonNode result, String layer) {
@@ -121,7 +148,10 @@ final class CausalPanel extends VerticalLayout {
                 worst.add(u.asInt());
             }
         });
-        add(new Paragraph("units of " + layer + " by artifact score, worst first: " + worst));
+        Paragraph worstText = new Paragraph("units of " + layer + " by artifact score, worst first: "
+                + String.join(", ", worst.stream().map(String::valueOf).toList()));
+        worstText.setId("artifact-worst");
+        add(worstText);
         List<ArtifactRow> rows = new ArrayList<>();
         rows.add(row("none", result.get("baseline")));
         for (JsonNode a : result.get("ablations")) {
@@ -182,6 +212,6 @@ final class CausalPanel extends VerticalLayout {
     }
 
     private static String fmt(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
+        return Double.isNaN(v) ? "" : Fmt.metric(v);
     }
 }

@@ -65,7 +65,9 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         picker.setId("compare-picker");
         picker.setWidth("40em");
         picker.setItems(experiments.list(new ExperimentRepository.Query(null, "SUCCEEDED", null, null, null, "created", false), 0, 500));
-        picker.setItemLabelGenerator(e -> "#" + e.id() + " " + e.name() + " (" + e.bundleName() + ")");
+        // distinguishable entries: id, name, bundle, layers and when it was launched
+        picker.setItemLabelGenerator(e -> "#" + e.id() + " " + e.name() + " · " + e.bundleName() + " · "
+                + CompareService.flattenLayers(e.paramsJson()) + " · " + Fmt.time(e.createdAt()).replace(" UTC", ""));
         Button go = new Button("Compare", e -> getUI().ifPresent(ui -> ui.navigate(CompareView.class, QueryParameters.simple(Map.of("ids",
                 picker.getValue().stream().map(x -> Long.toString(x.id())).sorted().collect(Collectors.joining(",")))))));
         go.setId("compare");
@@ -77,15 +79,16 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         table.addColumn(c -> c.experiment().bundleName()).setHeader("bundle").setAutoWidth(true);
         table.addColumn(c -> c.experiment().dataset()).setHeader("dataset");
         table.addColumn(c -> c.experiment().variant()).setHeader("variant");
-        table.addColumn(Column::layer).setHeader("layer");
+        table.addComponentColumn(this::layerChoice).setHeader("layer").setAutoWidth(true);
         for (String cat : List.of("object", "part", "material")) {
-            table.addColumn(c -> c.byCategory().getOrDefault(cat, 0)).setHeader(cat);
+            table.addColumn(c -> withInterval(c, cat)).setHeader(cat).setAutoWidth(true);
         }
-        table.addColumn(Column::interpretable).setHeader("interpretable");
-        table.addColumn(c -> metric(c, "domain_fd")).setHeader("domain FD");
-        table.addColumn(c -> metric(c, "swd")).setHeader("SWD");
-        table.addColumn(c -> metric(c, "precision")).setHeader("precision");
-        table.addColumn(c -> metric(c, "recall")).setHeader("recall");
+        table.addColumn(c -> withInterval(c, "total")).setHeader("interpretable").setAutoWidth(true);
+        table.addColumn(c -> LayerFigure.cell(c.counts(), "controlled", "total")).setHeader("beating location").setAutoWidth(true);
+        table.addColumn(c -> metric(c, "domain_fd")).setHeader("domain FD").setAutoWidth(true);
+        table.addColumn(c -> metric(c, "swd")).setHeader("SWD").setAutoWidth(true);
+        table.addColumn(c -> metric(c, "precision")).setHeader("precision").setAutoWidth(true);
+        table.addColumn(c -> metric(c, "recall")).setHeader("recall").setAutoWidth(true);
         table.setAllRowsVisible(true);
 
         params.setId("param-diff");
@@ -104,8 +107,50 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         event.getUI().getPage().addJavaScript("context://webjars/echarts/5.5.0/echarts.min.js");
     }
 
+    private List<Long> shownIds = List.of();
+    private Map<Long, String> shownLayers = Map.of();
+
+    /** The layer of one experiment, chosen among those it dissected; a change re-opens the comparison with it in the address. */
+    private com.vaadin.flow.component.Component layerChoice(Column c) {
+        com.vaadin.flow.component.select.Select<String> s = new com.vaadin.flow.component.select.Select<>();
+        s.setItems(c.dissectedLayers());
+        s.setValue(c.layer());
+        s.setId("layer-" + c.experiment().id());
+        s.setWidth("8em");
+        s.addValueChangeListener(e -> {
+            if (e.isFromClient() && e.getValue() != null) {
+                Map<Long, String> next = new java.util.LinkedHashMap<>(shownLayers);
+                next.put(c.experiment().id(), e.getValue());
+                navigate(shownIds, next);
+            }
+        });
+        return s;
+    }
+
+    private void navigate(List<Long> ids, Map<Long, String> layers) {
+        Map<String, List<String>> q = new java.util.LinkedHashMap<>();
+        q.put("ids", List.of(ids.stream().map(String::valueOf).collect(Collectors.joining(","))));
+        if (!layers.isEmpty()) {
+            q.put("layer", layers.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList());
+        }
+        getUI().ifPresent(ui -> ui.navigate(CompareView.class, new QueryParameters(q)));
+    }
+
+    private static String withInterval(Column c, String category) {
+        String v = LayerFigure.cell(c.counts(), "spec", category);
+        return v.isEmpty() ? String.valueOf(category.equals("total") ? c.interpretable() : c.byCategory().getOrDefault(category, 0)) : v;
+    }
+
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
+        Map<Long, String> layers = new java.util.LinkedHashMap<>();
+        for (String l : event.getLocation().getQueryParameters().getParameters().getOrDefault("layer", List.of())) {
+            int colon = l.indexOf(':');
+            if (colon > 0 && l.substring(0, colon).matches("\\d{1,18}")) {
+                layers.put(Long.parseLong(l.substring(0, colon)), l.substring(colon + 1));
+            }
+        }
+        shownLayers = layers;
         List<String> raw = event.getLocation().getQueryParameters().getParameters().getOrDefault("ids", List.of());
         List<Long> ids = new ArrayList<>();
         try {
@@ -127,7 +172,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         if (ids.size() < 2) {
             return;
         }
-        List<Column> cols = compare.compare(ids);
+        shownIds = ids;
+        List<Column> cols = compare.compare(ids, shownLayers);
         picker.setValue(picker.getListDataView().getItems().filter(e -> ids.contains(e.id())).collect(Collectors.toSet()));
         table.setItems(cols);
         List<String> classes = CompareService.classesByUnits(cols);
@@ -139,21 +185,29 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         params.addColumn(r -> (r.differs() ? "\u2260 " : "") + r.name()).setHeader("parameter").setAutoWidth(true);
         for (int i = 0; i < cols.size(); i++) {
             int k = i;
-            params.addColumn(r -> r.values().get(k)).setHeader("#" + cols.get(k).experiment().id());
+            params.addComponentColumn(r -> paramCell(r.name(), r.values().get(k))).setHeader("#" + cols.get(k).experiment().id()).setAutoWidth(true);
         }
         params.setItems(rows);
 
         best.removeAll();
-        for (String cls : classes.subList(0, Math.min(4, classes.size()))) {
-            HorizontalLayout row = new HorizontalLayout();
-            row.setAlignItems(Alignment.CENTER);
+        // one grid for all classes: a column per experiment, so each class's units line up under their experiment
+        best.getStyle().set("display", "grid").set("grid-template-columns", "7em repeat(" + cols.size() + ", max-content)")
+                .set("column-gap", "1.5em").set("row-gap", "0.5em").set("align-items", "center");
+        best.add(new Span("class"));
+        for (Column c : cols) {
+            Span h = new Span("#" + c.experiment().id() + " " + c.experiment().bundleName() + " " + c.layer());
+            h.getStyle().set("font-weight", "600");
+            best.add(h);
+        }
+        for (String cls : classes.subList(0, Math.min(6, classes.size()))) {
+            Div row = best; // cells go straight into the grid
             Span label = new Span(cls);
-            label.setWidth("7em");
+            label.addClassName("best-class");
             row.add(label);
             for (Column c : cols) {
                 var u = c.bestUnit(cls);
                 if (u == null) {
-                    row.add(new Paragraph("#" + c.experiment().id() + ": no unit"));
+                    row.add(new Span("no unit"));
                     continue;
                 }
                 long id = c.experiment().id();
@@ -167,10 +221,28 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                 Image img = new Image(png, "experiment " + id + " unit " + u.unit());
                 img.setTitle(String.format(Locale.ROOT, "#%d unit %d, IoU %.3f", id, u.unit(), u.iou()));
                 img.addClassName("best-unit");
-                row.add(new VerticalLayout(new Span(String.format(Locale.ROOT, "#%d unit %d (IoU %.3f)", id, u.unit(), u.iou())), img));
+                VerticalLayout cell = new VerticalLayout(new Span(String.format(Locale.ROOT, "unit %d, IoU %s", u.unit(),
+                        Fmt.withInterval(u.iou(), u.iouCiLow(), u.iouCiHigh()))), img);
+                cell.setPadding(false);
+                cell.setSpacing(false);
+                row.add(cell);
             }
-            best.add(row);
         }
+    }
+
+    /** A parameter value; hashes shortened to 12 characters, the full one in the tooltip and a copy button. */
+    private com.vaadin.flow.component.Component paramCell(String name, String value) {
+        if (value != null && value.matches("[0-9a-f]{40,}")) {
+            Span s = new Span(value.substring(0, 12));
+            s.getElement().setAttribute("title", value);
+            Button copy = new Button("copy", e -> e.getSource().getElement().executeJs("navigator.clipboard && navigator.clipboard.writeText($0)", value));
+            copy.addThemeVariants(com.vaadin.flow.component.button.ButtonVariant.LUMO_SMALL, com.vaadin.flow.component.button.ButtonVariant.LUMO_TERTIARY);
+            HorizontalLayout h = new HorizontalLayout(s, copy);
+            h.setAlignItems(Alignment.BASELINE);
+            h.setSpacing(false);
+            return h;
+        }
+        return new Span(value == null ? "" : value);
     }
 
     private static String metric(Column c, String name) {
@@ -182,8 +254,10 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         ObjectNode o = JSON.createObjectNode();
         o.putObject("tooltip").put("trigger", "axis");
         o.putObject("legend").put("bottom", 0);
-        o.putObject("grid").put("bottom", 70);
-        ArrayNode x = o.putObject("xAxis").put("type", "category").putArray("data");
+        o.putObject("grid").put("bottom", 120).put("left", 60);
+        ObjectNode xAxis = o.putObject("xAxis").put("type", "category");
+        xAxis.putObject("axisLabel").put("interval", 0).put("rotate", 40); // every class label, turned to fit
+        ArrayNode x = xAxis.putArray("data");
         classes.forEach(x::add);
         o.putObject("yAxis").put("type", "value").put("name", "interpretable units");
         ArrayNode series = o.putArray("series");

@@ -33,6 +33,17 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final ExperimentService service;
     private final H2 title = new H2();
     private final Span status = new Span();
+    private final com.vaadin.flow.component.html.Anchor bundleLink = new com.vaadin.flow.component.html.Anchor();
+    private final Span launchedBy = new Span();
+    private final Span started = new Span();
+    private final Span finished = new Span();
+    private final Span duration = new Span();
+    private final Span parameters = new Span();
+    private final Button cancel;
+    private final Button retry;
+    private final UnitGallery gallery;
+    private final LayerFigure layerFigure = new LayerFigure();
+    private final Paragraph emptyUnits = new Paragraph();
     private final Paragraph error = new Paragraph();
     private final Grid<StepRepository.StepRow> stepGrid = new Grid<>();
     private final ComboBox<String> layer = new ComboBox<>("layer");
@@ -70,24 +81,37 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         stepGrid.setId("steps");
         stepGrid.addColumn(s -> s.name() + (s.layer().isEmpty() ? "" : " " + s.layer())).setHeader("step");
         stepGrid.addComponentColumn(s -> StatusBadge.of(s.status())).setHeader("status");
-        stepGrid.addColumn(StepRepository.StepRow::attempt).setHeader("attempt");
+        stepGrid.addColumn(StepRepository.StepRow::attempt).setHeader("attempt").setAutoWidth(true).setFlexGrow(0);
+        stepGrid.addColumn(s -> Fmt.time(s.startedAt())).setHeader("started").setAutoWidth(true);
+        // a running step's duration grows with every poll; a step that never started (QUEUED, SKIPPED) has none
+        stepGrid.addColumn(s -> s.startedAt() == null ? "" : Fmt.duration(s.startedAt(), s.finishedAt())
+                + (s.finishedAt() == null ? " so far" : "")).setHeader("duration").setAutoWidth(true);
         stepGrid.addComponentColumn(s -> {
             ProgressBar p = new ProgressBar();
-            p.setValue(s.total() == 0 ? (s.status().equals("SUCCEEDED") ? 1 : 0) : Math.min(1.0, (double) s.done() / s.total()));
-            return p;
-        }).setHeader("progress");
+            double v = s.total() == 0 ? (s.status().equals("SUCCEEDED") ? 1 : 0) : Math.min(1.0, (double) s.done() / s.total());
+            p.setValue(v);
+            p.setWidth("8em");
+            Span t = new Span(s.total() == 0 ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * v));
+            t.getStyle().set("font-size", "0.85em");
+            HorizontalLayout h = new HorizontalLayout(p, t);
+            h.setAlignItems(Alignment.CENTER);
+            h.addClassName("step-progress");
+            h.getElement().setAttribute("data-done", String.valueOf(s.done()));
+            h.getElement().setAttribute("data-total", String.valueOf(s.total()));
+            return h;
+        }).setHeader("progress").setAutoWidth(true);
         stepGrid.addColumn(s -> s.error() == null ? "" : s.error()).setHeader("error").setFlexGrow(2);
         stepGrid.setAllRowsVisible(true);
         units.setId("units");
         units.addColumn(ResultRepository.UnitRow::unit).setHeader("unit").setSortable(true);
         units.addColumn(ResultRepository.UnitRow::labelName).setHeader("label").setSortable(true);
         units.addColumn(ResultRepository.UnitRow::category).setHeader("category").setSortable(true);
-        units.addColumn(u -> String.format(Locale.ROOT, "%.4f", u.iou())).setHeader("IoU").setComparator(ResultRepository.UnitRow::iou);
-        units.addColumn(u -> String.format(Locale.ROOT, "%.4f", u.iqr())).setHeader("IQR").setComparator(ResultRepository.UnitRow::iqr);
+        units.addColumn(u -> Fmt.score(u.iou())).setHeader("IoU").setComparator(ResultRepository.UnitRow::iou);
+        units.addColumn(u -> Fmt.score(u.iqr())).setHeader("IQR").setComparator(ResultRepository.UnitRow::iqr);
         units.addColumn(u -> String.format(Locale.ROOT, "%.4g", u.threshold())).setHeader("threshold");
         units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader("interpretable").setSortable(true);
         // controls (null for dissections made before them): bootstrap interval, null IoU, location baseline
-        units.addColumn(u -> u.iouCiLow() == null ? "" : String.format(Locale.ROOT, "%.3f-%.3f", u.iouCiLow(), u.iouCiHigh()))
+        units.addColumn(u -> u.iouCiLow() == null ? "" : "[" + Fmt.score(u.iouCiLow()) + ", " + Fmt.score(u.iouCiHigh()) + "]")
                 .setHeader("IoU 95% CI");
         units.addColumn(u -> u.nullIou() == null ? "" : String.format(Locale.ROOT, "%.3f", u.nullIou())).setHeader("null IoU");
         units.addColumn(u -> u.locationIou() == null ? "" : String.format(Locale.ROOT, "%.3f", u.locationIou())).setHeader("location IoU")
@@ -99,8 +123,11 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         layer.addValueChangeListener(e -> showUnits());
         card.setId("unit-card");
         units.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
-        Button cancel = new Button("Cancel", e -> act(() -> service.cancel(id)));
-        Button retry = new Button("Retry", e -> act(() -> service.retry(id)));
+        cancel = new Button("Cancel", e -> act(() -> service.cancel(id)));
+        cancel.setId("cancel");
+        retry = new Button("Retry", e -> act(() -> service.retry(id)));
+        retry.setId("retry");
+        gallery = new UnitGallery(images);
         notes.setId("notes");
         notes.setWidth("30em");
         tags.setId("tags");
@@ -115,9 +142,37 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         tags.setReadOnly(!auth.hasRole("OPERATOR"));
         annotations.add(notes, tags, save);
         annotations.setAlignItems(Alignment.BASELINE);
-        cancel.setVisible(auth.hasRole("OPERATOR"));
-        retry.setVisible(auth.hasRole("OPERATOR"));
-        add(title, new HorizontalLayout(status, cancel, retry), error, annotations, stepGrid, new HorizontalLayout(layer, summary, downloads), chart, card, units, interventions, causal, explanations);
+        cancel.setVisible(false); // shown by refresh() only when the status allows it and the user is an operator
+        retry.setVisible(false);
+        bundleLink.setId("bundle-link");
+        launchedBy.setId("launched-by");
+        started.setId("started");
+        finished.setId("finished");
+        duration.setId("duration");
+        parameters.setId("parameters");
+        com.vaadin.flow.component.html.Div header = new com.vaadin.flow.component.html.Div();
+        field(header, "status", new HorizontalLayout(status, cancel, retry));
+        field(header, "bundle", bundleLink);
+        field(header, "launched by", launchedBy);
+        field(header, "started", started);
+        field(header, "finished", finished);
+        field(header, "duration", duration);
+        field(header, "parameters", parameters);
+        header.setId("exp-header");
+        header.getStyle().set("display", "grid").set("grid-template-columns", "max-content 1fr").set("column-gap", "1em").set("row-gap", "0.2em");
+        summary.setId("layer-summary");
+        emptyUnits.setId("units-empty");
+        units.setHeight("24em");
+        add(title, header, error, annotations, new com.vaadin.flow.component.html.H3("Steps"), stepGrid, layerFigure,
+                new HorizontalLayout(layer, summary, downloads), emptyUnits, chart, gallery, new com.vaadin.flow.component.html.H3("Unit table"),
+                units, card, interventions, causal, explanations);
+    }
+
+    /** A label cell and its value cell of the header grid. */
+    private static void field(com.vaadin.flow.component.html.Div header, String label, com.vaadin.flow.component.Component value) {
+        Span l = new Span(label);
+        l.getStyle().set("color", "var(--lumo-secondary-text-color)");
+        header.add(l, value);
     }
 
     private void act(Runnable r) {
@@ -134,11 +189,15 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        id = event.getRouteParameters().getLong("id").orElse(-1L);
-        experiments.get(id).ifPresent(x -> {
-            notes.setValue(x.notes() == null ? "" : x.notes());
-            tags.setValue(String.join(", ", x.tags()));
-        });
+        String raw = event.getRouteParameters().get("id").orElse("");
+        id = raw.matches("\\d{1,18}") ? Long.parseLong(raw) : -1L;
+        var x = id < 0 ? java.util.Optional.<ExperimentRepository.ExperimentRow>empty() : experiments.get(id);
+        if (x.isEmpty()) {
+            event.rerouteToError(com.vaadin.flow.router.NotFoundException.class, "There is no experiment " + raw + ".");
+            return;
+        }
+        notes.setValue(x.get().notes() == null ? "" : x.get().notes());
+        tags.setValue(String.join(", ", x.get().tags()));
         refresh();
     }
 
@@ -165,11 +224,16 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             return;
         }
         var x = e.get();
-        title.setText("#" + x.id() + " " + x.name() + " (" + x.bundleName() + ")");
+        title.setText("#" + x.id() + " " + x.name());
         status.setText(x.status());
+        StatusBadge.style(status, x.status());
+        boolean operator = auth.hasRole("OPERATOR");
+        cancel.setVisible(operator && (x.status().equals("QUEUED") || x.status().equals("RUNNING")));
+        retry.setVisible(operator && (x.status().equals("FAILED") || x.status().equals("CANCELLED")));
         error.setText(x.error() == null ? "" : x.error());
         List<StepRepository.StepRow> st = steps.list(id);
         stepGrid.setItems(st);
+        header(x, st);
         long succeeded = st.stream().filter(s -> s.status().equals("SUCCEEDED")).count();
         List<String> layers = st.stream().filter(s -> List.of("dissect", "explain", "artifacts").contains(s.name()) && s.status().equals("SUCCEEDED"))
                 .map(StepRepository.StepRow::layer).distinct().toList();
@@ -182,6 +246,63 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             showUnits(); // a later step of the shown layer (intervene, explain) finished
         }
         lastSucceeded = succeeded;
+        if (layers.isEmpty()) {
+            boolean dissecting = st.stream().anyMatch(s -> s.name().equals("dissect"));
+            emptyUnits.setText(!dissecting ? "This experiment has no dissect step, so there are no units to show."
+                    : List.of("FAILED", "CANCELLED").contains(x.status()) ? "No layer was dissected: the experiment is " + x.status().toLowerCase(Locale.ROOT) + "."
+                    : "The units appear here when the first layer's dissection has finished.");
+        }
+        emptyUnits.setVisible(layers.isEmpty());
+        chart.setVisible(!layers.isEmpty());
+        gallery.setVisible(!layers.isEmpty());
+        units.setVisible(!layers.isEmpty());
+        if (layers.size() != shownLayers) {
+            shownLayers = layers.size();
+            layerFigure.show(layers, l -> results.interpretableCounts(id, l));
+        }
+    }
+
+    private int shownLayers = -1;
+
+    private void header(ExperimentRepository.ExperimentRow x, List<StepRepository.StepRow> st) {
+        bundleLink.setText(x.bundleName());
+        bundleLink.setHref("models?bundle=" + java.net.URLEncoder.encode(x.bundleName(), java.nio.charset.StandardCharsets.UTF_8));
+        launchedBy.setText(x.createdBy() == null || x.createdBy().isBlank() ? "not recorded" : x.createdBy());
+        java.time.Instant first = st.stream().map(StepRepository.StepRow::startedAt).filter(java.util.Objects::nonNull).min(java.util.Comparator.naturalOrder())
+                .orElse(null);
+        boolean done = List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(x.status());
+        java.time.Instant last = done ? st.stream().map(StepRepository.StepRow::finishedAt).filter(java.util.Objects::nonNull)
+                .max(java.util.Comparator.naturalOrder()).orElse(x.updatedAt()) : null;
+        started.setText(first == null ? "not yet (queued " + Fmt.time(x.createdAt()) + ")" : Fmt.time(first));
+        finished.setText(done ? Fmt.time(last) : "still " + x.status().toLowerCase(Locale.ROOT));
+        duration.setText(first == null ? "" : Fmt.duration(first, last) + (done ? "" : " so far"));
+        parameters.setText(parameterText(x.paramsJson()));
+    }
+
+    /** The parameters a researcher reads: counts, seeds, method, layers, steps, classes; the bundle by a short hash. */
+    static String parameterText(String paramsJson) {
+        try {
+            var s = new com.fasterxml.jackson.databind.ObjectMapper().readValue(paramsJson, org.ganscope.workflows.experiment.ExperimentSpec.class);
+            StringBuilder b = new StringBuilder();
+            b.append("layers ").append(String.join(", ", s.layers()));
+            b.append(" · samples ").append(s.samples()).append(" (seed ").append(s.seed()).append(')');
+            b.append(" · threshold samples ").append(s.thresholdSamples()).append(" (seed ").append(s.thresholdSeed()).append(')');
+            b.append(" · method ").append(s.method());
+            if ("quantile".equalsIgnoreCase(s.method())) {
+                b.append(" q = ").append(s.quantile());
+            }
+            b.append(" · top ").append(s.topK()).append(" images · batch ").append(s.batch()).append(" · shards ").append(s.shards());
+            b.append(" · steps ").append(String.join(", ", s.steps() == null ? List.of("dissect") : s.steps()));
+            if (s.classes() != null && !s.classes().isEmpty()) {
+                b.append(" · classes ").append(String.join(", ", s.classes()));
+            }
+            if (s.bundleHash() != null) {
+                b.append(" · bundle hash ").append(s.bundleHash(), 0, Math.min(12, s.bundleHash().length()));
+            }
+            return b.toString();
+        } catch (Exception ex) {
+            return "unreadable parameters: " + ex.getMessage();
+        }
     }
 
     /** The selected unit's card: its top images with the thresholded activation overlaid. */
@@ -229,8 +350,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         }
         List<ResultRepository.UnitRow> rows = results.units(id, layer.getValue());
         units.setItems(rows);
+        gallery.show(id, layer.getValue(), rows);
         var byCategory = results.interpretableByCategory(id, layer.getValue());
-        summary.setText("interpretable units by category: " + byCategory);
+        summary.setText(LayerFigure.summary(rows.size(), byCategory, results.interpretableCounts(id, layer.getValue())));
         List<String> cats = List.of("object", "part", "material");
         String option = String.format(Locale.ROOT, "{\"title\": {\"text\": \"interpretable units in %s\", \"textStyle\": {\"fontSize\": 13}},"
                         + " \"xAxis\": {\"type\": \"category\", \"data\": [\"object\", \"part\", \"material\"]}, \"yAxis\": {\"type\": \"value\"},"

@@ -61,7 +61,7 @@ final class ExplanationsPanel extends VerticalLayout {
             long compound = rows.stream().filter(r -> r.gain() > 1e-12).count();
             double meanGain = rows.stream().mapToDouble(ExplanationRow::gain).average().orElse(0);
             summary.setText(String.format(Locale.ROOT, "%d of %d units in %s are explained better by a formula than by one label"
-                    + " (mean IoU gain %.4f)", compound, rows.size(), layer, meanGain));
+                    + " (mean IoU gain %.3f)", compound, rows.size(), layer, meanGain));
         }
     }
 
@@ -91,6 +91,6 @@ final class ExplanationsPanel extends VerticalLayout {
     }
 
     private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
+        return Fmt.score(v);
     }
 }

@@ -36,7 +36,7 @@ import org.ganscope.db.BundleRepository.BundleRow;
 @Route(value = "models", layout = MainLayout.class)
 @PageTitle("Models | ganscope")
 @PermitAll
-public class ModelsView extends VerticalLayout {
+public class ModelsView extends VerticalLayout implements com.vaadin.flow.router.BeforeEnterObserver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final BundleService bundles;
     private final Grid<BundleRow> grid = new Grid<>();
@@ -81,6 +81,13 @@ public class ModelsView extends VerticalLayout {
         }
         add(card);
         grid.setItems(bundles.all());
+    }
+
+    /** {@code /models?bundle=NAME} (the experiment page links here) opens that bundle's card. */
+    @Override
+    public void beforeEnter(com.vaadin.flow.router.BeforeEnterEvent event) {
+        var wanted = event.getLocation().getQueryParameters().getSingleParameter("bundle");
+        wanted.flatMap(name -> grid.getListDataView().getItems().filter(b -> b.name().equals(name)).findFirst()).ifPresent(grid::select);
     }
 
     private void show(BundleRow b) {
@@ -139,6 +146,6 @@ public class ModelsView extends VerticalLayout {
     }
 
     private static String fmt(JsonNode v) {
-        return v.isNumber() ? String.format(Locale.ROOT, "%.4f", v.asDouble()) : "";
+        return v.isNumber() ? Fmt.score(v.asDouble()) : "";
     }
 }

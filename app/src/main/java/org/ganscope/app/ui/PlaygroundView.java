@@ -37,6 +37,7 @@ public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.ro
     private final IntegerField seed = new IntegerField("seed");
     private final IntegerField sample = new IntegerField("sample");
     private final IntegerField units = new IntegerField("units (top-n by IoU)");
+    private final IntegerField brush = new IntegerField("brush (cells)");
     private final RadioButtonGroup<String> mode = new RadioButtonGroup<>("edit");
     private final PaintCanvas canvas = new PaintCanvas(256);
     private final Image result = new Image();
@@ -59,8 +60,16 @@ public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.ro
         mode.setValue("remove");
         mode.setId("pg-mode");
         bundle.addValueChangeListener(e -> {
-            layer.setItems(LaunchView.layersOf(e.getValue()));
-            cls.setItems(LaunchView.classesOf(e.getValue()));
+            java.util.List<String> ls = LaunchView.layersOf(e.getValue());
+            java.util.List<String> cs = LaunchView.classesOf(e.getValue());
+            layer.setItems(ls);
+            cls.setItems(cs);
+            if (!ls.isEmpty()) {
+                layer.setValue(ls.get(ls.size() / 2));
+            }
+            if (!cs.isEmpty()) {
+                cls.setValue(cs.get(0));
+            }
         });
         layer.addValueChangeListener(e -> showSample());
         seed.addValueChangeListener(e -> showSample());
@@ -69,7 +78,13 @@ public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.ro
         apply.setId("pg-apply");
         result.setId("pg-result");
         outcome.setId("pg-outcome");
-        HorizontalLayout controls = new HorizontalLayout(bundle, layer, seed, sample, cls, units, mode, apply);
+        brush.setId("pg-brush");
+        brush.setValue(1);
+        brush.setMin(1);
+        brush.setMax(8);
+        brush.setStepButtonsVisible(true);
+        brush.addValueChangeListener(e -> canvas.brush(e.getValue() == null ? 1 : Math.min(8, Math.max(1, e.getValue()))));
+        HorizontalLayout controls = new HorizontalLayout(bundle, layer, seed, sample, cls, units, mode, brush, apply);
         controls.setAlignItems(Alignment.BASELINE);
         controls.setWrap(true);
         add(controls, new HorizontalLayout(canvas, new VerticalLayout(outcome, result)));
@@ -81,6 +96,9 @@ public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.ro
         var q = event.getLocation().getQueryParameters().getParameters();
         java.util.function.Function<String, String> p = k -> q.getOrDefault(k, java.util.List.of()).stream().findFirst().orElse(null);
         bundle.getListDataView().getItems().filter(b -> b.name().equals(p.apply("bundle"))).findFirst().ifPresent(bundle::setValue);
+        if (bundle.getValue() == null) { // defaults, so a first visit shows a sample at once: the first bundle, its middle layer
+            bundle.getListDataView().getItems().findFirst().ifPresent(bundle::setValue);
+        }
         if (p.apply("sample") != null && p.apply("sample").matches("\\d{1,9}")) {
             sample.setValue(Integer.parseInt(p.apply("sample")));
         }

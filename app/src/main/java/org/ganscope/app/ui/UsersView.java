@@ -20,6 +20,8 @@ import org.ganscope.db.UserRepository;
 @Route(value = "users", layout = MainLayout.class)
 @PageTitle("Users | ganscope")
 @RolesAllowed("ADMIN")
+// a signed-in user without the role sees the forbidden page inside the layout (not a bare "could not navigate")
+@com.vaadin.flow.server.auth.AccessDeniedErrorRouter(rerouteToError = com.vaadin.flow.router.AccessDeniedException.class)
 public class UsersView extends VerticalLayout {
     private final UserService users;
     private final Grid<UserRepository.UserRow> grid = new Grid<>();
