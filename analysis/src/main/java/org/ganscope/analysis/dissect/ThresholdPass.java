@@ -84,7 +84,8 @@ public final class ThresholdPass {
         int res = (int) Math.round(Math.sqrt(segPixels));
         double[] top = !iqr && p.quantile() == HeldOut.TOP_QUANTILE ? null : quantileThresholds(acts, n, units, hw, HeldOut.TOP_QUANTILE);
         if (!iqr) {
-            progress.begin("quantiles", 1, "step");
+            progress.begin("quantiles", 2, "step"); // the top-1% quantiles (above), then the unit thresholds
+            progress.advance(1);
             double[] thr = quantileThresholds(acts, n, units, hw, p.quantile());
             progress.advance(1);
             progress.end();
