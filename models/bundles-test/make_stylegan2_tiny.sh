@@ -6,18 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
-real=$(mktemp -d)
-trap 'rm -rf "$real"' EXIT
-"$PY" - "$real" <<'PYEOF'
-import sys
-import numpy as np
-from PIL import Image
-a = np.asarray(Image.open("bundles/outdoor-base/real/images.png"))
-for k in range(64):
-    r, c = divmod(k, 10)
-    Image.fromarray(a[r * 64:(r + 1) * 64, c * 64:(c + 1) * 64]).save("%s/%02d.png" % (sys.argv[1], k))
-PYEOF
-read -r acc miou < <("$PY" -c "import json; s = json.load(open('bundles/outdoor-base/manifest.json'))['segmenter']; print(s['pixel_accuracy'], s['mean_iou'])")
+. bundles-test/outdoor-real.sh
 "$PY" -W ignore -m ganscope_models.byog.export --stylegan2 \
   --factory-kwargs '{"z_dim":32,"w_dim":32,"img_resolution":64,"channel_base":256,"channel_max":32,"mapping_layers":2}' \
   --layers synthesis.b8.conv1,synthesis.b16.conv1 --truncation 0.8 \

@@ -236,12 +236,13 @@ class PlatformApiTest {
         List<Map<String, Object>> bundles = admin.getForObject("/api/bundles", List.class);
         assertTrue(bundles.stream().anyMatch(b -> b.get("name").equals("uploaded-base")));
         try (var left = Files.list(data.resolve("bundles"))) {
-            assertEquals(List.of("uploaded-base"), left.map(p -> p.getFileName().toString()).filter(n -> !n.equals(BYOG)).toList(),
+            assertEquals(List.of("uploaded-base"), left.map(p -> p.getFileName().toString()).filter(n -> !n.equals(BYOG) && !n.equals(BYOG_TOY)).toList(),
                     "no leftovers of refused uploads");
         }
     }
 
     private static final String BYOG = "stylegan2-tiny-random";
+    private static final String BYOG_TOY = "toy-random";
 
     /** A zip of a bundle directory under its own name. */
     static byte[] zipDir(Path dir) throws java.io.IOException {
@@ -256,25 +257,36 @@ class PlatformApiTest {
         return bytes.toByteArray();
     }
 
-    /** A bundle made by the bring-your-own-GAN exporter (StyleGAN2, tails f take (r, z)) uploads and dissects through the platform. */
+    /**
+     * Bundles made by the bring-your-own-GAN exporter upload and dissect through the platform: a StyleGAN2
+     * (tails f take (r, z)) and a toy generator that is no StyleGAN (tails take r only); both experiments run at once.
+     */
     @Test
     @SuppressWarnings("unchecked")
-    void aByogStyleGan2BundleUploadsAndDissects() throws Exception {
+    void aByogStyleGan2AndAToyGeneratorBundleUploadAndDissect() throws Exception {
         TestRestTemplate admin = anonymous.withBasicAuth("admin", "api-test-password");
-        Path dir = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().resolve("models/bundles-test/" + BYOG);
-        ResponseEntity<Map> ok = upload(admin, zipDir(dir));
-        assertEquals(HttpStatus.CREATED, ok.getStatusCode(), String.valueOf(ok.getBody()));
-        ResponseEntity<Map> launched = admin.postForEntity("/api/experiments", Map.of("name", "byog", "bundle", BYOG,
-                "layers", List.of("synthesis.b16.conv1"), "samples", 32, "thresholdSamples", 16, "shards", 2), Map.class);
-        assertEquals(HttpStatus.CREATED, launched.getStatusCode(), String.valueOf(launched.getBody()));
-        int id = (Integer) launched.getBody().get("id");
-        String status = "";
-        for (int i = 0; i < 480 && !status.equals("SUCCEEDED") && !status.equals("FAILED"); i++) {
-            Thread.sleep(500);
-            status = (String) ((Map<String, Object>) admin.getForObject("/api/experiments/" + id, Map.class).get("experiment")).get("status");
+        Path tests = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().resolve("models/bundles-test");
+        Map<String, String> layerOf = Map.of(BYOG, "synthesis.b16.conv1", BYOG_TOY, "blocks.2");
+        Map<String, Integer> ids = new java.util.LinkedHashMap<>();
+        for (String name : List.of(BYOG, BYOG_TOY)) {
+            ResponseEntity<Map> ok = upload(admin, zipDir(tests.resolve(name)));
+            assertEquals(HttpStatus.CREATED, ok.getStatusCode(), name + ": " + ok.getBody());
+            ResponseEntity<Map> launched = admin.postForEntity("/api/experiments", Map.of("name", "byog " + name, "bundle", name,
+                    "layers", List.of(layerOf.get(name)), "samples", 32, "thresholdSamples", 16, "shards", 2), Map.class);
+            assertEquals(HttpStatus.CREATED, launched.getStatusCode(), name + ": " + launched.getBody());
+            ids.put(name, (Integer) launched.getBody().get("id"));
         }
-        assertEquals("SUCCEEDED", status);
-        List<Map<String, Object>> units = admin.getForObject("/api/experiments/" + id + "/units?layer=synthesis.b16.conv1", List.class);
-        assertEquals(16, units.size());
+        for (var e : ids.entrySet()) {
+            String status = "";
+            for (int i = 0; i < 480 && !status.equals("SUCCEEDED") && !status.equals("FAILED"); i++) {
+                Thread.sleep(500);
+                status = (String) ((Map<String, Object>) admin.getForObject("/api/experiments/" + e.getValue(), Map.class)
+                        .get("experiment")).get("status");
+            }
+            assertEquals("SUCCEEDED", status, e.getKey());
+            List<Map<String, Object>> units = admin.getForObject("/api/experiments/" + e.getValue() + "/units?layer=" + layerOf.get(e.getKey()),
+                    List.class);
+            assertEquals(16, units.size(), e.getKey());
+        }
     }
 }

@@ -25,13 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
  * A bundle made by the bring-your-own-GAN exporter (models/ganscope_models/byog): a tiny
  * random-weight StyleGAN2 whose tails f take (r, z), with the zoo's outdoor segmenter as
  * the user's segmenter (models/bundles-test/stylegan2-tiny-random, rebuilt by
- * make_stylegan2_tiny.sh there). It verifies and dissects like a zoo bundle.
+ * make_stylegan2_tiny.sh there). It verifies and dissects like a zoo bundle. So does the
+ * exporter's bundle of a generator that is no StyleGAN: the pytest toy generator, whose tails
+ * take r only (models/bundles-test/toy-random, make_toy_random.sh).
  */
 class ByogBundleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String L8 = "synthesis.b8.conv1";
     private static final String L16 = "synthesis.b16.conv1";
+    private static final String TOY2 = "blocks.2";
     static Bundle bundle;
+    static Bundle toy;
 
     static Path dir() {
         return TestBundles.repo().resolve("models/bundles-test/stylegan2-tiny-random");
@@ -40,6 +44,7 @@ class ByogBundleTest {
     @BeforeAll
     static void load() {
         bundle = BundleLoader.load(dir());
+        toy = BundleLoader.load(TestBundles.repo().resolve("models/bundles-test/toy-random"));
     }
 
     @Test
@@ -100,12 +105,31 @@ class ByogBundleTest {
 
     @Test
     void dissectsOneLayerDeterministically() {
-        DissectParams p = DissectParams.defaults(L16, 24, 42).withThresholdSet(16, 4).withBatch(8);
-        LayerDissection one = LayerDissector.dissect(bundle, p, 1, d -> { });
-        LayerDissection three = LayerDissector.dissect(bundle, p, 3, d -> { });
+        dissectsDeterministically(bundle, L16, 16);
+    }
+
+    @Test
+    void theToyGeneratorVerifiesWithTailsThatTakeOnlyTheLayer() {
+        List<String> lines = BundleVerifier.verify(toy);
+        assertEquals(toy.manifest().layers().size() + 3, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(1).contains(TOY2) && lines.get(1).contains("h and f ok"), lines.get(1));
+        assertTrue(toy.manifest().layers().stream().noneMatch(Manifest.Layer::fTakesLatent));
+        assertEquals(16, toy.manifest().zdim());
+    }
+
+    @Test
+    void theToyGeneratorDissectsOneLayerDeterministically() {
+        dissectsDeterministically(toy, TOY2, 16);
+    }
+
+    /** One layer dissected with 1 and 3 threads gives the same JSON, and every sample pixel is labelled once. */
+    private static void dissectsDeterministically(Bundle b, String layer, int units) {
+        DissectParams p = DissectParams.defaults(layer, 24, 42).withThresholdSet(16, 4).withBatch(8);
+        LayerDissection one = LayerDissector.dissect(b, p, 1, d -> { });
+        LayerDissection three = LayerDissector.dissect(b, p, 3, d -> { });
         assertEquals(DissectJson.toJson(one).toString(), DissectJson.toJson(three).toString());
         assertEquals(24, one.images());
-        assertEquals(16, one.units());
+        assertEquals(units, one.units());
         long pixels = 0;
         for (long v : one.classPixels()) {
             pixels += v;
