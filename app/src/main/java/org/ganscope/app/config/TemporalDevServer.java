@@ -84,8 +84,7 @@ public final class TemporalDevServer implements Closeable {
         int ui = uiPort == 0 ? freePort() : uiPort;
         List<String> cmd = new ArrayList<>(List.of(cli.toString(), "server", "start-dev",
                 "--db-filename", dir.resolve("temporal.db").toString(), "--ip", "127.0.0.1", "--port", Integer.toString(p),
-                "--http-port", Integer.toString(freePort()), "--metrics-port", Integer.toString(freePort()),
-                "--log-level", "warn"));
+                "--log-level", "warn")); // its HTTP API and metrics ports: random free ones it binds at once
         if (ui > 0) {
             cmd.addAll(List.of("--ui-ip", "127.0.0.1", "--ui-port", Integer.toString(ui)));
         } else {

@@ -180,7 +180,8 @@ final class CausalPanel extends VerticalLayout {
             });
             add(new Paragraph(String.format(Locale.ROOT,
                     "causal: each unit ablated alone on %d images (seed %d); units whose removal lowers domain FD most, first: %s",
-                    causal.get("score_images").asInt(), causal.get("score_seed").asLong(), cw)));
+                    causal.get("score_images").asInt(), causal.get("score_seed").asLong(),
+                    cw.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")))));
             Grid<JsonNode> cg = new Grid<>();
             cg.setId("causal-artifact-table");
             cg.addColumn(r -> "worst " + r.get("n").asInt()).setHeader("units ablated (held-out seed " + causal.get("validate_seed").asLong() + ")");
