@@ -26,7 +26,9 @@ public class NotFoundView extends VerticalLayout implements HasErrorParameter<No
 
     @Override
     public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<NotFoundException> parameter) {
-        String why = parameter.hasCustomMessage() ? parameter.getCustomMessage() : "There is no page at /" + event.getLocation().getPath() + ".";
+        // our views throw with a researcher-facing message; Vaadin's own "Couldn't find route ..." is replaced by the address
+        boolean ours = parameter.hasCustomMessage() && !parameter.getCustomMessage().startsWith("Couldn't find route");
+        String why = ours ? parameter.getCustomMessage() : "There is no page at /" + event.getLocation().getPath() + ".";
         reason.setText(why);
         return HttpServletResponse.SC_NOT_FOUND;
     }
