@@ -4,7 +4,7 @@
 # every 200 iterations under $GANSCOPE_ZOO_CKPT (default ~/.cache/ganscope/zoo) and
 # continues from its checkpoint when started again; finished runs are skipped. Run it
 # again after a kill or a reboot; a second copy while one runs exits at once.
-#   models/train_zoo.sh            (GAN_ITERATIONS=8000 SEG_ITERATIONS=3000 ZOO_LOG_DIR=/tmp/gs)
+#   models/train_zoo.sh            (GAN_ITERATIONS=8000 SEG_ITERATIONS=3000 ZOO_LOG_DIR=$TMPDIR/ganscope-zoo)
 # Order per lane: GAN mbstd, segmenter, GAN base, GAN pixnorm, then a second training seed
 # of each variant. Logs: $ZOO_LOG_DIR/zoo-<run>.log; records: <ckpt>/<run>/record.json.
 set -euo pipefail
@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 export GANSCOPE_ZOO_CKPT=${GANSCOPE_ZOO_CKPT:-$HOME/.cache/ganscope/zoo}
 gan_it=${GAN_ITERATIONS:-8000}
 seg_it=${SEG_ITERATIONS:-3000}
-logs=${ZOO_LOG_DIR:-/tmp/gs}
+logs=${ZOO_LOG_DIR:-${TMPDIR:-/tmp}/ganscope-zoo}
 py=/usr/bin/python3
 mkdir -p "$GANSCOPE_ZOO_CKPT" "$logs"
 exec 9>"$GANSCOPE_ZOO_CKPT/train_zoo.lock"
