@@ -1,7 +1,6 @@
-"""Small helpers shared with the zoo exporters, copied here (from ganscope_models.export and
-export_proggan) so this package does not depend on files that are being rewritten:
-file hashing, the bundle file table, sprite sheets, ONNX export, the stand-in feature net."""
-import hashlib
+"""Helpers of the byog exporters: file hashing and sprite sheets are the zoo exporter's own
+(ganscope_models.export); the bundle file table (sorted, '/' separators), ONNX export without
+constant folding and the stand-in feature net are this package's."""
 import os
 
 import numpy as np
@@ -9,15 +8,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ganscope_models.export import sha256, sprite  # noqa: F401 (re-exported for the byog modules)
+
 OPSET = 13
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def file_table(out):
@@ -31,16 +24,6 @@ def file_table(out):
                 continue
             files[rel] = {"sha256": sha256(p), "bytes": os.path.getsize(p)}
     return dict(sorted(files.items()))
-
-
-def sprite(tiles, columns):
-    n, s = len(tiles), tiles.shape[1]
-    rows = (n + columns - 1) // columns
-    out = np.zeros((rows * s, columns * s) + tiles.shape[3:], tiles.dtype)
-    for k in range(n):
-        r, c = divmod(k, columns)
-        out[r * s:(r + 1) * s, c * s:(c + 1) * s] = tiles[k]
-    return out
 
 
 def onnx_export(module, example, path, in_names, out_names):
