@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.ort.NativeGate;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.intervene.Region;
 import org.ganscope.analysis.intervene.UnitRanking;
@@ -73,7 +74,8 @@ public final class AlphaOptimizer {
             for (int it = 0; it < p.iterations(); it++) {
                 int start = (it * p.batch()) % train.n();
                 int bsz = Math.min(p.batch(), train.n() - start);
-                try (NDManager sub = mgr.newSubManager(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                try (NativeGate.Pass pass = NativeGate.enter("alpha optimisation step");
+                     NDManager sub = mgr.newSubManager(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                     NDArray a = sub.create(alpha, new Shape(1, units, 1, 1));
                     a.setRequiresGradient(true);
                     NDArray[] d = objective(sub, tail, train, start, bsz, a, p, layer.height(), layer.width(), true);
@@ -125,7 +127,8 @@ public final class AlphaOptimizer {
 
         /** [loss, dloss/dalpha_0, ...]. */
         double[] lossAndGradient(float[] alpha) {
-            try (NDManager sub = tail.manager().newSubManager(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            try (NativeGate.Pass pass = NativeGate.enter("alpha gradient probe");
+                 NDManager sub = tail.manager().newSubManager(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray a = sub.create(alpha, new Shape(1, alpha.length, 1, 1));
                 a.setRequiresGradient(true);
                 NDArray d = objective(sub, tail, data, 0, Math.min(p.batch(), data.n()), a, p, h, w, true)[0];
@@ -166,7 +169,7 @@ public final class AlphaOptimizer {
         int batches = 0;
         for (int s = 0; s < d.n(); s += p.batch()) {
             int bsz = Math.min(p.batch(), d.n() - s);
-            try (NDManager sub = mgr.newSubManager()) {
+            try (NativeGate.Pass pass = NativeGate.enter("alpha evaluation"); NDManager sub = mgr.newSubManager()) {
                 NDArray a = sub.create(alpha, new Shape(1, alpha.length, 1, 1));
                 sum += objective(sub, tail, d, s, bsz, a, p, h, w, false)[0].getFloat() * bsz;
                 batches += bsz;

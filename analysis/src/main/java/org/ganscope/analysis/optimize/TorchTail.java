@@ -14,6 +14,7 @@ import java.io.IOException;
 import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.Manifest;
+import org.ganscope.analysis.ort.NativeGate;
 
 /**
  * A bundle's TorchScript of f_L followed by the segmenter (r -> (x, s(x))), loaded with
@@ -34,7 +35,7 @@ public final class TorchTail implements AutoCloseable {
         // one torch thread: ONNX Runtime and the workers share the cores (more threads were slower on 2 cores)
         System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ganscope.torch.threads", "1"));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        try {
+        try (NativeGate.Pass pass = NativeGate.enter("loading " + layer.torchscript())) {
             model = Criteria.builder().setTypes(NDList.class, NDList.class)
                     .optModelPath(b.file(layer.torchscript()))
                     .optEngine("PyTorch")
@@ -63,6 +64,10 @@ public final class TorchTail implements AutoCloseable {
 
     @Override
     public void close() {
-        model.close();
+        try (NativeGate.Pass pass = NativeGate.enter("closing " + model.getName())) {
+            model.close();
+        } catch (NativeGate.ShuttingDown exiting) {
+            // the process ends: its memory goes with it
+        }
     }
 }

@@ -28,6 +28,9 @@ public final class Graph implements AutoCloseable {
     private final long[] latentShape;
     private final List<String> outputNames = new ArrayList<>();
     private final List<long[]> outputShapes = new ArrayList<>();
+    /** Runs hold the read lock, close the write lock: a graph is never freed under a running call. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock use = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private boolean closed;
 
     public Graph(String label, Path file) {
         this.label = label;
@@ -133,7 +136,13 @@ public final class Graph implements AutoCloseable {
         }
         var env = OrtRuntime.get().env();
         List<OnnxTensor> owned = new ArrayList<>(outputs.length + 1);
+        use.readLock().lock();
+        NativeGate.Pass pass = null; // released after the tensors are freed
         try {
+            pass = NativeGate.enter(label);
+            if (closed) {
+                throw new IllegalStateException(label + " is closed");
+            }
             long[] inShape = withBatch(inputShape, batch);
             OnnxTensor in = OnnxTensor.createTensor(env, view(input, inShape), inShape);
             owned.add(in);
@@ -169,6 +178,10 @@ public final class Graph implements AutoCloseable {
             for (OnnxTensor t : owned) {
                 t.close();
             }
+            if (pass != null) {
+                pass.close();
+            }
+            use.readLock().unlock();
         }
     }
 
@@ -192,12 +205,18 @@ public final class Graph implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            if (session != null) {
+        use.writeLock().lock();
+        try (NativeGate.Pass pass = NativeGate.enter("closing " + label)) {
+            if (session != null && !closed) {
+                closed = true;
                 session.close();
             }
         } catch (OrtException ignored) {
             // closing a session cannot fail in a way the caller could act on
+        } catch (NativeGate.ShuttingDown exiting) {
+            closed = true; // the process ends: its memory goes with it
+        } finally {
+            use.writeLock().unlock();
         }
     }
 }

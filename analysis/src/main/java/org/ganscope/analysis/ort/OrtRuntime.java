@@ -99,7 +99,7 @@ public final class OrtRuntime {
 
     /** Opens a session on the shared environment and thread pool with the chosen provider. */
     public OrtSession open(Path onnxFile) {
-        try {
+        try (NativeGate.Pass pass = NativeGate.enter("loading " + onnxFile.getFileName())) {
             OrtSession.SessionOptions o = new OrtSession.SessionOptions();
             o.disablePerSessionThreads();
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
