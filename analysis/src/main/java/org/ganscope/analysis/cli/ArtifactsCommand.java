@@ -7,13 +7,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.artifacts.ArtifactStudy;
 import org.ganscope.analysis.artifacts.CausalArtifacts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ganscope artifacts --bundle DIR --layer L --out DIR}: scores every unit for
@@ -25,41 +27,53 @@ import org.ganscope.analysis.artifacts.CausalArtifacts;
  * of seed+300 against --causal-draws random sets with a p-value; the before/after image
  * then shows the causal worst units.
  */
-public final class ArtifactsCommand implements Command {
+@Command(name = "artifacts", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Artifact units: each unit scored, the worst n ablated against random sets, and the causal study validated on held-out images.")
+public final class ArtifactsCommand implements Callable<Integer> {
     /** Per-unit causal scoring images (128 units x 150 renders of f_L + features). */
     public static final int CAUSAL_IMAGES = 150;
     /** Held-out validation images per ablation set. */
     public static final int VALIDATE_IMAGES = 300;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Override
-    public String name() {
-        return "artifacts";
-    }
+    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "the bundle directory")
+    Path bundle;
+    @Option(names = "--layer", required = true, paramLabel = "L", description = "the layer whose units are scored")
+    String layer;
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
+    Path out;
+    @Option(names = "--samples", defaultValue = "1000", paramLabel = "N", description = "images scored (default ${DEFAULT-VALUE})")
+    int samples;
+    @Option(names = "--seed", defaultValue = "11", paramLabel = "S", description = "seed (default ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--top-k", defaultValue = "50", paramLabel = "K", description = "top images per unit (default ${DEFAULT-VALUE})")
+    int topK;
+    @Option(names = "--ns", defaultValue = "5,10,20", paramLabel = "n,...", description = "sizes of the ablated sets (default ${DEFAULT-VALUE})")
+    String ns;
+    @Option(names = "--draws", defaultValue = "3", paramLabel = "D", description = "random sets per n (default ${DEFAULT-VALUE})")
+    int draws;
+    @Option(names = "--metric-samples", defaultValue = "500", paramLabel = "N", description = "samples of each metric (default ${DEFAULT-VALUE})")
+    int metricSamples;
+    @Option(names = "--causal-images", defaultValue = "" + CAUSAL_IMAGES, paramLabel = "N", description = "images of the per-unit causal scores (default ${DEFAULT-VALUE})")
+    int causalImages;
+    @Option(names = "--validate-images", defaultValue = "" + VALIDATE_IMAGES, paramLabel = "N", description = "held-out images per validated set (default ${DEFAULT-VALUE})")
+    int validateImages;
+    @Option(names = "--causal-draws", defaultValue = "20", paramLabel = "D", description = "random sets of the validation (default ${DEFAULT-VALUE})")
+    int causalDraws;
 
     @Override
-    public String summary() {
-        return "--bundle DIR --layer L --out DIR [--samples N] [--top-k K] [--ns 5,10,20] [--draws D]: artifact units and their ablation";
-    }
-
-    @Override
-    public int run(String[] args) throws IOException {
-        Args a = Args.parse(args, 1, List.of("bundle", "layer", "samples", "seed", "top-k", "ns", "draws", "metric-samples", "causal-images",
-                "validate-images", "causal-draws", "out"), List.of());
-        Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
-        String layer = a.require("layer");
+    public Integer call() throws IOException {
+        Bundle b = BundleLoader.load(bundle);
         int units = b.layer(layer).units();
-        int samples = a.intValue("samples", 1000, 10, 1_000_000);
-        int topK = a.intValue("top-k", 50, 2, samples);
-        long seed = a.longValue("seed", 11);
-        int draws = a.intValue("draws", 3, 0, 50);
-        int metricSamples = a.intValue("metric-samples", 500, 10, 100_000);
-        int[] ns = Arrays.stream(a.get("ns", "5,10,20").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).filter(n -> n <= units).toArray();
-        int causalImages = a.intValue("causal-images", CAUSAL_IMAGES, 2, 100_000);
-        int validateImages = a.intValue("validate-images", VALIDATE_IMAGES, 2, 100_000);
-        int causalDraws = a.intValue("causal-draws", 20, 0, 1000);
+        Check.between("--samples", samples, 10, 1_000_000);
+        Check.between("--top-k", topK, 2, samples);
+        Check.between("--draws", draws, 0, 50);
+        Check.between("--metric-samples", metricSamples, 10, 100_000);
+        int[] ns = Arrays.stream(Check.ints("--ns", this.ns)).filter(n -> n <= units).toArray();
+        Check.between("--causal-images", causalImages, 2, 100_000);
+        Check.between("--validate-images", validateImages, 2, 100_000);
+        Check.between("--causal-draws", causalDraws, 0, 1000);
         CausalArtifacts.Params causal = new CausalArtifacts.Params(causalImages, seed + 200, validateImages, seed + 300, ns, causalDraws, 32);
-        Path out = Path.of(a.require("out"));
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         ObjectNode root = ArtifactStudy.run(b, layer, new ArtifactStudy.Params(samples, seed, topK, ns, draws, metricSamples, causal),

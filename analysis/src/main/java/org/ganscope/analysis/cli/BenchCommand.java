@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.bench.DissectBench;
 import org.ganscope.analysis.bench.PeakRss;
@@ -17,6 +18,12 @@ import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.dissect.DissectParams;
 import org.ganscope.analysis.dissect.LayerDissector;
 import org.ganscope.analysis.ort.OrtRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ganscope bench dissect [--bundle DIR] [--method iqr|quantile] ...}: raw inference vs
@@ -29,122 +36,169 @@ import org.ganscope.analysis.ort.OrtRuntime;
  * {@code dissect_vs_raw=R method=M speedup_vs_torch_reimpl=S rss_ratio=X}. (The launcher
  * follows it with {@code bench experiment}, the whole six-step experiment.)
  */
-public final class BenchCommand implements Command {
-    private static final List<String> OPTIONS = List.of("bundle", "layer", "samples", "threshold-samples", "seed", "method",
-            "quantile", "batch", "rss-bundle", "rss-layer", "rss-samples", "python", "threshold-seed");
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Speed and memory figures of the engine (each comparison measured in the same run).",
+        subcommands = {BenchCommand.Dissect.class, BenchCommand.Causal.class, BenchCommand.Explain.class, BenchCommand.RssProbe.class})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
     @Override
-    public String name() {
-        return "bench";
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "give a benchmark: dissect, causal or explain");
     }
 
-    @Override
-    public String summary() {
-        return "bench dissect [--bundle DIR] [--samples N] ...: speed and memory figures of the dissection";
+    /** Thresholds of the benchmarked dissections. */
+    static final class Method {
+        @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "seed of the images (default ${DEFAULT-VALUE})")
+        long seed;
+        @Option(names = "--method", defaultValue = "iqr", paramLabel = "iqr|quantile", description = "unit thresholds (default ${DEFAULT-VALUE})")
+        String method;
+        @Option(names = "--quantile", defaultValue = "0.01", paramLabel = "Q", description = "quantile mode: top share (default ${DEFAULT-VALUE})")
+        double quantile;
+        @Option(names = "--batch", defaultValue = "8", paramLabel = "B", description = "inference batch (default ${DEFAULT-VALUE})")
+        int batch;
+
+        DissectParams params(String layer, int samples, int thresholdSamples) {
+            DissectParams.Method m = switch (method.toLowerCase(Locale.ROOT)) {
+                case "iqr" -> DissectParams.Method.IQR;
+                case "quantile" -> DissectParams.Method.QUANTILE;
+                default -> throw new UsageException("--method must be iqr or quantile, got '" + method + "'");
+            };
+            return DissectParams.defaults(layer, samples, seed)
+                    .withMethod(m, Check.between("--quantile", quantile, Double.MIN_VALUE, 1 - 1e-12))
+                    .withThresholdSet(Check.between("--threshold-samples", thresholdSamples, 1, DissectParams.MAX_THRESHOLD_SAMPLES), seed + 1)
+                    .withBatch(Check.between("--batch", batch, 1, 512));
+        }
     }
 
-    @Override
-    public int run(String[] args) throws Exception {
-        if (args.length >= 2 && args[1].equals("rss-probe")) {
-            return rssProbe(Args.parse(args, 2, OPTIONS, List.of()));
-        }
-        if (args.length >= 2 && args[1].equals("explain")) {
-            return explain(Args.parse(args, 2, OPTIONS, List.of()));
-        }
-        if (args.length >= 2 && args[1].equals("causal")) {
-            return causal(Args.parse(args, 2, OPTIONS, List.of()));
-        }
-        if (args.length < 2 || !args[1].equals("dissect")) {
-            throw new UsageException("usage: ganscope bench dissect [--bundle DIR] [--layer L] [--samples N] ... | ganscope bench causal [--bundle DIR]");
-        }
-        Args a = Args.parse(args, 2, OPTIONS, List.of("skip-pytorch", "skip-rss", "skip-experiment"));
-        Path home = home();
-        Path bundleDir = a.get("bundle", null) != null ? Path.of(a.get("bundle", null)) : perfBundle(home, a.get("python", "/usr/bin/python3"));
-        Bundle b = BundleLoader.load(bundleDir);
-        boolean perf = b.manifest().dataset().equals("perf");
-        String layer = a.get("layer", perf ? "layer4" : middleLayer(b));
-        int samples = a.intValue("samples", perf ? 200 : 2000, 1, DissectParams.MAX_SAMPLES);
-        DissectParams p = params(a, layer, samples, a.intValue("threshold-samples", Math.min(samples, 500), 1,
-                DissectParams.MAX_THRESHOLD_SAMPLES));
-        System.out.println(OrtRuntime.get().describe());
-        System.out.printf(Locale.ROOT, "bundle %s, layer %s, %d evaluation + %d threshold samples, %s thresholds, batch %d%n",
-                b.name(), layer, p.samples(), p.thresholdSamples(), p.method().name().toLowerCase(Locale.ROOT), p.batch());
+    @Command(name = "dissect", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Raw inference vs full dissection (same run); ganscope vs the project's PyTorch reimplementation (perf bundle,",
+                    "quantile mode); peak RSS at two sample counts. Ends with dissect_vs_raw=R method=M speedup_vs_torch_reimpl=S rss_ratio=X."})
+    static final class Dissect implements Callable<Integer> {
+        @Option(names = "--bundle", paramLabel = "DIR", description = "default: the ProGAN-256 perf bundle (built with Python on first use)")
+        Path bundle;
+        @Option(names = "--layer", paramLabel = "L", description = "default: layer4 of the perf bundle, else the middle layer")
+        String layer;
+        @Option(names = "--samples", paramLabel = "N", description = "evaluation images (default 200 on the perf bundle, else 2000)")
+        Integer samples;
+        @Option(names = "--threshold-samples", paramLabel = "N", description = "threshold images (default min(samples, 500))")
+        Integer thresholdSamples;
+        @Mixin
+        Method method;
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", paramLabel = "PY", description = "Python of the torch reimplementation")
+        String python;
+        @Option(names = "--rss-bundle", paramLabel = "DIR", description = "bundle of the memory probes (default: outdoor-base)")
+        Path rssBundle;
+        @Option(names = "--rss-layer", defaultValue = "layer3", paramLabel = "L", description = "layer of the memory probes (default ${DEFAULT-VALUE})")
+        String rssLayer;
+        @Option(names = "--rss-samples", defaultValue = "2000,20000", paramLabel = "n,m", description = "samples of the memory probes (default ${DEFAULT-VALUE})")
+        String rssSamples;
+        @Option(names = "--skip-pytorch", description = "no torch reimplementation run")
+        boolean skipPytorch;
+        @Option(names = "--skip-rss", description = "no memory probes")
+        boolean skipRss;
+        @Option(names = "--skip-experiment", description = "accepted for the launcher, which runs bench experiment after this")
+        boolean skipExperiment;
 
-        DissectBench.Result r = DissectBench.run(b, p);
-        System.out.printf(Locale.ROOT, "raw inference: %.2f images/s; full dissection: %.2f images/s; ratio %.3f (statistics overhead %.1f%%);"
-                + " CPU time raw %.2f s vs dissection %.2f s, ratio %.3f%n",
-                r.rawImagesPerSecond(), r.dissectImagesPerSecond(), r.ratio(), 100 * (1 - r.ratio()), r.rawCpuSeconds(), r.dissectCpuSeconds(),
-                r.cpuRatio());
+        @Override
+        public Integer call() throws Exception {
+            Path home = home();
+            Path bundleDir = bundle != null ? bundle : perfBundle(home, python);
+            Bundle b = BundleLoader.load(bundleDir);
+            boolean perf = b.manifest().dataset().equals("perf");
+            String layer = this.layer != null ? this.layer : perf ? "layer4" : middleLayer(b);
+            int samples = Check.between("--samples", this.samples != null ? this.samples : perf ? 200 : 2000, 1, DissectParams.MAX_SAMPLES);
+            DissectParams p = method.params(layer, samples, thresholdSamples != null ? thresholdSamples : Math.min(samples, 500));
+            System.out.println(OrtRuntime.get().describe());
+            System.out.printf(Locale.ROOT, "bundle %s, layer %s, %d evaluation + %d threshold samples, %s thresholds, batch %d%n",
+                    b.name(), layer, p.samples(), p.thresholdSamples(), p.method().name().toLowerCase(Locale.ROOT), p.batch());
 
-        double speedup = Double.NaN;
-        if (!a.flag("skip-pytorch")) {
-            if (p.method() != DissectParams.Method.QUANTILE) {
-                System.out.println("torch reimplementation: quantile mode only (it has no IQR thresholds); compare with --method quantile");
-            } else if (perf) {
-                Path ref = Files.createTempFile("ganscope-torch-dissect", ".json");
-                double torch = pytorch(home, a.get("python", "/usr/bin/python3"), bundleDir, p, ref);
-                agreement(r.dissection(), ref);
-                Files.deleteIfExists(ref);
-                speedup = r.dissectImagesPerSecond() / torch;
-                System.out.printf(Locale.ROOT, "torch reimplementation (this project's torch_dissect.py, eager CPU torch, exact sort; not gandissect's code): "
-                        + "%.2f images/s; ganscope speed-up %.2fx%n", torch, speedup);
-            } else {
-                System.out.println("torch reimplementation: only for the perf bundle (needs the generator's PyTorch source)");
+            DissectBench.Result r = DissectBench.run(b, p);
+            System.out.printf(Locale.ROOT, "raw inference: %.2f images/s; full dissection: %.2f images/s; ratio %.3f (statistics overhead %.1f%%);"
+                    + " CPU time raw %.2f s vs dissection %.2f s, ratio %.3f%n",
+                    r.rawImagesPerSecond(), r.dissectImagesPerSecond(), r.ratio(), 100 * (1 - r.ratio()), r.rawCpuSeconds(), r.dissectCpuSeconds(),
+                    r.cpuRatio());
+
+            double speedup = Double.NaN;
+            if (!skipPytorch) {
+                if (p.method() != DissectParams.Method.QUANTILE) {
+                    System.out.println("torch reimplementation: quantile mode only (it has no IQR thresholds); compare with --method quantile");
+                } else if (perf) {
+                    Path ref = Files.createTempFile("ganscope-torch-dissect", ".json");
+                    double torch = pytorch(home, python, bundleDir, p, ref);
+                    agreement(r.dissection(), ref);
+                    Files.deleteIfExists(ref);
+                    speedup = r.dissectImagesPerSecond() / torch;
+                    System.out.printf(Locale.ROOT, "torch reimplementation (this project's torch_dissect.py, eager CPU torch, exact sort; not gandissect's code): "
+                            + "%.2f images/s; ganscope speed-up %.2fx%n", torch, speedup);
+                } else {
+                    System.out.println("torch reimplementation: only for the perf bundle (needs the generator's PyTorch source)");
+                }
             }
-        }
-        double rssRatio = Double.NaN;
-        if (!a.flag("skip-rss")) {
-            Path rssBundle = Path.of(a.get("rss-bundle", home.resolve("models/bundles/outdoor-base").toString()));
-            String rssLayer = a.get("rss-layer", "layer3");
-            String[] ns = a.get("rss-samples", "2000,20000").split(",");
-            long[] kib = new long[ns.length];
-            for (int i = 0; i < ns.length; i++) {
-                kib[i] = probe(rssBundle, rssLayer, Integer.parseInt(ns[i].trim()), p.method());
-                System.out.printf(Locale.ROOT, "peak RSS, %s %s, %s samples, %s: %.1f MiB%n", rssBundle.getFileName(), rssLayer,
-                        ns[i].trim(), p.method().name().toLowerCase(Locale.ROOT), kib[i] / 1024.0);
+            double rssRatio = Double.NaN;
+            if (!skipRss) {
+                Path rssBundle = this.rssBundle != null ? this.rssBundle : home.resolve("models/bundles/outdoor-base");
+                int[] ns = Check.ints("--rss-samples", rssSamples);
+                long[] kib = new long[ns.length];
+                for (int i = 0; i < ns.length; i++) {
+                    kib[i] = probe(rssBundle, rssLayer, ns[i], p.method());
+                    System.out.printf(Locale.ROOT, "peak RSS, %s %s, %d samples, %s: %.1f MiB%n", rssBundle.getFileName(), rssLayer,
+                            ns[i], p.method().name().toLowerCase(Locale.ROOT), kib[i] / 1024.0);
+                }
+                rssRatio = (double) kib[kib.length - 1] / kib[0];
             }
-            rssRatio = (double) kib[kib.length - 1] / kib[0];
+            System.out.printf(Locale.ROOT, "dissect_vs_raw=%.3f dissect_vs_raw_cpu=%.3f method=%s speedup_vs_torch_reimpl=%.2f rss_ratio=%.3f%n", r.ratio(),
+                    r.cpuRatio(), p.method().name().toLowerCase(Locale.ROOT), speedup, rssRatio);
+            return 0;
         }
-        System.out.printf(Locale.ROOT, "dissect_vs_raw=%.3f dissect_vs_raw_cpu=%.3f method=%s speedup_vs_torch_reimpl=%.2f rss_ratio=%.3f%n", r.ratio(),
-                r.cpuRatio(), p.method().name().toLowerCase(Locale.ROOT), speedup, rssRatio);
-        return 0;
     }
 
     /**
      * {@code bench causal}: ablation-curve time per class (n in 1..50, top-n plus 3 random
      * draws, over the given samples) and alpha-optimisation time per iteration, on a demo bundle.
      */
-    private int causal(Args a) {
-        Bundle b = BundleLoader.load(Path.of(a.get("bundle", home().resolve("models/bundles/outdoor-base").toString())));
-        String layer = a.get("layer", "layer3");
-        int samples = a.intValue("samples", 200, 1, 1_000_000);
-        int units = b.layer(layer).units();
-        double[] iou = new double[units];
-        for (int u = 0; u < units; u++) {
-            iou[u] = (u * 37 % 101) / 101.0;
-        }
-        int cls = 1;
-        System.out.println(OrtRuntime.get().describe());
-        try (org.ganscope.analysis.model.LayerModel m = new org.ganscope.analysis.model.LayerModel(b, layer, 16)) {
-            org.ganscope.analysis.intervene.AblationCurve.run(m, cls, iou, new int[] {1}, 16, 0, 0, 1); // warm-up
+    @Command(name = "causal", mixinStandardHelpOptions = true, description = "Ablation-curve and alpha-optimisation times on a demo bundle.")
+    static final class Causal implements Callable<Integer> {
+        @Option(names = "--bundle", paramLabel = "DIR", description = "default: outdoor-base")
+        Path bundle;
+        @Option(names = "--layer", defaultValue = "layer3", paramLabel = "L", description = "default ${DEFAULT-VALUE}")
+        String layer;
+        @Option(names = "--samples", defaultValue = "200", paramLabel = "N", description = "images per curve (default ${DEFAULT-VALUE})")
+        int samples;
+
+        @Override
+        public Integer call() {
+            Bundle b = BundleLoader.load(bundle != null ? bundle : home().resolve("models/bundles/outdoor-base"));
+            Check.between("--samples", samples, 1, 1_000_000);
+            int units = b.layer(layer).units();
+            double[] iou = new double[units];
+            for (int u = 0; u < units; u++) {
+                iou[u] = (u * 37 % 101) / 101.0;
+            }
+            int cls = 1;
+            System.out.println(OrtRuntime.get().describe());
+            try (org.ganscope.analysis.model.LayerModel m = new org.ganscope.analysis.model.LayerModel(b, layer, 16)) {
+                org.ganscope.analysis.intervene.AblationCurve.run(m, cls, iou, new int[] {1}, 16, 0, 0, 1); // warm-up
+                long t0 = System.nanoTime();
+                var r = org.ganscope.analysis.intervene.AblationCurve.run(m, cls, iou, new int[] {1, 2, 5, 10, 20, 50}, samples, 0, 3, 1);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "ablation curve of '%s' in %s (%s, 6 points x (top + 3 random), %d samples): %.2f s per class, %.1f edited images/s%n",
+                        b.manifest().classes().get(cls).name(), b.name(), layer, samples, secs, 24.0 * samples / secs);
+            }
+            var p = new org.ganscope.analysis.optimize.AlphaOptimizer.Params(cls, iou, new float[units], 32, 8, 0, 10, 8, 0.05, 0.01,
+                    Math.max(1, b.layer(layer).height() / 4));
             long t0 = System.nanoTime();
-            var r = org.ganscope.analysis.intervene.AblationCurve.run(m, cls, iou, new int[] {1, 2, 5, 10, 20, 50}, samples, 0, 3, 1);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "ablation curve of '%s' in %s (%s, 6 points x (top + 3 random), %d samples): %.2f s per class, %.1f edited images/s%n",
-                    b.manifest().classes().get(cls).name(), b.name(), layer, samples, secs, 24.0 * samples / secs);
+            org.ganscope.analysis.optimize.AlphaOptimizer.run(b, layer, p);
+            long t1 = System.nanoTime();
+            p = new org.ganscope.analysis.optimize.AlphaOptimizer.Params(cls, iou, new float[units], 32, 8, 0, 30, 8, 0.05, 0.01,
+                    Math.max(1, b.layer(layer).height() / 4));
+            org.ganscope.analysis.optimize.AlphaOptimizer.run(b, layer, p);
+            long t2 = System.nanoTime();
+            System.out.printf(Locale.ROOT, "alpha optimisation (batch 8 = 16 images forward + backward): %.1f ms per iteration%n",
+                    ((t2 - t1) - (t1 - t0)) / 1e6 / 20);
+            return 0;
         }
-        var p = new org.ganscope.analysis.optimize.AlphaOptimizer.Params(cls, iou, new float[units], 32, 8, 0, 10, 8, 0.05, 0.01,
-                Math.max(1, b.layer(layer).height() / 4));
-        long t0 = System.nanoTime();
-        org.ganscope.analysis.optimize.AlphaOptimizer.run(b, layer, p);
-        long t1 = System.nanoTime();
-        p = new org.ganscope.analysis.optimize.AlphaOptimizer.Params(cls, iou, new float[units], 32, 8, 0, 30, 8, 0.05, 0.01,
-                Math.max(1, b.layer(layer).height() / 4));
-        org.ganscope.analysis.optimize.AlphaOptimizer.run(b, layer, p);
-        long t2 = System.nanoTime();
-        System.out.printf(Locale.ROOT, "alpha optimisation (batch 8 = 16 images forward + backward): %.1f ms per iteration%n",
-                ((t2 - t1) - (t1 - t0)) / 1e6 / 20);
-        return 0;
     }
 
     /**
@@ -152,42 +206,63 @@ public final class BenchCommand implements Command {
      * against a boolean-array one on the same masks; how often beam 5 finds the
      * exhaustive optimum (formulas up to length 3) on the layer's first units.
      */
-    private int explain(Args a) {
-        Bundle b = BundleLoader.load(Path.of(a.get("bundle", home().resolve("models/bundles/outdoor-base").toString())));
-        String layer = a.get("layer", "layer3");
-        int samples = a.intValue("samples", 2000, 10, 100_000);
-        long t0 = System.nanoTime();
-        var r = org.ganscope.analysis.explain.LayerExplainer.explain(b, layer, samples, 0, 0.005, 5, 3);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        int units = r.units().length;
-        System.out.printf(Locale.ROOT, "explained %d units of %s %s over %d samples in %.1f s (incl. generating the samples)%n", units,
-                b.name(), layer, samples, secs);
-        double speedup = org.ganscope.analysis.explain.KernelBench.bitsetSpeedup(samples * 4096, 12);
-        var check = org.ganscope.analysis.explain.KernelBench.beamVsExhaustive(b, layer, Math.min(samples, 60), 16);
-        System.out.printf(Locale.ROOT, "bitset IoU kernel %.1fx faster than boolean arrays; beam 5 found the exhaustive optimum on %d of %d units%n",
-                speedup, check[0], check[1]);
-        System.out.printf(Locale.ROOT, "explain_seconds=%.1f units=%d samples=%d bitset_speedup=%.1f beam_optimal_fraction=%.2f%n", secs, units,
-                samples, speedup, (double) check[0] / check[1]);
-        return 0;
+    @Command(name = "explain", mixinStandardHelpOptions = true, description = "Explanation time, bitset kernel speed-up and beam-search optimality.")
+    static final class Explain implements Callable<Integer> {
+        @Option(names = "--bundle", paramLabel = "DIR", description = "default: outdoor-base")
+        Path bundle;
+        @Option(names = "--layer", defaultValue = "layer3", paramLabel = "L", description = "default ${DEFAULT-VALUE}")
+        String layer;
+        @Option(names = "--samples", defaultValue = "2000", paramLabel = "N", description = "images (default ${DEFAULT-VALUE})")
+        int samples;
+
+        @Override
+        public Integer call() {
+            Bundle b = BundleLoader.load(bundle != null ? bundle : home().resolve("models/bundles/outdoor-base"));
+            Check.between("--samples", samples, 10, 100_000);
+            long t0 = System.nanoTime();
+            var r = org.ganscope.analysis.explain.LayerExplainer.explain(b, layer, samples, 0, 0.005, 5, 3);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            int units = r.units().length;
+            System.out.printf(Locale.ROOT, "explained %d units of %s %s over %d samples in %.1f s (incl. generating the samples)%n", units,
+                    b.name(), layer, samples, secs);
+            double speedup = org.ganscope.analysis.explain.KernelBench.bitsetSpeedup(samples * 4096, 12);
+            var check = org.ganscope.analysis.explain.KernelBench.beamVsExhaustive(b, layer, Math.min(samples, 60), 16);
+            System.out.printf(Locale.ROOT, "bitset IoU kernel %.1fx faster than boolean arrays; beam 5 found the exhaustive optimum on %d of %d units%n",
+                    speedup, check[0], check[1]);
+            System.out.printf(Locale.ROOT, "explain_seconds=%.1f units=%d samples=%d bitset_speedup=%.1f beam_optimal_fraction=%.2f%n", secs, units,
+                    samples, speedup, (double) check[0] / check[1]);
+            return 0;
+        }
+    }
+
+
+    /** One dissection in a JVM of its own, for its peak RSS (the memory probes of bench dissect). */
+    @Command(name = "rss-probe", hidden = true, mixinStandardHelpOptions = true)
+    static final class RssProbe implements Callable<Integer> {
+        @Option(names = "--bundle", required = true)
+        Path bundle;
+        @Option(names = "--layer", required = true)
+        String layer;
+        @Option(names = "--samples", defaultValue = "2000")
+        int samples;
+        @Option(names = "--threshold-samples", defaultValue = "500")
+        int thresholdSamples;
+        @Mixin
+        Method method;
+
+        @Override
+        public Integer call() {
+            Bundle b = BundleLoader.load(bundle);
+            DissectParams p = method.params(layer, Check.between("--samples", samples, 1, DissectParams.MAX_SAMPLES), thresholdSamples);
+            LayerDissector.dissect(b, p, 1, x -> { });
+            System.out.println("peak_rss_kib=" + PeakRss.kib());
+            return 0;
+        }
     }
 
     static String middleLayer(Bundle b) {
         var layers = b.manifest().layers();
         return layers.get(layers.size() / 2).name();
-    }
-
-    private static DissectParams params(Args a, String layer, int samples, int thresholdSamples) {
-        long seed = a.longValue("seed", 0);
-        String method = a.get("method", "iqr").toLowerCase(Locale.ROOT);
-        DissectParams.Method m = switch (method) {
-            case "iqr" -> DissectParams.Method.IQR;
-            case "quantile" -> DissectParams.Method.QUANTILE;
-            default -> throw new UsageException("--method must be iqr or quantile, got '" + method + "'");
-        };
-        return DissectParams.defaults(layer, samples, seed)
-                .withMethod(m, a.doubleValue("quantile", 0.01, Double.MIN_VALUE, 1 - 1e-12))
-                .withThresholdSet(thresholdSamples, seed + 1)
-                .withBatch(a.intValue("batch", 8, 1, 512));
     }
 
     static Path home() {
@@ -245,15 +320,6 @@ public final class BenchCommand implements Command {
             }
         }
         throw new AnalysisException("the RSS probe printed no peak_rss_kib line");
-    }
-
-    private int rssProbe(Args a) {
-        Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
-        int samples = a.intValue("samples", 2000, 1, DissectParams.MAX_SAMPLES);
-        DissectParams p = params(a, a.require("layer"), samples, a.intValue("threshold-samples", 500, 1, DissectParams.MAX_THRESHOLD_SAMPLES));
-        LayerDissector.dissect(b, p, 1, x -> { });
-        System.out.println("peak_rss_kib=" + PeakRss.kib());
-        return 0;
     }
 
     private static List<String> run(Path dir, List<String> cmd, boolean echo) throws IOException, InterruptedException {

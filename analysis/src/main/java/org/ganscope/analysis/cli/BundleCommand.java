@@ -2,12 +2,18 @@ package org.ganscope.analysis.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleCatalog;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.bundle.BundleVerifier;
 import org.ganscope.analysis.ort.OrtRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ganscope bundle verify DIR...}: loads each bundle, checks hashes and runs one
@@ -15,34 +21,42 @@ import org.ganscope.analysis.ort.OrtRuntime;
  * {@code ganscope bundle list [ROOT...]}: lists the bundles found (default roots: the
  * repository's models/bundles and ~/.ganscope/bundles).
  */
-public final class BundleCommand implements Command {
-    @Override
-    public String name() {
-        return "bundle";
-    }
+@Command(name = "bundle", mixinStandardHelpOptions = true, description = "Check or list model bundles.",
+        subcommands = {BundleCommand.Verify.class, BundleCommand.ListBundles.class})
+public final class BundleCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
     @Override
-    public String summary() {
-        return "bundle verify DIR... | bundle list [ROOT...]: check or list model bundles";
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "give an action: verify DIR... or list [ROOT...]");
     }
 
-    @Override
-    public int run(String[] args) {
-        if (args.length < 2) {
-            throw new UsageException("usage: ganscope bundle verify DIR... | ganscope bundle list [ROOT...]");
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Load each bundle, check its hashes and run one batch through every graph; exit 1 if any has a problem.")
+    static final class Verify implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "DIR", description = "bundle directories")
+        List<String> dirs;
+
+        @Override
+        public Integer call() {
+            return verify(dirs);
         }
-        Args a = Args.parse(args, 2, List.of(), List.of());
-        return switch (args[1]) {
-            case "verify" -> verify(a.positional());
-            case "list" -> list(a.positional());
-            default -> throw new UsageException("unknown bundle action '" + args[1] + "' (verify or list)");
-        };
     }
 
-    private int verify(List<String> dirs) {
-        if (dirs.isEmpty()) {
-            throw new UsageException("usage: ganscope bundle verify DIR...");
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the bundles found (default roots: the repository's models/bundles and ~/.ganscope/bundles).")
+    static final class ListBundles implements Callable<Integer> {
+        @Parameters(arity = "0..*", paramLabel = "ROOT", description = "directories to search")
+        List<String> roots = List.of();
+
+        @Override
+        public Integer call() {
+            return list(roots);
         }
+    }
+
+    private static int verify(List<String> dirs) {
         System.out.println(OrtRuntime.get().describe());
         int bad = 0;
         for (String d : dirs) {
@@ -67,7 +81,7 @@ public final class BundleCommand implements Command {
         return 0;
     }
 
-    private int list(List<String> roots) {
+    private static int list(List<String> roots) {
         List<Path> rs = roots.isEmpty() ? BundleCatalog.defaultRoots() : roots.stream().map(Path::of).toList();
         List<Path> found = BundleCatalog.find(rs);
         System.out.printf("%-22s %-9s %-8s %-30s %-16s %s%n", "NAME", "DATASET", "VARIANT", "LAYERS", "HASH", "PATH");

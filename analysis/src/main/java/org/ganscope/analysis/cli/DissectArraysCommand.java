@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.dissect.ArrayDissection;
 import org.ganscope.analysis.dissect.DissectionReport;
@@ -15,6 +15,8 @@ import org.ganscope.analysis.dissect.Quantiles;
 import org.ganscope.analysis.io.Npy;
 import org.ganscope.analysis.io.NpyArray;
 import org.ganscope.analysis.io.NpyArray.DType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ganscope dissect-arrays --activations A.npy --segmentation S.npy --classes C
@@ -23,41 +25,40 @@ import org.ganscope.analysis.io.NpyArray.DType;
  * {@code [N,H,W]} (int32/int64/uint8 in {@code [0,C)}); thresholds and IoU over this one
  * set of arrays. {@code Q} (quantile mode) defaults to 0.01, the top 1 %.
  */
-public final class DissectArraysCommand implements Command {
-    private static final List<String> OPTIONS =
-            List.of("activations", "segmentation", "classes", "method", "quantile", "out");
+@Command(name = "dissect-arrays", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Exact dissection of .npy activations [N,U,h,w] against a .npy segmentation [N,H,W] (iqr or quantile thresholds).")
+public final class DissectArraysCommand implements Callable<Integer> {
+    @Option(names = "--activations", required = true, paramLabel = "A.npy", description = "float32/float64 [N, U, h, w]")
+    Path actsPath;
+    @Option(names = "--segmentation", required = true, paramLabel = "S.npy", description = "int32/int64/uint8 [N, H, W], labels in [0, C)")
+    Path segPath;
+    @Option(names = "--classes", required = true, paramLabel = "C", description = "number of classes, label 0 included")
+    int classes;
+    @Option(names = "--method", required = true, paramLabel = "iqr|quantile", description = "unit thresholds")
+    String method;
+    @Option(names = "--quantile", paramLabel = "Q", description = "quantile mode: the top share, strictly between 0 and 1 (default 0.01)")
+    Double quantile;
+    @Option(names = "--out", required = true, paramLabel = "result.json", description = "where the statistics go")
+    Path out;
 
     @Override
-    public String name() {
-        return "dissect-arrays";
-    }
-
-    @Override
-    public String summary() {
-        return "exact dissection of .npy activations against a .npy segmentation (iqr or quantile thresholds)";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        Args a = Args.parse(args, 1, OPTIONS, List.of());
-        if (!a.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
+    public Integer call() throws Exception {
+        if (classes < 2) {
+            throw new UsageException("--classes must be at least 2 (label 0 plus one label), got " + classes);
         }
-        Path actsPath = Path.of(a.require("activations"));
-        Path segPath = Path.of(a.require("segmentation"));
-        int classes = parseClasses(a.require("classes"));
-        String method = a.require("method");
         if (!method.equals("iqr") && !method.equals("quantile")) {
             throw new UsageException("--method must be 'iqr' or 'quantile', got '" + method + "'");
         }
         double q = Quantiles.DEFAULT_Q;
-        if (a.get("quantile", null) != null) {
+        if (quantile != null) {
             if (method.equals("iqr")) {
                 throw new UsageException("--quantile applies only to --method quantile");
             }
-            q = parseQuantile(a.get("quantile", null));
+            if (!(quantile > 0 && quantile < 1)) {
+                throw new UsageException("--quantile must be strictly between 0 and 1, got " + quantile);
+            }
+            q = quantile;
         }
-        Path out = Path.of(a.require("out"));
 
         NpyArray acts = Npy.read(actsPath);
         NpyArray seg = Npy.read(segPath);
@@ -100,31 +101,6 @@ public final class DissectArraysCommand implements Command {
         System.out.println("wrote " + out + ": " + as[1] + " units, " + report.nInterpretable()
                 + " interpretable (" + method + ")");
         return 0;
-    }
-
-    private static int parseClasses(String v) {
-        try {
-            int c = Integer.parseInt(v.trim());
-            if (c < 2) {
-                throw new UsageException("--classes must be at least 2 (label 0 plus one label), got " + c);
-            }
-            return c;
-        } catch (NumberFormatException e) {
-            throw new UsageException("--classes must be an integer, got '" + v + "'");
-        }
-    }
-
-    private static double parseQuantile(String v) {
-        double q;
-        try {
-            q = Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException("--quantile must be a number in (0,1), got '" + v + "'");
-        }
-        if (!(q > 0 && q < 1)) {
-            throw new UsageException("--quantile must be strictly between 0 and 1, got " + v);
-        }
-        return q;
     }
 
     /** Returns {N, U, h, w}; checks dtype, rank, sizes and finiteness. */

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.ganscope.analysis.AnalysisException;
@@ -20,35 +23,73 @@ import org.ganscope.analysis.dissect.LayerDissection;
 import org.ganscope.analysis.dissect.LayerDissector;
 import org.ganscope.analysis.dissect.UnitImages;
 import org.ganscope.analysis.model.LayerModel;
+import org.ganscope.analysis.dissect.UnitControls;
 import org.ganscope.analysis.ort.OrtRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ganscope dissect --bundle DIR --layer L --samples N --seed S --out DIR}: dissects
  * one layer of a bundle and writes dissect.json (schema in {@link DissectJson}), a static
  * report.html and units/unit_NNNN.png image strips for the best units.
  */
-public final class DissectCommand implements Command {
-    private static final List<String> OPTIONS = List.of("bundle", "layer", "samples", "seed", "out", "method", "quantile",
-            "threshold-samples", "threshold-seed", "top-k", "batch", "shards", "images");
+@Command(name = "dissect", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Dissect one layer of a bundle: dissect.json, report.html and image strips of the best units.")
+public final class DissectCommand implements Callable<Integer> {
+    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "the bundle directory")
+    Path bundle;
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
+    Path out;
+    @Option(names = "--shards", defaultValue = "1", description = "shards of the evaluation set (merged exactly; default ${DEFAULT-VALUE})")
+    int shards;
+    @Option(names = "--images", defaultValue = "64", description = "image strips of the best units (default ${DEFAULT-VALUE})")
+    int images;
+    @Mixin
+    Params params;
 
-    @Override
-    public String name() {
-        return "dissect";
+    /** The dissection's parameters, shared with the commands that dissect on the way. */
+    static final class Params {
+        @Option(names = "--layer", required = true, paramLabel = "L", description = "the layer to dissect")
+        String layer;
+        @Option(names = "--samples", defaultValue = "1000", paramLabel = "N", description = "evaluation images (default ${DEFAULT-VALUE})")
+        int samples;
+        @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "seed of the evaluation images (default ${DEFAULT-VALUE})")
+        long seed;
+        @Option(names = "--method", defaultValue = "iqr", paramLabel = "iqr|quantile", description = "unit thresholds (default ${DEFAULT-VALUE})")
+        String method;
+        @Option(names = "--quantile", defaultValue = "0.01", paramLabel = "Q", description = "quantile mode: top share of activations (default ${DEFAULT-VALUE})")
+        double quantile;
+        @Option(names = "--threshold-samples", paramLabel = "N", description = "images of the threshold pass (default: the engine's)")
+        Integer thresholdSamples;
+        @Option(names = "--threshold-seed", paramLabel = "S", description = "seed of the threshold images (default: seed + 1)")
+        Long thresholdSeed;
+        @Option(names = "--top-k", paramLabel = "K", description = "top images kept per unit (default: the engine's)")
+        Integer topK;
+        @Option(names = "--batch", paramLabel = "B", description = "inference batch (default: the engine's)")
+        Integer batch;
+
+        DissectParams build() {
+            DissectParams p = DissectParams.defaults(layer, Check.between("--samples", samples, 1, DissectParams.MAX_SAMPLES), seed);
+            DissectParams.Method m = switch (method.toLowerCase(Locale.ROOT)) {
+                case "iqr" -> DissectParams.Method.IQR;
+                case "quantile" -> DissectParams.Method.QUANTILE;
+                default -> throw new UsageException("--method must be iqr or quantile, got '" + method + "'");
+            };
+            p = p.withMethod(m, Check.between("--quantile", quantile, Double.MIN_VALUE, 1 - 1e-12));
+            p = p.withThresholdSet(Check.between("--threshold-samples", thresholdSamples == null ? p.thresholdSamples() : thresholdSamples, 1,
+                    DissectParams.MAX_THRESHOLD_SAMPLES), thresholdSeed == null ? seed + 1 : thresholdSeed);
+            p = p.withTopK(Check.between("--top-k", topK == null ? p.topK() : topK, 1, 100));
+            return p.withBatch(Check.between("--batch", batch == null ? p.batch() : batch, 1, 512));
+        }
     }
 
     @Override
-    public String summary() {
-        return "--bundle DIR --layer L --samples N --seed S --out DIR [--method iqr|quantile] [--quantile Q] ...";
-    }
-
-    @Override
-    public int run(String[] args) throws IOException {
-        Args a = Args.parse(args, 1, OPTIONS, List.of());
-        DissectParams p = params(a);
-        Path out = Path.of(a.require("out"));
-        int shards = a.intValue("shards", 1, 1, Integer.MAX_VALUE);
-        int images = a.intValue("images", 64, 0, 100_000);
-        Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
+    public Integer call() throws IOException {
+        DissectParams p = params.build();
+        Check.between("--shards", shards, 1, Integer.MAX_VALUE);
+        Check.between("--images", images, 0, 100_000);
+        Bundle b = BundleLoader.load(bundle);
         b.layer(p.layer());
         System.out.println(OrtRuntime.get().describe());
         long t0 = System.nanoTime();
@@ -70,8 +111,8 @@ public final class DissectCommand implements Command {
         if (c == null) {
             return;
         }
-        double[] all = c.countInterval().get(org.ganscope.analysis.dissect.UnitControls.TOTAL);
-        double[] ctl = c.controlledCountInterval().get(org.ganscope.analysis.dissect.UnitControls.TOTAL);
+        double[] all = c.countInterval().get(UnitControls.TOTAL);
+        double[] ctl = c.controlledCountInterval().get(UnitControls.TOTAL);
         int n = d.report().nInterpretable();
         System.out.printf(Locale.ROOT, "  interpretable %d (95%% bootstrap interval %.0f-%.0f); beating their location baseline: %d of %d (%.0f%%) %s"
                 + " (interval %.0f-%.0f); top-1%% quantile rule: %d %s%n",
@@ -79,28 +120,10 @@ public final class DissectCommand implements Command {
                 withoutTotal(c.controlledByCategory()), ctl[0], ctl[1], c.topRuleTotal(), withoutTotal(c.topRuleByCategory()));
     }
 
-    private static java.util.Map<String, Integer> withoutTotal(java.util.Map<String, Integer> m) {
-        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>(m);
-        out.remove(org.ganscope.analysis.dissect.UnitControls.TOTAL);
+    private static Map<String, Integer> withoutTotal(Map<String, Integer> m) {
+        Map<String, Integer> out = new LinkedHashMap<>(m);
+        out.remove(UnitControls.TOTAL);
         return out;
-    }
-
-    static DissectParams params(Args a) {
-        String layer = a.require("layer");
-        int samples = a.intValue("samples", 1000, 1, DissectParams.MAX_SAMPLES);
-        long seed = a.longValue("seed", 0);
-        DissectParams p = DissectParams.defaults(layer, samples, seed);
-        String method = a.get("method", "iqr").toLowerCase(Locale.ROOT);
-        DissectParams.Method m = switch (method) {
-            case "iqr" -> DissectParams.Method.IQR;
-            case "quantile" -> DissectParams.Method.QUANTILE;
-            default -> throw new UsageException("--method must be iqr or quantile, got '" + method + "'");
-        };
-        p = p.withMethod(m, a.doubleValue("quantile", 0.01, Double.MIN_VALUE, 1 - 1e-12));
-        p = p.withThresholdSet(a.intValue("threshold-samples", p.thresholdSamples(), 1, DissectParams.MAX_THRESHOLD_SAMPLES),
-                a.longValue("threshold-seed", seed + 1));
-        p = p.withTopK(a.intValue("top-k", p.topK(), 1, 100));
-        return p.withBatch(a.intValue("batch", p.batch(), 1, 512));
     }
 
     static void write(LayerDissection d, Bundle b, Path out, int images) throws IOException {

@@ -1,5 +1,6 @@
 package org.ganscope.analysis.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,13 +9,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.explain.BeamSearch;
 import org.ganscope.analysis.explain.LayerExplainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ganscope explain --bundle DIR --layer L --out DIR [--samples N] [--beam 5] [--length 3] [--quantile 0.005]}:
@@ -24,40 +27,48 @@ import org.ganscope.analysis.explain.LayerExplainer;
  * the best single concept with its labels and the share of units whose best formula gains
  * at least 0.02 IoU are printed and written.
  */
-public final class ExplainCommand implements Command {
-    @Override
-    public String name() {
-        return "explain";
-    }
+@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Compositional explanations (formulas of up to --length concepts) of every unit of a layer; explain.json.")
+public final class ExplainCommand implements Callable<Integer> {
+    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "the bundle directory")
+    Path bundle;
+    @Option(names = "--layer", required = true, paramLabel = "L", description = "the layer explained")
+    String layer;
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
+    Path out;
+    @Option(names = "--samples", paramLabel = "N", description = "images (default 500; with --dissect at most the dissection's)")
+    Integer samples;
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "seed of the images (default ${DEFAULT-VALUE}; with --dissect the dissection's)")
+    long seed;
+    @Option(names = "--beam", defaultValue = "5", paramLabel = "B", description = "beam width (default ${DEFAULT-VALUE})")
+    int beam;
+    @Option(names = "--length", defaultValue = "3", paramLabel = "L", description = "longest formula (default ${DEFAULT-VALUE})")
+    int length;
+    @Option(names = "--quantile", defaultValue = "0.005", paramLabel = "Q", description = "unit thresholds without --dissect: top share (default ${DEFAULT-VALUE})")
+    double quantile;
+    @Option(names = "--dissect", paramLabel = "dissect.json", description = "threshold units at this dissection's thresholds, on its images")
+    Path dissect;
 
     @Override
-    public String summary() {
-        return "--bundle DIR --layer L --out DIR [--samples N] [--beam 5] [--length 3]: compositional explanations of units";
-    }
-
-    @Override
-    public int run(String[] args) throws IOException {
-        Args a = Args.parse(args, 1, List.of("bundle", "layer", "samples", "seed", "beam", "length", "quantile", "dissect", "out"), List.of());
-        Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
-        String layer = a.require("layer");
+    public Integer call() throws IOException {
+        Bundle b = BundleLoader.load(bundle);
         b.layer(layer);
-        int samples = a.intValue("samples", 500, 1, 100_000);
-        int beam = a.intValue("beam", 5, 1, 100);
-        int length = a.intValue("length", 3, 1, 6);
-        double q = a.doubleValue("quantile", 0.005, 1e-9, 0.5);
-        com.fasterxml.jackson.databind.JsonNode dissection = a.get("dissect", null) == null ? null
-                : new ObjectMapper().readTree(Path.of(a.require("dissect")).toFile());
-        long seed = a.longValue("seed", 0);
+        int samples = Check.between("--samples", this.samples == null ? 500 : this.samples, 1, 100_000);
+        int beam = Check.between("--beam", this.beam, 1, 100);
+        int length = Check.between("--length", this.length, 1, 6);
+        double q = Check.between("--quantile", quantile, 1e-9, 0.5);
+        JsonNode dissection = dissect == null ? null : new ObjectMapper().readTree(dissect.toFile());
+        long seed = this.seed;
         int[] labels = null;
         double[] thr = null;
         if (dissection != null) {
             if (!dissection.path("layer").path("name").asText().equals(layer) || !dissection.path("bundle").path("hash").asText().equals(b.hash())) {
-                throw new UsageException("--dissect: " + a.require("dissect") + " is a dissection of " + dissection.path("bundle").path("name").asText()
+                throw new UsageException("--dissect: " + dissect + " is a dissection of " + dissection.path("bundle").path("name").asText()
                         + " " + dissection.path("layer").path("name").asText() + ", not of " + b.name() + " " + layer);
             }
             seed = dissection.get("params").get("seed").asLong();
-            samples = Math.min(a.intValue("samples", dissection.get("params").get("samples").asInt(), 1, 100_000),
-                    dissection.get("params").get("samples").asInt());
+            int dissected = dissection.get("params").get("samples").asInt();
+            samples = Math.min(this.samples == null ? dissected : samples, dissected);
             var units = dissection.get("units");
             thr = new double[units.size()];
             labels = new int[units.size()];
@@ -88,7 +99,6 @@ public final class ExplainCommand implements Command {
                     agreement.agree(), agreement.units(), 100 * agreement.agreeShare(), LayerExplainer.MIN_GAIN, agreement.gained(),
                     100 * agreement.gainedShare());
         }
-        Path out = Path.of(a.require("out"));
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();

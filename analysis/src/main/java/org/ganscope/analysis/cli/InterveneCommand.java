@@ -6,14 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.bundle.Manifest;
 import org.ganscope.analysis.intervene.ClassIntervention;
+import org.ganscope.analysis.intervene.ClassIou;
 import org.ganscope.analysis.intervene.Insertion;
+import org.ganscope.analysis.report.Charts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ganscope intervene --bundle DIR --dissection dissect.json --class NAME --out DIR}:
@@ -21,46 +27,58 @@ import org.ganscope.analysis.intervene.Insertion;
  * of its top units into every region of every image, with the effect by context.
  * Writes intervene.json.
  */
-public final class InterveneCommand implements Command {
+@Command(name = "intervene", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "The ablation curve of a class (top-n units by IoU vs n random units) and the insertion of its top units by context.")
+public final class InterveneCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final List<String> OPTIONS = List.of("bundle", "dissection", "class", "samples", "seed", "ns", "draws",
-            "insert-units", "insert-samples", "k", "region", "batch", "out");
+    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "the bundle directory")
+    Path bundle;
+    @Option(names = "--dissection", required = true, paramLabel = "dissect.json", description = "a dissection of the bundle (its units' IoU)")
+    Path dissection;
+    @Option(names = "--class", required = true, paramLabel = "NAME", description = "the class to remove and insert")
+    String className;
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
+    Path out;
+    @Option(names = "--samples", defaultValue = "200", paramLabel = "N", description = "images of the ablation curve (default ${DEFAULT-VALUE})")
+    int samples;
+    @Option(names = "--seed", defaultValue = "7", paramLabel = "S", description = "seed of the images (default ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--ns", defaultValue = "1,2,5,10,20,50", paramLabel = "n,...", description = "units ablated (default ${DEFAULT-VALUE})")
+    String ns;
+    @Option(names = "--draws", paramLabel = "D", description = "random unit sets per n (default " + ClassIntervention.DEFAULT_DRAWS + ")")
+    Integer draws;
+    @Option(names = "--insert-units", defaultValue = "20", paramLabel = "N", description = "top units inserted (default ${DEFAULT-VALUE})")
+    int insertUnits;
+    @Option(names = "--insert-samples", paramLabel = "N", description = "images of the insertion (default min(samples, 100))")
+    Integer insertSamples;
+    @Option(names = "--k", defaultValue = "mean", paramLabel = "mean|p99", description = "the value inserted (default ${DEFAULT-VALUE})")
+    String k;
+    @Option(names = "--region", paramLabel = "R", description = "side of the inserted square region (default: a quarter of the layer)")
+    Integer region;
+    @Option(names = "--batch", defaultValue = "16", paramLabel = "B", description = "inference batch (default ${DEFAULT-VALUE})")
+    int batch;
 
     @Override
-    public String name() {
-        return "intervene";
-    }
-
-    @Override
-    public String summary() {
-        return "--bundle DIR --dissection dissect.json --class NAME --out DIR: ablation curve and insertion by context";
-    }
-
-    @Override
-    public int run(String[] args) throws IOException {
-        Args a = Args.parse(args, 1, OPTIONS, List.of());
-        Bundle b = BundleLoader.load(Path.of(a.require("bundle")));
-        org.ganscope.analysis.intervene.ClassIou df = org.ganscope.analysis.intervene.ClassIou.read(b, Path.of(a.require("dissection")), a.require("class"));
+    public Integer call() throws IOException {
+        Bundle b = BundleLoader.load(bundle);
+        ClassIou df = ClassIou.read(b, dissection, className);
         String layer = df.layer();
         Manifest.ConceptClass cls = df.concept();
         double[] iou = df.iou();
-        int samples = a.intValue("samples", 200, 1, 1_000_000);
-        long seed = a.longValue("seed", 7);
-        int[] ns = Arrays.stream(a.get("ns", "1,2,5,10,20,50").split(",")).mapToInt(s -> Integer.parseInt(s.trim()))
-                .filter(n -> n <= iou.length).toArray();
-        int draws = a.intValue("draws", ClassIntervention.DEFAULT_DRAWS, 0, 100);
-        int insertUnits = a.intValue("insert-units", 20, 1, iou.length);
-        int insertSamples = a.intValue("insert-samples", Math.min(samples, 100), 1, 1_000_000);
-        Insertion.KMode kmode = switch (a.get("k", "mean")) {
+        Check.between("--samples", samples, 1, 1_000_000);
+        int[] ns = Arrays.stream(Check.ints("--ns", this.ns)).filter(n -> n <= iou.length).toArray();
+        int draws = Check.between("--draws", this.draws == null ? ClassIntervention.DEFAULT_DRAWS : this.draws, 0, 100);
+        Check.between("--insert-units", insertUnits, 1, iou.length);
+        int insertSamples = Check.between("--insert-samples", this.insertSamples == null ? Math.min(samples, 100) : this.insertSamples, 1, 1_000_000);
+        Insertion.KMode kmode = switch (k) {
             case "mean" -> Insertion.KMode.MEAN;
             case "p99" -> Insertion.KMode.P99;
             default -> throw new UsageException("--k must be mean or p99");
         };
-        int region = a.intValue("region", Math.max(1, b.layer(layer).height() / 4), 1, b.layer(layer).height());
-        Path out = Path.of(a.require("out"));
+        int region = Check.between("--region", this.region == null ? Math.max(1, b.layer(layer).height() / 4) : this.region, 1, b.layer(layer).height());
         Files.createDirectories(out);
 
-        var params = new ClassIntervention.Params(samples, seed, ns, draws, insertUnits, insertSamples, kmode, region, a.intValue("batch", 16, 2, 512));
+        var params = new ClassIntervention.Params(samples, seed, ns, draws, insertUnits, insertSamples, kmode, region, Check.between("--batch", batch, 2, 512));
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", "ganscope.intervene/1");
         root.putObject("bundle").put("name", b.name()).put("hash", b.hash());
@@ -103,18 +121,18 @@ public final class InterveneCommand implements Command {
             sd[i] = pts.get(i).get("random_std").asDouble();
         }
         String cls = root.get("class").asText();
-        org.ganscope.analysis.report.Charts.lines(out.resolve("ablation.png"), "Removing '" + cls + "' units (" + root.get("layer").asText() + ")",
+        Charts.lines(out.resolve("ablation.png"), "Removing '" + cls + "' units (" + root.get("layer").asText() + ")",
                 "units ablated (n)", "fraction of class pixels removed",
-                List.of(new org.ganscope.analysis.report.Charts.Series("top-n by IoU", x, top, null),
-                        new org.ganscope.analysis.report.Charts.Series("n random units", x, rnd, sd)), true);
+                List.of(new Charts.Series("top-n by IoU", x, top, null),
+                        new Charts.Series("n random units", x, rnd, sd)), true);
         var ctx = root.get("insertion").get("by_context");
-        List<String> labels = new java.util.ArrayList<>();
+        List<String> labels = new ArrayList<>();
         double[] v = new double[ctx.size()];
         for (int i = 0; i < ctx.size(); i++) {
             labels.add(ctx.get(i).get("class_before").asText() + " (" + ctx.get(i).get("regions").asInt() + ")");
             v[i] = ctx.get(i).get("effect").asDouble();
         }
-        org.ganscope.analysis.report.Charts.bars(out.resolve("insertion.png"), "Inserting '" + cls + "' units: effect by what was there",
+        Charts.bars(out.resolve("insertion.png"), "Inserting '" + cls + "' units: effect by what was there",
                 "mean change of p(" + cls + ") in the region", labels, v);
     }
 }

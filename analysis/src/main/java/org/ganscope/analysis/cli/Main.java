@@ -1,60 +1,69 @@
 package org.ganscope.analysis.cli;
 
-import java.util.List;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import org.ganscope.analysis.AnalysisException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Entry point of the analysis command line: {@code ganscope <command> ...}. */
-public final class Main {
-    private Main() {
-    }
+/**
+ * Entry point of the analysis command line: {@code ganscope <command> ...} (picocli). Every
+ * command has {@code --help}; a wrong option or value is one line naming it (exit 2), a bad
+ * input (bundle, arrays) one line starting with "error:" (exit 1).
+ */
+@Command(name = "ganscope", mixinStandardHelpOptions = true, version = "ganscope analysis 0.1",
+        description = "The analysis engine's command line: dissect bundles or arrays, intervene, measure, explain, benchmark.",
+        subcommands = {BundleCommand.class, DissectCommand.class, DissectArraysCommand.class, InterveneCommand.class,
+                MetricsCommand.class, ArtifactsCommand.class, OptimizeAlphaCommand.class, ReproduceCommand.class,
+                ExplainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
-    static List<Command> commands() {
-        return List.of(
-                new BundleCommand(),
-                new DissectCommand(),
-                new DissectArraysCommand(),
-                new InterveneCommand(),
-                new MetricsCommand(),
-                new ArtifactsCommand(),
-                new OptimizeAlphaCommand(),
-                new ReproduceCommand(),
-                new ExplainCommand(),
-                new BenchCommand());
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
     }
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
+    /** Runs one command line; returns the exit code (0 ok, 1 bad input, 2 wrong usage). */
     public static int run(String[] args) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
-            usage();
-            return args.length == 0 ? 2 : 0;
-        }
-        for (Command c : commands()) {
-            if (c.name().equals(args[0])) {
-                try {
-                    return c.run(args);
-                } catch (UsageException e) {
-                    System.err.println("ganscope " + c.name() + ": " + e.getMessage());
-                    return 2;
-                } catch (AnalysisException e) {
-                    System.err.println("ganscope " + c.name() + ": error: " + e.getMessage());
-                    return 1;
-                } catch (Exception e) {
-                    System.err.println("ganscope " + c.name() + ": unexpected error: " + e);
-                    return 1;
-                }
-            }
-        }
-        System.err.println("ganscope: unknown command '" + args[0] + "' (try 'ganscope help')");
-        return 2;
+        return commandLine().execute(args);
     }
 
-    private static void usage() {
-        System.out.println("usage: ganscope <command> [options]");
-        for (Command c : commands()) {
-            System.out.printf("  %-16s %s%n", c.name(), c.summary());
-        }
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(System.out, true));
+        cl.setErr(new PrintWriter(System.err, true));
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine where = e.getCommandLine();
+            where.getErr().println(where.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage())
+                    + " (see '" + where.getCommandSpec().qualifiedName() + " --help')");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((e, where, parsed) -> {
+            String name = where.getCommandSpec().qualifiedName();
+            if (e instanceof UsageException) {
+                where.getErr().println(name + ": " + oneLine(e.getMessage()));
+                return 2;
+            }
+            if (e instanceof AnalysisException) {
+                where.getErr().println(name + ": error: " + oneLine(e.getMessage()));
+                return 1;
+            }
+            where.getErr().println(name + ": unexpected error: " + oneLine(e.toString()));
+            return 1;
+        });
+        return cl;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.ganscope.analysis.artifacts.CausalArtifacts;
 import org.ganscope.analysis.bundle.Bundle;
@@ -22,6 +23,9 @@ import org.ganscope.analysis.intervene.Insertion;
 import org.ganscope.analysis.intervene.UnitRanking;
 import org.ganscope.analysis.metrics.RealFeatures;
 import org.ganscope.analysis.model.LayerModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code ganscope reproduce [--samples N] [--seed S] [ROOT]} (v2): the five phenomena of
@@ -29,7 +33,9 @@ import org.ganscope.analysis.model.LayerModel;
  * the README) with its interval or p-value on seeds the dissection's thresholds never used,
  * and its controls printed beside it. Ends with {@code phenomena reproduced: K of 5}.
  */
-public final class ReproduceCommand implements Command {
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+        description = "The paper's five phenomena on the demo bundles, each judged by a fixed pass rule with its interval or p-value and controls.")
+public final class ReproduceCommand implements Callable<Integer> {
     private static final String MIDDLE = "layer3";
     /** Random draws of every control. */
     static final int DRAWS = 20;
@@ -37,25 +43,21 @@ public final class ReproduceCommand implements Command {
     static final double ALPHA = 0.05;
     private static final List<String> BUILDING_PARTS = List.of("building", "wall", "roof", "window");
 
-    @Override
-    public String name() {
-        return "reproduce";
-    }
-
-    @Override
-    public String summary() {
-        return "[--samples N] [ROOT]: the paper's five phenomena measured on the demo bundles";
-    }
+    @Option(names = "--samples", defaultValue = "500", paramLabel = "N", description = "evaluation images per dissection (default ${DEFAULT-VALUE})")
+    int samples;
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "base seed (default ${DEFAULT-VALUE})")
+    long seed;
+    @Parameters(arity = "0..*", paramLabel = "ROOT", description = "directories with bundles (default: the demo bundles)")
+    List<Path> roots = List.of();
 
     private record Row(String claim, String numbers, boolean holds) {
     }
 
     @Override
-    public int run(String[] args) {
-        Args a = Args.parse(args, 1, List.of("samples", "seed"), List.of());
-        int samples = a.intValue("samples", 500, 50, 100_000);
-        long seed = a.longValue("seed", 0);
-        List<Path> roots = a.positional().isEmpty() ? BundleCatalog.defaultRoots() : a.positional().stream().map(Path::of).toList();
+    public Integer call() {
+        int samples = Check.between("--samples", this.samples, 50, 100_000);
+        long seed = this.seed;
+        List<Path> roots = this.roots.isEmpty() ? BundleCatalog.defaultRoots() : this.roots;
         List<Bundle> bundles = BundleCatalog.find(roots).stream().map(BundleLoader::load)
                 .filter(b -> !b.manifest().dataset().equals("perf")).toList();
         if (bundles.isEmpty()) {

@@ -132,21 +132,21 @@ class DissectArraysCommandTest {
         SpecCase c = case1();
         Path acts = c.dir().resolve("acts.npy");
         Path seg = c.dir().resolve("seg.npy");
-        assertFails("missing required option --classes", args(acts, seg, "--method", "iqr"));
+        assertFails("Missing required option: '--classes", args(acts, seg, "--method", "iqr"));
         assertFails("--classes must be at least 2", args(acts, seg, "--classes", "1", "--method", "iqr"));
-        assertFails("--classes must be an integer", args(acts, seg, "--classes", "six", "--method", "iqr"));
+        assertFails("Invalid value for option '--classes': 'six' is not an int", args(acts, seg, "--classes", "six", "--method", "iqr"));
         assertFails("--method must be 'iqr' or 'quantile'", args(acts, seg, "--classes", "6", "--method", "max"));
         assertFails("strictly between 0 and 1",
                 args(acts, seg, "--classes", "6", "--method", "quantile", "--quantile", "1"));
         assertFails("strictly between 0 and 1",
                 args(acts, seg, "--classes", "6", "--method", "quantile", "--quantile", "0"));
-        assertFails("must be a number",
+        assertFails("Invalid value for option '--quantile': 'x' is not a double",
                 args(acts, seg, "--classes", "6", "--method", "quantile", "--quantile", "x"));
         assertFails("--quantile applies only",
                 args(acts, seg, "--classes", "6", "--method", "iqr", "--quantile", "0.01"));
         assertFails("not found", args(dir.resolve("nope.npy"), seg, "--classes", "6", "--method", "iqr"));
         assertFails("label 5", args(acts, seg, "--classes", "5", "--method", "iqr"));
-        assertFails("unknown option --bogus", args(acts, seg, "--classes", "6", "--method", "iqr", "--bogus", "1"));
+        assertFails("Unknown options: '--bogus'", args(acts, seg, "--classes", "6", "--method", "iqr", "--bogus", "1"));
         // activations as int32, segmentation as float
         assertFails("must be float32 or float64", args(seg, seg, "--classes", "6", "--method", "iqr"));
         assertFails("segmentation must be int32, int64 or uint8",
