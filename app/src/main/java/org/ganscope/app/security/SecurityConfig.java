@@ -27,7 +27,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * operator, anything else admin; the OpenAPI description needs viewer. The dashboard: a
  * login form with Vaadin's session-based security (CSRF protection on), views annotated
  * with the least role they need. On the first start an {@code admin} user is created with
- * {@code GANSCOPE_ADMIN_PASSWORD} or a generated password printed once on the console.
+ * {@code GANSCOPE_ADMIN_PASSWORD} or a generated password shown once in the start-up banner.
  * Workers run no web server and none of this.
  */
 @Configuration
@@ -43,21 +43,18 @@ public class SecurityConfig {
     }
 
     @Bean
-    public UserService userService(UserRepository users, PasswordEncoder encoder, @Value("${ganscope.admin-password:}") String adminPassword) {
-        UserService s = new UserService(users, encoder);
-        String created = s.bootstrapAdmin(adminPassword);
-        if (created != null && adminPassword.isBlank()) {
-            // shown once: only the hash is stored
-            String banner = "\n=================================================================\n"
-                    + " ganscope first start: created user 'admin' with password\n\n     " + created + "\n\n"
-                    + " It is shown only now. Sign in and add users under Users.\n"
-                    + "=================================================================\n";
-            System.out.println(banner);
-            System.out.flush();
-        } else if (created != null) {
+    public UserService userService(UserRepository users, PasswordEncoder encoder) {
+        return new UserService(users, encoder);
+    }
+
+    /** Creates {@code admin} on the first start; a generated password goes to the start-up banner ({@code ReadyLog}). */
+    @Bean
+    public FirstStart firstStart(UserService users, @Value("${ganscope.admin-password:}") String adminPassword) {
+        String created = users.bootstrapAdmin(adminPassword);
+        if (created != null && !adminPassword.isBlank()) {
             LOG.info("first start: created user 'admin' with the password from GANSCOPE_ADMIN_PASSWORD");
         }
-        return s;
+        return new FirstStart(created != null, created != null && adminPassword.isBlank() ? created : null);
     }
 
     @Bean
