@@ -53,4 +53,13 @@ class LayeringTest {
                 .orShould().dependOnClassesThat().resideInAnyPackage("org.ganscope.activities.store..")
                 .check(classes);
     }
+
+    @Test
+    void viewsCallApplicationServicesOnlyNeverRepositoriesInferenceOrSql() {
+        noClasses().that().resideInAPackage("org.ganscope.app.ui..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.ganscope.db..", "ai.onnxruntime..", "ai.djl..", "java.sql..",
+                        "org.springframework.jdbc..")
+                .because("views call the application services of the feature packages, which own repositories, ONNX, DJL and SQL")
+                .check(classes);
+    }
 }

@@ -46,7 +46,8 @@ public class BundleService {
         return id;
     }
 
-    public List<BundleRepository.BundleRow> all() {
-        return bundles.all();
+    /** Every registered bundle, by dataset and name. */
+    public List<BundleSummary> all() {
+        return bundles.all().stream().map(BundleSummary::of).toList();
     }
 }

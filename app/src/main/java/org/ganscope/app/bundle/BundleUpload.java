@@ -59,7 +59,7 @@ public class BundleUpload {
     }
 
     /** Unpacks, verifies and registers; returns the registered bundle. */
-    public BundleRepository.BundleRow upload(InputStream zip, long size) throws IOException {
+    public BundleSummary upload(InputStream zip, long size) throws IOException {
         if (size > maxBytes) {
             throw new TooLarge("the archive has " + size + " bytes; at most " + maxBytes + " are accepted");
         }
@@ -77,7 +77,7 @@ public class BundleUpload {
             var existing = repo.all().stream().filter(r -> r.name().equals(b.name())).findFirst();
             if (existing.isPresent()) {
                 if (existing.get().hash().equals(b.hash())) {
-                    return existing.get();
+                    return BundleSummary.of(existing.get());
                 }
                 throw new IllegalArgumentException("a bundle named '" + b.name() + "' exists with other contents (hash "
                         + existing.get().hash().substring(0, 12) + "); rename it in manifest.json");
@@ -91,7 +91,7 @@ public class BundleUpload {
             }
             Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
             long id = bundles.register(target);
-            return repo.byId(id).orElseThrow();
+            return BundleSummary.of(repo.byId(id).orElseThrow());
         } finally {
             deleteTree(tmp);
         }

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.ganscope.db.ExperimentRepository;
-import org.ganscope.db.ExperimentRepository.ExperimentRow;
-import org.ganscope.db.ResultRepository;
-import org.ganscope.db.ResultRepository.ClassCountRow;
-import org.ganscope.db.ResultRepository.UnitRow;
+import org.ganscope.app.experiment.ClassCount;
+import org.ganscope.app.experiment.ExperimentFilter;
+import org.ganscope.app.experiment.ExperimentResults;
+import org.ganscope.app.experiment.ExperimentService;
+import org.ganscope.app.experiment.ExperimentSummary;
+import org.ganscope.app.experiment.UnitCount;
+import org.ganscope.app.experiment.UnitResult;
 import org.springframework.stereotype.Service;
 
 /**
@@ -25,15 +27,15 @@ import org.springframework.stereotype.Service;
 @Service
 public class CompareService {
     /** One experiment's column: the layer compared is the first layer it dissected that all share, else its own first. */
-    public record Column(ExperimentRow experiment, String layer, Map<String, Integer> byCategory, List<ClassCountRow> classCounts,
-            Map<String, Double> metrics, Map<String, String> params, List<UnitRow> units, List<String> dissectedLayers,
-            List<ResultRepository.CountRow> counts) {
+    public record Column(ExperimentSummary experiment, String layer, Map<String, Integer> byCategory, List<ClassCount> classCounts,
+            Map<String, Double> metrics, Map<String, String> params, List<UnitResult> units, List<String> dissectedLayers,
+            List<UnitCount> counts) {
         public int interpretable() {
             return byCategory.values().stream().mapToInt(Integer::intValue).sum();
         }
 
         /** The unit with the highest IoU among those labelled {@code className}, if any. */
-        public UnitRow bestUnit(String className) {
+        public UnitResult bestUnit(String className) {
             return units.stream().filter(u -> u.labelName().equals(className)).max((a, b) -> Double.compare(a.iou(), b.iou())).orElse(null);
         }
     }
@@ -43,12 +45,17 @@ public class CompareService {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final ExperimentRepository experiments;
-    private final ResultRepository results;
+    private final ExperimentService experiments;
+    private final ExperimentResults results;
 
-    public CompareService(ExperimentRepository experiments, ResultRepository results) {
+    public CompareService(ExperimentService experiments, ExperimentResults results) {
         this.experiments = experiments;
         this.results = results;
+    }
+
+    /** The experiments that can be compared (SUCCEEDED), newest first, at most {@code limit}. */
+    public List<ExperimentSummary> candidates(int limit) {
+        return experiments.list(new ExperimentFilter(null, "SUCCEEDED", null, null, null, "created", false), 0, limit);
     }
 
     public List<Column> compare(List<Long> ids) {
@@ -64,10 +71,10 @@ public class CompareService {
         if (ids.size() > 8) {
             throw new IllegalArgumentException("compare at most 8 experiments at once");
         }
-        List<ExperimentRow> rows = new ArrayList<>();
+        List<ExperimentSummary> rows = new ArrayList<>();
         List<Map<String, String>> params = new ArrayList<>();
         for (long id : ids) {
-            rows.add(experiments.get(id).orElseThrow(() -> new IllegalArgumentException("no experiment " + id)));
+            rows.add(experiments.find(id).orElseThrow(() -> new IllegalArgumentException("no experiment " + id)));
             params.add(flatten(rows.get(rows.size() - 1).paramsJson()));
         }
         List<List<String>> layers = params.stream().map(p -> List.of(p.getOrDefault("layers", "").split(","))).toList();
@@ -110,7 +117,7 @@ public class CompareService {
     public static List<String> classesByUnits(List<Column> columns) {
         Map<String, Integer> sum = new LinkedHashMap<>();
         for (Column c : columns) {
-            for (ClassCountRow r : c.classCounts()) {
+            for (ClassCount r : c.classCounts()) {
                 if (r.interpretableUnits() > 0) {
                     sum.merge(r.className(), r.interpretableUnits(), Integer::sum);
                 }

@@ -15,6 +15,7 @@ import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.db.BundleRepository;
 import org.ganscope.db.ExperimentRepository;
+import org.ganscope.db.StepRepository;
 import org.ganscope.workflows.experiment.ExperimentSpec;
 import org.ganscope.workflows.experiment.ExperimentWorkflow;
 import org.slf4j.Logger;
@@ -38,15 +39,40 @@ public class ExperimentService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ExperimentRepository experiments;
     private final BundleRepository bundles;
+    private final StepRepository steps;
     private final WorkflowClient client;
     private final boolean resumeOnStart;
 
-    public ExperimentService(ExperimentRepository experiments, BundleRepository bundles, WorkflowClient client,
+    public ExperimentService(ExperimentRepository experiments, BundleRepository bundles, StepRepository steps, WorkflowClient client,
             @org.springframework.beans.factory.annotation.Value("${ganscope.resume-on-start:true}") boolean resumeOnStart) {
         this.experiments = experiments;
         this.bundles = bundles;
+        this.steps = steps;
         this.client = client;
         this.resumeOnStart = resumeOnStart;
+    }
+
+    /** The statuses an experiment can have, in the order of its life. */
+    public static final List<String> STATUSES = ExperimentRepository.STATUSES;
+
+    /** The experiment, if it exists. */
+    public java.util.Optional<ExperimentSummary> find(long id) {
+        return experiments.get(id).map(ExperimentSummary::of);
+    }
+
+    /** A page of the experiments matching the filter, in its order. */
+    public List<ExperimentSummary> list(ExperimentFilter filter, int offset, int limit) {
+        return experiments.list(filter.query(), offset, limit).stream().map(ExperimentSummary::of).toList();
+    }
+
+    /** How many experiments match the filter. */
+    public int count(ExperimentFilter filter) {
+        return experiments.count(filter.query());
+    }
+
+    /** The experiment's step timeline, in the order the steps were queued. */
+    public List<StepSummary> steps(long id) {
+        return steps.list(id).stream().map(StepSummary::of).toList();
     }
 
     public long launch(LaunchRequest r, String user) {

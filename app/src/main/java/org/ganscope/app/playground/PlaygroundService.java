@@ -15,7 +15,7 @@ import org.ganscope.analysis.intervene.Insertion;
 import org.ganscope.analysis.intervene.PaintEdit;
 import org.ganscope.analysis.intervene.UnitRanking;
 import org.ganscope.analysis.model.LayerModel;
-import org.ganscope.db.BundleRepository.BundleRow;
+import org.ganscope.app.bundle.BundleSummary;
 import org.ganscope.db.StepRepository;
 import org.springframework.stereotype.Service;
 
@@ -46,7 +46,7 @@ public class PlaygroundService {
     }
 
     /** The top-n units of the class by IoU in the newest dissection of this bundle and layer. */
-    public int[] topUnits(BundleRow row, String layer, String className, int n) throws IOException {
+    public int[] topUnits(BundleSummary row, String layer, String className, int n) throws IOException {
         String key = steps.latestResultKey(row.id(), "dissect", layer).orElseThrow(() -> new IllegalArgumentException(
                 "no dissection of " + row.name() + " " + layer + " yet: launch one (the playground uses its units)"));
         JsonNode d = JSON.readTree(store.get(key, ".json").orElseThrow(() -> new IllegalArgumentException(
@@ -55,7 +55,7 @@ public class PlaygroundService {
         return UnitRanking.top(ClassIou.of(b, d, className).iou(), n);
     }
 
-    public Edit paint(BundleRow row, String layer, long seed, long index, String className, int n, boolean insert, boolean[] mask)
+    public Edit paint(BundleSummary row, String layer, long seed, long index, String className, int n, boolean insert, boolean[] mask)
             throws IOException {
         if (n < 1 || n > 512) {
             throw new IllegalArgumentException("units must be 1..512");
@@ -92,7 +92,7 @@ public class PlaygroundService {
     }
 
     /** Sample {@code index} of {@code seed}, PNG (no overlay), from the layer model the edits use (kept open). */
-    public byte[] sample(BundleRow row, String layer, long seed, long index) throws IOException {
+    public byte[] sample(BundleSummary row, String layer, long seed, long index) throws IOException {
         LayerModel m = model(bundles.resolve(row.hash(), row.path()), layer);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         synchronized (m) {
@@ -102,7 +102,7 @@ public class PlaygroundService {
     }
 
     /** Layer height and width, for the paint grid. */
-    public int[] layerSize(BundleRow row, String layer) {
+    public int[] layerSize(BundleSummary row, String layer) {
         var l = bundles.resolve(row.hash(), row.path()).layer(layer);
         return new int[] {l.height(), l.width()};
     }

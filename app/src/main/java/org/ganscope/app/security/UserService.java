@@ -24,6 +24,8 @@ public class UserService implements UserDetailsService {
     public static final String VIEWER = "VIEWER";
     public static final String OPERATOR = "OPERATOR";
     public static final String ADMIN = "ADMIN";
+    /** The roles a user can have, least first: viewer, operator, admin. */
+    public static final List<String> ROLES = UserRepository.ROLES;
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private final UserRepository users;
     private final PasswordEncoder encoder;
@@ -71,8 +73,9 @@ public class UserService implements UserDetailsService {
         users.delete(username);
     }
 
-    public List<UserRepository.UserRow> all() {
-        return users.all();
+    /** Every user, by name. */
+    public List<UserSummary> all() {
+        return users.all().stream().map(u -> new UserSummary(u.username(), u.role(), u.createdAt())).toList();
     }
 
     /**

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.ganscope.app.experiment.ExperimentResults;
 import org.ganscope.app.experiment.StepResults;
-import org.ganscope.db.ResultRepository;
 
 /**
  * The experiment's metrics and the layer's optimize and artifacts steps: the sample
@@ -30,14 +30,14 @@ import org.ganscope.db.ResultRepository;
  */
 final class CausalPanel extends VerticalLayout {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final ResultRepository results;
+    private final ExperimentResults results;
     private final StepResults stored;
 
     /** A row of the artifact table: which units were ablated and the metrics with them gone. */
     record ArtifactRow(String ablated, double domainFd, double precision, double recall, double density, double coverage) {
     }
 
-    CausalPanel(ResultRepository results, StepResults stored) {
+    CausalPanel(ExperimentResults results, StepResults stored) {
         this.results = results;
         this.stored = stored;
         setPadding(false);

@@ -34,9 +34,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.ganscope.app.compare.CompareService;
 import org.ganscope.app.compare.CompareService.Column;
+import org.ganscope.app.experiment.ExperimentSummary;
 import org.ganscope.app.unit.UnitImageService;
-import org.ganscope.db.ExperimentRepository;
-import org.ganscope.db.ExperimentRepository.ExperimentRow;
 
 /**
  * Compare runs across models, variants, datasets and layers: the paper's variant table
@@ -52,19 +51,19 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final CompareService compare;
     private final UnitImageService images;
-    private final MultiSelectComboBox<ExperimentRow> picker = new MultiSelectComboBox<>("experiments to compare");
+    private final MultiSelectComboBox<ExperimentSummary> picker = new MultiSelectComboBox<>("experiments to compare");
     private final Grid<Column> table = new Grid<>();
     private final EChart classChart = new EChart("class-chart", "1000px", "320px");
     private final Grid<CompareService.ParamRow> params = new Grid<>();
     private final Div best = new Div();
     private final VerticalLayout results = new VerticalLayout();
 
-    public CompareView(CompareService compare, UnitImageService images, ExperimentRepository experiments) {
+    public CompareView(CompareService compare, UnitImageService images) {
         this.compare = compare;
         this.images = images;
         picker.setId("compare-picker");
         picker.setWidth("40em");
-        picker.setItems(experiments.list(new ExperimentRepository.Query(null, "SUCCEEDED", null, null, null, "created", false), 0, 500));
+        picker.setItems(compare.candidates(500));
         // distinguishable entries: id, name, bundle, layers and when it was launched
         picker.setItemLabelGenerator(e -> "#" + e.id() + " " + e.name() + " · " + e.bundleName() + " · "
                 + CompareService.flattenLayers(e.paramsJson()) + " · " + Fmt.time(e.createdAt()).replace(" UTC", ""));

@@ -17,19 +17,18 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import java.util.List;
 import java.util.Locale;
+import org.ganscope.app.experiment.ExperimentResults;
 import org.ganscope.app.experiment.ExperimentService;
-import org.ganscope.db.ExperimentRepository;
-import org.ganscope.db.ResultRepository;
-import org.ganscope.db.StepRepository;
+import org.ganscope.app.experiment.ExperimentSummary;
+import org.ganscope.app.experiment.StepSummary;
+import org.ganscope.app.experiment.UnitResult;
 
 /** One experiment: status, step timeline with live progress, cancel/retry, and the unit table of a layer. */
 @jakarta.annotation.security.PermitAll
 @Route(value = "experiments/:id", layout = MainLayout.class)
 @PageTitle("Experiment | ganscope")
 public class ExperimentView extends VerticalLayout implements BeforeEnterObserver {
-    private final ExperimentRepository experiments;
-    private final StepRepository steps;
-    private final ResultRepository results;
+    private final ExperimentResults results;
     private final ExperimentService service;
     private final H2 title = new H2();
     private final Span status = new Span();
@@ -45,9 +44,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final LayerFigure layerFigure = new LayerFigure();
     private final Paragraph emptyUnits = new Paragraph();
     private final Paragraph error = new Paragraph();
-    private final Grid<StepRepository.StepRow> stepGrid = new Grid<>();
+    private final Grid<StepSummary> stepGrid = new Grid<>();
     private final ComboBox<String> layer = new ComboBox<>("layer");
-    private final Grid<ResultRepository.UnitRow> units = new Grid<>();
+    private final Grid<UnitResult> units = new Grid<>();
     private final Span summary = new Span();
     private final com.vaadin.flow.component.html.Div card = new com.vaadin.flow.component.html.Div();
     private final EChart chart = new EChart("category-chart", "520px", "220px");
@@ -64,7 +63,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final com.vaadin.flow.component.textfield.TextField tags = new com.vaadin.flow.component.textfield.TextField("tags (comma separated)");
     private final HorizontalLayout annotations = new HorizontalLayout();
 
-    public ExperimentView(ExperimentRepository experiments, StepRepository steps, ResultRepository results, ExperimentService service,
+    public ExperimentView(ExperimentResults results, ExperimentService service,
             org.ganscope.app.unit.UnitImageService images, com.vaadin.flow.spring.security.AuthenticationContext auth,
             org.ganscope.app.experiment.ExperimentExport export, org.ganscope.app.experiment.StepResults stored) {
         this.auth = auth;
@@ -73,15 +72,13 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         this.images = images;
         this.explanations = new ExplanationsPanel(results, images);
         this.interventions = new InterventionsPanel(results);
-        this.experiments = experiments;
-        this.steps = steps;
         this.results = results;
         this.service = service;
         status.setId("status");
         stepGrid.setId("steps");
         stepGrid.addColumn(s -> s.name() + (s.layer().isEmpty() ? "" : " " + s.layer())).setHeader("step");
         stepGrid.addComponentColumn(s -> StatusBadge.of(s.status())).setHeader("status");
-        stepGrid.addColumn(StepRepository.StepRow::attempt).setHeader("attempt").setAutoWidth(true).setFlexGrow(0);
+        stepGrid.addColumn(StepSummary::attempt).setHeader("attempt").setAutoWidth(true).setFlexGrow(0);
         stepGrid.addColumn(s -> Fmt.time(s.startedAt())).setHeader("started").setAutoWidth(true);
         // a running step's duration grows with every poll; a step that never started (QUEUED, SKIPPED) has none
         stepGrid.addColumn(s -> s.startedAt() == null ? "" : Fmt.duration(s.startedAt(), s.finishedAt())
@@ -103,11 +100,11 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         stepGrid.addColumn(s -> s.error() == null ? "" : s.error()).setHeader("error").setFlexGrow(2);
         stepGrid.setAllRowsVisible(true);
         units.setId("units");
-        units.addColumn(ResultRepository.UnitRow::unit).setHeader("unit").setSortable(true);
-        units.addColumn(ResultRepository.UnitRow::labelName).setHeader("label").setSortable(true);
-        units.addColumn(ResultRepository.UnitRow::category).setHeader("category").setSortable(true);
-        units.addColumn(u -> Fmt.score(u.iou())).setHeader("IoU").setComparator(ResultRepository.UnitRow::iou);
-        units.addColumn(u -> Fmt.score(u.iqr())).setHeader("IQR").setComparator(ResultRepository.UnitRow::iqr);
+        units.addColumn(UnitResult::unit).setHeader("unit").setSortable(true);
+        units.addColumn(UnitResult::labelName).setHeader("label").setSortable(true);
+        units.addColumn(UnitResult::category).setHeader("category").setSortable(true);
+        units.addColumn(u -> Fmt.score(u.iou())).setHeader("IoU").setComparator(UnitResult::iou);
+        units.addColumn(u -> Fmt.score(u.iqr())).setHeader("IQR").setComparator(UnitResult::iqr);
         units.addColumn(u -> String.format(Locale.ROOT, "%.4g", u.threshold())).setHeader("threshold");
         units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader("interpretable").setSortable(true);
         // controls (null for dissections made before them): bootstrap interval, null IoU, location baseline
@@ -191,7 +188,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     public void beforeEnter(BeforeEnterEvent event) {
         String raw = event.getRouteParameters().get("id").orElse("");
         id = raw.matches("\\d{1,18}") ? Long.parseLong(raw) : -1L;
-        var x = id < 0 ? java.util.Optional.<ExperimentRepository.ExperimentRow>empty() : experiments.get(id);
+        var x = id < 0 ? java.util.Optional.<ExperimentSummary>empty() : service.find(id);
         if (x.isEmpty()) {
             event.rerouteToError(com.vaadin.flow.router.NotFoundException.class, "There is no experiment " + raw + ".");
             return;
@@ -218,7 +215,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     }
 
     private void refresh() {
-        var e = experiments.get(id);
+        var e = service.find(id);
         if (e.isEmpty()) {
             title.setText("No experiment " + id);
             return;
@@ -231,12 +228,12 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         cancel.setVisible(operator && (x.status().equals("QUEUED") || x.status().equals("RUNNING")));
         retry.setVisible(operator && (x.status().equals("FAILED") || x.status().equals("CANCELLED")));
         error.setText(x.error() == null ? "" : x.error());
-        List<StepRepository.StepRow> st = steps.list(id);
+        List<StepSummary> st = service.steps(id);
         stepGrid.setItems(st);
         header(x, st);
         long succeeded = st.stream().filter(s -> s.status().equals("SUCCEEDED")).count();
         List<String> layers = st.stream().filter(s -> List.of("dissect", "explain", "artifacts").contains(s.name()) && s.status().equals("SUCCEEDED"))
-                .map(StepRepository.StepRow::layer).distinct().toList();
+                .map(StepSummary::layer).distinct().toList();
         if (!layers.equals(layer.getListDataView().getItems().toList())) {
             layer.setItems(layers);
             if (!layers.isEmpty() && layer.getValue() == null) {
@@ -264,14 +261,14 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
 
     private int shownLayers = -1;
 
-    private void header(ExperimentRepository.ExperimentRow x, List<StepRepository.StepRow> st) {
+    private void header(ExperimentSummary x, List<StepSummary> st) {
         bundleLink.setText(x.bundleName());
         bundleLink.setHref("models?bundle=" + java.net.URLEncoder.encode(x.bundleName(), java.nio.charset.StandardCharsets.UTF_8));
         launchedBy.setText(x.createdBy() == null || x.createdBy().isBlank() ? "not recorded" : x.createdBy());
-        java.time.Instant first = st.stream().map(StepRepository.StepRow::startedAt).filter(java.util.Objects::nonNull).min(java.util.Comparator.naturalOrder())
+        java.time.Instant first = st.stream().map(StepSummary::startedAt).filter(java.util.Objects::nonNull).min(java.util.Comparator.naturalOrder())
                 .orElse(null);
         boolean done = List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(x.status());
-        java.time.Instant last = done ? st.stream().map(StepRepository.StepRow::finishedAt).filter(java.util.Objects::nonNull)
+        java.time.Instant last = done ? st.stream().map(StepSummary::finishedAt).filter(java.util.Objects::nonNull)
                 .max(java.util.Comparator.naturalOrder()).orElse(x.updatedAt()) : null;
         started.setText(first == null ? "not yet (queued " + Fmt.time(x.createdAt()) + ")" : Fmt.time(first));
         finished.setText(done ? Fmt.time(last) : "still " + x.status().toLowerCase(Locale.ROOT));
@@ -306,7 +303,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     }
 
     /** The selected unit's card: its top images with the thresholded activation overlaid. */
-    private void showCard(ResultRepository.UnitRow u) {
+    private void showCard(UnitResult u) {
         card.removeAll();
         if (u == null) {
             return;
@@ -322,7 +319,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         com.vaadin.flow.component.html.Image img = new com.vaadin.flow.component.html.Image(png, "top images of unit " + u.unit());
         img.setId("unit-image");
         card.add(new Paragraph(String.format(Locale.ROOT, "unit %d: %s (%s), IoU %.3f, IQR %.3f; top %d images, outside the mask darkened",
-                u.unit(), u.labelName(), u.category(), u.iou(), u.iqr(), u.topSamples().length)), img);
+                u.unit(), u.labelName(), u.category(), u.iou(), u.iqr(), u.topImages())), img);
     }
 
     private static com.vaadin.flow.component.html.Anchor download(String text, String file, java.util.function.Supplier<byte[]> bytes) {
@@ -348,7 +345,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         if (layer.getValue() == null) {
             return;
         }
-        List<ResultRepository.UnitRow> rows = results.units(id, layer.getValue());
+        List<UnitResult> rows = results.units(id, layer.getValue());
         units.setItems(rows);
         gallery.show(id, layer.getValue(), rows);
         var byCategory = results.interpretableByCategory(id, layer.getValue());

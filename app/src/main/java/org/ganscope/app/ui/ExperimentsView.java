@@ -18,8 +18,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.ganscope.app.bundle.BundleService;
-import org.ganscope.db.BundleRepository;
-import org.ganscope.db.ExperimentRepository;
+import org.ganscope.app.bundle.BundleSummary;
+import org.ganscope.app.experiment.ExperimentFilter;
+import org.ganscope.app.experiment.ExperimentService;
+import org.ganscope.app.experiment.ExperimentSummary;
 
 /**
  * All experiments: a lazy grid (pages of 50 from PostgreSQL, fast at 10,000s of rows; see
@@ -32,29 +34,29 @@ import org.ganscope.db.ExperimentRepository;
 public class ExperimentsView extends VerticalLayout {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
     private final TextField search = new TextField();
-    private final ComboBox<String> status = new ComboBox<>("status", ExperimentRepository.STATUSES);
+    private final ComboBox<String> status = new ComboBox<>("status", ExperimentService.STATUSES);
     private final ComboBox<String> model = new ComboBox<>("model");
     private final ComboBox<String> dataset = new ComboBox<>("dataset");
     private final TextField tag = new TextField("tag");
-    private final DataProvider<ExperimentRepository.ExperimentRow, Void> data;
+    private final DataProvider<ExperimentSummary, Void> data;
 
-    public ExperimentsView(ExperimentRepository experiments, BundleService bundles) {
+    public ExperimentsView(ExperimentService experiments, BundleService bundles) {
         search.setPlaceholder("search name, notes, bundle");
         search.setId("search");
         search.setValueChangeMode(ValueChangeMode.LAZY);
-        List<BundleRepository.BundleRow> all = bundles.all();
-        model.setItems(all.stream().map(BundleRepository.BundleRow::name).distinct().sorted().toList());
-        dataset.setItems(all.stream().map(BundleRepository.BundleRow::dataset).distinct().sorted().toList());
+        List<BundleSummary> all = bundles.all();
+        model.setItems(all.stream().map(BundleSummary::name).distinct().sorted().toList());
+        dataset.setItems(all.stream().map(BundleSummary::dataset).distinct().sorted().toList());
         tag.setValueChangeMode(ValueChangeMode.LAZY);
         tag.setId("tag-filter");
         for (ComboBox<String> c : List.of(status, model, dataset)) {
             c.setClearButtonVisible(true);
         }
-        Grid<ExperimentRepository.ExperimentRow> grid = new Grid<>();
+        Grid<ExperimentSummary> grid = new Grid<>();
         grid.setId("experiments");
-        grid.addColumn(ExperimentRepository.ExperimentRow::id).setHeader("id").setAutoWidth(true).setSortProperty("id");
-        grid.addColumn(ExperimentRepository.ExperimentRow::name).setHeader("name").setFlexGrow(2).setSortProperty("name");
-        grid.addColumn(ExperimentRepository.ExperimentRow::bundleName).setHeader("model").setSortProperty("bundle");
+        grid.addColumn(ExperimentSummary::id).setHeader("id").setAutoWidth(true).setSortProperty("id");
+        grid.addColumn(ExperimentSummary::name).setHeader("name").setFlexGrow(2).setSortProperty("name");
+        grid.addColumn(ExperimentSummary::bundleName).setHeader("model").setSortProperty("bundle");
         grid.addComponentColumn(e -> StatusBadge.of(e.status())).setHeader("status").setSortProperty("status");
         grid.addComponentColumn(e -> {
             ProgressBar p = new ProgressBar(0, 1, Math.max(0, Math.min(1, e.progress())));
@@ -97,12 +99,12 @@ public class ExperimentsView extends VerticalLayout {
         super.onDetach(event);
     }
 
-    private ExperimentRepository.Query query(List<QuerySortOrder> sort) {
+    private ExperimentFilter query(List<QuerySortOrder> sort) {
         String s = search.getValue();
         String t = tag.getValue();
         String by = sort.isEmpty() ? "created" : sort.get(0).getSorted();
         boolean asc = !sort.isEmpty() && sort.get(0).getDirection() == SortDirection.ASCENDING;
-        return new ExperimentRepository.Query(s == null || s.isBlank() ? null : s, status.getValue(), model.getValue(), dataset.getValue(),
+        return new ExperimentFilter(s == null || s.isBlank() ? null : s, status.getValue(), model.getValue(), dataset.getValue(),
                 t == null || t.isBlank() ? null : t.trim(), by, asc);
     }
 }

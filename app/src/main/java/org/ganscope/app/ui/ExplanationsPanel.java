@@ -12,9 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import org.ganscope.app.experiment.ExperimentResults;
+import org.ganscope.app.experiment.Explanation;
 import org.ganscope.app.unit.UnitImageService;
-import org.ganscope.db.ResultRepository;
-import org.ganscope.db.ResultRepository.ExplanationRow;
 
 /**
  * Compositional explanations of a layer's units (the explain step): formula, its IoU, the
@@ -23,25 +23,25 @@ import org.ganscope.db.ResultRepository.ExplanationRow;
  * experiment has no explanations for the layer.
  */
 final class ExplanationsPanel extends VerticalLayout {
-    private final ResultRepository results;
+    private final ExperimentResults results;
     private final UnitImageService images;
-    private final Grid<ExplanationRow> grid = new Grid<>();
+    private final Grid<Explanation> grid = new Grid<>();
     private final Div card = new Div();
     private final Paragraph summary = new Paragraph();
     private long experimentId;
     private String layer;
 
-    ExplanationsPanel(ResultRepository results, UnitImageService images) {
+    ExplanationsPanel(ExperimentResults results, UnitImageService images) {
         this.results = results;
         this.images = images;
         setPadding(false);
         grid.setId("explanations");
-        grid.addColumn(ExplanationRow::unit).setHeader("unit").setSortable(true).setAutoWidth(true);
-        grid.addColumn(ExplanationRow::formula).setHeader("formula").setSortable(true).setFlexGrow(3);
-        grid.addColumn(r -> fmt(r.iou())).setHeader("IoU").setComparator(ExplanationRow::iou);
-        grid.addColumn(ExplanationRow::bestSingle).setHeader("best single label").setSortable(true);
-        grid.addColumn(r -> fmt(r.bestSingleIou())).setHeader("single IoU").setComparator(ExplanationRow::bestSingleIou);
-        grid.addColumn(r -> fmt(r.gain())).setHeader("gain (IoU)").setComparator(ExplanationRow::gain);
+        grid.addColumn(Explanation::unit).setHeader("unit").setSortable(true).setAutoWidth(true);
+        grid.addColumn(Explanation::formula).setHeader("formula").setSortable(true).setFlexGrow(3);
+        grid.addColumn(r -> fmt(r.iou())).setHeader("IoU").setComparator(Explanation::iou);
+        grid.addColumn(Explanation::bestSingle).setHeader("best single label").setSortable(true);
+        grid.addColumn(r -> fmt(r.bestSingleIou())).setHeader("single IoU").setComparator(Explanation::bestSingleIou);
+        grid.addColumn(r -> fmt(r.gain())).setHeader("gain (IoU)").setComparator(Explanation::gain);
         grid.setHeight("320px");
         card.setId("explanation-card");
         grid.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
@@ -52,27 +52,27 @@ final class ExplanationsPanel extends VerticalLayout {
     void show(long experimentId, String layer) {
         this.experimentId = experimentId;
         this.layer = layer;
-        List<ExplanationRow> rows = layer == null ? List.of() : results.explanations(experimentId, layer).stream()
-                .sorted(java.util.Comparator.comparingDouble(ExplanationRow::gain).reversed()).toList(); // most compositional first
+        List<Explanation> rows = layer == null ? List.of() : results.explanations(experimentId, layer).stream()
+                .sorted(java.util.Comparator.comparingDouble(Explanation::gain).reversed()).toList(); // most compositional first
         setVisible(!rows.isEmpty());
         grid.setItems(rows);
         card.removeAll();
         if (!rows.isEmpty()) {
             long compound = rows.stream().filter(r -> r.gain() > 1e-12).count();
-            double meanGain = rows.stream().mapToDouble(ExplanationRow::gain).average().orElse(0);
+            double meanGain = rows.stream().mapToDouble(Explanation::gain).average().orElse(0);
             summary.setText(String.format(Locale.ROOT, "%d of %d units in %s are explained better by a formula than by one label"
                     + " (mean IoU gain %.3f)", compound, rows.size(), layer, meanGain));
         }
     }
 
-    private void showCard(ExplanationRow r) {
+    private void showCard(Explanation r) {
         card.removeAll();
         if (r == null) {
             return;
         }
         String text = String.format(Locale.ROOT, "unit %d: %s (IoU %.3f; best single label %s, IoU %.3f)", r.unit(), r.formula(), r.iou(),
                 r.bestSingle(), r.bestSingleIou());
-        if (r.formulaCode() == null || r.examples().length == 0) {
+        if (!r.hasExamples()) {
             card.add(new Paragraph(text + "; no example images recorded"));
             return;
         }

@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.ganscope.db.ResultRepository;
-import org.ganscope.db.ResultRepository.InterventionRow;
+import org.ganscope.app.experiment.ExperimentResults;
+import org.ganscope.app.experiment.Intervention;
 
 /**
  * The intervene step of a layer: per class of interest, the ablation curve (top-n units by
@@ -23,31 +23,31 @@ import org.ganscope.db.ResultRepository.InterventionRow;
  */
 final class InterventionsPanel extends VerticalLayout {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final ResultRepository results;
+    private final ExperimentResults results;
     private final FlexLayout charts = new FlexLayout();
-    private final Grid<InterventionRow> insertion = new Grid<>();
+    private final Grid<Intervention> insertion = new Grid<>();
 
-    InterventionsPanel(ResultRepository results) {
+    InterventionsPanel(ExperimentResults results) {
         this.results = results;
         setPadding(false);
         charts.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         insertion.setId("insertion");
-        insertion.addColumn(InterventionRow::className).setHeader("class inserted").setSortable(true);
+        insertion.addColumn(Intervention::className).setHeader("class inserted").setSortable(true);
         insertion.addColumn(r -> r.context().isEmpty() ? "(all regions)" : r.context()).setHeader("class at the region before").setSortable(true);
-        insertion.addColumn(InterventionRow::count).setHeader("regions").setSortable(true);
-        insertion.addColumn(r -> String.format(Locale.ROOT, "%+.4f", r.value())).setHeader("insertion effect").setComparator(InterventionRow::value);
-        insertion.addColumn(r -> String.format(Locale.ROOT, "%+.4f", r.baseline())).setHeader("ACE").setComparator(InterventionRow::baseline);
+        insertion.addColumn(Intervention::count).setHeader("regions").setSortable(true);
+        insertion.addColumn(r -> String.format(Locale.ROOT, "%+.4f", r.value())).setHeader("insertion effect").setComparator(Intervention::value);
+        insertion.addColumn(r -> String.format(Locale.ROOT, "%+.4f", r.baseline())).setHeader("ACE").setComparator(Intervention::baseline);
         insertion.setAllRowsVisible(true);
         add(new H3("Interventions"), charts, insertion);
         setVisible(false);
     }
 
     void show(long experimentId, String layer) {
-        List<InterventionRow> rows = layer == null ? List.of() : results.interventions(experimentId, layer);
+        List<Intervention> rows = layer == null ? List.of() : results.interventions(experimentId, layer);
         setVisible(!rows.isEmpty());
         charts.removeAll();
-        Map<String, List<InterventionRow>> ablation = rows.stream().filter(r -> r.kind().equals("ablation"))
-                .collect(Collectors.groupingBy(InterventionRow::className, TreeMap::new, Collectors.toList()));
+        Map<String, List<Intervention>> ablation = rows.stream().filter(r -> r.kind().equals("ablation"))
+                .collect(Collectors.groupingBy(Intervention::className, TreeMap::new, Collectors.toList()));
         int i = 0;
         for (var e : ablation.entrySet()) {
             EChart chart = new EChart("ablation-chart-" + i++, "460px", "260px");
@@ -58,7 +58,7 @@ final class InterventionsPanel extends VerticalLayout {
     }
 
     /** Top-n against random: the random mean with a band of one standard deviation (stacked areas). */
-    static String ablationOption(String cls, String layer, List<InterventionRow> points) {
+    static String ablationOption(String cls, String layer, List<Intervention> points) {
         ObjectNode o = JSON.createObjectNode();
         o.putObject("title").put("text", "removing '" + cls + "' units in " + layer).putObject("textStyle").put("fontSize", 13);
         o.putObject("tooltip").put("trigger", "axis");
@@ -71,7 +71,7 @@ final class InterventionsPanel extends VerticalLayout {
         ArrayNode mean = line(series, "n random units");
         ArrayNode low = band(series, "low", false);
         ArrayNode width = band(series, "+-1 sd", true);
-        for (InterventionRow p : points) {
+        for (Intervention p : points) {
             x.add(p.n());
             top.add(p.value());
             mean.add(p.baseline());

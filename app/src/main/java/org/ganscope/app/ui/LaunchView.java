@@ -1,6 +1,5 @@
 package org.ganscope.app.ui;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.checkbox.CheckboxGroup;
 import com.vaadin.flow.component.combobox.ComboBox;
@@ -13,14 +12,13 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.ganscope.app.bundle.BundleService;
+import org.ganscope.app.bundle.BundleSummary;
 import org.ganscope.app.experiment.ExperimentService;
 import org.ganscope.app.experiment.LaunchRequest;
-import org.ganscope.db.BundleRepository;
 
 /** Launch an experiment: bundle, layers, counts, seed, steps, classes of interest; validated by the service, which gives the reason on refusal. */
 @jakarta.annotation.security.RolesAllowed("OPERATOR")
@@ -32,7 +30,7 @@ public class LaunchView extends VerticalLayout {
     public LaunchView(BundleService bundles, ExperimentService experiments) {
         TextField name = new TextField("name");
         name.setId("name");
-        ComboBox<BundleRepository.BundleRow> bundle = new ComboBox<>("bundle", bundles.all());
+        ComboBox<BundleSummary> bundle = new ComboBox<>("bundle", bundles.all());
         bundle.setId("bundle");
         bundle.setItemLabelGenerator(b -> b.name() + " (" + b.dataset() + ", " + b.variant() + ")");
         CheckboxGroup<String> layers = new CheckboxGroup<>("layers");
@@ -181,26 +179,13 @@ public class LaunchView extends VerticalLayout {
             new Preset("artifact hunt: dissect, artifacts, metrics", 2000, List.of("dissect", "artifacts", "metrics")),
             new Preset("compositional explanations", 2000, List.of("dissect", "explain")));
 
-    static List<String> layersOf(BundleRepository.BundleRow b) {
-        return names(b, "layers", 0);
+    static List<String> layersOf(BundleSummary b) {
+        return b == null ? List.of() : b.layers();
     }
 
     /** The bundle's concept classes, without class 0 (unlabeled). */
-    static List<String> classesOf(BundleRepository.BundleRow b) {
-        return names(b, "classes", 1);
-    }
-
-    private static List<String> names(BundleRepository.BundleRow b, String field, int skip) {
-        if (b == null) {
-            return List.of();
-        }
-        try {
-            List<String> out = new ArrayList<>();
-            new ObjectMapper().readTree(b.manifestJson()).get(field).forEach(l -> out.add(l.get("name").asText()));
-            return out.subList(Math.min(skip, out.size()), out.size());
-        } catch (Exception e) {
-            return List.of();
-        }
+    static List<String> classesOf(BundleSummary b) {
+        return b == null ? List.of() : b.classes();
     }
 
     /** The signed-in user's name, recorded as the experiment's "launched by". */

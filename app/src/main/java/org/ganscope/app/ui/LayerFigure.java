@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import org.ganscope.db.ResultRepository.CountRow;
+import org.ganscope.app.experiment.UnitCount;
 
 /**
  * When several layers were dissected: interpretable units per layer and category (the
@@ -28,7 +28,7 @@ final class LayerFigure extends VerticalLayout {
         setVisible(false);
     }
 
-    void show(List<String> layers, Function<String, List<CountRow>> counts) {
+    void show(List<String> layers, Function<String, List<UnitCount>> counts) {
         removeAll();
         setVisible(layers.size() > 1);
         if (layers.size() < 2) {
@@ -39,9 +39,9 @@ final class LayerFigure extends VerticalLayout {
         Map<String, List<Integer>> perCategory = new java.util.LinkedHashMap<>();
         CATEGORIES.forEach(c -> perCategory.put(c, new ArrayList<>()));
         for (String l : layers) {
-            List<CountRow> c = counts.apply(l);
+            List<UnitCount> c = counts.apply(l);
             for (String cat : CATEGORIES) {
-                perCategory.get(cat).add(find(c, "spec", cat).map(CountRow::units).orElse(0));
+                perCategory.get(cat).add(find(c, "spec", cat).map(UnitCount::units).orElse(0));
             }
             rows.add(new Row(l, cell(c, "spec", "object"), cell(c, "spec", "part"), cell(c, "spec", "material"), cell(c, "spec", "total"),
                     cell(c, "controlled", "total")));
@@ -76,18 +76,18 @@ final class LayerFigure extends VerticalLayout {
         return b.append(']').toString();
     }
 
-    private static java.util.Optional<CountRow> find(List<CountRow> c, String rule, String category) {
+    private static java.util.Optional<UnitCount> find(List<UnitCount> c, String rule, String category) {
         return c.stream().filter(r -> r.rule().equals(rule) && r.category().equals(category)).findFirst();
     }
 
     /** {@code 93 [88, 97]}, or the count alone where no interval was recorded, or blank. */
-    static String cell(List<CountRow> c, String rule, String category) {
+    static String cell(List<UnitCount> c, String rule, String category) {
         return find(c, rule, category).map(r -> r.ciLow() == null ? String.valueOf(r.units())
                 : String.format(Locale.ROOT, "%d [%.0f, %.0f]", r.units(), r.ciLow(), r.ciHigh())).orElse("");
     }
 
     /** The layer's one-line summary: interpretable units per category out of the layer's units, with intervals where recorded. */
-    static String summary(int units, Map<String, Integer> byCategory, List<CountRow> counts) {
+    static String summary(int units, Map<String, Integer> byCategory, List<UnitCount> counts) {
         StringBuilder b = new StringBuilder("interpretable units of ").append(units).append(": ");
         int total = 0;
         for (int i = 0; i < CATEGORIES.size(); i++) {

@@ -25,8 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.ganscope.app.bundle.BundleService;
+import org.ganscope.app.bundle.BundleSummary;
 import org.ganscope.app.bundle.BundleUpload;
-import org.ganscope.db.BundleRepository.BundleRow;
 
 /**
  * Models and datasets: every registered bundle with its model card (description, training,
@@ -39,15 +39,15 @@ import org.ganscope.db.BundleRepository.BundleRow;
 public class ModelsView extends VerticalLayout implements com.vaadin.flow.router.BeforeEnterObserver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final BundleService bundles;
-    private final Grid<BundleRow> grid = new Grid<>();
+    private final Grid<BundleSummary> grid = new Grid<>();
     private final Div card = new Div();
 
     public ModelsView(BundleService bundles, BundleUpload upload, AuthenticationContext auth) {
         this.bundles = bundles;
         grid.setId("bundles");
-        grid.addColumn(BundleRow::name).setHeader("bundle").setSortable(true).setAutoWidth(true);
-        grid.addColumn(BundleRow::dataset).setHeader("dataset").setSortable(true);
-        grid.addColumn(BundleRow::variant).setHeader("variant").setSortable(true);
+        grid.addColumn(BundleSummary::name).setHeader("bundle").setSortable(true).setAutoWidth(true);
+        grid.addColumn(BundleSummary::dataset).setHeader("dataset").setSortable(true);
+        grid.addColumn(BundleSummary::variant).setHeader("variant").setSortable(true);
         grid.addColumn(b -> fmt(manifest(b).path("segmenter").path("pixel_accuracy"))).setHeader("segmenter accuracy");
         grid.addColumn(b -> fmt(manifest(b).path("segmenter").path("mean_iou"))).setHeader("segmenter mIoU");
         grid.addColumn(b -> b.hash().substring(0, 12)).setHeader("hash");
@@ -90,7 +90,7 @@ public class ModelsView extends VerticalLayout implements com.vaadin.flow.router
         wanted.flatMap(name -> grid.getListDataView().getItems().filter(b -> b.name().equals(name)).findFirst()).ifPresent(grid::select);
     }
 
-    private void show(BundleRow b) {
+    private void show(BundleSummary b) {
         card.removeAll();
         if (b == null) {
             return;
@@ -112,7 +112,7 @@ public class ModelsView extends VerticalLayout implements com.vaadin.flow.router
         card.add(pics);
     }
 
-    private static void addImage(HorizontalLayout to, BundleRow b, String rel, String caption, String id) {
+    private static void addImage(HorizontalLayout to, BundleSummary b, String rel, String caption, String id) {
         Path dir = Path.of(b.path()).normalize();
         Path file = dir.resolve(rel).normalize();
         if (rel.isEmpty() || !file.startsWith(dir) || !Files.isRegularFile(file)) {
@@ -137,7 +137,7 @@ public class ModelsView extends VerticalLayout implements com.vaadin.flow.router
         return s.toString();
     }
 
-    private static JsonNode manifest(BundleRow b) {
+    private static JsonNode manifest(BundleSummary b) {
         try {
             return JSON.readTree(b.manifestJson());
         } catch (IOException e) {

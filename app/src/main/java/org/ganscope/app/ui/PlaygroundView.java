@@ -18,8 +18,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Locale;
 import org.ganscope.app.bundle.BundleService;
+import org.ganscope.app.bundle.BundleSummary;
 import org.ganscope.app.playground.PlaygroundService;
-import org.ganscope.db.BundleRepository.BundleRow;
 
 /**
  * GANPaint-like playground: pick a bundle, layer, sample, class and how many of its units;
@@ -31,7 +31,7 @@ import org.ganscope.db.BundleRepository.BundleRow;
 @PermitAll
 public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.router.BeforeEnterObserver {
     private final PlaygroundService playground;
-    private final ComboBox<BundleRow> bundle;
+    private final ComboBox<BundleSummary> bundle;
     private final ComboBox<String> layer = new ComboBox<>("layer");
     private final ComboBox<String> cls = new ComboBox<>("class");
     private final IntegerField seed = new IntegerField("seed");
@@ -47,7 +47,7 @@ public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.ro
         this.playground = playground;
         bundle = new ComboBox<>("bundle", bundles.all());
         bundle.setId("pg-bundle");
-        bundle.setItemLabelGenerator(BundleRow::name);
+        bundle.setItemLabelGenerator(BundleSummary::name);
         layer.setId("pg-layer");
         cls.setId("pg-class");
         seed.setValue(0);
@@ -114,7 +114,7 @@ public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.ro
     }
 
     private void showSample() {
-        BundleRow b = bundle.getValue();
+        BundleSummary b = bundle.getValue();
         String l = layer.getValue();
         if (b == null || l == null || seed.getValue() == null || sample.getValue() == null) {
             return;

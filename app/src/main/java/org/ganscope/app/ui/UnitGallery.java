@@ -19,8 +19,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.ganscope.app.experiment.UnitResult;
 import org.ganscope.app.unit.UnitImageService;
-import org.ganscope.db.ResultRepository.UnitRow;
 
 /**
  * The unit gallery of a layer, the view GAN Dissection is known for: per unit its top
@@ -32,14 +32,14 @@ import org.ganscope.db.ResultRepository.UnitRow;
 final class UnitGallery extends VerticalLayout {
     static final int IMAGES = 4;
     private final UnitImageService images;
-    private final VirtualList<UnitRow> list = new VirtualList<>();
+    private final VirtualList<UnitResult> list = new VirtualList<>();
     private final ComboBox<String> label = new ComboBox<>("class");
     private final Select<String> category = new Select<>();
     private final Checkbox beats = new Checkbox("beats location baseline");
     private final Checkbox interpretable = new Checkbox("interpretable only");
     private final Select<String> sort = new Select<>();
     private final Span count = new Span();
-    private List<UnitRow> rows = List.of();
+    private List<UnitResult> rows = List.of();
     private long experiment;
     private String layer;
 
@@ -76,14 +76,14 @@ final class UnitGallery extends VerticalLayout {
                 + " lift = IoU minus the IoU of the unit's location baseline."), filters, list);
     }
 
-    void show(long experiment, String layer, List<UnitRow> rows) {
+    void show(long experiment, String layer, List<UnitResult> rows) {
         boolean same = experiment == this.experiment && Objects.equals(layer, this.layer) && rows.size() == this.rows.size();
         this.experiment = experiment;
         this.layer = layer;
         this.rows = rows;
         if (!same) {
             String keep = label.getValue();
-            List<String> labels = rows.stream().map(UnitRow::labelName).filter(Objects::nonNull).distinct().sorted().toList();
+            List<String> labels = rows.stream().map(UnitResult::labelName).filter(Objects::nonNull).distinct().sorted().toList();
             label.setItems(labels);
             label.setValue(labels.contains(keep) ? keep : null);
         }
@@ -91,23 +91,23 @@ final class UnitGallery extends VerticalLayout {
     }
 
     private void apply() {
-        Comparator<UnitRow> order = switch (sort.getValue() == null ? "IoU" : sort.getValue()) {
-            case "lift" -> Comparator.comparingDouble((UnitRow u) -> u.lift() == null ? Double.NEGATIVE_INFINITY : u.lift()).reversed();
-            case "unit" -> Comparator.comparingInt(UnitRow::unit);
-            default -> Comparator.comparingDouble(UnitRow::iou).reversed();
+        Comparator<UnitResult> order = switch (sort.getValue() == null ? "IoU" : sort.getValue()) {
+            case "lift" -> Comparator.comparingDouble((UnitResult u) -> u.lift() == null ? Double.NEGATIVE_INFINITY : u.lift()).reversed();
+            case "unit" -> Comparator.comparingInt(UnitResult::unit);
+            default -> Comparator.comparingDouble(UnitResult::iou).reversed();
         };
-        List<UnitRow> shown = rows.stream()
+        List<UnitResult> shown = rows.stream()
                 .filter(u -> label.getValue() == null || label.getValue().equals(u.labelName()))
                 .filter(u -> "any".equals(category.getValue()) || Objects.equals(category.getValue(), u.category()))
                 .filter(u -> !beats.getValue() || Boolean.TRUE.equals(u.beatsLocation()))
                 .filter(u -> !interpretable.getValue() || u.interpretable())
-                .sorted(order.thenComparingInt(UnitRow::unit)).toList();
+                .sorted(order.thenComparingInt(UnitResult::unit)).toList();
         list.setItems(shown);
         count.setText(String.format(Locale.ROOT, "%d of %d units", shown.size(), rows.size()));
         count.getElement().setAttribute("data-shown", String.valueOf(shown.size()));
     }
 
-    private Div card(UnitRow u) {
+    private Div card(UnitResult u) {
         long exp = experiment;
         String l = layer;
         StreamResource png = new StreamResource("unit_" + exp + "_" + l + "_" + u.unit() + ".png", () -> {

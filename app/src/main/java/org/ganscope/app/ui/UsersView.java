@@ -14,7 +14,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import jakarta.annotation.security.RolesAllowed;
 import org.ganscope.app.security.UserService;
-import org.ganscope.db.UserRepository;
+import org.ganscope.app.security.UserSummary;
 
 /** Admins add and remove users and choose their role (viewer, operator, admin). */
 @Route(value = "users", layout = MainLayout.class)
@@ -24,20 +24,20 @@ import org.ganscope.db.UserRepository;
 @com.vaadin.flow.server.auth.AccessDeniedErrorRouter(rerouteToError = com.vaadin.flow.router.AccessDeniedException.class)
 public class UsersView extends VerticalLayout {
     private final UserService users;
-    private final Grid<UserRepository.UserRow> grid = new Grid<>();
+    private final Grid<UserSummary> grid = new Grid<>();
 
     public UsersView(UserService users, AuthenticationContext auth) {
         this.users = users;
         grid.setId("users");
-        grid.addColumn(UserRepository.UserRow::username).setHeader("user");
-        grid.addColumn(UserRepository.UserRow::role).setHeader("role");
-        grid.addColumn(UserRepository.UserRow::createdAt).setHeader("created");
+        grid.addColumn(UserSummary::username).setHeader("user");
+        grid.addColumn(UserSummary::role).setHeader("role");
+        grid.addColumn(UserSummary::createdAt).setHeader("created");
         grid.addComponentColumn(u -> new Button("Remove", e -> act(() -> users.delete(u.username(), auth.getPrincipalName().orElse("")))))
                 .setHeader("");
         grid.setAllRowsVisible(true);
         TextField name = new TextField("user name");
         name.setId("new-user");
-        ComboBox<String> role = new ComboBox<>("role", UserRepository.ROLES);
+        ComboBox<String> role = new ComboBox<>("role", UserService.ROLES);
         role.setId("new-role");
         role.setValue("viewer");
         PasswordField password = new PasswordField("password (10+ characters)");
