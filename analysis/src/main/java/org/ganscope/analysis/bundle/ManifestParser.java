@@ -11,7 +11,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Turns manifest.json text into a {@link Manifest}, naming the exact field on any problem. */
+/**
+ * Turns manifest.json text into a {@link Manifest}, naming the exact field on any problem.
+ * Walks Jackson's tree on purpose rather than binding into records: binding still needs
+ * every rule below (required, ranges, names, cross references) plus strict coercion
+ * settings and a mapping from Jackson's mismatch paths back to these messages, which made
+ * the parser longer (tried for issue 17: 284 lines against 231, same messages).
+ */
 public final class ManifestParser {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");

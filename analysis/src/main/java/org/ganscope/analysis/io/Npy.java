@@ -21,6 +21,15 @@ import org.ganscope.analysis.io.NpyArray.DType;
  * dtypes {@code <f4 <f8 <i4 <i8 |u1 |b1}. Anything else (Fortran order, big-endian,
  * structured or other dtypes, a file shorter or longer than its header promises) is an
  * {@link AnalysisException} whose message names the file and what was found.
+ *
+ * <p>Hand-written on purpose (the .npy libraries on Maven Central were checked for issue 17):
+ * {@code org.jetbrains.bio:npy} 0.3.5 (2021, Kotlin) pads headers to 16 bytes, not NumPy's
+ * 64, writes shapes as {@code (2,3, )} and bytes as {@code |i1}, cannot read back its own
+ * 0-d arrays, has no format 3.0 and adds kotlin-stdlib; {@code org.openlca:npy} 0.0.3 (2022)
+ * writes {@code (2, 3,)} headers (files would no longer be byte-identical to numpy.save's),
+ * widens {@code |u1} to short[] and {@code |b1} to boolean[], and its errors ("invalid NPY
+ * file", "unsupported data type: <c8") name neither the file nor the shape, so the header
+ * would have to be parsed here anyway for this class's messages.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};

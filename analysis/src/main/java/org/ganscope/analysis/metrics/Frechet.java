@@ -1,12 +1,18 @@
 package org.ganscope.analysis.metrics;
 
+import java.util.Arrays;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+
 /**
  * Frechet distance between two Gaussians fitted to feature sets, SPEC section 6
  * (pytorch-fid {@code calculate_frechet_distance}):
  * {@code |mu1-mu2|^2 + tr(S1) + tr(S2) - 2 tr(sqrt(S1 S2))}, with
  * {@code tr sqrt(S1 S2) = sum_i sqrt(max(e_i, 0))} over the eigenvalues of the symmetric
- * PSD matrix {@code R S2 R}, {@code R = S1^(1/2)} ({@link SymmetricEigen}).
- * All arithmetic in double.
+ * PSD matrix {@code R S2 R}, {@code R = S1^(1/2)}. The symmetric eigendecompositions and
+ * matrix products are EJML's. All arithmetic in double.
  */
 public final class Frechet {
     private Frechet() {
@@ -97,41 +103,95 @@ public final class Frechet {
     /** {@code tr sqrt(S1 S2)} via the eigenvalues of {@code R S2 R}, {@code R = S1^(1/2)}. */
     public static double traceSqrtProduct(double[][] s1, double[][] s2) {
         int dim = s1.length;
-        double[][] r = SymmetricEigen.of(s1).sqrtMatrix();
-        double[][] rs = multiply(r, s2);
-        double[][] m = multiply(rs, r);
+        if (dim == 0) {
+            return 0;
+        }
+        DMatrixRMaj r = sqrtMatrix(symmetric(s1));
+        DMatrixRMaj b = symmetric(s2);
+        if (b.numRows != dim) {
+            throw new IllegalArgumentException("mean and covariance dimensions differ");
+        }
+        DMatrixRMaj rs = new DMatrixRMaj(dim, dim);
+        CommonOps_DDRM.mult(r, b, rs);
+        DMatrixRMaj m = new DMatrixRMaj(dim, dim);
+        CommonOps_DDRM.mult(rs, r, m);
         for (int i = 0; i < dim; i++) {
             for (int j = 0; j < i; j++) {
-                double avg = 0.5 * (m[i][j] + m[j][i]);
-                m[i][j] = avg;
-                m[j][i] = avg;
+                double avg = 0.5 * (m.unsafe_get(i, j) + m.unsafe_get(j, i));
+                m.unsafe_set(i, j, avg);
+                m.unsafe_set(j, i, avg);
             }
         }
         double tr = 0;
-        for (double e : SymmetricEigen.of(m).values()) {
+        for (double e : eigenvalues(m)) {
             tr += Math.sqrt(Math.max(e, 0.0));
         }
         return tr;
     }
 
-    private static double[][] multiply(double[][] a, double[][] b) {
-        int n = a.length;
-        int m = b[0].length;
-        int inner = b.length;
-        double[][] out = new double[n][m];
+    /**
+     * The PSD square root {@code V diag(sqrt(max(d, 0))) V^T} of the symmetric matrix
+     * {@code a} (consumed), negative eigenvalues (round-off) clipped to 0.
+     */
+    private static DMatrixRMaj sqrtMatrix(DMatrixRMaj a) {
+        int n = a.numRows;
+        EigenDecomposition_F64<DMatrixRMaj> eig = decompose(a, true);
+        DMatrixRMaj v = new DMatrixRMaj(n, n);
+        DMatrixRMaj vs = new DMatrixRMaj(n, n);
+        for (int k = 0; k < n; k++) {
+            DMatrixRMaj col = eig.getEigenVector(k);
+            double s = Math.sqrt(Math.max(eig.getEigenvalue(k).real, 0.0));
+            for (int i = 0; i < n; i++) {
+                v.unsafe_set(i, k, col.unsafe_get(i, 0));
+                vs.unsafe_set(i, k, col.unsafe_get(i, 0) * s);
+            }
+        }
+        DMatrixRMaj out = new DMatrixRMaj(n, n);
+        CommonOps_DDRM.multTransB(vs, v, out);
         for (int i = 0; i < n; i++) {
-            double[] row = out[i];
-            for (int k = 0; k < inner; k++) {
-                double x = a[i][k];
-                if (x == 0) {
-                    continue;
-                }
-                double[] bk = b[k];
-                for (int j = 0; j < m; j++) {
-                    row[j] += x * bk[j];
-                }
+            for (int j = 0; j < i; j++) {
+                out.unsafe_set(j, i, out.unsafe_get(i, j));
             }
         }
         return out;
+    }
+
+    /** Eigenvalues of the symmetric matrix {@code a} (consumed), ascending. */
+    private static double[] eigenvalues(DMatrixRMaj a) {
+        EigenDecomposition_F64<DMatrixRMaj> eig = decompose(a, false);
+        double[] d = new double[a.numRows];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = eig.getEigenvalue(k).real;
+        }
+        Arrays.sort(d);
+        return d;
+    }
+
+    private static EigenDecomposition_F64<DMatrixRMaj> decompose(DMatrixRMaj a, boolean vectors) {
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(a.numRows, vectors, true);
+        if (!eig.decompose(a)) {
+            throw new ArithmeticException("symmetric eigendecomposition did not converge");
+        }
+        return eig;
+    }
+
+    /** The symmetric matrix whose lower triangle is that of {@code a}; square and finite, or an exception. */
+    private static DMatrixRMaj symmetric(double[][] a) {
+        int n = a.length;
+        DMatrixRMaj m = new DMatrixRMaj(n, n);
+        for (int i = 0; i < n; i++) {
+            if (a[i].length != n) {
+                throw new IllegalArgumentException("matrix is not square");
+            }
+            for (int j = 0; j <= i; j++) {
+                double x = a[i][j];
+                if (!Double.isFinite(x)) {
+                    throw new IllegalArgumentException("matrix has a non-finite entry at [" + i + "][" + j + "]");
+                }
+                m.unsafe_set(i, j, x);
+                m.unsafe_set(j, i, x);
+            }
+        }
+        return m;
     }
 }

@@ -150,6 +150,15 @@ public final class AlphaOptimizer {
         }
     }
 
+    /**
+     * One Adam step on {@code alpha} (moments {@code m}, {@code v} in double, bias-corrected,
+     * epsilon 1e-8 after the square root), then alpha clamped to [0, 1]. Hand-written on
+     * purpose: DJL's {@code ai.djl.training.optimizer.Adam} (made for a Trainer's
+     * {@code ParameterStore}) does not clamp, keeps its moments in float32 NDArrays made by
+     * {@code weight.zerosLike()}, i.e. on the weight's manager (here the per-step sub-manager,
+     * closed after every step), and folds the bias correction into the learning rate
+     * ({@code lr sqrt(1-b2^t)/(1-b1^t)}, epsilon not bias-corrected), so alphas would differ.
+     */
     static void adam(float[] alpha, float[] g, double[] m, double[] v, int t, double lr) {
         double b1 = 0.9;
         double b2 = 0.999;
