@@ -32,6 +32,10 @@ public final class Ops {
         System.setProperty("ai.djl.offline", "true");
         String command = args.length == 0 ? "help" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            System.out.print(USAGE);
+            return;
+        }
         switch (command) {
             case "chaos" -> ChaosRun.main(rest);
             case "bench" -> bench(rest);
