@@ -13,25 +13,15 @@ import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 public class GanscopeApplication {
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
-        if (args.length > 0 && args[0].equals("bench-workers")) {
-            org.ganscope.app.cluster.WorkersBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
-        if (args.length > 0 && args[0].equals("chaos")) {
-            org.ganscope.app.chaos.ChaosRun.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
         if (args.length > 0 && args[0].equals("experiment")) {
             org.ganscope.app.client.ExperimentClient.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        if (args.length > 0 && args[0].equals("bench-experiment")) {
-            org.ganscope.app.bench.ExperimentBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
-        if (args.length > 0 && args[0].equals("bench-grid")) {
-            org.ganscope.app.bench.GridBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-            return;
+        if (args.length > 0 && java.util.List.of("chaos", "bench-workers", "bench-experiment", "bench-grid").contains(args[0])) {
+            // the operations tooling is the ops module (org.ganscope.ops.Ops), not part of the platform jar
+            System.err.println("ganscope: '" + args[0] + "' is not a platform command; run it through the launcher: ./ganscope "
+                    + args[0].replace('-', ' '));
+            System.exit(2);
         }
         SpringApplication.run(GanscopeApplication.class, args);
     }

@@ -82,10 +82,10 @@ class DeploymentFilesTest {
         String docker = Files.readString(REPO.resolve("docker/Dockerfile"));
         String runtime = docker.substring(docker.lastIndexOf("\nFROM "));
         assertTrue(runtime.contains("ENTRYPOINT [\"/opt/ganscope/ganscope\"]"), "the entry point is the launcher");
-        assertTrue(runtime.contains("app/target/ganscope-app.jar"), "the jar sits where the launcher looks for it");
+        assertTrue(runtime.contains("app/target/ganscope-app-exec.jar"), "the jar sits where the launcher looks for it");
         assertTrue(runtime.contains("-jre"), "the runtime stage is a JRE");
         assertTrue(!runtime.contains("mvn ") && !runtime.contains("COPY . ."), "no build tools or sources in the runtime image");
-        assertTrue(Files.readString(REPO.resolve("ganscope")).contains("app_jar=\"$here/app/target/ganscope-app.jar\""));
+        assertTrue(Files.readString(REPO.resolve("ganscope")).contains("app_jar=\"$here/app/target/ganscope-app-exec.jar\""));
         assertTrue(Files.readString(REPO.resolve("analysis/pom.xml")).contains("<id>gpu</id>"), "the gpu Maven profile exists");
     }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering rules of the design, checked on the compiled classes of every module: the
- * engine is a plain library, and workflow code only orchestrates, deterministically.
+ * engine is a plain library, workflow code only orchestrates, deterministically, and the
+ * operations tooling stays out of the platform.
  */
 class LayeringTest {
     static JavaClasses classes;
@@ -44,6 +45,21 @@ class LayeringTest {
                 .orShould().callMethod(System.class, "nanoTime")
                 .orShould().callMethod(Math.class, "random")
                 .because("Workflow.currentTimeMillis, Workflow.newRandom and Async keep replay deterministic").check(classes);
+    }
+
+    @Test
+    void thePlatformDependsOnNoOperationsTooling() {
+        noClasses().that().resideInAPackage("org.ganscope.app..")
+                .should().dependOnClassesThat().resideInAPackage("org.ganscope.ops..")
+                .because("the ops module (chaos, benchmarks, local cluster) runs the platform through its entry points; the platform knows nothing of it")
+                .check(classes);
+    }
+
+    @Test
+    void thePlatformHoldsNoChaosBenchOrClusterCode() {
+        noClasses().should().resideInAnyPackage("org.ganscope.ops..", "org.ganscope.app.chaos..", "org.ganscope.app.bench..",
+                        "org.ganscope.app.cluster..")
+                .because("chaos, bench and cluster code lives in the ops module, not in the platform jar").check(classes);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.ganscope.app.cluster;
+package org.ganscope.ops.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.ganscope.app.chaos;
+package org.ganscope.ops.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +19,7 @@ import java.util.zip.ZipOutputStream;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.io.Npy;
 import org.ganscope.analysis.io.NpyArray;
-import org.ganscope.app.cluster.LocalCluster;
+import org.ganscope.ops.cluster.LocalCluster;
 
 /**
  * The bad-input catalogue: each case must be refused with the right HTTP status or exit

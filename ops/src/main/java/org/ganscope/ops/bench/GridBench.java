@@ -1,4 +1,4 @@
-package org.ganscope.app.bench;
+package org.ganscope.ops.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.ganscope.app;
+package org.ganscope.ops;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.ganscope.app.bench;
+package org.ganscope.ops.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.ganscope.app.cluster.LocalCluster;
+import org.ganscope.ops.cluster.LocalCluster;
 import org.ganscope.workflows.experiment.ExperimentSpec;
 
 /**

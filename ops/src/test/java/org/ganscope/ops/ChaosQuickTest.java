@@ -1,4 +1,4 @@
-package org.ganscope.app;
+package org.ganscope.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.ganscope.app.chaos.ChaosRun;
+import org.ganscope.ops.chaos.ChaosRun;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package org.ganscope.app;
+package org.ganscope.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.ganscope.app.cluster.LocalCluster;
-import org.ganscope.app.cluster.Reference;
+import org.ganscope.ops.cluster.LocalCluster;
+import org.ganscope.ops.cluster.Reference;
 import org.junit.jupiter.api.Test;
 
 /**

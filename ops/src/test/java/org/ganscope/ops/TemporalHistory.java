@@ -1,4 +1,4 @@
-package org.ganscope.app;
+package org.ganscope.ops;
 
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;

@@ -1,4 +1,4 @@
-package org.ganscope.app;
+package org.ganscope.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,7 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.ganscope.app.cluster.Reference;
+import org.ganscope.app.GanscopeApplication;
+import org.ganscope.ops.cluster.Reference;
 import org.junit.jupiter.api.Test;
 
 /**

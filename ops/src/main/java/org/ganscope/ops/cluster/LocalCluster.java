@@ -1,8 +1,7 @@
-package org.ganscope.app.cluster;
+package org.ganscope.ops.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,7 +22,7 @@ import org.ganscope.app.GanscopeApplication;
  * PostgreSQL and Temporal on ports, the workflow and bookkeeping workers, the API; no model
  * work) and model workers that connect to it exactly as {@code ./ganscope worker} does on
  * another host. Used by the worker kill test and by {@code ganscope bench workers}.
- * Processes run the same entry point as the launcher (this JVM's jar or class path).
+ * Processes run the platform's entry point ({@link GanscopeApplication#main}) on this JVM's class path.
  */
 public final class LocalCluster implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -238,12 +237,8 @@ public final class LocalCluster implements AutoCloseable {
             cmd.add("-Dganscope.home=" + home);
         }
         cmd.addAll(jvm);
-        String cp = System.getProperty("java.class.path");
-        if (cp.endsWith(".jar") && !cp.contains(File.pathSeparator)) {
-            cmd.addAll(List.of("-jar", cp)); // the launcher's executable jar
-        } else {
-            cmd.addAll(List.of("-cp", cp, GanscopeApplication.class.getName()));
-        }
+        // the platform's own entry point, on this JVM's class path (the ops jar beside the app's plain jar and its libraries)
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GanscopeApplication.class.getName()));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(name).toFile())).start();
         processes.put(name, p);

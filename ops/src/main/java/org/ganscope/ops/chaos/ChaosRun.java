@@ -1,4 +1,4 @@
-package org.ganscope.app.chaos;
+package org.ganscope.ops.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.ganscope.app.cluster.LocalCluster;
-import org.ganscope.app.cluster.Reference;
+import org.ganscope.ops.cluster.LocalCluster;
+import org.ganscope.ops.cluster.Reference;
 
 /**
  * {@code ganscope chaos [--quick] [--worker-kills N] [--platform-kills M] [--seed S]}: the
