@@ -48,6 +48,18 @@ public final class BenchCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "give a benchmark: dissect, causal or explain");
     }
 
+    /** The demo bundle and layer the causal and explain benchmarks run on. */
+    static final class DemoLayer {
+        @Option(names = "--bundle", paramLabel = "DIR", description = "default: outdoor-base")
+        Path bundle;
+        @Option(names = "--layer", defaultValue = "layer3", paramLabel = "L", description = "default ${DEFAULT-VALUE}")
+        String layer;
+
+        Bundle bundle() {
+            return BundleLoader.load(bundle != null ? bundle : home().resolve("models/bundles/outdoor-base"));
+        }
+    }
+
     /** Thresholds of the benchmarked dissections. */
     static final class Method {
         @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "seed of the images (default ${DEFAULT-VALUE})")
@@ -60,13 +72,8 @@ public final class BenchCommand implements Callable<Integer> {
         int batch;
 
         DissectParams params(String layer, int samples, int thresholdSamples) {
-            DissectParams.Method m = switch (method.toLowerCase(Locale.ROOT)) {
-                case "iqr" -> DissectParams.Method.IQR;
-                case "quantile" -> DissectParams.Method.QUANTILE;
-                default -> throw new UsageException("--method must be iqr or quantile, got '" + method + "'");
-            };
             return DissectParams.defaults(layer, samples, seed)
-                    .withMethod(m, Check.between("--quantile", quantile, Double.MIN_VALUE, 1 - 1e-12))
+                    .withMethod(Check.method(method), Check.between("--quantile", quantile, Double.MIN_VALUE, 1 - 1e-12))
                     .withThresholdSet(Check.between("--threshold-samples", thresholdSamples, 1, DissectParams.MAX_THRESHOLD_SAMPLES), seed + 1)
                     .withBatch(Check.between("--batch", batch, 1, 512));
         }
@@ -160,16 +167,15 @@ public final class BenchCommand implements Callable<Integer> {
      */
     @Command(name = "causal", mixinStandardHelpOptions = true, description = "Ablation-curve and alpha-optimisation times on a demo bundle.")
     static final class Causal implements Callable<Integer> {
-        @Option(names = "--bundle", paramLabel = "DIR", description = "default: outdoor-base")
-        Path bundle;
-        @Option(names = "--layer", defaultValue = "layer3", paramLabel = "L", description = "default ${DEFAULT-VALUE}")
-        String layer;
+        @Mixin
+        DemoLayer target;
         @Option(names = "--samples", defaultValue = "200", paramLabel = "N", description = "images per curve (default ${DEFAULT-VALUE})")
         int samples;
 
         @Override
         public Integer call() {
-            Bundle b = BundleLoader.load(bundle != null ? bundle : home().resolve("models/bundles/outdoor-base"));
+            Bundle b = target.bundle();
+            String layer = target.layer;
             Check.between("--samples", samples, 1, 1_000_000);
             int units = b.layer(layer).units();
             double[] iou = new double[units];
@@ -208,16 +214,15 @@ public final class BenchCommand implements Callable<Integer> {
      */
     @Command(name = "explain", mixinStandardHelpOptions = true, description = "Explanation time, bitset kernel speed-up and beam-search optimality.")
     static final class Explain implements Callable<Integer> {
-        @Option(names = "--bundle", paramLabel = "DIR", description = "default: outdoor-base")
-        Path bundle;
-        @Option(names = "--layer", defaultValue = "layer3", paramLabel = "L", description = "default ${DEFAULT-VALUE}")
-        String layer;
+        @Mixin
+        DemoLayer target;
         @Option(names = "--samples", defaultValue = "2000", paramLabel = "N", description = "images (default ${DEFAULT-VALUE})")
         int samples;
 
         @Override
         public Integer call() {
-            Bundle b = BundleLoader.load(bundle != null ? bundle : home().resolve("models/bundles/outdoor-base"));
+            Bundle b = target.bundle();
+            String layer = target.layer;
             Check.between("--samples", samples, 10, 100_000);
             long t0 = System.nanoTime();
             var r = org.ganscope.analysis.explain.LayerExplainer.explain(b, layer, samples, 0, 0.005, 5, 3);

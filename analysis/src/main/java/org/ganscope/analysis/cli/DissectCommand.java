@@ -71,12 +71,7 @@ public final class DissectCommand implements Callable<Integer> {
 
         DissectParams build() {
             DissectParams p = DissectParams.defaults(layer, Check.between("--samples", samples, 1, DissectParams.MAX_SAMPLES), seed);
-            DissectParams.Method m = switch (method.toLowerCase(Locale.ROOT)) {
-                case "iqr" -> DissectParams.Method.IQR;
-                case "quantile" -> DissectParams.Method.QUANTILE;
-                default -> throw new UsageException("--method must be iqr or quantile, got '" + method + "'");
-            };
-            p = p.withMethod(m, Check.between("--quantile", quantile, Double.MIN_VALUE, 1 - 1e-12));
+            p = p.withMethod(Check.method(method), Check.between("--quantile", quantile, Double.MIN_VALUE, 1 - 1e-12));
             p = p.withThresholdSet(Check.between("--threshold-samples", thresholdSamples == null ? p.thresholdSamples() : thresholdSamples, 1,
                     DissectParams.MAX_THRESHOLD_SAMPLES), thresholdSeed == null ? seed + 1 : thresholdSeed);
             p = p.withTopK(Check.between("--top-k", topK == null ? p.topK() : topK, 1, 100));
