@@ -298,8 +298,8 @@ public final class EvalShard {
             return max + Math.abs(max) * 1e-9 < thr;
         }
 
-        /** Adds on-pixel counts of one plane to {@code on[base + label]}; returns the plane's raw maximum. */
-        float count(float[] r, int off, double thr, int[] labels, int labOff, long[] on, int base) {
+        /** Fills {@code rowMax} with the raw maximum of each row of the plane at {@code off}; returns the plane's maximum. */
+        private float rowMaxima(float[] r, int off) {
             float max = Float.NEGATIVE_INFINITY;
             for (int y = 0; y < h; y++) {
                 float m = Float.NEGATIVE_INFINITY;
@@ -314,6 +314,12 @@ public final class EvalShard {
                     max = m;
                 }
             }
+            return max;
+        }
+
+        /** Adds on-pixel counts of one plane to {@code on[base + label]}; returns the plane's raw maximum. */
+        float count(float[] r, int off, double thr, int[] labels, int labOff, long[] on, int base) {
+            float max = rowMaxima(r, off);
             if (cannotExceed(max, thr)) {
                 return max;
             }
@@ -355,20 +361,7 @@ public final class EvalShard {
          * counts are exactly those of two {@link #count} calls, at the cost of about one.
          */
         float countTwo(float[] r, int off, double thrA, double thrB, int[] labels, int labOff, long[] onA, long[] onB, int base) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int y = 0; y < h; y++) {
-                float m = Float.NEGATIVE_INFINITY;
-                int o = off + y * w;
-                for (int x = 0; x < w; x++) {
-                    if (r[o + x] > m) {
-                        m = r[o + x];
-                    }
-                }
-                rowMax[y] = m;
-                if (m > max) {
-                    max = m;
-                }
-            }
+            float max = rowMaxima(r, off);
             if (cannotExceed(max, thrA) && cannotExceed(max, thrB)) {
                 return max;
             }
