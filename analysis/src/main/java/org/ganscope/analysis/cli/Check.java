@@ -1,5 +1,7 @@
 package org.ganscope.analysis.cli;
 
+import java.util.Arrays;
+
 /** Range checks of option values, with the option named in the error (picocli converts the types). */
 final class Check {
     private Check() {
@@ -22,7 +24,7 @@ final class Check {
     /** A comma-separated list of unit counts or indices, e.g. "5,10,20". */
     static int[] ints(String option, String list) {
         try {
-            return java.util.Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
+            return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
         } catch (NumberFormatException e) {
             throw new UsageException(option + " takes comma-separated integers, got '" + list + "'");
         }
