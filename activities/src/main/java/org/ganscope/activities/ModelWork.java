@@ -1,5 +1,7 @@
 package org.ganscope.activities;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import org.ganscope.activities.store.ArtifactStore;
 import org.ganscope.db.ResultRepository;
 import org.ganscope.db.ShardRunRepository;
@@ -17,8 +19,8 @@ public record ModelWork(BundleResolver bundles, ArtifactStore store, StepReposit
     public static String defaultWorkerName() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             host = "localhost";
         }
         return ProcessHandle.current().pid() + "@" + host;

@@ -3,6 +3,7 @@ package org.ganscope.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -53,7 +54,7 @@ public final class Database {
     /** One statement with positional arguments in its own transaction; returns the update count. */
     public static int update(DataSource ds, String sql, Object... args) {
         return inTransaction(ds, c -> {
-            try (java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+            try (PreparedStatement st = c.prepareStatement(sql)) {
                 for (int i = 0; i < args.length; i++) {
                     st.setObject(i + 1, args[i]);
                 }

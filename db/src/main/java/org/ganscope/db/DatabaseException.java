@@ -1,6 +1,8 @@
 package org.ganscope.db;
 
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 
 /**
  * A database failure. {@link #transient_()} tells whether retrying may help (connection
@@ -15,7 +17,7 @@ public class DatabaseException extends RuntimeException {
         super(describe(cause), cause);
         this.sqlState = cause.getSQLState();
         // e.g. HikariCP's "connection is not available" (no SQL state) when the server is down
-        this.transientCause = cause instanceof java.sql.SQLTransientException || cause instanceof java.sql.SQLRecoverableException;
+        this.transientCause = cause instanceof SQLTransientException || cause instanceof SQLRecoverableException;
     }
 
     /** A rejection found by the repository itself (a missing row): never transient. */

@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An embedded PostgreSQL server (zonky's binaries, PostgreSQL 17) for a machine without
@@ -65,11 +66,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         ProcessHandle h = handle.get();
         signal(h, "INT");
         try {
-            h.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            h.onExit().get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             signal(h, "QUIT");
             try {
-                h.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+                h.onExit().get(20, TimeUnit.SECONDS);
             } catch (Exception e2) {
                 throw new IOException("an earlier PostgreSQL (pid " + pid + ") still holds " + dataDir + " and does not stop");
             }

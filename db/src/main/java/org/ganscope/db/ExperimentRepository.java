@@ -78,7 +78,7 @@ public final class ExperimentRepository {
         });
     }
 
-    private static long byIdempotencyKey(java.sql.Connection c, String createdBy, String key) throws java.sql.SQLException {
+    private static long byIdempotencyKey(Connection c, String createdBy, String key) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(
                 "SELECT id FROM experiments WHERE created_by IS NOT DISTINCT FROM ? AND idempotency_key = ?")) {
             st.setString(1, createdBy);

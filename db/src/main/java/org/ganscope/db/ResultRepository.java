@@ -1,10 +1,13 @@
 package org.ganscope.db;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,15 +100,15 @@ public final class ResultRepository {
                         top[i] = u.topSamples()[i];
                     }
                     st.setArray(11, c.createArrayOf("bigint", top));
-                    st.setObject(12, u.iouCiLow(), java.sql.Types.DOUBLE);
-                    st.setObject(13, u.iouCiHigh(), java.sql.Types.DOUBLE);
-                    st.setObject(14, u.nullIou(), java.sql.Types.DOUBLE);
-                    st.setObject(15, u.locationIou(), java.sql.Types.DOUBLE);
-                    st.setObject(16, u.lift(), java.sql.Types.DOUBLE);
-                    st.setObject(17, u.liftCiLow(), java.sql.Types.DOUBLE);
-                    st.setObject(18, u.beatsLocation(), java.sql.Types.BOOLEAN);
-                    st.setObject(19, u.interpretableControlled(), java.sql.Types.BOOLEAN);
-                    st.setObject(20, u.top1Interpretable(), java.sql.Types.BOOLEAN);
+                    st.setObject(12, u.iouCiLow(), Types.DOUBLE);
+                    st.setObject(13, u.iouCiHigh(), Types.DOUBLE);
+                    st.setObject(14, u.nullIou(), Types.DOUBLE);
+                    st.setObject(15, u.locationIou(), Types.DOUBLE);
+                    st.setObject(16, u.lift(), Types.DOUBLE);
+                    st.setObject(17, u.liftCiLow(), Types.DOUBLE);
+                    st.setObject(18, u.beatsLocation(), Types.BOOLEAN);
+                    st.setObject(19, u.interpretableControlled(), Types.BOOLEAN);
+                    st.setObject(20, u.top1Interpretable(), Types.BOOLEAN);
                     st.addBatch();
                 }
                 st.executeBatch();
@@ -134,8 +137,8 @@ public final class ResultRepository {
                     st.setString(3, r.rule());
                     st.setString(4, r.category());
                     st.setInt(5, r.units());
-                    st.setObject(6, r.ciLow(), java.sql.Types.DOUBLE);
-                    st.setObject(7, r.ciHigh(), java.sql.Types.DOUBLE);
+                    st.setObject(6, r.ciLow(), Types.DOUBLE);
+                    st.setObject(7, r.ciHigh(), Types.DOUBLE);
                     st.addBatch();
                 }
                 st.executeBatch();
@@ -164,7 +167,7 @@ public final class ResultRepository {
                     st.setDouble(7, r.bestSingleIou());
                     st.setString(8, r.formulaCode());
                     st.setDouble(9, r.threshold());
-                    st.setArray(10, c.createArrayOf("bigint", java.util.Arrays.stream(r.examples()).boxed().toArray()));
+                    st.setArray(10, c.createArrayOf("bigint", Arrays.stream(r.examples()).boxed().toArray()));
                     st.addBatch();
                 }
                 st.executeBatch();
@@ -184,9 +187,9 @@ public final class ResultRepository {
                 List<ExplanationRow> out = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        java.sql.Array ex = rs.getArray(8);
+                        Array ex = rs.getArray(8);
                         long[] examples = ex == null ? new long[0]
-                                : java.util.Arrays.stream((Long[]) ex.getArray()).mapToLong(Long::longValue).toArray();
+                                : Arrays.stream((Long[]) ex.getArray()).mapToLong(Long::longValue).toArray();
                         out.add(new ExplanationRow(rs.getInt(1), rs.getString(2), rs.getDouble(3), rs.getString(4), rs.getDouble(5),
                                 rs.getString(6), rs.getDouble(7), examples));
                     }
@@ -287,7 +290,7 @@ public final class ResultRepository {
             st.setLong(1, experimentId);
             st.setString(2, step);
             st.setString(3, layer);
-            try (java.sql.ResultSet rs = st.executeQuery()) {
+            try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
                     throw new DatabaseException("experiment " + experimentId + " has no step " + step + (layer.isEmpty() ? "" : " of " + layer));
                 }

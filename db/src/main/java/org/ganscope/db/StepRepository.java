@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /** The step timeline of experiments: status, attempt, shard progress, timings, errors, result keys. */
@@ -91,7 +92,7 @@ public final class StepRepository {
     }
 
     /** The result key of the newest SUCCEEDED step {@code name} of {@code layer} among the bundle's experiments, if any. */
-    public java.util.Optional<String> latestResultKey(long bundleId, String name, String layer) {
+    public Optional<String> latestResultKey(long bundleId, String name, String layer) {
         return Database.inTransaction(ds, c -> {
             try (PreparedStatement st = c.prepareStatement("""
                     SELECT s.result_key FROM steps s JOIN experiments e ON e.id = s.experiment_id
@@ -101,7 +102,7 @@ public final class StepRepository {
                 st.setString(2, name);
                 st.setString(3, layer);
                 try (ResultSet rs = st.executeQuery()) {
-                    return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.<String>empty();
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
                 }
             }
         });

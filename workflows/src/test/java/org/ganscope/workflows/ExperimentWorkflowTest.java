@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.ganscope.activities.TaskQueues;
 import org.ganscope.analysis.dissect.DissectParams;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /** The experiment workflow on Temporal's test server with the real activities, database and bundle. */
 class ExperimentWorkflowTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     static PlatformFixture fx;
 
     @BeforeAll
@@ -93,16 +98,36 @@ class ExperimentWorkflowTest {
         WorkflowReplayer.replayWorkflowExecution(history, ExperimentWorkflowImpl.class);
     }
 
+    /** Where the artifact store keeps a result (its layout, see ArtifactStore), for editing one in a test. */
+    private static Path stored(String key, String suffix) {
+        return fx.store.root().resolve(key.substring(0, 2)).resolve(key + suffix);
+    }
+
     @Test
-    void theMetricsStepRecordsItsValues() {
+    void theMetricsStepRecordsItsValuesAndASecondRunReusesTheStoredResult() throws Exception {
         long id = fx.experiments.create("metrics", fx.bundleId, "{}", "test", List.of());
         ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
                 0.01, 4, 8, 1, List.of("metrics"));
-        stub("exp-" + id).run(spec);
+        List<String> keys = stub("exp-" + id).run(spec);
         var m = fx.results.metrics(id, "metrics");
         assertTrue(m.keySet().containsAll(List.of("domain_fd", "swd", "precision", "recall", "density", "coverage")), m.toString());
         assertEquals(1, fx.steps.list(id).size(), "only the selected step is on the timeline");
         assertEquals("SUCCEEDED", fx.steps.list(id).get(0).status());
+
+        // the stored result is edited, so the second experiment's metrics show whether it was read or measured again
+        Path file = stored(keys.get(0), ".json");
+        ObjectNode edited = (ObjectNode) JSON.readTree(Files.readAllBytes(file));
+        assertEquals(m.get("domain_fd"), edited.get("domain_fd").doubleValue(), 0.0, "the stored result is what was recorded");
+        edited.put("domain_fd", -1.0);
+        Files.write(file, JSON.writeValueAsBytes(edited));
+        long id2 = fx.experiments.create("metrics again", fx.bundleId, "{}", "test", List.of());
+        assertEquals(keys, stub("exp-" + id2).run(spec.withId(id2)), "the same inputs, the same key");
+        var m2 = fx.results.metrics(id2, "metrics");
+        assertEquals(-1.0, m2.get("domain_fd"), 0.0, "the stored result was reused, not measured again");
+        m2.remove("domain_fd");
+        m.remove("domain_fd");
+        assertEquals(m, m2);
+        assertEquals("SUCCEEDED", fx.steps.list(id2).get(0).status());
     }
 
     @Test
@@ -123,7 +148,7 @@ class ExperimentWorkflowTest {
         ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
                 0.01, 4, 8, 1, List.of("dissect", "explain"));
         List<String> keys = stub("exp-" + id).run(spec);
-        var dissection = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fx.store.get(keys.get(0), ".json").orElseThrow());
+        var dissection = JSON.readTree(fx.store.get(keys.get(0), ".json").orElseThrow());
         var rows = fx.results.explanations(id, "layer2");
         assertEquals(128, rows.size());
         for (var r : rows) {
@@ -134,6 +159,39 @@ class ExperimentWorkflowTest {
         var m = fx.results.metrics(id, ResultRepository.metricsKey("explain", "layer2"));
         assertTrue(m.keySet().containsAll(List.of("label_agreement_share", "compound_gain_share|0.02", "mean_gain")), m.toString());
         WorkflowReplayer.replayWorkflowExecution(fx.env.getWorkflowClient().fetchHistory("exp-" + id), ExperimentWorkflowImpl.class);
+
+        // a second experiment reuses the stored explanations: unit 0's formula and the mean gain are edited in the
+        // stored result, so a second explanation would show; everything else is recorded as the first time
+        Path file = stored(keys.get(1), ".json");
+        ObjectNode edited = (ObjectNode) JSON.readTree(Files.readAllBytes(file));
+        assertEquals(rows.get(0).formula(), edited.get("units").get(0).get("formula").asText(), "the stored result is what was recorded");
+        ((ObjectNode) edited.get("units").get(0)).put("formula", "edited");
+        ((ObjectNode) edited.get("metrics")).put("mean_gain", 42.0);
+        Files.write(file, JSON.writeValueAsBytes(edited));
+        long id2 = fx.experiments.create("dissect and explain again", fx.bundleId, "{}", "test", List.of());
+        assertEquals(keys, stub("exp-" + id2).run(spec.withId(id2)), "the same inputs, the same keys");
+        var rows2 = fx.results.explanations(id2, "layer2");
+        assertEquals("edited", rows2.get(0).formula(), "the stored result was reused, not explained again");
+        assertEquals(rows.size(), rows2.size());
+        for (int u = 0; u < rows.size(); u++) {
+            var a = rows.get(u);
+            var b = rows2.get(u);
+            assertEquals(a.unit(), b.unit());
+            if (u > 0) {
+                assertEquals(a.formula(), b.formula());
+            }
+            assertEquals(a.iou(), b.iou(), 0.0);
+            assertEquals(a.bestSingle(), b.bestSingle());
+            assertEquals(a.bestSingleIou(), b.bestSingleIou(), 0.0);
+            assertEquals(a.formulaCode(), b.formulaCode());
+            assertEquals(a.threshold(), b.threshold(), 0.0);
+            assertArrayEquals(a.examples(), b.examples(), "unit " + u);
+        }
+        var m2 = fx.results.metrics(id2, ResultRepository.metricsKey("explain", "layer2"));
+        assertEquals(42.0, m2.get("mean_gain"), 0.0);
+        m2.remove("mean_gain");
+        m.remove("mean_gain");
+        assertEquals(m, m2);
     }
 
     @Test

@@ -7,8 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.ganscope.activities.BundleResolver;
 import org.ganscope.activities.ModelWork;
 import org.ganscope.activities.Failures;
@@ -75,7 +77,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
             }
             steps.progress(task.experimentId(), STEP, task.layer(), 0, total);
             Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
-            java.util.concurrent.atomic.AtomicLong lastReport = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+            AtomicLong lastReport = new AtomicLong(System.nanoTime());
             ThresholdPass.Report report = (done, of) -> {
                 long now = System.nanoTime();
                 long last = lastReport.get();
@@ -190,7 +192,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
             Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
             EvalShard all = merged;
             LayerDissection d = Heartbeats.during(Activity.getExecutionContext(), "merge", () -> LayerDissection.of(b, task.params(), t, all));
-            store.put(key, ".json", DissectJson.toJson(d).toPrettyString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            store.put(key, ".json", DissectJson.toJson(d).toPrettyString().getBytes(StandardCharsets.UTF_8));
             results.replaceDissection(task.experimentId(), task.layer(), DissectionRows.units(d), DissectionRows.classCounts(d),
                     DissectionRows.interpretableCounts(d), key);
             return key;

@@ -1,7 +1,9 @@
 package org.ganscope.activities.dissect;
 
 import java.util.Locale;
+import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.dissect.DissectParams;
+import org.ganscope.analysis.dissect.LayerDissector;
 
 /**
  * Everything a dissect activity needs, by value and small (workflow payloads carry IDs,
@@ -14,7 +16,7 @@ public record DissectTask(long experimentId, String bundleHash, String bundlePat
         DissectParams.Method m = switch (method.toLowerCase(Locale.ROOT)) {
             case "iqr" -> DissectParams.Method.IQR;
             case "quantile" -> DissectParams.Method.QUANTILE;
-            default -> throw new org.ganscope.analysis.AnalysisException("unknown dissection method '" + method + "' (iqr or quantile)");
+            default -> throw new AnalysisException("unknown dissection method '" + method + "' (iqr or quantile)");
         };
         return new DissectParams(layer, samples, seed, thresholdSamples, thresholdSeed, m, quantile, topK, batch);
     }
@@ -31,6 +33,6 @@ public record DissectTask(long experimentId, String bundleHash, String bundlePat
     }
 
     public long shardStart(int k) {
-        return org.ganscope.analysis.dissect.LayerDissector.shardStart(samples, shards, k);
+        return LayerDissector.shardStart(samples, shards, k);
     }
 }

@@ -1,8 +1,9 @@
 package org.ganscope.activities.metrics;
 
-import io.temporal.activity.Activity;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporal.activity.Activity;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ganscope.activities.BundleResolver;
@@ -39,8 +40,7 @@ public final class MetricsActivitiesImpl implements MetricsActivities {
             var stored = store.get(key, ".json");
             Map<String, Double> values;
             if (stored.isPresent()) { // the same bundle, samples and seed were measured before
-                values = new LinkedHashMap<>();
-                JSON.readTree(stored.get()).fields().forEachRemaining(f -> values.put(f.getKey(), f.getValue().isNull() ? Double.NaN : f.getValue().asDouble()));
+                values = fromJson(stored.get());
             } else {
                 Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
                 SampleMetrics m = Heartbeats.during(Activity.getExecutionContext(), STEP,
@@ -52,18 +52,35 @@ public final class MetricsActivitiesImpl implements MetricsActivities {
                 values.put("recall", m.prdc().recall());
                 values.put("density", m.prdc().density());
                 values.put("coverage", m.prdc().coverage());
-                ObjectNode json = JSON.createObjectNode();
-                values.forEach((k, v) -> {
-                    if (Double.isFinite(v)) {
-                        json.put(k, v);
-                    } else {
-                        json.putNull(k); // JSON has no NaN
-                    }
-                });
-                store.put(key, ".json", JSON.writeValueAsBytes(json));
+                store.put(key, ".json", toJson(values));
             }
             results.replaceMetrics(task.experimentId(), STEP, "", values, key);
             return key;
         });
+    }
+
+    /**
+     * The stored result: one JSON object, a field per metric in the order measured, each finite
+     * value as Jackson writes a double (the digits of {@link Double#toString(double)}). JSON has
+     * no NaN or Infinity, so a non-finite value (e.g. a metric of degenerate samples) is written
+     * as {@code null}.
+     */
+    static byte[] toJson(Map<String, Double> values) throws IOException {
+        ObjectNode json = JSON.createObjectNode();
+        values.forEach((k, v) -> {
+            if (Double.isFinite(v)) {
+                json.put(k, v);
+            } else {
+                json.putNull(k);
+            }
+        });
+        return JSON.writeValueAsBytes(json);
+    }
+
+    /** The metrics of a stored result, in its order; a {@code null} (a non-finite value) reads as NaN. */
+    static Map<String, Double> fromJson(byte[] json) throws IOException {
+        Map<String, Double> values = new LinkedHashMap<>();
+        JSON.readTree(json).fields().forEachRemaining(f -> values.put(f.getKey(), f.getValue().isNull() ? Double.NaN : f.getValue().asDouble()));
+        return values;
     }
 }

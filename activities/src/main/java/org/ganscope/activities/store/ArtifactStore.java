@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.db.ArtifactRepository;
 
 /**
  * A content-addressed artifact store in a directory: {@code put(key, bytes)} writes a
@@ -17,14 +19,14 @@ import java.util.regex.Pattern;
 public final class ArtifactStore {
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
     private final Path root;
-    private final org.ganscope.db.ArtifactRepository metadata;
+    private final ArtifactRepository metadata;
 
     public ArtifactStore(Path root) {
         this(root, null);
     }
 
     /** @param metadata where each stored artifact's kind, size and SHA-256 are recorded (may be null) */
-    public ArtifactStore(Path root, org.ganscope.db.ArtifactRepository metadata) {
+    public ArtifactStore(Path root, ArtifactRepository metadata) {
         this.root = root;
         this.metadata = metadata;
     }
@@ -63,7 +65,7 @@ public final class ArtifactStore {
             Files.deleteIfExists(tmp);
         }
         if (metadata != null) {
-            metadata.record(key, suffix.substring(1), bytes.length, org.ganscope.analysis.bundle.BundleLoader.sha256(bytes));
+            metadata.record(key, suffix.substring(1), bytes.length, BundleLoader.sha256(bytes));
         }
         return target;
     }

@@ -1,12 +1,15 @@
 package org.ganscope.analysis.artifacts;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.dissect.UnitImages;
 import org.ganscope.analysis.intervene.Edits;
 import org.ganscope.analysis.intervene.UnitRanking;
 import org.ganscope.analysis.metrics.SampleMetrics;
@@ -45,7 +48,7 @@ public final class ArtifactStudy {
     }
 
     /** The study; {@code progress} is told a short text after each metric computation. */
-    public static ObjectNode run(Bundle b, String layer, Params p, java.util.function.Consumer<String> progress) {
+    public static ObjectNode run(Bundle b, String layer, Params p, Consumer<String> progress) {
         int units = b.layer(layer).units();
         int[] ns = Arrays.stream(p.ns()).filter(n -> n >= 1 && n <= units).toArray();
         ArtifactScores.Result r = ArtifactScores.compute(b, layer, p.samples(), p.seed(), p.topK(), 32);
@@ -128,7 +131,7 @@ public final class ArtifactStudy {
 
     /** The worst units of a study, worst first: the causal ranking when the study has one, else the top-k FD ranking. */
     public static int[] worst(ObjectNode study, int n) {
-        com.fasterxml.jackson.databind.JsonNode wf = study.has("causal") ? study.get("causal").get("worst_first") : study.get("worst_first");
+        JsonNode wf = study.has("causal") ? study.get("causal").get("worst_first") : study.get("worst_first");
         int[] out = new int[Math.min(n, wf.size())];
         for (int i = 0; i < out.length; i++) {
             out[i] = wf.get(i).asInt();
@@ -156,7 +159,7 @@ public final class ArtifactStudy {
     private static void paint(BufferedImage img, FloatBuffer x, int n, int s, int y0) {
         for (int i = 0; i < n; i++) {
             for (int p = 0; p < s * s; p++) {
-                img.setRGB(i * s + p % s, y0 + p / s, org.ganscope.analysis.dissect.UnitImages.rgb(x, i, s, p, 1.0));
+                img.setRGB(i * s + p % s, y0 + p / s, UnitImages.rgb(x, i, s, p, 1.0));
             }
         }
     }

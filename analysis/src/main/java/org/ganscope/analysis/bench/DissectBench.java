@@ -1,5 +1,7 @@
 package org.ganscope.analysis.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.dissect.DissectParams;
@@ -30,8 +32,8 @@ public final class DissectBench {
     }
 
     private static double cpuSeconds() {
-        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() / 1e9 : Double.NaN;
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof OperatingSystemMXBean s ? s.getProcessCpuTime() / 1e9 : Double.NaN;
     }
 
     private DissectBench() {

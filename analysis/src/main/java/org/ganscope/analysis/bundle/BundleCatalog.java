@@ -21,7 +21,7 @@ public final class BundleCatalog {
         String home = System.getProperty("ganscope.home", System.getenv("GANSCOPE_HOME"));
         if (home != null) {
             roots.add(Path.of(home, "models", "bundles"));
-        } else if (java.nio.file.Files.isDirectory(Path.of("models", "bundles"))) {
+        } else if (Files.isDirectory(Path.of("models", "bundles"))) {
             roots.add(Path.of("models", "bundles").toAbsolutePath()); // started from the repository without the launcher
         }
         roots.add(Path.of(System.getProperty("user.home"), ".ganscope", "bundles"));

@@ -6,7 +6,9 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
+import org.ganscope.analysis.metrics.RealFeatures;
 import org.ganscope.analysis.ort.Graph;
 import org.ganscope.analysis.sample.Latents;
 
@@ -81,7 +83,7 @@ public final class BundleVerifier {
             feat.run(image, BATCH, out);
             finite(b, m.features().file(), out);
         }
-        var real = org.ganscope.analysis.metrics.RealFeatures.of(b);
+        var real = RealFeatures.of(b);
         lines.add("features dim " + m.features().dim() + " ok, real statistics of " + real.sampleCount() + " shipped samples ok");
         RealSampleCheck.check(b);
         lines.add("real sample " + m.real().count() + " images with label maps ok");
@@ -122,7 +124,7 @@ public final class BundleVerifier {
             int rows = (r.count() + r.columns() - 1) / r.columns();
             BufferedImage img = read(b, r.images());
             BufferedImage lab = read(b, r.labels());
-            for (var e : List.of(java.util.Map.entry(r.images(), img), java.util.Map.entry(r.labels(), lab))) {
+            for (var e : List.of(Map.entry(r.images(), img), Map.entry(r.labels(), lab))) {
                 BufferedImage i = e.getValue();
                 if (i.getWidth() != r.columns() * s || i.getHeight() != rows * s) {
                     throw new BundleException("bundle " + m.name() + ": " + e.getKey() + " is " + i.getWidth() + "x" + i.getHeight()

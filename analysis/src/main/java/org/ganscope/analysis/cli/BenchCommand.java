@@ -1,5 +1,6 @@
 package org.ganscope.analysis.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,7 +17,13 @@ import org.ganscope.analysis.bench.PeakRss;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.dissect.DissectParams;
+import org.ganscope.analysis.dissect.LayerDissection;
 import org.ganscope.analysis.dissect.LayerDissector;
+import org.ganscope.analysis.explain.KernelBench;
+import org.ganscope.analysis.explain.LayerExplainer;
+import org.ganscope.analysis.intervene.AblationCurve;
+import org.ganscope.analysis.model.LayerModel;
+import org.ganscope.analysis.optimize.AlphaOptimizer;
 import org.ganscope.analysis.ort.OrtRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -184,22 +191,22 @@ public final class BenchCommand implements Callable<Integer> {
             }
             int cls = 1;
             System.out.println(OrtRuntime.get().describe());
-            try (org.ganscope.analysis.model.LayerModel m = new org.ganscope.analysis.model.LayerModel(b, layer, 16)) {
-                org.ganscope.analysis.intervene.AblationCurve.run(m, cls, iou, new int[] {1}, 16, 0, 0, 1); // warm-up
+            try (LayerModel m = new LayerModel(b, layer, 16)) {
+                AblationCurve.run(m, cls, iou, new int[] {1}, 16, 0, 0, 1); // warm-up
                 long t0 = System.nanoTime();
-                var r = org.ganscope.analysis.intervene.AblationCurve.run(m, cls, iou, new int[] {1, 2, 5, 10, 20, 50}, samples, 0, 3, 1);
+                var r = AblationCurve.run(m, cls, iou, new int[] {1, 2, 5, 10, 20, 50}, samples, 0, 3, 1);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 System.out.printf(Locale.ROOT, "ablation curve of '%s' in %s (%s, 6 points x (top + 3 random), %d samples): %.2f s per class, %.1f edited images/s%n",
                         b.manifest().classes().get(cls).name(), b.name(), layer, samples, secs, 24.0 * samples / secs);
             }
-            var p = new org.ganscope.analysis.optimize.AlphaOptimizer.Params(cls, iou, new float[units], 32, 8, 0, 10, 8, 0.05, 0.01,
+            var p = new AlphaOptimizer.Params(cls, iou, new float[units], 32, 8, 0, 10, 8, 0.05, 0.01,
                     Math.max(1, b.layer(layer).height() / 4));
             long t0 = System.nanoTime();
-            org.ganscope.analysis.optimize.AlphaOptimizer.run(b, layer, p);
+            AlphaOptimizer.run(b, layer, p);
             long t1 = System.nanoTime();
-            p = new org.ganscope.analysis.optimize.AlphaOptimizer.Params(cls, iou, new float[units], 32, 8, 0, 30, 8, 0.05, 0.01,
+            p = new AlphaOptimizer.Params(cls, iou, new float[units], 32, 8, 0, 30, 8, 0.05, 0.01,
                     Math.max(1, b.layer(layer).height() / 4));
-            org.ganscope.analysis.optimize.AlphaOptimizer.run(b, layer, p);
+            AlphaOptimizer.run(b, layer, p);
             long t2 = System.nanoTime();
             System.out.printf(Locale.ROOT, "alpha optimisation (batch 8 = 16 images forward + backward): %.1f ms per iteration%n",
                     ((t2 - t1) - (t1 - t0)) / 1e6 / 20);
@@ -225,13 +232,13 @@ public final class BenchCommand implements Callable<Integer> {
             String layer = target.layer;
             Check.between("--samples", samples, 10, 100_000);
             long t0 = System.nanoTime();
-            var r = org.ganscope.analysis.explain.LayerExplainer.explain(b, layer, samples, 0, 0.005, 5, 3);
+            var r = LayerExplainer.explain(b, layer, samples, 0, 0.005, 5, 3);
             double secs = (System.nanoTime() - t0) / 1e9;
             int units = r.units().length;
             System.out.printf(Locale.ROOT, "explained %d units of %s %s over %d samples in %.1f s (incl. generating the samples)%n", units,
                     b.name(), layer, samples, secs);
-            double speedup = org.ganscope.analysis.explain.KernelBench.bitsetSpeedup(samples * 4096, 12);
-            var check = org.ganscope.analysis.explain.KernelBench.beamVsExhaustive(b, layer, Math.min(samples, 60), 16);
+            double speedup = KernelBench.bitsetSpeedup(samples * 4096, 12);
+            var check = KernelBench.beamVsExhaustive(b, layer, Math.min(samples, 60), 16);
             System.out.printf(Locale.ROOT, "bitset IoU kernel %.1fx faster than boolean arrays; beam 5 found the exhaustive optimum on %d of %d units%n",
                     speedup, check[0], check[1]);
             System.out.printf(Locale.ROOT, "explain_seconds=%.1f units=%d samples=%d bitset_speedup=%.1f beam_optimal_fraction=%.2f%n", secs, units,
@@ -286,8 +293,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Prints how closely the PyTorch reference's thresholds and IoUs match ganscope's (same samples). */
-    private static void agreement(org.ganscope.analysis.dissect.LayerDissection d, Path ref) throws IOException {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ref.toFile());
+    private static void agreement(LayerDissection d, Path ref) throws IOException {
+        var json = new ObjectMapper().readTree(ref.toFile());
         double thr = 0;
         double iou = 0;
         var rep = d.report();

@@ -3,6 +3,7 @@ package org.ganscope.analysis.dissect;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * The control counts of an evaluation shard, accumulated next to {@link EvalShard}'s SPEC
@@ -101,7 +102,7 @@ public final class ControlTally {
         for (int k = 0; k < topOn.length; k++) {
             topOn[k] += top[k];
         }
-        java.util.Arrays.fill(tc, 0);
+        Arrays.fill(tc, 0);
         for (int p = 0; p < pixels; p++) {
             tc[seg[off + p]]++;
         }
@@ -109,7 +110,7 @@ public final class ControlTally {
             int[] cc = cum[c];
             int[] rc = rank[c];
             if (tc[c] == 0) {
-                java.util.Arrays.fill(cc, 0);
+                Arrays.fill(cc, 0);
                 continue;
             }
             for (int j = 0; j < pixels; j++) {

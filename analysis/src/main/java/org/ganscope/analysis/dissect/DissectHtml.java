@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /** A static HTML report of a layer dissection, with unit image strips from units/. */
@@ -19,7 +20,7 @@ public final class DissectHtml {
     }
 
     /** @param imaged units that have units/unit_NNNN.png */
-    public static void write(LayerDissection d, java.util.Set<Integer> imaged, Path file) throws IOException {
+    public static void write(LayerDissection d, Set<Integer> imaged, Path file) throws IOException {
         DissectionReport r = d.report();
         StringBuilder h = new StringBuilder();
         h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>ganscope dissection: ")

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Writes a {@link LayerDissection} as dissect.json. Schema "ganscope.dissect/1":
@@ -139,7 +140,7 @@ public final class DissectJson {
             + " s = label share; count intervals: 2.5% and 97.5% quantiles over replicates of the units passing the SPEC"
             + " cut-offs in the replicate (labels and beats_location fixed); top1_rule: labels and counts at per-unit 99th-percentile thresholds on the same images";
 
-    private static void putIntervals(ObjectNode node, java.util.Map<String, double[]> ci) {
+    private static void putIntervals(ObjectNode node, Map<String, double[]> ci) {
         ci.forEach((k, v) -> node.putArray(k).add(v[0]).add(v[1]));
     }
 

@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.model.LayerModel;
 
 /**
@@ -69,16 +70,16 @@ public final class EvalShard {
 
     /** As above, advancing {@code progress} by each batch's images (the caller begins and ends the phase). */
     public static EvalShard run(LayerModel model, Thresholds t, long seed, long start, long end, int k, int batch,
-            org.ganscope.analysis.Progress progress) {
+            Progress progress) {
         return run(model, new EvalShard(t, model.numClasses(), k, seed), seed, start, end, batch, progress);
     }
 
     private static EvalShard run(LayerModel model, EvalShard shard, long seed, long start, long end, int batch) {
-        return run(model, shard, seed, start, end, batch, org.ganscope.analysis.Progress.NONE);
+        return run(model, shard, seed, start, end, batch, Progress.NONE);
     }
 
     private static EvalShard run(LayerModel model, EvalShard shard, long seed, long start, long end, int batch,
-            org.ganscope.analysis.Progress progress) {
+            Progress progress) {
         var layer = model.layer();
         int res = (int) Math.round(Math.sqrt(model.segPixels()));
         Kernel kernel = new Kernel(layer.height(), layer.width(), res);

@@ -1,5 +1,7 @@
 package org.ganscope.analysis.dissect;
 
+import java.util.Arrays;
+
 /**
  * Counts a unit's upsampled values into {@link LevelTally}'s buckets
  * ({@code c(v) = #{k : L[k] < v}}) with a 1 MiB lookup table on the top 20 bits of the
@@ -36,7 +38,7 @@ final class FastLevelCounter {
         int p = 0;
         while (p < table.length) {
             int next = k < bins.length ? bins[k] : table.length;
-            java.util.Arrays.fill(table, p, next, (byte) k);
+            Arrays.fill(table, p, next, (byte) k);
             if (next == table.length) {
                 break;
             }

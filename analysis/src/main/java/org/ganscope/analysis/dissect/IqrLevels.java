@@ -1,5 +1,7 @@
 package org.ganscope.analysis.dissect;
 
+import java.util.function.IntToDoubleFunction;
+
 /**
  * The candidate threshold levels of IQR selection, SPEC section 4: fractions
  * {@code fr_j = 10^(-3 + 3j/99)}, {@code j = 0..99} (0.001 .. 1), and per unit the levels
@@ -42,7 +44,7 @@ public final class IqrLevels {
     }
 
     /** The 100 levels of an ascending sequence of {@code m} values given by its accessor. */
-    public static double[] levels(java.util.function.IntToDoubleFunction sorted, int m) {
+    public static double[] levels(IntToDoubleFunction sorted, int m) {
         double[] out = new double[COUNT];
         for (int j = 0; j < COUNT; j++) {
             out[j] = Quantiles.hazen(sorted, m, 1 - FRACTIONS[j]);

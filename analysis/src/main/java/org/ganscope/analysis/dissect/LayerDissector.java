@@ -1,6 +1,7 @@
 package org.ganscope.analysis.dissect;
 
 import java.util.function.LongConsumer;
+import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.model.LayerModel;
@@ -35,7 +36,7 @@ public final class LayerDissector {
     /** As above on an open model, reporting phases to {@code phases}. */
     public static LayerDissection dissect(LayerModel model, DissectParams p, int shards, LongConsumer progress, Progress phases) {
         if (shards < 1 || shards > p.samples()) {
-            throw new org.ganscope.analysis.AnalysisException("shards must be between 1 and the number of samples (" + p.samples() + "), got " + shards);
+            throw new AnalysisException("shards must be between 1 and the number of samples (" + p.samples() + "), got " + shards);
         }
         if (model.maxBatch() < p.batch() || !model.layer().name().equals(p.layer())) {
             throw new IllegalArgumentException("model is for " + model.layer().name() + " with batch " + model.maxBatch());

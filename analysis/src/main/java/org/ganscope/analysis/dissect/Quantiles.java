@@ -1,6 +1,7 @@
 package org.ganscope.analysis.dissect;
 
 import java.util.Arrays;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Hazen quantiles and quantile-mode thresholds, SPEC section 2.
@@ -29,7 +30,7 @@ public final class Quantiles {
     }
 
     /** Hazen quantile of an ascending sequence given by its element accessor {@code v(k)}, {@code k < m}. */
-    public static double hazen(java.util.function.IntToDoubleFunction v, int m, double p) {
+    public static double hazen(IntToDoubleFunction v, int m, double p) {
         if (m < 1) {
             throw new IllegalArgumentException("quantile of an empty set");
         }

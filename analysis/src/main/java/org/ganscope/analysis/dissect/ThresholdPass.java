@@ -1,6 +1,14 @@
 package org.ganscope.analysis.dissect;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.model.LayerModel;
 
 /**
@@ -19,7 +27,7 @@ public final class ThresholdPass {
     }
 
     public static Thresholds run(LayerModel model, DissectParams p) {
-        return run(model, p, org.ganscope.analysis.Progress.NONE);
+        return run(model, p, Progress.NONE);
     }
 
     /** Progress of a threshold pass as one count: {@code done} of {@code total} (called from several threads; never changes the result). */
@@ -33,8 +41,8 @@ public final class ThresholdPass {
      */
     public static Thresholds run(LayerModel model, DissectParams p, Report report) {
         long n = p.thresholdSamples();
-        return run(model, p, new org.ganscope.analysis.Progress() {
-            private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        return run(model, p, new Progress() {
+            private final AtomicLong done = new AtomicLong();
             private volatile long phaseTotal = 1;
             private volatile int phase = -1;
 
@@ -61,7 +69,7 @@ public final class ThresholdPass {
     }
 
     /** As above, reporting the threshold set's images and then its units' statistics. */
-    public static Thresholds run(LayerModel model, DissectParams p, org.ganscope.analysis.Progress progress) {
+    public static Thresholds run(LayerModel model, DissectParams p, Progress progress) {
         var layer = model.layer();
         int units = layer.units();
         int hw = layer.pixels();
@@ -90,7 +98,7 @@ public final class ThresholdPass {
             progress.advance(1);
             progress.end();
             int[] none = new int[units];
-            java.util.Arrays.fill(none, -1);
+            Arrays.fill(none, -1);
             return new Thresholds(thr, null, HeldOut.of(acts, labels, n, units, layer.height(), layer.width(), res,
                     model.numClasses(), thr, top == null ? thr : top, none));
         }
@@ -110,7 +118,7 @@ public final class ThresholdPass {
             upsampleUnit(ups.get(), acts, u, units, hw, n, segPixels, up);
             levels[u] = levels(up, m, selects.get());
             double[] ascending = levels[u].clone();
-            java.util.Arrays.sort(ascending); // exactly LevelTally's ascending levels
+            Arrays.sort(ascending); // exactly LevelTally's ascending levels
             FastLevelCounter counter = counters.get();
             counter.levels(ascending);
             long[] hist = new long[classes * (IqrLevels.COUNT + 1)];
@@ -157,14 +165,14 @@ public final class ThresholdPass {
     }
 
     private static double hazenBySelection(double[] values, int m, double p, ExactSelect select) {
-        java.util.TreeSet<Integer> read = new java.util.TreeSet<>();
+        TreeSet<Integer> read = new TreeSet<>();
         Quantiles.hazen(k -> {
             read.add(k);
             return 0.0;
         }, m, p);
         int[] ranks = read.stream().mapToInt(Integer::intValue).toArray();
         double[] picked = select.select(values, m, ranks);
-        return Quantiles.hazen(k -> picked[java.util.Arrays.binarySearch(ranks, k)], m, p);
+        return Quantiles.hazen(k -> picked[Arrays.binarySearch(ranks, k)], m, p);
     }
 
     /**
@@ -188,12 +196,12 @@ public final class ThresholdPass {
         final int zeros = m - nz;
         final int negatives = neg;
         // which ranks of the full sorted sequence does the Hazen formula read? ask it.
-        java.util.TreeSet<Integer> read = new java.util.TreeSet<>();
+        TreeSet<Integer> read = new TreeSet<>();
         IqrLevels.levels(k -> {
             read.add(k);
             return 0.0;
         }, m);
-        java.util.List<Integer> nonZeroRanks = new java.util.ArrayList<>();
+        List<Integer> nonZeroRanks = new ArrayList<>();
         for (int k : read) {
             if (k < negatives) {
                 nonZeroRanks.add(k);
@@ -203,7 +211,7 @@ public final class ThresholdPass {
         }
         int[] ranks = nonZeroRanks.stream().mapToInt(Integer::intValue).toArray();
         double[] picked = ranks.length == 0 ? new double[0] : select.select(values, m, ranks, true); // among the nz non-zeros
-        java.util.Map<Integer, Double> byRank = new java.util.HashMap<>();
+        Map<Integer, Double> byRank = new HashMap<>();
         for (int i = 0; i < ranks.length; i++) {
             byRank.put(ranks[i], picked[i]);
         }

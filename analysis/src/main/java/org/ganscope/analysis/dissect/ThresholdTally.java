@@ -1,5 +1,6 @@
 package org.ganscope.analysis.dissect;
 
+import java.util.Arrays;
 import org.ganscope.analysis.AnalysisException;
 
 /**
@@ -86,7 +87,7 @@ public final class ThresholdTally {
 
     /** Adds the counts of {@code other} (same thresholds and classes) to this tally. */
     public void merge(ThresholdTally other) {
-        if (other.classes != classes || !java.util.Arrays.equals(other.thresholds, thresholds)) {
+        if (other.classes != classes || !Arrays.equals(other.thresholds, thresholds)) {
             throw new IllegalArgumentException("cannot merge tallies with different thresholds or classes");
         }
         for (int k = 0; k < on.length; k++) {

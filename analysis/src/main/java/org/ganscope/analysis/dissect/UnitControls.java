@@ -1,5 +1,6 @@
 package org.ganscope.analysis.dissect;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,7 @@ public record UnitControls(double[] nullIou, double[] meanArea, int[] locationAr
         Map<String, Integer> controlledBy = counts(controlled, r.bestLabel(), categoryOfClass);
         Map<String, double[]> plainCi = new LinkedHashMap<>();
         Map<String, double[]> controlledCi = new LinkedHashMap<>();
-        List<String> keys = new java.util.ArrayList<>(CATEGORIES);
+        List<String> keys = new ArrayList<>(CATEGORIES);
         keys.add(TOTAL);
         double[][] plainRep = new double[keys.size()][b];
         double[][] controlledRep = new double[keys.size()][b];

@@ -1,6 +1,8 @@
 package org.ganscope.analysis.explain;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A logical formula over concepts, built left-deep as in Mu and Andreas (2020):
@@ -85,7 +87,7 @@ public sealed interface Formula permits Formula.Leaf, Formula.Node {
     String code();
 
     static Formula parse(String code) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([&|-]?)(\\d+)").matcher(code);
+        Matcher m = Pattern.compile("([&|-]?)(\\d+)").matcher(code);
         Formula f = null;
         int end = 0;
         while (m.find()) {

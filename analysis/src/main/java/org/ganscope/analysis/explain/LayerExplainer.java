@@ -3,6 +3,7 @@ package org.ganscope.analysis.explain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.dissect.Quantiles;
 import org.ganscope.analysis.dissect.Upsampler;
@@ -40,7 +41,7 @@ public final class LayerExplainer {
      */
     public static Result explainAt(Bundle b, String layerName, int samples, long seed, double[] thresholds, int beam, int maxLength) {
         if (thresholds.length != b.layer(layerName).units()) {
-            throw new org.ganscope.analysis.AnalysisException("thresholds: " + thresholds.length + " values for the " + b.layer(layerName).units()
+            throw new AnalysisException("thresholds: " + thresholds.length + " values for the " + b.layer(layerName).units()
                     + " units of " + layerName);
         }
         return run(b, layerName, samples, seed, Double.NaN, thresholds.clone(), beam, maxLength, Integer.MAX_VALUE, false);

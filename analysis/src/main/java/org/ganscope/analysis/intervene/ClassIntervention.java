@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.model.LayerModel;
 
@@ -68,8 +69,8 @@ public final class ClassIntervention {
 
     /** The n of the curve: the given ones within 1..units and the {@link #SHARES} of the units, ascending, distinct. */
     static int[] curveNs(int[] given, int units) {
-        java.util.stream.IntStream shares = Arrays.stream(SHARES).mapToInt(s -> (int) Math.max(1, Math.round(s * units)));
-        return java.util.stream.IntStream.concat(Arrays.stream(given), shares).filter(n -> n >= 1 && n <= units).sorted().distinct()
+        IntStream shares = Arrays.stream(SHARES).mapToInt(s -> (int) Math.max(1, Math.round(s * units)));
+        return IntStream.concat(Arrays.stream(given), shares).filter(n -> n >= 1 && n <= units).sorted().distinct()
                 .toArray();
     }
 

@@ -1,5 +1,7 @@
 package org.ganscope.analysis.intervene;
 
+import java.util.Arrays;
+
 /**
  * Interventions on a batch of representations r [batch][U][h][w] (in place): the
  * GANPaint-style edits of METHOD.md section 4, applied between h_L and f_L.
@@ -13,7 +15,7 @@ public final class Edits {
         for (int b = 0; b < batch; b++) {
             for (int u : which) {
                 int off = (b * units + u) * hw;
-                java.util.Arrays.fill(r, off, off + hw, 0f);
+                Arrays.fill(r, off, off + hw, 0f);
             }
         }
     }

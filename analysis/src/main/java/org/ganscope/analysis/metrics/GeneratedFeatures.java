@@ -1,6 +1,7 @@
 package org.ganscope.analysis.metrics;
 
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.Manifest;
 import org.ganscope.analysis.intervene.Edits;
@@ -27,10 +28,10 @@ public final class GeneratedFeatures {
 
     /** As above with another feature network (an ONNX graph taking the bundle's images), or the bundle's when null. */
     public static float[] compute(Bundle b, String layerName, int[] ablate, int samples, long seed, int batch, float[] images,
-            java.nio.file.Path featureGraph) {
+            Path featureGraph) {
         Manifest m = b.manifest();
         Manifest.Layer layer = b.layer(layerName);
-        java.nio.file.Path fg = featureGraph != null ? featureGraph : b.file(m.features().file());
+        Path fg = featureGraph != null ? featureGraph : b.file(m.features().file());
         int dim;
         try (Graph probe = new Graph(fg.getFileName().toString(), fg)) {
             dim = (int) probe.outputItemShape(0)[0];

@@ -1,5 +1,7 @@
 package org.ganscope.analysis.metrics;
 
+import org.ganscope.analysis.AnalysisException;
+
 /**
  * Streaming, mergeable mean and covariance of feature vectors in double precision
  * (Welford's update, Chan et al.'s pairwise merge): shards of generated samples can be
@@ -74,7 +76,7 @@ public final class MomentAccumulator {
     /** Covariance with divisor N - 1 (SPEC section 6). */
     public double[][] cov() {
         if (n < 2) {
-            throw new org.ganscope.analysis.AnalysisException("covariance needs at least 2 samples, have " + n);
+            throw new AnalysisException("covariance needs at least 2 samples, have " + n);
         }
         double[][] c = new double[dim][dim];
         for (int i = 0; i < dim; i++) {

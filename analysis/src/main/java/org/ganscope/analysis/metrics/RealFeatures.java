@@ -1,27 +1,30 @@
 package org.ganscope.analysis.metrics;
 
+import java.nio.file.Path;
+import java.util.Arrays;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleException;
 import org.ganscope.analysis.io.Npy;
 import org.ganscope.analysis.io.NpyArray;
+import org.ganscope.analysis.ort.Graph;
 
 /** The real data's feature statistics shipped in a bundle: mean [D], covariance [D,D], sample [M,D]. */
 public record RealFeatures(double[] mean, double[][] cov, float[] sample, int sampleCount, int dim) {
     /** Statistics of the bundle's held-out real images through another feature network (e.g. Inception-v3). */
-    public static RealFeatures through(Bundle b, java.nio.file.Path graph) {
+    public static RealFeatures through(Bundle b, Path graph) {
         float[] imgs = RealImages.load(b);
         int s = b.manifest().imageSize();
         int n = imgs.length / (3 * s * s);
-        try (org.ganscope.analysis.ort.Graph g = new org.ganscope.analysis.ort.Graph(graph.getFileName().toString(), graph)) {
+        try (Graph g = new Graph(graph.getFileName().toString(), graph)) {
             long[] in = g.inputItemShape();
             if (in.length != 3 || in[0] != 3 || in[1] != s || in[2] != s) {
                 throw new BundleException(graph.getFileName() + " must take the bundle's images [3, " + s + ", " + s + "] in [-1, 1], it takes "
-                        + java.util.Arrays.toString(in));
+                        + Arrays.toString(in));
             }
             int d = (int) g.outputItemShape(0)[0];
-            var x = org.ganscope.analysis.ort.Graph.directFloats(imgs.length);
+            var x = Graph.directFloats(imgs.length);
             x.put(imgs).position(0);
-            var f = org.ganscope.analysis.ort.Graph.directFloats((long) n * d);
+            var f = Graph.directFloats((long) n * d);
             g.run(x, n, f);
             float[] feats = new float[n * d];
             f.position(0);

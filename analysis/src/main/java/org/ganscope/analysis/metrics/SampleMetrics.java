@@ -1,5 +1,7 @@
 package org.ganscope.analysis.metrics;
 
+import java.nio.file.Path;
+import java.util.Arrays;
 import org.ganscope.analysis.bundle.Bundle;
 
 /**
@@ -20,20 +22,20 @@ public record SampleMetrics(double domainFd, Prdc prdc, SlicedWasserstein.Result
      * bundle's images) the real statistics come from the bundle's held-out real images
      * through that network; then the Frechet distance is an FID when the graph is Inception's.
      */
-    public static SampleMetrics compute(Bundle b, String layer, int[] ablate, int samples, long seed, int batch, java.nio.file.Path featureGraph) {
+    public static SampleMetrics compute(Bundle b, String layer, int[] ablate, int samples, long seed, int batch, Path featureGraph) {
         RealFeatures real = featureGraph == null ? RealFeatures.of(b) : RealFeatures.through(b, featureGraph);
         float[] realImages = RealImages.load(b);
         int s = b.manifest().imageSize();
         int nImages = Math.min(samples, realImages.length / (3 * s * s));
         float[] fakeImages = new float[nImages * 3 * s * s];
         float[] fake = GeneratedFeatures.compute(b, layer, ablate, samples, seed, batch, fakeImages, featureGraph);
-        SlicedWasserstein.Result swd = SlicedWasserstein.compute(java.util.Arrays.copyOf(realImages, fakeImages.length), fakeImages,
+        SlicedWasserstein.Result swd = SlicedWasserstein.compute(Arrays.copyOf(realImages, fakeImages.length), fakeImages,
                 nImages, s, 1234);
         MomentAccumulator moments = new MomentAccumulator(real.dim());
         moments.addAll(fake, samples);
         double fd = Frechet.distance(real.mean(), real.cov(), moments.mean(), moments.cov());
         int n = Math.min(samples, real.sampleCount());
-        Prdc prdc = Prdc.compute(real.sample(), real.sampleCount(), java.util.Arrays.copyOf(fake, n * real.dim()), n, real.dim(), Prdc.DEFAULT_K);
+        Prdc prdc = Prdc.compute(real.sample(), real.sampleCount(), Arrays.copyOf(fake, n * real.dim()), n, real.dim(), Prdc.DEFAULT_K);
         return new SampleMetrics(fd, prdc, swd, samples);
     }
 }

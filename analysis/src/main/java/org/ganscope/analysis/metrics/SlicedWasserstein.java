@@ -2,6 +2,7 @@ package org.ganscope.analysis.metrics;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Sliced Wasserstein distance between two image sets, as in the ProGAN paper's variant
@@ -188,7 +189,7 @@ public final class SlicedWasserstein {
             }
         }
         // directions in parallel; the sum is taken in direction order, so the result is deterministic
-        double[] w = java.util.stream.IntStream.range(0, dirs.length).parallel().mapToDouble(d -> {
+        double[] w = IntStream.range(0, dirs.length).parallel().mapToDouble(d -> {
             double[] pa = new double[a.length];
             double[] pb = new double[b.length];
             for (int i = 0; i < a.length; i++) {

@@ -1,6 +1,7 @@
 package org.ganscope.analysis.model;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.Manifest;
 import org.ganscope.analysis.ort.Graph;
@@ -164,7 +165,7 @@ public final class LayerModel implements AutoCloseable {
             int base = b * numClasses * segPixels;
             int lo = b * segPixels;
             System.arraycopy(probHeap, base, bestValue, 0, segPixels);
-            java.util.Arrays.fill(labels, lo, lo + segPixels, 0);
+            Arrays.fill(labels, lo, lo + segPixels, 0);
             for (int c = 1; c < numClasses; c++) {
                 int off = base + c * segPixels;
                 for (int p = 0; p < segPixels; p++) {

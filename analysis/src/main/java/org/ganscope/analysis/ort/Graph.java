@@ -1,6 +1,7 @@
 package org.ganscope.analysis.ort;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -10,8 +11,11 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.ganscope.analysis.AnalysisException;
 
 /**
@@ -29,7 +33,7 @@ public final class Graph implements AutoCloseable {
     private final List<String> outputNames = new ArrayList<>();
     private final List<long[]> outputShapes = new ArrayList<>();
     /** Runs hold the read lock, close the write lock: a graph is never freed under a running call. */
-    private final java.util.concurrent.locks.ReentrantReadWriteLock use = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
     private boolean closed;
 
     public Graph(String label, Path file) {
@@ -68,7 +72,7 @@ public final class Graph implements AutoCloseable {
         if (!(ni.getInfo() instanceof TensorInfo ti)) {
             throw new AnalysisException(label + ": '" + ni.getName() + "' is not a tensor");
         }
-        if (ti.type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+        if (ti.type != OnnxJavaType.FLOAT) {
             throw new AnalysisException(label + ": '" + ni.getName() + "' has type " + ti.type + ", expected float32");
         }
         return ti.getShape();
@@ -76,7 +80,7 @@ public final class Graph implements AutoCloseable {
 
     /** Input shape without the batch axis. */
     public long[] inputItemShape() {
-        return java.util.Arrays.copyOfRange(inputShape, 1, inputShape.length);
+        return Arrays.copyOfRange(inputShape, 1, inputShape.length);
     }
 
     /** Whether the graph also takes the latent z (a tail f of a generator such as StyleGAN2). */
@@ -86,13 +90,13 @@ public final class Graph implements AutoCloseable {
 
     /** Shape of the latent input z without the batch axis; null when the graph has none. */
     public long[] latentItemShape() {
-        return latentShape == null ? null : java.util.Arrays.copyOfRange(latentShape, 1, latentShape.length);
+        return latentShape == null ? null : Arrays.copyOfRange(latentShape, 1, latentShape.length);
     }
 
     /** Output shape without the batch axis (-1 where the graph leaves it symbolic). */
     public long[] outputItemShape(int output) {
         long[] s = outputShapes.get(output);
-        return java.util.Arrays.copyOfRange(s, 1, s.length);
+        return Arrays.copyOfRange(s, 1, s.length);
     }
 
     public int outputCount() {
@@ -146,7 +150,7 @@ public final class Graph implements AutoCloseable {
             long[] inShape = withBatch(inputShape, batch);
             OnnxTensor in = OnnxTensor.createTensor(env, view(input, inShape), inShape);
             owned.add(in);
-            Map<String, OnnxTensor> feeds = new java.util.LinkedHashMap<>();
+            Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
             feeds.put(inputName, in);
             if (latentName != null) {
                 if (latent == null) {
@@ -157,7 +161,7 @@ public final class Graph implements AutoCloseable {
                 owned.add(zt);
                 feeds.put(latentName, zt);
             }
-            Map<String, OnnxTensor> pinned = new java.util.LinkedHashMap<>();
+            Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
             for (int i = 0; i < outputs.length; i++) {
                 long[] shape = withBatch(outputShapes.get(i), batch);
                 for (long d : shape) {

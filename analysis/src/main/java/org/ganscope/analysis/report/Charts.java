@@ -8,6 +8,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -102,8 +103,8 @@ public final class Charts {
     public static void bars(Path png, String title, String valueLabel, List<String> labels, double[] values) throws IOException {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas(img, title);
-        double lo = Math.min(0, java.util.Arrays.stream(values).min().orElse(0));
-        double hi = Math.max(1e-9, java.util.Arrays.stream(values).max().orElse(1));
+        double lo = Math.min(0, Arrays.stream(values).min().orElse(0));
+        double hi = Math.max(1e-9, Arrays.stream(values).max().orElse(1));
         int left = 150;
         int rowH = Math.max(10, (H - T - B) / Math.max(1, labels.size()));
         int zero = (int) (left + (0 - lo) / (hi - lo) * (W - left - R - 50));

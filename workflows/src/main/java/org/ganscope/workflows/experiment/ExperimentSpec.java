@@ -1,7 +1,12 @@
 package org.ganscope.workflows.experiment;
 
 import java.util.List;
+import org.ganscope.activities.artifacts.ArtifactsTask;
 import org.ganscope.activities.dissect.DissectTask;
+import org.ganscope.activities.explain.ExplainTask;
+import org.ganscope.activities.intervene.InterveneTask;
+import org.ganscope.activities.metrics.MetricsTask;
+import org.ganscope.activities.optimize.OptimizeTask;
 
 /**
  * What an experiment runs (the workflow input): IDs, the bundle's hash and path, and
@@ -34,8 +39,8 @@ public record ExperimentSpec(long experimentId, String bundleHash, String bundle
     }
 
     /** Ablation curves and insertion on min(samples, 200) images of another seed than the dissection's. */
-    public org.ganscope.activities.intervene.InterveneTask interveneTask(String layer, String dissectKey) {
-        return new org.ganscope.activities.intervene.InterveneTask(experimentId, bundleHash, bundlePath, layer, dissectKey,
+    public InterveneTask interveneTask(String layer, String dissectKey) {
+        return new InterveneTask(experimentId, bundleHash, bundlePath, layer, dissectKey,
                 classesOfInterest(), Math.min(samples, 200), seed + 2000);
     }
 
@@ -44,17 +49,17 @@ public record ExperimentSpec(long experimentId, String bundleHash, String bundle
     }
 
     /** Alpha optimisation on min(samples, 64) training and held-out images of another seed. */
-    public org.ganscope.activities.optimize.OptimizeTask optimizeTask(String layer, String dissectKey) {
-        return new org.ganscope.activities.optimize.OptimizeTask(experimentId, bundleHash, bundlePath, layer, dissectKey, classesOfInterest(),
+    public OptimizeTask optimizeTask(String layer, String dissectKey) {
+        return new OptimizeTask(experimentId, bundleHash, bundlePath, layer, dissectKey, classesOfInterest(),
                 samples, seed + 3000);
     }
 
-    public org.ganscope.activities.artifacts.ArtifactsTask artifactsTask(String layer) {
-        return new org.ganscope.activities.artifacts.ArtifactsTask(experimentId, bundleHash, bundlePath, layer, samples, seed + 4000);
+    public ArtifactsTask artifactsTask(String layer) {
+        return new ArtifactsTask(experimentId, bundleHash, bundlePath, layer, samples, seed + 4000);
     }
 
-    public org.ganscope.activities.explain.ExplainTask explainTask(String layer) {
-        return new org.ganscope.activities.explain.ExplainTask(experimentId, bundleHash, bundlePath, layer, Math.min(samples, 2000), seed,
+    public ExplainTask explainTask(String layer) {
+        return new ExplainTask(experimentId, bundleHash, bundlePath, layer, Math.min(samples, 2000), seed,
                 0.005, 5, 3);
     }
 
@@ -62,13 +67,13 @@ public record ExperimentSpec(long experimentId, String bundleHash, String bundle
      * The explain task at the dissection's own unit thresholds ({@code dissectKey}: the layer's
      * dissect result), on the first min(samples, 2000) of the dissection's evaluation images.
      */
-    public org.ganscope.activities.explain.ExplainTask explainTask(String layer, String dissectKey) {
-        return new org.ganscope.activities.explain.ExplainTask(experimentId, bundleHash, bundlePath, layer, Math.min(samples, 2000), seed,
+    public ExplainTask explainTask(String layer, String dissectKey) {
+        return new ExplainTask(experimentId, bundleHash, bundlePath, layer, Math.min(samples, 2000), seed,
                 0.005, 5, 3, dissectKey);
     }
 
-    public org.ganscope.activities.metrics.MetricsTask metricsTask() {
-        return new org.ganscope.activities.metrics.MetricsTask(experimentId, bundleHash, bundlePath, layers.get(0),
+    public MetricsTask metricsTask() {
+        return new MetricsTask(experimentId, bundleHash, bundlePath, layers.get(0),
                 Math.min(samples, 2000), seed + 1000);
     }
 

@@ -13,10 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ganscope.activities.Failures;
 import org.ganscope.activities.TaskQueues;
+import org.ganscope.activities.artifacts.ArtifactsActivities;
 import org.ganscope.activities.dissect.DissectActivities;
 import org.ganscope.activities.dissect.DissectTask;
 import org.ganscope.activities.experiment.ExperimentActivities;
 import org.ganscope.activities.experiment.StepSpec;
+import org.ganscope.activities.explain.ExplainActivities;
+import org.ganscope.activities.intervene.InterveneActivities;
+import org.ganscope.activities.metrics.MetricsActivities;
+import org.ganscope.activities.optimize.OptimizeActivities;
 
 /**
  * Deterministic orchestration: queue the steps on the timeline, then per layer the
@@ -44,16 +49,16 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
     }
 
     private final DissectActivities dissect = Workflow.newActivityStub(DissectActivities.class, model(Duration.ofHours(2)));
-    private final org.ganscope.activities.metrics.MetricsActivities metrics = Workflow.newActivityStub(
-            org.ganscope.activities.metrics.MetricsActivities.class, model(Duration.ofHours(1)));
-    private final org.ganscope.activities.explain.ExplainActivities explain = Workflow.newActivityStub(
-            org.ganscope.activities.explain.ExplainActivities.class, model(Duration.ofHours(1)));
-    private final org.ganscope.activities.intervene.InterveneActivities intervene = Workflow.newActivityStub(
-            org.ganscope.activities.intervene.InterveneActivities.class, model(Duration.ofHours(2)));
-    private final org.ganscope.activities.optimize.OptimizeActivities optimize = Workflow.newActivityStub(
-            org.ganscope.activities.optimize.OptimizeActivities.class, model(Duration.ofHours(2)));
-    private final org.ganscope.activities.artifacts.ArtifactsActivities artifacts = Workflow.newActivityStub(
-            org.ganscope.activities.artifacts.ArtifactsActivities.class, model(Duration.ofHours(2)));
+    private final MetricsActivities metrics = Workflow.newActivityStub(
+            MetricsActivities.class, model(Duration.ofHours(1)));
+    private final ExplainActivities explain = Workflow.newActivityStub(
+            ExplainActivities.class, model(Duration.ofHours(1)));
+    private final InterveneActivities intervene = Workflow.newActivityStub(
+            InterveneActivities.class, model(Duration.ofHours(2)));
+    private final OptimizeActivities optimize = Workflow.newActivityStub(
+            OptimizeActivities.class, model(Duration.ofHours(2)));
+    private final ArtifactsActivities artifacts = Workflow.newActivityStub(
+            ArtifactsActivities.class, model(Duration.ofHours(2)));
 
     /**
      * Bookkeeping: short database writes, retried while the database is unreachable, for
