@@ -81,8 +81,9 @@ public class ExperimentExport {
         var e = experiments.get(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
         try {
             ExperimentSpec s = JSON.readValue(e.paramsJson(), ExperimentSpec.class);
-            return new LaunchRequest(e.name() + " (again)", s.bundleHash(), s.layers(), s.samples(), s.seed(), s.thresholdSamples(), s.method(),
-                    s.quantile(), s.topK(), s.shards(), e.tags(), s.steps() == null ? List.of("dissect") : s.steps(), s.classes());
+            return LaunchRequest.of(s.bundleHash()).name(e.name() + " (again)").layers(s.layers()).samples(s.samples()).seed(s.seed())
+                    .thresholdSamples(s.thresholdSamples()).method(s.method()).quantile(s.quantile()).topK(s.topK()).shards(s.shards())
+                    .tags(e.tags()).steps(s.steps() == null ? List.of("dissect") : s.steps()).classes(s.classes()).build();
         } catch (java.io.IOException ex) {
             throw new IllegalStateException("the stored parameters of experiment " + id + " are unreadable: " + ex.getMessage());
         }

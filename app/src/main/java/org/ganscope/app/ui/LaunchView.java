@@ -138,9 +138,9 @@ public class LaunchView extends VerticalLayout {
                 List<String> chosenLayers = layersOf(bundle.getValue()).stream().filter(layers.getValue()::contains).toList();
                 List<String> chosenSteps = org.ganscope.workflows.experiment.ExperimentSpec.STEPS.stream().filter(steps.getValue()::contains).toList();
                 List<String> chosenClasses = classesOf(bundle.getValue()).stream().filter(classes.getValue()::contains).toList();
-                long id = experiments.launch(new LaunchRequest(name.getValue().isBlank() ? null : name.getValue(),
-                        bundle.getValue().name(), chosenLayers, n, seed.getValue().longValue(), null, null, null, null, sh, tagList,
-                        chosenSteps, chosenClasses), signedIn());
+                long id = experiments.launch(LaunchRequest.of(bundle.getValue().name()).name(name.getValue().isBlank() ? null : name.getValue())
+                        .layers(chosenLayers).samples(n).seed(seed.getValue().longValue()).shards(sh).tags(tagList).steps(chosenSteps)
+                        .classes(chosenClasses).build(), signedIn());
                 getUI().ifPresent(ui -> ui.navigate(ExperimentView.class, new RouteParameters("id", String.valueOf(id))));
             } catch (IllegalArgumentException | org.ganscope.analysis.AnalysisException ex) {
                 // the service's reason, on the field it names where it names one
