@@ -161,7 +161,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         header.getStyle().set("display", "grid").set("grid-template-columns", "max-content 1fr").set("column-gap", "1em").set("row-gap", "0.2em");
         summary.setId("layer-summary");
         ruleCounts.setId("rule-counts");
-        ruleCounts.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "0.5em 2em");
+        ruleCounts.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "0.25em 1.5em");
         emptyUnits.setId("units-empty");
         units.setHeight("24em");
         add(title, header, error, annotations, new com.vaadin.flow.component.html.H3("Steps"), stepGrid, layerFigure,

@@ -35,12 +35,12 @@ final class InterventionsPanel extends VerticalLayout {
         charts.setFlexWrap(FlexLayout.FlexWrap.WRAP);
         ablation.setId("ablation");
         ablation.addColumn(Intervention::className).setHeader("class").setSortable(true);
-        ablation.addColumn(Intervention::n).setHeader("units removed (n)").setSortable(true);
-        ablation.addColumn(r -> String.format(Locale.ROOT, "%.4f", r.value())).setHeader("top-n by IoU: fraction removed")
+        ablation.addColumn(Intervention::n).setHeader(Fmt.header("units removed (n)")).setSortable(true);
+        ablation.addColumn(r -> String.format(Locale.ROOT, "%.4f", r.value())).setHeader(Fmt.header("top-n by IoU: fraction removed"))
                 .setComparator(Intervention::value);
-        ablation.addColumn(r -> String.format(Locale.ROOT, "%.4f ± %.4f", r.baseline(), r.spread())).setHeader("n random units: mean ± sd")
+        ablation.addColumn(r -> String.format(Locale.ROOT, "%.4f ± %.4f", r.baseline(), r.spread())).setHeader(Fmt.header("n random units: mean ± sd"))
                 .setComparator(Intervention::baseline);
-        ablation.addColumn(InterventionsPanel::pText).setHeader("p (random removes at least as much)")
+        ablation.addColumn(InterventionsPanel::pText).setHeader(Fmt.header("p (random removes at least as much)"))
                 .setComparator(r -> r.pValue() == null ? 2.0 : r.pValue());
         ablation.setAllRowsVisible(true);
         insertion.setId("insertion");

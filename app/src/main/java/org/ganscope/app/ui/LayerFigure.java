@@ -60,9 +60,9 @@ final class LayerFigure extends VerticalLayout {
         table.addColumn(Row::object).setHeader("object");
         table.addColumn(Row::part).setHeader("part");
         table.addColumn(Row::material).setHeader("material");
-        table.addColumn(Row::total).setHeader("total " + SPEC_LABEL);
-        table.addColumn(Row::controlled).setHeader(CONTROLLED_LABEL);
-        table.addColumn(Row::top1).setHeader(TOP1_LABEL);
+        table.addColumn(Row::total).setHeader(Fmt.header("total " + SPEC_LABEL));
+        table.addColumn(Row::controlled).setHeader(Fmt.header(CONTROLLED_LABEL));
+        table.addColumn(Row::top1).setHeader(Fmt.header(TOP1_LABEL));
         table.setItems(rows);
         table.setAllRowsVisible(true);
         add(new H3("Interpretable units per layer"), chart, table);
