@@ -177,6 +177,28 @@ class DashboardBrowserTest {
                     + " && e.dataset.done === '80');"), "the dissect step's progress counts its threshold pass (2 x 20) and its 40 images");
             String page = assertNoRawJava(driver, "experiment page");
             assertTrue(page.contains("interpretable units of 128: object "), page);
+            assertTrue(!page.contains("{\""), "no raw JSON on the page");
+            // the three interpretability rules side by side, as stored: SPEC and controlled with their bootstrap intervals, top-1% without
+            var ruleRows = results.interpretableCounts(id, "layer2");
+            java.util.function.Function<String, org.ganscope.db.ResultRepository.CountRow> total = rule -> ruleRows.stream()
+                    .filter(c -> c.rule().equals(rule) && c.category().equals("total")).findFirst().orElseThrow();
+            String ruleText = wait.until(d -> {
+                String t = d.findElement(By.id("rule-counts")).getText();
+                return t.contains("top-1%") ? t : null;
+            });
+            java.util.function.Function<String, String> shown = rule -> {
+                var c = total.apply(rule);
+                return c.ciLow() == null ? String.valueOf(c.units())
+                        : String.format(java.util.Locale.ROOT, "%d [%.0f, %.0f]", c.units(), c.ciLow(), c.ciHigh());
+            };
+            assertTrue(total.apply("spec").ciLow() != null && total.apply("top1").ciLow() == null, ruleRows.toString());
+            for (String expected : List.of("interpretable (IoU > 0.05, IQR > 0.01): " + shown.apply("spec"),
+                    "… also beating the location baseline: " + shown.apply("controlled"),
+                    "… under the top-1% quantile rule: " + shown.apply("top1") + " (no interval computed)")) {
+                assertTrue(ruleText.contains(expected), "'" + expected + "' in " + ruleText);
+            }
+            js.executeScript("document.getElementById('rule-counts').scrollIntoView()");
+            saveScreenshot(driver, "experiment-rule-counts.png");
 
             // the unit gallery of the 128-unit layer, opened afresh: time until its first cards show their images
             long opened = System.nanoTime();
@@ -232,6 +254,20 @@ class DashboardBrowserTest {
             wait.until(d -> "true".equals(d.findElement(By.id("ablation-chart-0")).getAttribute("data-rendered")));
             wait.until(d -> js.executeScript(FIRST_CELL, "insertion", 0) != null);
             assertEquals("tree", js.executeScript(FIRST_CELL, "insertion", 0));
+            // each ablation point: top-n against random, with the empirical p-value over the 20 draws as stored
+            var ablationRows = results.interventions(id, "layer2").stream().filter(r -> r.kind().equals("ablation")).toList();
+            assertTrue(!ablationRows.isEmpty() && ablationRows.stream().allMatch(r -> r.pValue() != null && r.draws() == 20), ablationRows.toString());
+            for (int row = 0; row < ablationRows.size(); row++) {
+                int r = row;
+                var stored = ablationRows.get(row);
+                @SuppressWarnings("unchecked")
+                List<String> cells = wait.until(d -> (List<String>) js.executeScript(ROW_CELLS, "ablation", r));
+                assertEquals(List.of("tree", String.valueOf(stored.n()), String.format(java.util.Locale.ROOT, "%.4f", stored.value()),
+                        String.format(java.util.Locale.ROOT, "%.4f ± %.4f", stored.baseline(), stored.spread()),
+                        String.format(java.util.Locale.ROOT, "p = %.3f (20 draws)", stored.pValue())), cells, "ablation row " + row);
+            }
+            js.executeScript("document.getElementById('ablation').scrollIntoView()");
+            saveScreenshot(driver, "experiment-ablation-p.png");
             js.executeScript("document.getElementById('ablation-chart-0').scrollIntoView()");
             saveScreenshot(driver, "experiment-interventions.png");
 
@@ -371,6 +407,7 @@ class DashboardBrowserTest {
             assertEquals("layer2", layer2.get(0));
             for (List<String> r : List.of(layer1, layer2)) {
                 assertTrue(r.get(4).matches("\\d+( \\[\\d+, \\d+\\])?"), "total with its interval: " + r);
+                assertTrue(r.get(6).matches("\\d+"), "the top-1% total beside it: " + r);
             }
             assertEquals("admin", driver.findElement(By.id("launched-by")).getText());
             js.executeScript("document.getElementById('layer-figure').scrollIntoView()");

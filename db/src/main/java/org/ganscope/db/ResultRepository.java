@@ -53,9 +53,20 @@ public final class ResultRepository {
         }
     }
 
-    /** A row of the intervene step (see V10 for what value, baseline, spread and count mean per kind). */
+    /**
+     * A row of the intervene step (see V10 for what value, baseline, spread and count mean per kind).
+     *
+     * @param pValue for an ablation point, the empirical p-value of the top-n units against the random draws (V21);
+     *        null for insertion rows and rows written before V21
+     * @param draws the number of random draws behind {@code pValue}, null where it is null
+     */
     public record InterventionRow(String className, String kind, int n, String context, double value, double baseline, double spread,
-            long count) {
+            long count, Double pValue, Integer draws) {
+        /** A row without a p-value (insertion). */
+        public InterventionRow(String className, String kind, int n, String context, double value, double baseline, double spread,
+                long count) {
+            this(className, kind, n, context, value, baseline, spread, count, null, null);
+        }
     }
 
     public record ClassCountRow(int classIndex, String className, String category, int interpretableUnits, double pixelFrequency) {
@@ -204,8 +215,9 @@ public final class ResultRepository {
             lockStep(c, experimentId, "intervene", layer);
             delete(c, "DELETE FROM interventions WHERE experiment_id = ? AND layer = ?", experimentId, layer);
             try (PreparedStatement st = c.prepareStatement("""
-                    INSERT INTO interventions (experiment_id, layer, class_name, kind, n, context, value, baseline, spread, count)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    INSERT INTO interventions (experiment_id, layer, class_name, kind, n, context, value, baseline, spread, count,
+                        p_value, draws)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 for (InterventionRow r : rows) {
                     st.setLong(1, experimentId);
                     st.setString(2, layer);
@@ -217,6 +229,8 @@ public final class ResultRepository {
                     st.setDouble(8, r.baseline());
                     st.setDouble(9, r.spread());
                     st.setLong(10, r.count());
+                    st.setObject(11, r.pValue(), java.sql.Types.DOUBLE);
+                    st.setObject(12, r.draws(), java.sql.Types.INTEGER);
                     st.addBatch();
                 }
                 st.executeBatch();
@@ -230,7 +244,7 @@ public final class ResultRepository {
     public List<InterventionRow> interventions(long experimentId, String layer) {
         return Database.inTransaction(ds, c -> {
             try (PreparedStatement st = c.prepareStatement("""
-                    SELECT class_name, kind, n, context, value, baseline, spread, count FROM interventions
+                    SELECT class_name, kind, n, context, value, baseline, spread, count, p_value, draws FROM interventions
                     WHERE experiment_id = ? AND layer = ? ORDER BY class_name, kind, n, context""")) {
                 st.setLong(1, experimentId);
                 st.setString(2, layer);
@@ -238,7 +252,8 @@ public final class ResultRepository {
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         out.add(new InterventionRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getDouble(5),
-                                rs.getDouble(6), rs.getDouble(7), rs.getLong(8)));
+                                rs.getDouble(6), rs.getDouble(7), rs.getLong(8), rs.getObject(9, Double.class),
+                                rs.getObject(10, Integer.class)));
                     }
                 }
                 return out;

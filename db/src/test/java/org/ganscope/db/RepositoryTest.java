@@ -139,6 +139,18 @@ class RepositoryTest {
     }
 
     @Test
+    void interventionsKeepTheirPValueAndDrawsOrNull() {
+        long b = bundle("outdoor-mbstd");
+        long id = experiments.create("interventions", b, "{}", null, List.of());
+        steps.queue(id, "intervene", "layer3", 0);
+        var rows = List.of(new ResultRepository.InterventionRow("tree", "ablation", 1, "", 0.2, 0.01, 0.005, 30, 1.0 / 21, 20),
+                new ResultRepository.InterventionRow("tree", "ablation", 2, "", 0.3, 0.02, 0.01, 30, null, null),
+                new ResultRepository.InterventionRow("tree", "insertion", 5, "", 0.1, 0.05, 0, 12));
+        results.replaceInterventions(id, "layer3", rows, "key-i");
+        assertEquals(rows, results.interventions(id, "layer3"));
+    }
+
+    @Test
     void aFailedWriteLeavesNothingHalfWritten() {
         long b = bundle("indoor-base");
         long id = experiments.create("no step row", b, "{}", null, List.of());

@@ -13,7 +13,8 @@ import org.ganscope.db.ResultRepository.InterventionRow;
 
 /**
  * Runs the causal tests of every class of interest in a layer (analysis does the work),
- * stores them as one JSON result and records one row per curve point and context.
+ * stores them as one JSON result and records one row per curve point (with its p-value and number of
+ * random draws) and context.
  */
 public final class InterveneActivitiesImpl implements InterveneActivities {
     static final String STEP = "intervene";
@@ -43,8 +44,13 @@ public final class InterveneActivitiesImpl implements InterveneActivities {
         for (JsonNode c : result.get("classes")) {
             String cls = c.get("class").asText();
             for (JsonNode pt : c.get("ablation").get("points")) {
+                // results stored before the p-value was computed have neither it nor the draws: kept null
+                JsonNode p = pt.get("p_value");
+                JsonNode draws = pt.get("random_draws");
+                boolean withP = p != null && p.isNumber() && draws != null && draws.isArray();
                 rows.add(new InterventionRow(cls, "ablation", pt.get("n").asInt(), "", pt.get("top_removed").asDouble(),
-                        pt.get("random_mean").asDouble(), pt.get("random_std").asDouble(), c.get("ablation").get("images_with_class").asLong()));
+                        pt.get("random_mean").asDouble(), pt.get("random_std").asDouble(), c.get("ablation").get("images_with_class").asLong(),
+                        withP ? p.asDouble() : null, withP ? draws.size() : null));
             }
             JsonNode ins = c.get("insertion");
             int n = ins.get("units").asInt();

@@ -109,10 +109,19 @@ final class CausalPanel extends VerticalLayout {
         add(charts);
     }
 
+    /**
+     * Room for the axis names: ECharts puts an axis name at the end of its axis, outside the
+     * plot, where the default 10% margins clip it; tick labels are kept inside by containLabel.
+     */
+    static ObjectNode grid() {
+        return JSON.createObjectNode().put("top", 56).put("right", 72).put("bottom", 12).put("left", 16).put("containLabel", true);
+    }
+
     static String curveOption(String cls, JsonNode curve) {
         ObjectNode o = JSON.createObjectNode();
         o.putObject("title").put("text", "objective for '" + cls + "' per iteration").putObject("textStyle").put("fontSize", 13);
         o.putObject("tooltip").put("trigger", "axis");
+        o.set("grid", grid());
         ArrayNode x = o.putObject("xAxis").put("type", "category").put("name", "iteration").putArray("data");
         o.putObject("yAxis").put("type", "value").put("name", "delta");
         ArrayNode d = o.putArray("series").addObject().put("type", "line").put("showSymbol", false).putArray("data");
@@ -130,6 +139,7 @@ final class CausalPanel extends VerticalLayout {
         ObjectNode o = JSON.createObjectNode();
         o.putObject("title").put("text", "final alpha, top 20 units ('" + cls + "')").putObject("textStyle").put("fontSize", 13);
         o.putObject("tooltip").put("trigger", "axis");
+        o.set("grid", grid());
         ArrayNode x = o.putObject("xAxis").put("type", "category").put("name", "unit").putArray("data");
         o.putObject("yAxis").put("type", "value").put("max", 1).put("min", 0);
         ArrayNode d = o.putArray("series").addObject().put("type", "bar").putArray("data");

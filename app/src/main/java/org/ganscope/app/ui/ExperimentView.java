@@ -21,6 +21,7 @@ import org.ganscope.app.experiment.ExperimentResults;
 import org.ganscope.app.experiment.ExperimentService;
 import org.ganscope.app.experiment.ExperimentSummary;
 import org.ganscope.app.experiment.StepSummary;
+import org.ganscope.app.experiment.UnitCount;
 import org.ganscope.app.experiment.UnitResult;
 
 /** One experiment: status, step timeline with live progress, cancel/retry, and the unit table of a layer. */
@@ -48,6 +49,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final ComboBox<String> layer = new ComboBox<>("layer");
     private final Grid<UnitResult> units = new Grid<>();
     private final Span summary = new Span();
+    private final com.vaadin.flow.component.html.Div ruleCounts = new com.vaadin.flow.component.html.Div();
     private final com.vaadin.flow.component.html.Div card = new com.vaadin.flow.component.html.Div();
     private final EChart chart = new EChart("category-chart", "520px", "220px");
     private final org.ganscope.app.unit.UnitImageService images;
@@ -158,10 +160,12 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         header.setId("exp-header");
         header.getStyle().set("display", "grid").set("grid-template-columns", "max-content 1fr").set("column-gap", "1em").set("row-gap", "0.2em");
         summary.setId("layer-summary");
+        ruleCounts.setId("rule-counts");
+        ruleCounts.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "0.25em 1.5em");
         emptyUnits.setId("units-empty");
         units.setHeight("24em");
         add(title, header, error, annotations, new com.vaadin.flow.component.html.H3("Steps"), stepGrid, layerFigure,
-                new HorizontalLayout(layer, summary, downloads), emptyUnits, chart, gallery, new com.vaadin.flow.component.html.H3("Unit table"),
+                new HorizontalLayout(layer, summary, downloads), ruleCounts, emptyUnits, chart, gallery, new com.vaadin.flow.component.html.H3("Unit table"),
                 units, card, interventions, causal, explanations);
     }
 
@@ -349,12 +353,41 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         units.setItems(rows);
         gallery.show(id, layer.getValue(), rows);
         var byCategory = results.interpretableByCategory(id, layer.getValue());
-        summary.setText(LayerFigure.summary(rows.size(), byCategory, results.interpretableCounts(id, layer.getValue())));
-        List<String> cats = List.of("object", "part", "material");
-        String option = String.format(Locale.ROOT, "{\"title\": {\"text\": \"interpretable units in %s\", \"textStyle\": {\"fontSize\": 13}},"
-                        + " \"xAxis\": {\"type\": \"category\", \"data\": [\"object\", \"part\", \"material\"]}, \"yAxis\": {\"type\": \"value\"},"
-                        + " \"series\": [{\"type\": \"bar\", \"data\": [%d, %d, %d]}]}", layer.getValue(),
-                byCategory.getOrDefault(cats.get(0), 0), byCategory.getOrDefault(cats.get(1), 0), byCategory.getOrDefault(cats.get(2), 0));
-        chart.setOption(option);
+        List<UnitCount> counts = results.interpretableCounts(id, layer.getValue());
+        summary.setText(LayerFigure.summary(rows.size(), byCategory, counts));
+        showRuleCounts(counts);
+        chart.setOption(categoryOption(layer.getValue(), byCategory));
+    }
+
+    /** The layer's interpretable units under the three rules, side by side, each labelled; hidden without controls. */
+    private void showRuleCounts(List<UnitCount> counts) {
+        ruleCounts.removeAll();
+        List<String[]> rules = LayerFigure.ruleCounts(counts);
+        for (String[] r : rules) {
+            Span label = new Span(r[0] + ": ");
+            label.getStyle().set("color", "var(--lumo-secondary-text-color)");
+            Span value = new Span(r[1]);
+            value.getStyle().set("font-weight", "600");
+            com.vaadin.flow.component.html.Div d = new com.vaadin.flow.component.html.Div(label, value);
+            d.addClassName("rule-count");
+            ruleCounts.add(d);
+        }
+        ruleCounts.setVisible(!rules.isEmpty());
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The bar chart of interpretable units per category in a layer, built as JSON so any layer name is only data. */
+    static String categoryOption(String layer, java.util.Map<String, Integer> byCategory) {
+        var o = JSON.createObjectNode();
+        o.putObject("title").put("text", "interpretable units in " + layer).putObject("textStyle").put("fontSize", 13);
+        var x = o.putObject("xAxis").put("type", "category").putArray("data");
+        o.putObject("yAxis").put("type", "value");
+        var d = o.putArray("series").addObject().put("type", "bar").putArray("data");
+        for (String cat : LayerFigure.CATEGORIES) {
+            x.add(cat);
+            d.add(byCategory.getOrDefault(cat, 0));
+        }
+        return o.toString();
     }
 }

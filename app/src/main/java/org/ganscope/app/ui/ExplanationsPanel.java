@@ -25,6 +25,9 @@ import org.ganscope.app.unit.UnitImageService;
 final class ExplanationsPanel extends VerticalLayout {
     private final ExperimentResults results;
     private final UnitImageService images;
+    /** Rows shown without scrolling; a larger layer's explanations scroll inside a grid this high (header + 20 Lumo rows). */
+    static final int VISIBLE_ROWS = 20;
+    static final String GRID_HEIGHT = "calc(21 * var(--lumo-size-m) + 2px)";
     private final Grid<Explanation> grid = new Grid<>();
     private final Div card = new Div();
     private final Paragraph summary = new Paragraph();
@@ -42,7 +45,6 @@ final class ExplanationsPanel extends VerticalLayout {
         grid.addColumn(Explanation::bestSingle).setHeader("best single label").setSortable(true);
         grid.addColumn(r -> fmt(r.bestSingleIou())).setHeader("single IoU").setComparator(Explanation::bestSingleIou);
         grid.addColumn(r -> fmt(r.gain())).setHeader("gain (IoU)").setComparator(Explanation::gain);
-        grid.setHeight("320px");
         card.setId("explanation-card");
         grid.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
         add(new H3("Compositional explanations"), summary, card, grid);
@@ -56,6 +58,11 @@ final class ExplanationsPanel extends VerticalLayout {
                 .sorted(java.util.Comparator.comparingDouble(Explanation::gain).reversed()).toList(); // most compositional first
         setVisible(!rows.isEmpty());
         grid.setItems(rows);
+        // every row up to VISIBLE_ROWS; more scroll inside a grid of that height
+        grid.setAllRowsVisible(rows.size() <= VISIBLE_ROWS);
+        if (rows.size() > VISIBLE_ROWS) {
+            grid.setHeight(GRID_HEIGHT);
+        }
         card.removeAll();
         if (!rows.isEmpty()) {
             long compound = rows.stream().filter(r -> r.gain() > 1e-12).count();

@@ -58,4 +58,11 @@ final class Fmt {
     static String duration(Instant from, Instant to) {
         return from == null ? "" : duration(Duration.between(from, to == null ? Instant.now() : to));
     }
+
+    /** A grid column header that wraps onto several lines instead of being cut with an ellipsis. */
+    static com.vaadin.flow.component.html.Span header(String text) {
+        com.vaadin.flow.component.html.Span h = new com.vaadin.flow.component.html.Span(text);
+        h.getStyle().set("white-space", "normal").set("line-height", "1.2");
+        return h;
+    }
 }
