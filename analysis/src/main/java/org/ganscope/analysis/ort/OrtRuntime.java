@@ -26,6 +26,7 @@ public final class OrtRuntime {
     private final int cudaDevice;
     private final int threads;
     private final String cpuReason;
+    private final boolean pinned;
 
     private OrtRuntime() {
         threads = Integer.getInteger("ganscope.threads", Runtime.getRuntime().availableProcessors());
@@ -38,6 +39,7 @@ public final class OrtRuntime {
         } catch (OrtException e) {
             throw new AnalysisException("cannot start ONNX Runtime: " + e.getMessage(), e);
         }
+        pinned = pin(env);
         String forced = System.getProperty("ganscope.device", System.getenv().getOrDefault("GANSCOPE_DEVICE", "auto"));
         cudaDevice = Integer.parseInt(System.getProperty("ganscope.cuda.device",
                 System.getenv().getOrDefault("GANSCOPE_CUDA_DEVICE", "0")));
@@ -59,6 +61,41 @@ public final class OrtRuntime {
         } else {
             log.log(System.Logger.Level.INFO, "ONNX Runtime: CPU execution provider (" + why + ")");
         }
+    }
+
+    /**
+     * Takes a second reference on the native environment, never released. ONNX Runtime's Java
+     * binding releases the environment in a shutdown hook of its own, which runs at the same
+     * time as every other hook, so a session still running on a worker thread had its thread
+     * pools torn down under it (SIGSEGV in libonnxruntime at JVM exit, seen in CI). The native
+     * environment is reference-counted: with this reference the binding's release leaves it
+     * alive, and {@link NativeGate}'s hook lets the calls in flight finish before the process
+     * ends. Reflection on the binding's own package (class path, not the JDK): if it fails the
+     * process runs as before and says so once.
+     */
+    private static boolean pin(OrtEnvironment env) {
+        if (Boolean.getBoolean("ganscope.ort.no-pin")) { // diagnostics: shows the crash the pin prevents
+            return false;
+        }
+        try {
+            java.lang.reflect.Field api = Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("ortApiHandle");
+            api.setAccessible(true);
+            java.lang.reflect.Method create = OrtEnvironment.class.getDeclaredMethod("createHandle", long.class, int.class, String.class);
+            create.setAccessible(true);
+            java.lang.reflect.Field handle = OrtEnvironment.class.getDeclaredField("nativeHandle");
+            handle.setAccessible(true);
+            long second = (long) create.invoke(null, api.getLong(null), OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR.getValue(), "ganscope");
+            return second == handle.getLong(env);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.getLogger(OrtRuntime.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot pin the ONNX Runtime environment (" + e + "): a JVM that exits during inference may crash");
+            return false;
+        }
+    }
+
+    /** Whether the native environment holds the extra reference that outlives the binding's shutdown hook. */
+    public boolean pinned() {
+        return pinned;
     }
 
     /** Why the CPU is used instead of CUDA, or null when CUDA is used. */
