@@ -4,6 +4,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import java.util.Arrays;
+import java.util.List;
+import org.ganscope.app.client.ExperimentClient;
 
 /**
  * ganscope in one process: embedded PostgreSQL (or an external one), the Temporal test
@@ -14,10 +17,10 @@ public class GanscopeApplication {
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
         if (args.length > 0 && args[0].equals("experiment")) {
-            org.ganscope.app.client.ExperimentClient.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            ExperimentClient.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        if (args.length > 0 && java.util.List.of("chaos", "bench-workers", "bench-experiment", "bench-grid").contains(args[0])) {
+        if (args.length > 0 && List.of("chaos", "bench-workers", "bench-experiment", "bench-grid").contains(args[0])) {
             // the operations tooling is the ops module (org.ganscope.ops.Ops), not part of the platform jar
             System.err.println("ganscope: '" + args[0] + "' is not a platform command; run it through the launcher: ./ganscope "
                     + args[0].replace('-', ' '));

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
+import java.util.ArrayList;
+import org.springframework.beans.factory.annotation.Value;
 
 /** Registers the bundles found under the default roots (the demo zoo, ~/.ganscope/bundles) at start. */
 @Service
@@ -20,14 +22,14 @@ public class BundleService {
     private final BundleRepository bundles;
     private final Path uploaded;
 
-    public BundleService(BundleRepository bundles, @org.springframework.beans.factory.annotation.Value("${ganscope.data-dir}") String dataDir) {
+    public BundleService(BundleRepository bundles, @Value("${ganscope.data-dir}") String dataDir) {
         this.bundles = bundles;
         this.uploaded = Path.of(dataDir, "bundles");
     }
 
     @EventListener(ApplicationReadyEvent.class)
     public void registerDefaults() {
-        List<Path> roots = new java.util.ArrayList<>(BundleCatalog.defaultRoots());
+        List<Path> roots = new ArrayList<>(BundleCatalog.defaultRoots());
         roots.add(uploaded); // uploads
         for (Path p : BundleCatalog.find(roots)) {
             try {

@@ -18,6 +18,7 @@ import org.ganscope.analysis.bundle.BundleVerifier;
 import org.ganscope.db.BundleRepository;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
+import java.util.zip.ZipException;
 
 /**
  * Adds a bundle uploaded as a zip archive (the bundle directory's files at its root or in
@@ -129,7 +130,7 @@ public class BundleUpload {
                     }
                 }
             }
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new IllegalArgumentException("not a zip archive: " + e.getMessage());
         }
         if (!any) {

@@ -19,6 +19,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import java.io.PrintWriter;
+import java.util.Map;
 
 /**
  * {@code ganscope experiment launch|status|wait|cancel}: a client of the platform's REST
@@ -43,14 +45,14 @@ public final class ExperimentClient {
     }
 
     /** The environment the client reads (GANSCOPE_URL, _PORT, _USER, _PASSWORD); tests pass their own. */
-    private static java.util.Map<String, String> env = System.getenv();
+    private static Map<String, String> env = System.getenv();
 
     public static void main(String[] args) {
-        System.exit(run(System.getenv(), new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args));
+        System.exit(run(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
     /** Runs one command with the given environment and output streams; returns the exit status. */
-    public static synchronized int run(java.util.Map<String, String> environment, java.io.PrintWriter out, java.io.PrintWriter err,
+    public static synchronized int run(Map<String, String> environment, PrintWriter out, PrintWriter err,
             String... args) {
         env = environment;
         OUT.set(out);
@@ -65,7 +67,7 @@ public final class ExperimentClient {
         return cli.execute(args);
     }
 
-    private static final ThreadLocal<java.io.PrintWriter> OUT = new ThreadLocal<>();
+    private static final ThreadLocal<PrintWriter> OUT = new ThreadLocal<>();
 
     private static void println(Object line) {
         OUT.get().println(line);

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.ganscope.db.ShardRunRepository;
+import org.ganscope.db.UserRepository;
 
 /** PostgreSQL: external if ganscope.db.url is set, else embedded with its data under the data directory. */
 @Configuration
@@ -83,13 +85,13 @@ public class DatabaseConfig {
     }
 
     @Bean
-    public org.ganscope.db.ShardRunRepository shardRunRepository(HikariDataSource ds) {
-        return new org.ganscope.db.ShardRunRepository(ds);
+    public ShardRunRepository shardRunRepository(HikariDataSource ds) {
+        return new ShardRunRepository(ds);
     }
 
     @Bean
-    public org.ganscope.db.UserRepository userRepository(HikariDataSource ds) {
-        return new org.ganscope.db.UserRepository(ds);
+    public UserRepository userRepository(HikariDataSource ds) {
+        return new UserRepository(ds);
     }
 
     @Bean

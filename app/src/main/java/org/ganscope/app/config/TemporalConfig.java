@@ -27,6 +27,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import javax.sql.DataSource;
+import org.ganscope.activities.ModelWork;
+import org.ganscope.activities.artifacts.ArtifactsActivitiesImpl;
+import org.ganscope.activities.explain.ExplainActivitiesImpl;
+import org.ganscope.activities.intervene.InterveneActivitiesImpl;
+import org.ganscope.activities.metrics.MetricsActivitiesImpl;
+import org.ganscope.activities.optimize.OptimizeActivitiesImpl;
+import org.ganscope.db.ArtifactRepository;
+import org.ganscope.db.ShardRunRepository;
 
 /**
  * Temporal: an external frontend if ganscope.temporal.target is set; else the official
@@ -95,8 +104,8 @@ public class TemporalConfig {
     }
 
     @Bean
-    public ArtifactStore artifactStore(@Value("${ganscope.data-dir}") String dataDir, javax.sql.DataSource ds) {
-        return new ArtifactStore(Path.of(dataDir, "artifacts"), new org.ganscope.db.ArtifactRepository(ds));
+    public ArtifactStore artifactStore(@Value("${ganscope.data-dir}") String dataDir, DataSource ds) {
+        return new ArtifactStore(Path.of(dataDir, "artifacts"), new ArtifactRepository(ds));
     }
 
     /** One bundle cache per process, shared by the activities and the dashboard's unit images. */
@@ -109,9 +118,9 @@ public class TemporalConfig {
     public WorkerFactory workerFactory(WorkflowClient client, @Value("${ganscope.workers}") String workers,
             @Value("${ganscope.model-worker.concurrency}") int modelConcurrency, ArtifactStore store,
             ExperimentRepository experiments, StepRepository steps, ResultRepository results, BundleResolver bundles,
-            org.ganscope.db.ShardRunRepository shardRuns, @Value("${ganscope.worker-name}") String workerName) {
-        String name = workerName.isBlank() ? org.ganscope.activities.ModelWork.defaultWorkerName() : workerName;
-        org.ganscope.activities.ModelWork work = new org.ganscope.activities.ModelWork(bundles, store, steps, results, shardRuns, name);
+            ShardRunRepository shardRuns, @Value("${ganscope.worker-name}") String workerName) {
+        String name = workerName.isBlank() ? ModelWork.defaultWorkerName() : workerName;
+        ModelWork work = new ModelWork(bundles, store, steps, results, shardRuns, name);
         WorkerFactory f = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
         List<String> kinds = workers.equals("all") ? List.of("workflows", "model", "bookkeeping")
                 : Arrays.stream(workers.split(",")).map(String::trim).toList();
@@ -126,11 +135,11 @@ public class TemporalConfig {
             f.newWorker(TaskQueues.MODEL, WorkerOptions.newBuilder(base.build())
                     .setMaxConcurrentActivityExecutionSize(modelConcurrency).setMaxHeartbeatThrottleInterval(Duration.ofSeconds(2)).build())
                     .registerActivitiesImplementations(new DissectActivitiesImpl(work),
-                            new org.ganscope.activities.metrics.MetricsActivitiesImpl(work),
-                            new org.ganscope.activities.explain.ExplainActivitiesImpl(work),
-                            new org.ganscope.activities.intervene.InterveneActivitiesImpl(work),
-                            new org.ganscope.activities.optimize.OptimizeActivitiesImpl(work),
-                            new org.ganscope.activities.artifacts.ArtifactsActivitiesImpl(work));
+                            new MetricsActivitiesImpl(work),
+                            new ExplainActivitiesImpl(work),
+                            new InterveneActivitiesImpl(work),
+                            new OptimizeActivitiesImpl(work),
+                            new ArtifactsActivitiesImpl(work));
         }
         if (kinds.contains("bookkeeping")) {
             f.newWorker(TaskQueues.BOOKKEEPING, base.build())

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 
 /**
  * The real Temporal server as a user runs it locally: the official CLI's
@@ -116,7 +117,7 @@ public final class TemporalDevServer implements Closeable {
             try {
                 stubs.blockingStub().withDeadlineAfter(2, TimeUnit.SECONDS).getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
                 stubs.blockingStub().withDeadlineAfter(2, TimeUnit.SECONDS).describeNamespace(
-                        io.temporal.api.workflowservice.v1.DescribeNamespaceRequest.newBuilder().setNamespace("default").build());
+                        DescribeNamespaceRequest.newBuilder().setNamespace("default").build());
                 return;
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {

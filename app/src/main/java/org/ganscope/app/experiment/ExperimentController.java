@@ -21,6 +21,9 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import java.util.stream.Collectors;
+import org.ganscope.db.ShardRunRepository;
 
 /** REST API of experiments: list (filtered, paged), launch, detail with steps, units, cancel. */
 @RestController
@@ -30,11 +33,11 @@ public class ExperimentController {
     private final ExperimentRepository experiments;
     private final StepRepository steps;
     private final ResultRepository results;
-    private final org.ganscope.db.ShardRunRepository shardRuns;
+    private final ShardRunRepository shardRuns;
     private final ExperimentExport export;
 
     public ExperimentController(ExperimentService service, ExperimentRepository experiments, StepRepository steps, ResultRepository results,
-            org.ganscope.db.ShardRunRepository shardRuns, ExperimentExport export) {
+            ShardRunRepository shardRuns, ExperimentExport export) {
         this.service = service;
         this.export = export;
         this.shardRuns = shardRuns;
@@ -192,9 +195,9 @@ public class ExperimentController {
     /** Names the field and the problem when Jackson can (wrong type, number out of range), without echoing the whole body. */
     static String unreadable(HttpMessageNotReadableException e) {
         String base = "the request body is not a valid launch request (JSON)";
-        if (e.getCause() instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+        if (e.getCause() instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String field = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(java.util.stream.Collectors.joining("."));
+                    .collect(Collectors.joining("."));
             String why = m.getOriginalMessage() == null ? "" : m.getOriginalMessage().split("\n")[0];
             if (why.length() > 160) {
                 why = why.substring(0, 160) + "...";

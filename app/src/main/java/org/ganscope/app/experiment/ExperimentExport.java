@@ -9,6 +9,8 @@ import org.ganscope.db.ExperimentRepository;
 import org.ganscope.db.ResultRepository;
 import org.ganscope.workflows.experiment.ExperimentSpec;
 import org.springframework.stereotype.Service;
+import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * Exports of an experiment: a layer's unit table as CSV or JSON, and its parameters as a
@@ -39,7 +41,7 @@ public class ExperimentExport {
         for (ResultRepository.UnitRow u : units(id, layer)) {
             b.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%.6f,%.6f,%.9g,%b,%s", u.unit(), u.label(), csv(u.labelName()),
                     csv(u.category()), u.iou(), u.iqr(), u.threshold(), u.interpretable(),
-                    java.util.Arrays.stream(u.topSamples()).mapToObj(Long::toString).reduce((x, y) -> x + " " + y).orElse("")));
+                    Arrays.stream(u.topSamples()).mapToObj(Long::toString).reduce((x, y) -> x + " " + y).orElse("")));
             for (Object v : new Object[] {u.iouCiLow(), u.iouCiHigh(), u.nullIou(), u.locationIou(), u.lift(), u.liftCiLow(), u.beatsLocation(),
                     u.interpretableControlled(), u.top1Interpretable()}) {
                 b.append(',').append(v == null ? "" : v instanceof Double d ? String.format(Locale.ROOT, "%.6f", d) : v.toString());
@@ -84,7 +86,7 @@ public class ExperimentExport {
             return LaunchRequest.of(s.bundleHash()).name(e.name() + " (again)").layers(s.layers()).samples(s.samples()).seed(s.seed())
                     .thresholdSamples(s.thresholdSamples()).method(s.method()).quantile(s.quantile()).topK(s.topK()).shards(s.shards())
                     .tags(e.tags()).steps(s.steps() == null ? List.of("dissect") : s.steps()).classes(s.classes()).build();
-        } catch (java.io.IOException ex) {
+        } catch (IOException ex) {
             throw new IllegalStateException("the stored parameters of experiment " + id + " are unreadable: " + ex.getMessage());
         }
     }

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
 
 /**
  * Launch, cancel and resume experiments. A launch is validated (bundle, layers, counts,
@@ -44,7 +46,7 @@ public class ExperimentService {
     private final boolean resumeOnStart;
 
     public ExperimentService(ExperimentRepository experiments, BundleRepository bundles, StepRepository steps, WorkflowClient client,
-            @org.springframework.beans.factory.annotation.Value("${ganscope.resume-on-start:true}") boolean resumeOnStart) {
+            @Value("${ganscope.resume-on-start:true}") boolean resumeOnStart) {
         this.experiments = experiments;
         this.bundles = bundles;
         this.steps = steps;
@@ -56,7 +58,7 @@ public class ExperimentService {
     public static final List<String> STATUSES = ExperimentRepository.STATUSES;
 
     /** The experiment, if it exists. */
-    public java.util.Optional<ExperimentSummary> find(long id) {
+    public Optional<ExperimentSummary> find(long id) {
         return experiments.get(id).map(ExperimentSummary::of);
     }
 

@@ -18,6 +18,7 @@ import org.ganscope.analysis.model.LayerModel;
 import org.ganscope.app.bundle.BundleSummary;
 import org.ganscope.db.StepRepository;
 import org.springframework.stereotype.Service;
+import org.ganscope.analysis.dissect.UnitImages;
 
 /**
  * The playground's engine (GANPaint-like): the top-n units of a class come from the
@@ -96,7 +97,7 @@ public class PlaygroundService {
         LayerModel m = model(bundles.resolve(row.hash(), row.path()), layer);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         synchronized (m) {
-            ImageIO.write(org.ganscope.analysis.dissect.UnitImages.image(m, seed, index), "png", out);
+            ImageIO.write(UnitImages.image(m, seed, index), "png", out);
         }
         return out.toByteArray();
     }

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.ganscope.app.experiment.ExperimentResults;
 import org.ganscope.app.experiment.StepResults;
+import com.vaadin.flow.component.html.Div;
+import java.util.stream.Collectors;
 
 /**
  * The experiment's metrics and the layer's optimize and artifacts steps: the sample
@@ -47,7 +49,7 @@ final class CausalPanel extends VerticalLayout {
         removeAll();
         Map<String, Double> m = results.metrics(id, "metrics");
         if (!m.isEmpty()) {
-            com.vaadin.flow.component.html.Div p = metricsTable(m);
+            Div p = metricsTable(m);
             add(new H3("Metrics"), p);
         }
         if (layer == null) {
@@ -67,7 +69,7 @@ final class CausalPanel extends VerticalLayout {
             new String[] {"coverage", "coverage", "share of real samples whose k-NN ball holds a generated sample", "higher"});
 
     /** The sample metrics as a table: value, what it is measured against, direction; no interval is recorded for them. */
-    static com.vaadin.flow.component.html.Div metricsTable(Map<String, Double> m) {
+    static Div metricsTable(Map<String, Double> m) {
         StringBuilder b = new StringBuilder("<table style=\"border-collapse: collapse\"><thead><tr>"
                 + "<th style=\"text-align:left;padding:2px 8px\">metric</th><th style=\"text-align:right;padding:2px 8px\">value</th>"
                 + "<th style=\"text-align:left;padding:2px 8px\">measured against</th><th style=\"text-align:left;padding:2px 8px\">better</th></tr></thead><tbody>");
@@ -80,7 +82,7 @@ final class CausalPanel extends VerticalLayout {
                     .append("</td><td style=\"padding:2px 8px\">").append(def[3]).append("</td></tr>");
         }
         b.append("</tbody></table>");
-        com.vaadin.flow.component.html.Div d = new com.vaadin.flow.component.html.Div();
+        Div d = new Div();
         d.setId("metrics-panel");
         d.getElement().setProperty("innerHTML", b.toString()); // fixed texts and formatted numbers only, no user input
         d.add(new Paragraph("Generated samples of this experiment against the bundle's real images, both in the bundle's feature space;"
@@ -191,7 +193,7 @@ final class CausalPanel extends VerticalLayout {
             add(new Paragraph(String.format(Locale.ROOT,
                     "causal: each unit ablated alone on %d images (seed %d); units whose removal lowers domain FD most, first: %s",
                     causal.get("score_images").asInt(), causal.get("score_seed").asLong(),
-                    cw.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")))));
+                    cw.stream().map(String::valueOf).collect(Collectors.joining(", ")))));
             Grid<JsonNode> cg = new Grid<>();
             cg.setId("causal-artifact-table");
             cg.addColumn(r -> "worst " + r.get("n").asInt()).setHeader("units ablated (held-out seed " + causal.get("validate_seed").asLong() + ")");

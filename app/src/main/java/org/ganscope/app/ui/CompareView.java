@@ -36,6 +36,10 @@ import org.ganscope.app.compare.CompareService;
 import org.ganscope.app.compare.CompareService.Column;
 import org.ganscope.app.experiment.ExperimentSummary;
 import org.ganscope.app.unit.UnitImageService;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.select.Select;
+import java.util.LinkedHashMap;
 
 /**
  * Compare runs across models, variants, datasets and layers: the paper's variant table
@@ -110,15 +114,15 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     private Map<Long, String> shownLayers = Map.of();
 
     /** The layer of one experiment, chosen among those it dissected; a change re-opens the comparison with it in the address. */
-    private com.vaadin.flow.component.Component layerChoice(Column c) {
-        com.vaadin.flow.component.select.Select<String> s = new com.vaadin.flow.component.select.Select<>();
+    private Component layerChoice(Column c) {
+        Select<String> s = new Select<>();
         s.setItems(c.dissectedLayers());
         s.setValue(c.layer());
         s.setId("layer-" + c.experiment().id());
         s.setWidth("8em");
         s.addValueChangeListener(e -> {
             if (e.isFromClient() && e.getValue() != null) {
-                Map<Long, String> next = new java.util.LinkedHashMap<>(shownLayers);
+                Map<Long, String> next = new LinkedHashMap<>(shownLayers);
                 next.put(c.experiment().id(), e.getValue());
                 navigate(shownIds, next);
             }
@@ -127,7 +131,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void navigate(List<Long> ids, Map<Long, String> layers) {
-        Map<String, List<String>> q = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> q = new LinkedHashMap<>();
         q.put("ids", List.of(ids.stream().map(String::valueOf).collect(Collectors.joining(","))));
         if (!layers.isEmpty()) {
             q.put("layer", layers.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList());
@@ -142,7 +146,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        Map<Long, String> layers = new java.util.LinkedHashMap<>();
+        Map<Long, String> layers = new LinkedHashMap<>();
         for (String l : event.getLocation().getQueryParameters().getParameters().getOrDefault("layer", List.of())) {
             int colon = l.indexOf(':');
             if (colon > 0 && l.substring(0, colon).matches("\\d{1,18}")) {
@@ -230,12 +234,12 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     /** A parameter value; hashes shortened to 12 characters, the full one in the tooltip and a copy button. */
-    private com.vaadin.flow.component.Component paramCell(String name, String value) {
+    private Component paramCell(String name, String value) {
         if (value != null && value.matches("[0-9a-f]{40,}")) {
             Span s = new Span(value.substring(0, 12));
             s.getElement().setAttribute("title", value);
             Button copy = new Button("copy", e -> e.getSource().getElement().executeJs("navigator.clipboard && navigator.clipboard.writeText($0)", value));
-            copy.addThemeVariants(com.vaadin.flow.component.button.ButtonVariant.LUMO_SMALL, com.vaadin.flow.component.button.ButtonVariant.LUMO_TERTIARY);
+            copy.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
             HorizontalLayout h = new HorizontalLayout(s, copy);
             h.setAlignItems(Alignment.BASELINE);
             h.setSpacing(false);

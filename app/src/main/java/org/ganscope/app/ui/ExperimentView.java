@@ -23,6 +23,35 @@ import org.ganscope.app.experiment.ExperimentSummary;
 import org.ganscope.app.experiment.StepSummary;
 import org.ganscope.app.experiment.UnitCount;
 import org.ganscope.app.experiment.UnitResult;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.NotFoundException;
+import com.vaadin.flow.server.StreamResource;
+import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.ganscope.app.experiment.ExperimentExport;
+import org.ganscope.app.experiment.StepResults;
+import org.ganscope.app.unit.UnitImageService;
+import org.ganscope.workflows.experiment.ExperimentSpec;
 
 /** One experiment: status, step timeline with live progress, cancel/retry, and the unit table of a layer. */
 @jakarta.annotation.security.PermitAll
@@ -33,7 +62,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final ExperimentService service;
     private final H2 title = new H2();
     private final Span status = new Span();
-    private final com.vaadin.flow.component.html.Anchor bundleLink = new com.vaadin.flow.component.html.Anchor();
+    private final Anchor bundleLink = new Anchor();
     private final Span launchedBy = new Span();
     private final Span started = new Span();
     private final Span finished = new Span();
@@ -49,25 +78,25 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final ComboBox<String> layer = new ComboBox<>("layer");
     private final Grid<UnitResult> units = new Grid<>();
     private final Span summary = new Span();
-    private final com.vaadin.flow.component.html.Div ruleCounts = new com.vaadin.flow.component.html.Div();
-    private final com.vaadin.flow.component.html.Div card = new com.vaadin.flow.component.html.Div();
+    private final Div ruleCounts = new Div();
+    private final Div card = new Div();
     private final EChart chart = new EChart("category-chart", "520px", "220px");
-    private final org.ganscope.app.unit.UnitImageService images;
+    private final UnitImageService images;
     private final ExplanationsPanel explanations;
     private final InterventionsPanel interventions;
     private final CausalPanel causal;
     private long id;
     private long lastSucceeded;
-    private final com.vaadin.flow.spring.security.AuthenticationContext auth;
-    private final org.ganscope.app.experiment.ExperimentExport export;
+    private final AuthenticationContext auth;
+    private final ExperimentExport export;
     private final HorizontalLayout downloads = new HorizontalLayout();
-    private final com.vaadin.flow.component.textfield.TextArea notes = new com.vaadin.flow.component.textfield.TextArea("notes");
-    private final com.vaadin.flow.component.textfield.TextField tags = new com.vaadin.flow.component.textfield.TextField("tags (comma separated)");
+    private final TextArea notes = new TextArea("notes");
+    private final TextField tags = new TextField("tags (comma separated)");
     private final HorizontalLayout annotations = new HorizontalLayout();
 
     public ExperimentView(ExperimentResults results, ExperimentService service,
-            org.ganscope.app.unit.UnitImageService images, com.vaadin.flow.spring.security.AuthenticationContext auth,
-            org.ganscope.app.experiment.ExperimentExport export, org.ganscope.app.experiment.StepResults stored) {
+            UnitImageService images, AuthenticationContext auth,
+            ExperimentExport export, StepResults stored) {
         this.auth = auth;
         this.causal = new CausalPanel(results, stored);
         this.export = export;
@@ -131,7 +160,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         notes.setWidth("30em");
         tags.setId("tags");
         Button save = new Button("Save notes and tags", e -> act(() -> {
-            service.annotate(id, notes.getValue(), java.util.Arrays.stream(tags.getValue().split(",")).map(String::trim)
+            service.annotate(id, notes.getValue(), Arrays.stream(tags.getValue().split(",")).map(String::trim)
                     .filter(t -> !t.isEmpty()).toList());
             Notification.show("saved", 2000, Notification.Position.BOTTOM_START);
         }));
@@ -149,7 +178,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         finished.setId("finished");
         duration.setId("duration");
         parameters.setId("parameters");
-        com.vaadin.flow.component.html.Div header = new com.vaadin.flow.component.html.Div();
+        Div header = new Div();
         field(header, "status", new HorizontalLayout(status, cancel, retry));
         field(header, "bundle", bundleLink);
         field(header, "launched by", launchedBy);
@@ -164,13 +193,13 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         ruleCounts.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "0.25em 1.5em");
         emptyUnits.setId("units-empty");
         units.setHeight("24em");
-        add(title, header, error, annotations, new com.vaadin.flow.component.html.H3("Steps"), stepGrid, layerFigure,
-                new HorizontalLayout(layer, summary, downloads), ruleCounts, emptyUnits, chart, gallery, new com.vaadin.flow.component.html.H3("Unit table"),
+        add(title, header, error, annotations, new H3("Steps"), stepGrid, layerFigure,
+                new HorizontalLayout(layer, summary, downloads), ruleCounts, emptyUnits, chart, gallery, new H3("Unit table"),
                 units, card, interventions, causal, explanations);
     }
 
     /** A label cell and its value cell of the header grid. */
-    private static void field(com.vaadin.flow.component.html.Div header, String label, com.vaadin.flow.component.Component value) {
+    private static void field(Div header, String label, Component value) {
         Span l = new Span(label);
         l.getStyle().set("color", "var(--lumo-secondary-text-color)");
         header.add(l, value);
@@ -192,9 +221,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     public void beforeEnter(BeforeEnterEvent event) {
         String raw = event.getRouteParameters().get("id").orElse("");
         id = raw.matches("\\d{1,18}") ? Long.parseLong(raw) : -1L;
-        var x = id < 0 ? java.util.Optional.<ExperimentSummary>empty() : service.find(id);
+        var x = id < 0 ? Optional.<ExperimentSummary>empty() : service.find(id);
         if (x.isEmpty()) {
-            event.rerouteToError(com.vaadin.flow.router.NotFoundException.class, "There is no experiment " + raw + ".");
+            event.rerouteToError(NotFoundException.class, "There is no experiment " + raw + ".");
             return;
         }
         notes.setValue(x.get().notes() == null ? "" : x.get().notes());
@@ -210,10 +239,10 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         poll = event.getUI().addPollListener(e -> refresh());
     }
 
-    private com.vaadin.flow.shared.Registration poll;
+    private Registration poll;
 
     @Override
-    protected void onDetach(com.vaadin.flow.component.DetachEvent event) {
+    protected void onDetach(DetachEvent event) {
         poll.remove();
         super.onDetach(event);
     }
@@ -267,13 +296,13 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
 
     private void header(ExperimentSummary x, List<StepSummary> st) {
         bundleLink.setText(x.bundleName());
-        bundleLink.setHref("models?bundle=" + java.net.URLEncoder.encode(x.bundleName(), java.nio.charset.StandardCharsets.UTF_8));
+        bundleLink.setHref("models?bundle=" + URLEncoder.encode(x.bundleName(), StandardCharsets.UTF_8));
         launchedBy.setText(x.createdBy() == null || x.createdBy().isBlank() ? "not recorded" : x.createdBy());
-        java.time.Instant first = st.stream().map(StepSummary::startedAt).filter(java.util.Objects::nonNull).min(java.util.Comparator.naturalOrder())
+        Instant first = st.stream().map(StepSummary::startedAt).filter(Objects::nonNull).min(Comparator.naturalOrder())
                 .orElse(null);
         boolean done = List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(x.status());
-        java.time.Instant last = done ? st.stream().map(StepSummary::finishedAt).filter(java.util.Objects::nonNull)
-                .max(java.util.Comparator.naturalOrder()).orElse(x.updatedAt()) : null;
+        Instant last = done ? st.stream().map(StepSummary::finishedAt).filter(Objects::nonNull)
+                .max(Comparator.naturalOrder()).orElse(x.updatedAt()) : null;
         started.setText(first == null ? "not yet (queued " + Fmt.time(x.createdAt()) + ")" : Fmt.time(first));
         finished.setText(done ? Fmt.time(last) : "still " + x.status().toLowerCase(Locale.ROOT));
         duration.setText(first == null ? "" : Fmt.duration(first, last) + (done ? "" : " so far"));
@@ -283,7 +312,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     /** The parameters a researcher reads: counts, seeds, method, layers, steps, classes; the bundle by a short hash. */
     static String parameterText(String paramsJson) {
         try {
-            var s = new com.fasterxml.jackson.databind.ObjectMapper().readValue(paramsJson, org.ganscope.workflows.experiment.ExperimentSpec.class);
+            var s = new ObjectMapper().readValue(paramsJson, ExperimentSpec.class);
             StringBuilder b = new StringBuilder();
             b.append("layers ").append(String.join(", ", s.layers()));
             b.append(" · samples ").append(s.samples()).append(" (seed ").append(s.seed()).append(')');
@@ -313,22 +342,22 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             return;
         }
         String l = layer.getValue();
-        com.vaadin.flow.server.StreamResource png = new com.vaadin.flow.server.StreamResource("unit_" + u.unit() + ".png", () -> {
+        StreamResource png = new StreamResource("unit_" + u.unit() + ".png", () -> {
             try {
-                return new java.io.ByteArrayInputStream(images.strip(id, l, u.unit()));
-            } catch (java.io.IOException ex) {
-                throw new java.io.UncheckedIOException(ex);
+                return new ByteArrayInputStream(images.strip(id, l, u.unit()));
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
             }
         });
-        com.vaadin.flow.component.html.Image img = new com.vaadin.flow.component.html.Image(png, "top images of unit " + u.unit());
+        Image img = new Image(png, "top images of unit " + u.unit());
         img.setId("unit-image");
         card.add(new Paragraph(String.format(Locale.ROOT, "unit %d: %s (%s), IoU %.3f, IQR %.3f; top %d images, outside the mask darkened",
                 u.unit(), u.labelName(), u.category(), u.iou(), u.iqr(), u.topImages())), img);
     }
 
-    private static com.vaadin.flow.component.html.Anchor download(String text, String file, java.util.function.Supplier<byte[]> bytes) {
-        var a = new com.vaadin.flow.component.html.Anchor(new com.vaadin.flow.server.StreamResource(file,
-                () -> new java.io.ByteArrayInputStream(bytes.get())), text);
+    private static Anchor download(String text, String file, Supplier<byte[]> bytes) {
+        var a = new Anchor(new StreamResource(file,
+                () -> new ByteArrayInputStream(bytes.get())), text);
         a.getElement().setAttribute("download", true);
         a.setId("download-" + text.replace(' ', '-').replace('.', '-'));
         return a;
@@ -368,17 +397,17 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             label.getStyle().set("color", "var(--lumo-secondary-text-color)");
             Span value = new Span(r[1]);
             value.getStyle().set("font-weight", "600");
-            com.vaadin.flow.component.html.Div d = new com.vaadin.flow.component.html.Div(label, value);
+            Div d = new Div(label, value);
             d.addClassName("rule-count");
             ruleCounts.add(d);
         }
         ruleCounts.setVisible(!rules.isEmpty());
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The bar chart of interpretable units per category in a layer, built as JSON so any layer name is only data. */
-    static String categoryOption(String layer, java.util.Map<String, Integer> byCategory) {
+    static String categoryOption(String layer, Map<String, Integer> byCategory) {
         var o = JSON.createObjectNode();
         o.putObject("title").put("text", "interpretable units in " + layer).putObject("textStyle").put("fontSize", 13);
         var x = o.putObject("xAxis").put("type", "category").putArray("data");

@@ -22,6 +22,9 @@ import org.ganscope.app.bundle.BundleSummary;
 import org.ganscope.app.experiment.ExperimentFilter;
 import org.ganscope.app.experiment.ExperimentService;
 import org.ganscope.app.experiment.ExperimentSummary;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.shared.Registration;
 
 /**
  * All experiments: a lazy grid (pages of 50 from PostgreSQL, fast at 10,000s of rows; see
@@ -75,7 +78,7 @@ public class ExperimentsView extends VerticalLayout {
             c.addValueChangeListener(e -> data.refreshAll());
         }
         grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ExperimentView.class,
-                new com.vaadin.flow.router.RouteParameters("id", String.valueOf(e.getItem().id())))));
+                new RouteParameters("id", String.valueOf(e.getItem().id())))));
         setSizeFull();
         grid.setSizeFull();
         HorizontalLayout filters = new HorizontalLayout(search, model, dataset, status, tag, new Span("click a row for its steps and results"));
@@ -83,7 +86,7 @@ public class ExperimentsView extends VerticalLayout {
         add(filters, grid);
     }
 
-    private com.vaadin.flow.shared.Registration poll;
+    private Registration poll;
 
     @Override
     protected void onAttach(AttachEvent event) {
@@ -94,7 +97,7 @@ public class ExperimentsView extends VerticalLayout {
     }
 
     @Override
-    protected void onDetach(com.vaadin.flow.component.DetachEvent event) {
+    protected void onDetach(DetachEvent event) {
         poll.remove();
         super.onDetach(event);
     }

@@ -15,6 +15,7 @@ import java.util.Locale;
 import org.ganscope.app.experiment.ExperimentResults;
 import org.ganscope.app.experiment.Explanation;
 import org.ganscope.app.unit.UnitImageService;
+import java.util.Comparator;
 
 /**
  * Compositional explanations of a layer's units (the explain step): formula, its IoU, the
@@ -55,7 +56,7 @@ final class ExplanationsPanel extends VerticalLayout {
         this.experimentId = experimentId;
         this.layer = layer;
         List<Explanation> rows = layer == null ? List.of() : results.explanations(experimentId, layer).stream()
-                .sorted(java.util.Comparator.comparingDouble(Explanation::gain).reversed()).toList(); // most compositional first
+                .sorted(Comparator.comparingDouble(Explanation::gain).reversed()).toList(); // most compositional first
         setVisible(!rows.isEmpty());
         grid.setItems(rows);
         // every row up to VISIBLE_ROWS; more scroll inside a grid of that height

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import com.vaadin.flow.component.html.Span;
 
 /** On-screen formatting: numbers at the precision they carry, times in UTC, durations readable. */
 final class Fmt {
@@ -60,8 +61,8 @@ final class Fmt {
     }
 
     /** A grid column header that wraps onto several lines instead of being cut with an ellipsis. */
-    static com.vaadin.flow.component.html.Span header(String text) {
-        com.vaadin.flow.component.html.Span h = new com.vaadin.flow.component.html.Span(text);
+    static Span header(String text) {
+        Span h = new Span(text);
         h.getStyle().set("white-space", "normal").set("line-height", "1.2");
         return h;
     }

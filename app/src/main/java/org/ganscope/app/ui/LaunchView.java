@@ -19,11 +19,17 @@ import org.ganscope.app.bundle.BundleService;
 import org.ganscope.app.bundle.BundleSummary;
 import org.ganscope.app.experiment.ExperimentService;
 import org.ganscope.app.experiment.LaunchRequest;
+import com.vaadin.flow.component.HasValidation;
+import com.vaadin.flow.router.AccessDeniedException;
+import com.vaadin.flow.server.auth.AccessDeniedErrorRouter;
+import org.ganscope.analysis.AnalysisException;
+import org.ganscope.workflows.experiment.ExperimentSpec;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 /** Launch an experiment: bundle, layers, counts, seed, steps, classes of interest; validated by the service, which gives the reason on refusal. */
 @jakarta.annotation.security.RolesAllowed("OPERATOR")
 // a signed-in user without the role sees the forbidden page inside the layout (not a bare "could not navigate")
-@com.vaadin.flow.server.auth.AccessDeniedErrorRouter(rerouteToError = com.vaadin.flow.router.AccessDeniedException.class)
+@AccessDeniedErrorRouter(rerouteToError = AccessDeniedException.class)
 @Route(value = "launch", layout = MainLayout.class)
 @PageTitle("Launch | ganscope")
 public class LaunchView extends VerticalLayout {
@@ -81,7 +87,7 @@ public class LaunchView extends VerticalLayout {
         steps.setManualValidation(true);
         classes.setManualValidation(true);
         bundle.setManualValidation(true);
-        List<com.vaadin.flow.component.HasValidation> checked = List.of(bundle, layers, samples, seed, shards, steps, classes, tags);
+        List<HasValidation> checked = List.of(bundle, layers, samples, seed, shards, steps, classes, tags);
         // a field marked invalid is cleared as soon as it is changed
         bundle.addValueChangeListener(e -> bundle.setInvalid(false));
         layers.addValueChangeListener(e -> layers.setInvalid(false));
@@ -136,16 +142,16 @@ public class LaunchView extends VerticalLayout {
                 List<String> tagList = tags.getValue().isBlank() ? List.of()
                         : Arrays.stream(tags.getValue().split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
                 List<String> chosenLayers = layersOf(bundle.getValue()).stream().filter(layers.getValue()::contains).toList();
-                List<String> chosenSteps = org.ganscope.workflows.experiment.ExperimentSpec.STEPS.stream().filter(steps.getValue()::contains).toList();
+                List<String> chosenSteps = ExperimentSpec.STEPS.stream().filter(steps.getValue()::contains).toList();
                 List<String> chosenClasses = classesOf(bundle.getValue()).stream().filter(classes.getValue()::contains).toList();
                 long id = experiments.launch(LaunchRequest.of(bundle.getValue().name()).name(name.getValue().isBlank() ? null : name.getValue())
                         .layers(chosenLayers).samples(n).seed(seed.getValue().longValue()).shards(sh).tags(tagList).steps(chosenSteps)
                         .classes(chosenClasses).build(), signedIn());
                 getUI().ifPresent(ui -> ui.navigate(ExperimentView.class, new RouteParameters("id", String.valueOf(id))));
-            } catch (IllegalArgumentException | org.ganscope.analysis.AnalysisException ex) {
+            } catch (IllegalArgumentException | AnalysisException ex) {
                 // the service's reason, on the field it names where it names one
                 String m = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-                com.vaadin.flow.component.HasValidation field = m.startsWith("samples") ? samples : m.startsWith("shards") ? shards
+                HasValidation field = m.startsWith("samples") ? samples : m.startsWith("shards") ? shards
                         : m.startsWith("seed") ? seed : m.contains("TorchScript") || m.contains("layer") ? layers
                         : m.contains("class") ? classes : m.contains("step") ? steps : m.contains("tag") ? tags
                         : m.contains("bundle") ? bundle : null;
@@ -162,7 +168,7 @@ public class LaunchView extends VerticalLayout {
     }
 
     /** Marks {@code field} invalid with the reason shown under it; returns false (the form is not launched). */
-    private static boolean mark(com.vaadin.flow.component.HasValidation field, String reason) {
+    private static boolean mark(HasValidation field, String reason) {
         field.setErrorMessage(reason);
         field.setInvalid(true);
         return false;
@@ -190,7 +196,7 @@ public class LaunchView extends VerticalLayout {
 
     /** The signed-in user's name, recorded as the experiment's "launched by". */
     private static String signedIn() {
-        var auth = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+        var auth = SecurityContextHolder.getContext().getAuthentication();
         return auth == null ? null : auth.getName();
     }
 }

@@ -9,6 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.ganscope.app.experiment.UnitCount;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Optional;
 
 /**
  * When several layers were dissected: interpretable units per layer and category (the
@@ -18,7 +23,7 @@ import org.ganscope.app.experiment.UnitCount;
 final class LayerFigure extends VerticalLayout {
     static final List<String> CATEGORIES = List.of("object", "part", "material");
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The three interpretability rules as a researcher reads them, in the order shown. */
     static final String SPEC_LABEL = "interpretable (IoU > 0.05, IQR > 0.01)";
@@ -42,7 +47,7 @@ final class LayerFigure extends VerticalLayout {
             return;
         }
         List<Row> rows = new ArrayList<>();
-        Map<String, List<Integer>> perCategory = new java.util.LinkedHashMap<>();
+        Map<String, List<Integer>> perCategory = new LinkedHashMap<>();
         CATEGORIES.forEach(c -> perCategory.put(c, new ArrayList<>()));
         for (String l : layers) {
             List<UnitCount> c = counts.apply(l);
@@ -70,16 +75,16 @@ final class LayerFigure extends VerticalLayout {
 
     /** The stacked bars of interpretable units per layer and category, built as JSON (layer names are data, not code). */
     static String chartOption(List<String> layers, Map<String, List<Integer>> perCategory) {
-        com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = JSON.createObjectNode();
         o.putObject("title").put("text", "interpretable units per layer").putObject("textStyle").put("fontSize", 13);
         o.putObject("legend").put("top", 22);
         o.putObject("grid").put("top", 60).put("left", 50).put("containLabel", true);
-        com.fasterxml.jackson.databind.node.ArrayNode names = o.putObject("xAxis").put("type", "category").putArray("data");
+        ArrayNode names = o.putObject("xAxis").put("type", "category").putArray("data");
         layers.forEach(names::add);
         o.putObject("yAxis").put("type", "value").put("name", "units");
-        com.fasterxml.jackson.databind.node.ArrayNode series = o.putArray("series");
+        ArrayNode series = o.putArray("series");
         perCategory.forEach((cat, v) -> {
-            com.fasterxml.jackson.databind.node.ArrayNode d = series.addObject().put("name", cat).put("type", "bar").put("stack", "units")
+            ArrayNode d = series.addObject().put("name", cat).put("type", "bar").put("stack", "units")
                     .putArray("data");
             v.forEach(d::add);
         });
@@ -104,7 +109,7 @@ final class LayerFigure extends VerticalLayout {
         return out;
     }
 
-    private static java.util.Optional<UnitCount> find(List<UnitCount> c, String rule, String category) {
+    private static Optional<UnitCount> find(List<UnitCount> c, String rule, String category) {
         return c.stream().filter(r -> r.rule().equals(rule) && r.category().equals(category)).findFirst();
     }
 

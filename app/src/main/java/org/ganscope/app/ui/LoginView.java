@@ -9,6 +9,7 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
+import com.vaadin.flow.component.html.H1;
 
 /** Sign-in (Spring Security's form login); the first start prints the admin password on the console. */
 @Route(value = "login", autoLayout = false)
@@ -24,7 +25,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         login.setAction("login");
         login.setForgotPasswordButtonVisible(false);
         login.setId("login-form");
-        add(new com.vaadin.flow.component.html.H1("ganscope"), login,
+        add(new H1("ganscope"), login,
                 new Paragraph("First start: the admin password was printed on the platform's console."));
     }
 

@@ -27,6 +27,9 @@ import java.util.Locale;
 import org.ganscope.app.bundle.BundleService;
 import org.ganscope.app.bundle.BundleSummary;
 import org.ganscope.app.bundle.BundleUpload;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
 
 /**
  * Models and datasets: every registered bundle with its model card (description, training,
@@ -36,7 +39,7 @@ import org.ganscope.app.bundle.BundleUpload;
 @Route(value = "models", layout = MainLayout.class)
 @PageTitle("Models | ganscope")
 @PermitAll
-public class ModelsView extends VerticalLayout implements com.vaadin.flow.router.BeforeEnterObserver {
+public class ModelsView extends VerticalLayout implements BeforeEnterObserver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final BundleService bundles;
     private final Grid<BundleSummary> grid = new Grid<>();
@@ -61,7 +64,7 @@ public class ModelsView extends VerticalLayout implements com.vaadin.flow.router
             up.setId("bundle-upload");
             up.setAcceptedFileTypes(".zip", "application/zip");
             up.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, upload.maxBytes()));
-            up.setDropLabel(new com.vaadin.flow.component.html.Span("a zipped bundle folder (manifest.json and its files), up to 256 MB"));
+            up.setDropLabel(new Span("a zipped bundle folder (manifest.json and its files), up to 256 MB"));
             up.addSucceededListener(e -> {
                 try (InputStream in = buffer.getInputStream()) {
                     var b = upload.upload(in, buffer.getFileData().getFile().length());
@@ -85,7 +88,7 @@ public class ModelsView extends VerticalLayout implements com.vaadin.flow.router
 
     /** {@code /models?bundle=NAME} (the experiment page links here) opens that bundle's card. */
     @Override
-    public void beforeEnter(com.vaadin.flow.router.BeforeEnterEvent event) {
+    public void beforeEnter(BeforeEnterEvent event) {
         var wanted = event.getLocation().getQueryParameters().getSingleParameter("bundle");
         wanted.flatMap(name -> grid.getListDataView().getItems().filter(b -> b.name().equals(name)).findFirst()).ifPresent(grid::select);
     }

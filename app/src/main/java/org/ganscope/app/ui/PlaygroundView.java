@@ -20,6 +20,12 @@ import java.util.Locale;
 import org.ganscope.app.bundle.BundleService;
 import org.ganscope.app.bundle.BundleSummary;
 import org.ganscope.app.playground.PlaygroundService;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.function.Function;
+import org.ganscope.analysis.AnalysisException;
 
 /**
  * GANPaint-like playground: pick a bundle, layer, sample, class and how many of its units;
@@ -29,7 +35,7 @@ import org.ganscope.app.playground.PlaygroundService;
 @Route(value = "playground", layout = MainLayout.class)
 @PageTitle("Playground | ganscope")
 @PermitAll
-public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.router.BeforeEnterObserver {
+public class PlaygroundView extends VerticalLayout implements BeforeEnterObserver {
     private final PlaygroundService playground;
     private final ComboBox<BundleSummary> bundle;
     private final ComboBox<String> layer = new ComboBox<>("layer");
@@ -60,8 +66,8 @@ public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.ro
         mode.setValue("remove");
         mode.setId("pg-mode");
         bundle.addValueChangeListener(e -> {
-            java.util.List<String> ls = LaunchView.layersOf(e.getValue());
-            java.util.List<String> cs = LaunchView.classesOf(e.getValue());
+            List<String> ls = LaunchView.layersOf(e.getValue());
+            List<String> cs = LaunchView.classesOf(e.getValue());
             layer.setItems(ls);
             cls.setItems(cs);
             if (!ls.isEmpty()) {
@@ -92,9 +98,9 @@ public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.ro
 
     /** Choices can come in the address: ?bundle=outdoor-base&layer=layer3&class=tree&sample=3&mode=insert. */
     @Override
-    public void beforeEnter(com.vaadin.flow.router.BeforeEnterEvent event) {
+    public void beforeEnter(BeforeEnterEvent event) {
         var q = event.getLocation().getQueryParameters().getParameters();
-        java.util.function.Function<String, String> p = k -> q.getOrDefault(k, java.util.List.of()).stream().findFirst().orElse(null);
+        Function<String, String> p = k -> q.getOrDefault(k, List.of()).stream().findFirst().orElse(null);
         bundle.getListDataView().getItems().filter(b -> b.name().equals(p.apply("bundle"))).findFirst().ifPresent(bundle::setValue);
         if (bundle.getValue() == null) { // defaults, so a first visit shows a sample at once: the first bundle, its middle layer
             bundle.getListDataView().getItems().findFirst().ifPresent(bundle::setValue);
@@ -126,7 +132,7 @@ public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.ro
             try {
                 return new ByteArrayInputStream(playground.sample(b, l, s, i));
             } catch (IOException ex) {
-                throw new java.io.UncheckedIOException(ex);
+                throw new UncheckedIOException(ex);
             }
         }), hw[0], hw[1]);
     }
@@ -144,7 +150,7 @@ public class PlaygroundView extends VerticalLayout implements com.vaadin.flow.ro
                     + " (%d segmentation pixels); f and the segmenter re-ran in %d ms. Left: before, right: after.",
                     mode.getValue(), edit.units().length, cls.getValue(), cls.getValue(), 100 * edit.before(), 100 * edit.after(),
                     edit.regionPixels(), edit.millis()));
-        } catch (IllegalArgumentException | IOException | org.ganscope.analysis.AnalysisException ex) {
+        } catch (IllegalArgumentException | IOException | AnalysisException ex) {
             Notification.show(ex.getMessage(), 6000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
         }
     }

@@ -15,13 +15,15 @@ import com.vaadin.flow.spring.security.AuthenticationContext;
 import jakarta.annotation.security.RolesAllowed;
 import org.ganscope.app.security.UserService;
 import org.ganscope.app.security.UserSummary;
+import com.vaadin.flow.router.AccessDeniedException;
+import com.vaadin.flow.server.auth.AccessDeniedErrorRouter;
 
 /** Admins add and remove users and choose their role (viewer, operator, admin). */
 @Route(value = "users", layout = MainLayout.class)
 @PageTitle("Users | ganscope")
 @RolesAllowed("ADMIN")
 // a signed-in user without the role sees the forbidden page inside the layout (not a bare "could not navigate")
-@com.vaadin.flow.server.auth.AccessDeniedErrorRouter(rerouteToError = com.vaadin.flow.router.AccessDeniedException.class)
+@AccessDeniedErrorRouter(rerouteToError = AccessDeniedException.class)
 public class UsersView extends VerticalLayout {
     private final UserService users;
     private final Grid<UserSummary> grid = new Grid<>();

@@ -14,6 +14,9 @@ import org.ganscope.db.ExperimentRepository;
 import org.ganscope.db.ResultRepository;
 import org.ganscope.workflows.experiment.ExperimentSpec;
 import org.springframework.stereotype.Service;
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * Unit cards: a unit's top images with its thresholded activation as a heat-map overlay,
@@ -43,7 +46,7 @@ public class UnitImageService {
         ExperimentSpec spec = spec(experimentId);
         var row = results.units(experimentId, layer).stream().filter(u -> u.unit() == unit).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no unit " + unit + " in " + layer));
-        long[] top = java.util.Arrays.copyOf(row.topSamples(), Math.min(maxImages, row.topSamples().length));
+        long[] top = Arrays.copyOf(row.topSamples(), Math.min(maxImages, row.topSamples().length));
         return render(spec, layer, m -> UnitImages.strip(m, spec.seed(), top, unit, row.threshold(), scale));
     }
 
@@ -67,7 +70,7 @@ public class UnitImageService {
         return JSON.readValue(e.paramsJson(), ExperimentSpec.class);
     }
 
-    private byte[] render(ExperimentSpec spec, String layer, java.util.function.Function<LayerModel, java.awt.image.BufferedImage> draw)
+    private byte[] render(ExperimentSpec spec, String layer, Function<LayerModel, BufferedImage> draw)
             throws IOException {
         Bundle b = bundles.resolve(spec.bundleHash(), spec.bundlePath());
         try (LayerModel m = new LayerModel(b, layer, 1)) {

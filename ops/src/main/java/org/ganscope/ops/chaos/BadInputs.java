@@ -20,6 +20,12 @@ import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.io.Npy;
 import org.ganscope.analysis.io.NpyArray;
 import org.ganscope.ops.cluster.LocalCluster;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import org.ganscope.analysis.cli.Main;
 
 /**
  * The bad-input catalogue: each case must be refused with the right HTTP status or exit
@@ -48,7 +54,7 @@ final class BadInputs {
         Outcome run() throws Exception;
     }
 
-    BadInputs(LocalCluster cluster, Path repo) throws java.io.IOException {
+    BadInputs(LocalCluster cluster, Path repo) throws IOException {
         this.cluster = cluster;
         this.repo = repo;
         this.scratch = Files.createDirectories(cluster.dir().resolve("bad-inputs"));
@@ -92,7 +98,7 @@ final class BadInputs {
                             .set("steps", JSON.createArrayNode().add("dissect"))));
             long id = JSON.readTree(r.body()).get("id").asLong();
             String stored = cluster.get("/api/experiments/" + id).get("experiment").get("name").asText();
-            cluster.await(id, java.time.Duration.ofMinutes(5));
+            cluster.await(id, Duration.ofMinutes(5));
             return new Outcome(stored.equals(name) ? 201 : 500, stored.equals(name) ? "stored verbatim, shown as text" : "changed: " + stored);
         }, 201, "verbatim");
         // access control
@@ -101,8 +107,8 @@ final class BadInputs {
         // bundles (upload): 400 or 413 with the reason, nothing kept
         upload("archive with path traversal", zip(Map.of(), Map.of("../../evil.sh", "echo pwned".getBytes())), 400, "outside");
         upload("hash mismatch", zip(Map.of("layer1.h.onnx", flip(read("layer1.h.onnx"))), Map.of()), 400, "hash mismatch");
-        upload("truncated file", zip(Map.of("layer2.f.onnx", java.util.Arrays.copyOf(read("layer2.f.onnx"), 1000)), Map.of()), 400, "truncated");
-        upload("missing graph", zip(java.util.Collections.singletonMap("segmenter.onnx", null), Map.of()), 400, "missing file");
+        upload("truncated file", zip(Map.of("layer2.f.onnx", Arrays.copyOf(read("layer2.f.onnx"), 1000)), Map.of()), 400, "truncated");
+        upload("missing graph", zip(Collections.singletonMap("segmenter.onnx", null), Map.of()), 400, "missing file");
         upload("corrupt ONNX with a matching hash", corruptGraph(), 400, "not a loadable ONNX graph");
         upload("shape mismatch between h and f", shapeMismatch(), 400, "layer");
         upload("duplicate name with other contents", zip(Map.of("manifest.json", read("manifest.json").length > 0
@@ -146,7 +152,7 @@ final class BadInputs {
                 lost++;
                 lines.add("  refused uploads left files behind: " + kept);
             }
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             // no upload was ever kept
         }
         lines.forEach(System.out::println);
@@ -177,7 +183,7 @@ final class BadInputs {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             int code;
             try {
-                code = org.ganscope.analysis.cli.Main.run(args);
+                code = Main.run(args);
             } finally {
                 System.setErr(err);
             }
@@ -233,7 +239,7 @@ final class BadInputs {
         return p;
     }
 
-    private byte[] read(String rel) throws java.io.IOException {
+    private byte[] read(String rel) throws IOException {
         return Files.readAllBytes(repo.resolve("models/bundles/outdoor-base").resolve(rel));
     }
 
@@ -244,7 +250,7 @@ final class BadInputs {
     }
 
     /** The demo bundle zipped, with files replaced (null drops one) and extra entries. */
-    private byte[] zip(Map<String, byte[]> replace, Map<String, byte[]> extra) throws java.io.IOException {
+    private byte[] zip(Map<String, byte[]> replace, Map<String, byte[]> extra) throws IOException {
         Path dir = repo.resolve("models/bundles/outdoor-base");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(bytes); var files = Files.walk(dir)) {
@@ -268,7 +274,7 @@ final class BadInputs {
     }
 
     /** A graph replaced by garbage whose hash the manifest agrees with: only loading it can tell. */
-    private byte[] corruptGraph() throws java.io.IOException {
+    private byte[] corruptGraph() throws IOException {
         byte[] garbage = "this is not an ONNX protobuf".repeat(100).getBytes();
         ObjectNode m = (ObjectNode) JSON.readTree(read("manifest.json"));
         ((ObjectNode) m.get("files").get("layer1.h.onnx")).put("sha256", BundleLoader.sha256(garbage)).put("bytes", garbage.length);
@@ -277,7 +283,7 @@ final class BadInputs {
     }
 
     /** layer1's f replaced by layer2's f (hashes fixed): h's output does not fit f's input. */
-    private byte[] shapeMismatch() throws java.io.IOException {
+    private byte[] shapeMismatch() throws IOException {
         byte[] f2 = read("layer2.f.onnx");
         ObjectNode m = (ObjectNode) JSON.readTree(read("manifest.json"));
         ((ObjectNode) m.get("files").get("layer1.f.onnx")).put("sha256", BundleLoader.sha256(f2)).put("bytes", f2.length);

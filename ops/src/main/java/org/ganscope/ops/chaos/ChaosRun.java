@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.ganscope.ops.cluster.LocalCluster;
 import org.ganscope.ops.cluster.Reference;
+import org.ganscope.app.config.TemporalDevServer;
 
 /**
  * {@code ganscope chaos [--quick] [--worker-kills N] [--platform-kills M] [--seed S]}: the
@@ -81,7 +82,7 @@ public final class ChaosRun {
         }
         Path repo = Path.of(System.getProperty("ganscope.home", System.getenv().getOrDefault("GANSCOPE_HOME", "."))).toAbsolutePath().normalize();
         String cli = System.getenv("GANSCOPE_TEMPORAL_CLI");
-        Path temporal = org.ganscope.app.config.TemporalDevServer.findCli(cli).orElse(null);
+        Path temporal = TemporalDevServer.findCli(cli).orElse(null);
         Summary s = run(repo, Files.createTempDirectory("ganscope-chaos"), workerKills, platformKills, burst, seed, temporal,
                 quick ? List.of("metrics") : STEP_KINDS);
         System.out.println(s.line());

@@ -16,6 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ganscope.app.GanscopeApplication;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A scaled-out platform on one machine, as separate processes: a platform node (embedded
@@ -33,7 +40,7 @@ public final class LocalCluster implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     /** The platform's admin password, chosen for this cluster (GANSCOPE_ADMIN_PASSWORD). */
-    private final String adminPassword = "cluster-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+    private final String adminPassword = "cluster-" + Long.toHexString(new SecureRandom().nextLong());
 
     /** @param dir where the platform's data and every process's log go */
     public LocalCluster(Path dir) throws IOException {
@@ -76,7 +83,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The Temporal server the platform node runs on (temporal-dev, test-server or external), from its ready line. */
     public String temporalServer() throws IOException {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ganscope ready: .*temporal=(\\S+?),").matcher(Files.readString(log("platform")));
+        Matcher m = Pattern.compile("ganscope ready: .*temporal=(\\S+?),").matcher(Files.readString(log("platform")));
         String kind = "unknown";
         while (m.find()) {
             kind = m.group(1);
@@ -191,8 +198,8 @@ public final class LocalCluster implements AutoCloseable {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api() + path)).method(method,
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (user != null) {
-            b.header("authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            b.header("authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                    .getBytes(StandardCharsets.UTF_8)));
         }
         if (contentType != null) {
             b.header("content-type", contentType);
@@ -224,7 +231,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private String basic() {
-        return "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "Basic " + Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
     }
 
     private Process spawn(String name, List<String> jvm, List<String> args) throws IOException {
@@ -255,11 +262,11 @@ public final class LocalCluster implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         List<String> names = new ArrayList<>(processes.keySet());
-        java.util.Collections.reverse(names);
+        Collections.reverse(names);
         for (String n : names) {
             Process p = processes.remove(n);
             p.destroy();
-            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
             }
         }
