@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.ganscope.app.experiment.ExperimentService;
-import org.ganscope.app.experiment.LaunchRequest;
+import org.ganscope.services.experiment.ExperimentService;
+import org.ganscope.services.experiment.LaunchRequest;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -88,7 +88,7 @@ class DashboardBrowserTest {
     org.ganscope.db.ResultRepository results;
 
     @Autowired
-    org.ganscope.app.security.UserService users;
+    org.ganscope.services.security.UserService users;
 
     @Autowired
     org.ganscope.db.ExperimentRepository experimentRows;
