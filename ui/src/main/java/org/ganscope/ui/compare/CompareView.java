@@ -3,6 +3,7 @@ package org.ganscope.ui.compare;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.shared.ui.LoadMode;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.combobox.MultiSelectComboBox;
@@ -111,7 +112,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     @Override
     protected void onAttach(AttachEvent event) {
         super.onAttach(event);
-        event.getUI().getPage().addJavaScript("context://webjars/echarts/5.5.0/echarts.min.js");
+        event.getUI().getPage().addJavaScript("context://webjars/echarts/5.5.0/echarts.min.js", LoadMode.LAZY); // EChart waits for it: the page does not
     }
 
     private List<Long> shownIds = List.of();
@@ -241,6 +242,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     private Component paramCell(String name, String value) {
         if (value != null && value.matches("[0-9a-f]{40,}")) {
             Span s = new Span(value.substring(0, 12));
+            s.addClassName("hash-value");
             s.getElement().setAttribute("title", value);
             Button copy = new Button("copy", e -> e.getSource().getElement().executeJs("navigator.clipboard && navigator.clipboard.writeText($0)", value));
             copy.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);

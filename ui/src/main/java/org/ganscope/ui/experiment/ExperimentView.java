@@ -1,5 +1,6 @@
 package org.ganscope.ui.experiment;
 
+import com.vaadin.flow.shared.ui.LoadMode;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.combobox.ComboBox;
@@ -194,7 +195,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         header.getStyle().set("display", "grid").set("grid-template-columns", "max-content 1fr").set("column-gap", "1em").set("row-gap", "0.2em");
         summary.setId("layer-summary");
         ruleCounts.setId("rule-counts");
-        ruleCounts.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "0.25em 1.5em");
+        // three equal columns, one row at any width (a label wraps inside its column): the rules read side by side
+        ruleCounts.getStyle().set("display", "grid").set("grid-template-columns", "repeat(3, minmax(0, 1fr))").set("gap", "0.25em 1.5em")
+                .set("max-width", "60em");
         emptyUnits.setId("units-empty");
         units.setHeight("24em");
         add(title, header, error, annotations, new H3("Steps"), stepGrid, layerFigure,
@@ -238,7 +241,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     @Override
     protected void onAttach(AttachEvent event) {
         super.onAttach(event);
-        event.getUI().getPage().addJavaScript("context://webjars/echarts/5.5.0/echarts.min.js");
+        event.getUI().getPage().addJavaScript("context://webjars/echarts/5.5.0/echarts.min.js", LoadMode.LAZY); // EChart waits for it: the page does not
         event.getUI().setPollInterval(1000);
         poll = event.getUI().addPollListener(e -> refresh());
     }
@@ -373,7 +376,10 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         if (layer.getValue() != null) {
             String l = layer.getValue();
             long exp = id;
-            downloads.add(download("units.csv", "exp" + exp + "_" + l + "_units.csv", () -> export.unitsCsv(exp, l)),
+            Anchor csv = download("units.csv", "exp" + exp + "_" + l + "_units.csv", () -> export.unitsCsv(exp, l));
+            csv.getElement().setAttribute("title", "IoU, IQR and the control scores with 6 decimals, thresholds with 9 significant digits;"
+                    + " units.json has the full doubles and the experiment, layer, bundle hash and threshold method");
+            downloads.add(csv,
                     download("units.json", "exp" + exp + "_" + l + "_units.json", () -> export.unitsJson(exp, l)),
                     download("launch spec", "exp" + exp + "_launch.json", () -> export.launchSpecJson(exp)));
         }
@@ -397,10 +403,12 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         ruleCounts.removeAll();
         List<String[]> rules = LayerFigure.ruleCounts(counts);
         for (String[] r : rules) {
-            Span label = new Span(r[0] + ": ");
-            label.getStyle().set("color", "var(--lumo-secondary-text-color)");
+            Span label = new Span(r[0]);
+            label.addClassName("rule-label");
+            label.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)").set("display", "block");
             Span value = new Span(r[1]);
-            value.getStyle().set("font-weight", "600");
+            value.addClassName("rule-value");
+            value.getStyle().set("font-weight", "600").set("display", "block");
             Div d = new Div(label, value);
             d.addClassName("rule-count");
             ruleCounts.add(d);

@@ -32,6 +32,8 @@ import org.ganscope.ui.common.Fmt;
  */
 final class UnitGallery extends VerticalLayout {
     static final int IMAGES = 4;
+    /** About the cards on screen at first (the list is 32em high, a card about 100 px), plus a few. */
+    private static final int PREFETCH = 8;
     private final UnitImageService images;
     private final VirtualList<UnitResult> list = new VirtualList<>();
     private final ComboBox<String> label = new ComboBox<>("class");
@@ -104,6 +106,8 @@ final class UnitGallery extends VerticalLayout {
                 .filter(u -> !interpretable.getValue() || u.interpretable())
                 .sorted(order.thenComparingInt(UnitResult::unit)).toList();
         list.setItems(shown);
+        // the first cards render on the server while the browser lays out the page
+        images.prefetch(experiment, layer, shown.stream().limit(PREFETCH).map(UnitResult::unit).toList(), IMAGES, 1);
         count.setText(String.format(Locale.ROOT, "%d of %d units", shown.size(), rows.size()));
         count.getElement().setAttribute("data-shown", String.valueOf(shown.size()));
     }
@@ -118,6 +122,7 @@ final class UnitGallery extends VerticalLayout {
                 throw new UncheckedIOException(ex);
             }
         });
+        png.setCacheTime(3_600_000); // the strip of a stored dissection never changes: the browser keeps it for an hour
         Image img = new Image(png, "top images of unit " + u.unit());
         img.addClassName("gallery-image");
         img.getStyle().set("image-rendering", "pixelated").set("height", "96px").set("min-width", (IMAGES * 96) + "px")
