@@ -371,7 +371,6 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     }
 
     private void showUnits() {
-        explanations.show(id, layer.getValue());
         downloads.removeAll();
         if (layer.getValue() != null) {
             String l = layer.getValue();
@@ -383,8 +382,16 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                     download("units.json", "exp" + exp + "_" + l + "_units.json", () -> export.unitsJson(exp, l)),
                     download("launch spec", "exp" + exp + "_launch.json", () -> export.launchSpecJson(exp)));
         }
-        interventions.show(id, layer.getValue());
-        causal.show(id, layer.getValue());
+        // the panels below the unit table (explanations, interventions, causal) follow in the next round trip, so the
+        // first response carries the page down to the gallery and the browser asks for its images sooner
+        String shown = layer.getValue();
+        getElement().executeJs("return 0").then(ignored -> {
+            if (Objects.equals(shown, layer.getValue())) {
+                explanations.show(id, shown);
+                interventions.show(id, shown);
+                causal.show(id, shown);
+            }
+        });
         if (layer.getValue() == null) {
             return;
         }
