@@ -55,26 +55,60 @@ public final class BundleVerifier {
             lines.add(String.format("layer %-8s %4d units %3dx%-3d h and f%s ok", l.name(), l.units(), l.height(), l.width(),
                     l.fTakesLatent() ? " (r, z)" : ""));
         }
-        int c = m.numClasses();
         int res = m.segmenter().resolution();
         try (Graph seg = new Graph(m.segmenter().file(), b.file(m.segmenter().file()))) {
             oneInput(b, seg);
             expect(b, seg, "input", seg.inputItemShape(), new long[] {3, s, s}, "an RGB image of image_size " + s);
-            expect(b, seg, "output", seg.outputItemShape(0), new long[] {c, res, res}, c + " class probabilities at " + res + "x" + res);
-            FloatBuffer probs = Graph.directFloats((long) BATCH * c * res * res);
-            seg.run(image, BATCH, probs);
-            finite(b, m.segmenter().file(), probs);
-            double sum = 0;
-            for (int k = 0; k < c; k++) {
-                sum += probs.get(k * res * res);
+            // one buffer per output in the graph's order; every segmenter group's output is checked (schema 1: the one output)
+            FloatBuffer[] outs = new FloatBuffer[seg.outputCount()];
+            int[] groupAt = new int[m.groups().size()];
+            for (int g = 0; g < m.groups().size(); g++) {
+                Manifest.ConceptGroup group = m.groups().get(g);
+                if (!group.bySegmenter()) {
+                    groupAt[g] = -1;
+                    continue;
+                }
+                int o = m.schemaVersion() == 1 ? 0 : seg.outputIndex(group.segmenterOutput());
+                int c = group.numClasses();
+                expect(b, seg, "output" + (m.schemaVersion() == 1 ? "" : " '" + group.segmenterOutput() + "'"), seg.outputItemShape(o),
+                        new long[] {c, res, res}, c + " class probabilities" + (g == 0 ? "" : " of group " + group.name()) + " at " + res + "x" + res);
+                outs[o] = Graph.directFloats((long) BATCH * c * res * res);
+                groupAt[g] = o;
             }
-            if (Math.abs(sum - 1) > 1e-3) {
-                throw new BundleException("bundle " + m.name() + ": " + m.segmenter().file()
-                        + " must output class probabilities (softmax); they sum to " + sum + " at a pixel");
+            for (int o = 0; o < outs.length; o++) {
+                if (outs[o] == null) {
+                    throw new BundleException("bundle " + m.name() + ": " + m.segmenter().file() + " output " + (o + 1)
+                            + " belongs to no concept group of the manifest");
+                }
+            }
+            seg.run(image, BATCH, outs);
+            for (int g = 0; g < groupAt.length; g++) {
+                if (groupAt[g] < 0) {
+                    continue;
+                }
+                FloatBuffer probs = outs[groupAt[g]];
+                finite(b, m.segmenter().file(), probs);
+                double sum = 0;
+                for (int k = 0; k < m.groups().get(g).numClasses(); k++) {
+                    sum += probs.get(k * res * res);
+                }
+                if (Math.abs(sum - 1) > 1e-3) {
+                    throw new BundleException("bundle " + m.name() + ": " + m.segmenter().file()
+                            + " must output class probabilities (softmax)" + (g == 0 ? "" : " for group " + m.groups().get(g).name())
+                            + "; they sum to " + sum + " at a pixel");
+                }
             }
         }
+        int c = m.numClasses();
         lines.add(String.format("segmenter %d classes at %dx%d, pixel accuracy %.3f, mean IoU %.3f", c, res, res,
                 m.segmenter().pixelAccuracy(), m.segmenter().meanIou()));
+        if (m.groups().size() > 1) {
+            StringBuilder gl = new StringBuilder("concept groups");
+            for (Manifest.ConceptGroup g : m.groups()) {
+                gl.append(' ').append(g.name()).append(" (").append(g.numClasses() - 1).append(g.bySegmenter() ? ", segmenter)" : ", rule " + g.rule() + ")");
+            }
+            lines.add(gl.append(" ok").toString());
+        }
         try (Graph feat = new Graph(m.features().file(), b.file(m.features().file()))) {
             oneInput(b, feat);
             expect(b, feat, "input", feat.inputItemShape(), new long[] {3, s, s}, "an RGB image of image_size " + s);
