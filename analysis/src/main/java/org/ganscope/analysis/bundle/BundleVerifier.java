@@ -165,20 +165,36 @@ public final class BundleVerifier {
                             + ", expected " + r.columns() * s + "x" + rows * s + " for " + r.count() + " tiles in " + r.columns() + " columns");
                 }
             }
-            var raster = lab.getRaster();
-            int[] px = new int[raster.getNumBands()];
-            for (int y = 0; y < lab.getHeight(); y++) {
-                for (int x = 0; x < lab.getWidth(); x++) {
-                    int v = raster.getPixel(x, y, px)[0];
-                    if (v >= m.numClasses()) {
-                        throw new BundleException("bundle " + m.name() + ": " + r.labels() + " has label " + v + " at (" + x + "," + y
-                                + "), but the bundle has " + m.numClasses() + " classes");
-                    }
+            for (Manifest.ConceptGroup g : m.groups()) {
+                BufferedImage sheet = g.realLabelSheet().equals(r.labels()) ? lab : read(b, g.realLabelSheet());
+                if (sheet.getWidth() != lab.getWidth() || sheet.getHeight() != lab.getHeight()) {
+                    throw new BundleException("bundle " + m.name() + ": " + g.realLabelSheet() + " is " + sheet.getWidth() + "x"
+                            + sheet.getHeight() + ", expected " + lab.getWidth() + "x" + lab.getHeight() + " like " + r.labels());
                 }
+                counts(b, g, sheet);
             }
         }
 
-        private static BufferedImage read(Bundle b, String rel) {
+        /** Pixels per class of a group's real label sheet (every tile, whole); a label outside the group's classes is an error. */
+        static long[] counts(Bundle b, Manifest.ConceptGroup g, BufferedImage sheet) {
+            long[] counts = new long[g.numClasses()];
+            var raster = sheet.getRaster();
+            int[] px = new int[raster.getNumBands()];
+            for (int y = 0; y < sheet.getHeight(); y++) {
+                for (int x = 0; x < sheet.getWidth(); x++) {
+                    int v = raster.getPixel(x, y, px)[0];
+                    if (v >= g.numClasses()) {
+                        throw new BundleException("bundle " + b.name() + ": " + g.realLabelSheet() + " has label " + v + " at (" + x + "," + y
+                                + "), but " + (g.name().equals("main") ? "the bundle has " : "group " + g.name() + " has ")
+                                + g.numClasses() + " classes");
+                    }
+                    counts[v]++;
+                }
+            }
+            return counts;
+        }
+
+        static BufferedImage read(Bundle b, String rel) {
             try {
                 BufferedImage i = ImageIO.read(b.file(rel).toFile());
                 if (i == null) {
