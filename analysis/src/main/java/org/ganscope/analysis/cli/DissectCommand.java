@@ -84,6 +84,10 @@ public final class DissectCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--concept-groups", description = "also label every unit per concept group and against the unrealistic regions "
+            + "(concept_groups.json; one more pass over the evaluation images; always on for schema 2 bundles)")
+    boolean conceptGroups;
+
     @Override
     public Integer call() throws IOException {
         DissectParams p = params.build();
@@ -101,7 +105,7 @@ public final class DissectCommand implements Callable<Integer> {
                 b.name(), p.layer(), d.report().nInterpretable(), d.units(), d.interpretableByCategory(), d.images(), secs,
                 (d.images() + p.thresholdSamples()) / secs);
         printControls(d);
-        if (b.manifest().groups().size() > 1) {
+        if (conceptGroups || b.manifest().groups().size() > 1) {
             writeGroups(b, d, p, out);
         }
         System.out.println("wrote " + out.resolve("dissect.json") + " and " + out.resolve("report.html"));
@@ -109,9 +113,10 @@ public final class DissectCommand implements Callable<Integer> {
     }
 
     /**
-     * A schema 2 bundle: every unit against every concept group at the dissection's thresholds,
-     * on its evaluation images; concept_groups.json holds per group and unit the best class and
-     * its IoU, and the overall label (the best of all groups).
+     * Every unit against every concept group of the bundle (schema 1: the main group) and the
+     * derived "unrealistic" concept, at the dissection's thresholds on its evaluation images;
+     * concept_groups.json holds per group and unit the best class and its IoU, the overall label
+     * (the best of the bundle's groups) and the IoU with the unrealistic regions.
      */
     static void writeGroups(Bundle b, LayerDissection d, DissectParams p, Path out) throws IOException {
         GroupDissection g;
@@ -127,6 +132,7 @@ public final class DissectCommand implements Callable<Integer> {
         root.put("samples", p.samples());
         root.put("seed", p.seed());
         root.put("iou_rule", "per group, the class of highest IoU at the dissection's unit thresholds; overall: the best of all groups");
+        root.put("unrealistic_rule", "pixels whose largest main-group segmenter probability is below " + GroupDissection.CONFIDENCE);
         ArrayNode units = root.putArray("units");
         for (int u = 0; u < d.units(); u++) {
             ObjectNode un = units.addObject();
@@ -138,6 +144,7 @@ public final class DissectCommand implements Callable<Integer> {
                 o.put("label", gr.classes().get(gr.label()[u]));
                 o.put("iou", gr.iou()[u]);
             }
+            un.put("unrealistic_iou", g.unrealistic().iou()[u]);
         }
         json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("concept_groups.json").toFile(), root);
         StringBuilder line = new StringBuilder("  concept groups (units whose best class has IoU > 0.05):");
@@ -153,6 +160,10 @@ public final class DissectCommand implements Callable<Integer> {
         for (int k = 0; k < won.length; k++) {
             line.append(' ').append(g.groups().get(k).name()).append(' ').append(won[k]);
         }
+        double[] unreal = g.unrealistic().iou();
+        String top = IntStream.range(0, unreal.length).boxed().sorted(Comparator.comparingDouble((Integer u) -> -unreal[u]).thenComparingInt(u -> u))
+                .limit(5).map(u -> u + String.format(Locale.ROOT, " (%.3f)", unreal[u])).reduce((x, y) -> x + ", " + y).orElse("");
+        line.append("; units most on unrealistic regions (IoU): ").append(top);
         System.out.println(line.append("; wrote ").append(out.resolve("concept_groups.json")));
     }
 

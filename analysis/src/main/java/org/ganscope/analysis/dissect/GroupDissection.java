@@ -14,8 +14,18 @@ import org.ganscope.analysis.model.LayerModel;
  * ties to the lower class; class 0, the group's "nothing", never wins) and that IoU; the
  * overall label is the best of all groups. Counted with {@link EvalShard}'s exact kernel on
  * each group's label maps, in one pass over the images.
+ *
+ * <p>Beside the bundle's groups, every dissection has the derived concept
+ * {@link #UNREALISTIC}: pixels the segmenter cannot label with confidence (largest main
+ * probability below {@link #CONFIDENCE}), so units that draw what the segmenter cannot
+ * recognise (artifacts) are found like any concept. It is reported as its own group and
+ * takes no part in the overall label.
  */
-public record GroupDissection(List<Group> groups, int[] overallGroup, int[] overallLabel, double[] overallIou) {
+public record GroupDissection(List<Group> groups, int[] overallGroup, int[] overallLabel, double[] overallIou, Group unrealistic) {
+    /** The derived concept's group name and its class (class 0: "realistic"). */
+    public static final String UNREALISTIC = "unrealistic";
+    /** A pixel is unrealistic when the segmenter's largest main-group probability is below this. */
+    public static final float CONFIDENCE = 0.5f;
 
     /** One group's result: {@code label[u]} a class index of the group (0: no class overlaps the unit), {@code iou[u]}. */
     public record Group(String name, List<String> classes, int[] label, double[] iou) {
@@ -26,10 +36,11 @@ public record GroupDissection(List<Group> groups, int[] overallGroup, int[] over
         var layer = model.layer();
         int res = (int) Math.round(Math.sqrt(model.segPixels()));
         EvalShard.Kernel kernel = new EvalShard.Kernel(layer.height(), layer.width(), res);
-        EvalShard[] shards = new EvalShard[groups.size()];
+        EvalShard[] shards = new EvalShard[groups.size() + 1];
         for (int g = 0; g < groups.size(); g++) {
             shards[g] = new EvalShard(thresholds, groups.get(g).numClasses(), 1);
         }
+        shards[groups.size()] = new EvalShard(thresholds, 2, 1);
         progress.begin("concept groups", samples, "img");
         for (long s = 0; s < samples; s += batch) {
             int b = (int) Math.min(batch, samples - s);
@@ -39,6 +50,7 @@ public record GroupDissection(List<Group> groups, int[] overallGroup, int[] over
             for (int g = 0; g < groups.size(); g++) {
                 shards[g].add(kernel, r, model.groupLabels(g), b, s);
             }
+            shards[groups.size()].add(kernel, r, model.unrealistic(CONFIDENCE), b, s);
             progress.advance(b);
         }
         progress.end();
@@ -50,31 +62,41 @@ public record GroupDissection(List<Group> groups, int[] overallGroup, int[] over
         Arrays.fill(bestIou, -1);
         for (int g = 0; g < groups.size(); g++) {
             Manifest.ConceptGroup group = groups.get(g);
-            ThresholdTally t = shards[g].tally();
-            long[] classPixels = shards[g].classPixels();
-            int[] label = new int[units];
-            double[] iou = new double[units];
+            Group result = best(shards[g], group.name(), group.classes().stream().map(Manifest.ConceptClass::name).toList());
             for (int u = 0; u < units; u++) {
-                long area = 0;
-                for (int c = 0; c < group.numClasses(); c++) {
-                    area += t.intersection(u, c);
-                }
-                for (int c = 1; c < group.numClasses(); c++) {
-                    double v = Scores.iou(area, classPixels[c], t.intersection(u, c));
-                    if (v > iou[u]) {
-                        iou[u] = v;
-                        label[u] = c;
-                    }
-                }
-                if (iou[u] > bestIou[u]) {
-                    bestIou[u] = iou[u];
+                if (result.iou()[u] > bestIou[u]) {
+                    bestIou[u] = result.iou()[u];
                     bestGroup[u] = g;
-                    bestLabel[u] = label[u];
+                    bestLabel[u] = result.label()[u];
                 }
             }
-            out.add(new Group(group.name(), group.classes().stream().map(Manifest.ConceptClass::name).toList(), label, iou));
+            out.add(result);
         }
-        return new GroupDissection(List.copyOf(out), bestGroup, bestLabel, bestIou);
+        Group unrealistic = best(shards[groups.size()], UNREALISTIC, List.of("realistic", UNREALISTIC));
+        return new GroupDissection(List.copyOf(out), bestGroup, bestLabel, bestIou, unrealistic);
+    }
+
+    /** Per unit the class (1..C-1) of highest IoU of a group's counts; 0 with IoU 0 when none overlaps. */
+    private static Group best(EvalShard shard, String name, List<String> classes) {
+        ThresholdTally t = shard.tally();
+        long[] classPixels = shard.classPixels();
+        int units = t.units();
+        int[] label = new int[units];
+        double[] iou = new double[units];
+        for (int u = 0; u < units; u++) {
+            long area = 0;
+            for (int c = 0; c < classes.size(); c++) {
+                area += t.intersection(u, c);
+            }
+            for (int c = 1; c < classes.size(); c++) {
+                double v = Scores.iou(area, classPixels[c], t.intersection(u, c));
+                if (v > iou[u]) {
+                    iou[u] = v;
+                    label[u] = c;
+                }
+            }
+        }
+        return new Group(name, classes, label, iou);
     }
 
     /** The overall label of unit {@code u} as {@code group:class} ({@code class} alone for the main group). */

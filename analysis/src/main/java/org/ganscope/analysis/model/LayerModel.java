@@ -49,6 +49,7 @@ public final class LayerModel implements AutoCloseable {
     private final boolean[] groupFresh;
     private float[] imageHeap;
     private float[] groupHeap;
+    private int[] unrealistic;
     private int count;
 
     public LayerModel(Bundle bundle, String layerName, int maxBatch) {
@@ -198,6 +199,29 @@ public final class LayerModel implements AutoCloseable {
     /** Label map = first argmax over classes; class-major over a heap copy, so the inner loop is over pixels. */
     private void argmax(int count) {
         firstArgmax(probs, numClasses, count, labels, probHeap, bestValue);
+    }
+
+    /**
+     * The "unrealistic region" concept of the current batch, [count][R][R] (a view: do not keep
+     * across calls): 1 where the segmenter cannot label the pixel with confidence, i.e. its
+     * largest main-group probability is below {@code confidence}, else 0.
+     */
+    public int[] unrealistic(float confidence) {
+        if (unrealistic == null) {
+            unrealistic = new int[maxBatch * segPixels];
+        }
+        for (int b = 0; b < count; b++) {
+            int base = b * numClasses * segPixels;
+            int lo = b * segPixels;
+            for (int p = 0; p < segPixels; p++) {
+                float best = probHeap[base + p];
+                for (int c = 1; c < numClasses; c++) {
+                    best = Math.max(best, probHeap[base + c * segPixels + p]);
+                }
+                unrealistic[lo + p] = best < confidence ? 1 : 0;
+            }
+        }
+        return unrealistic;
     }
 
     /** The bundle's concept groups (the main group first). */

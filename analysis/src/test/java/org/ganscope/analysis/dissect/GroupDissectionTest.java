@@ -35,7 +35,29 @@ class GroupDissectionTest {
             for (int g = 0; g < labels.length; g++) {
                 labels[g] = Arrays.copyOf(m.groupLabels(g), N * res * res);
             }
+            // brute force of the unrealistic concept: the largest main probability of each pixel below the confidence
+            int classes = m.numClasses();
+            int seg = m.segPixels();
+            int[] unreal = new int[N * seg];
+            for (int i = 0; i < N; i++) {
+                for (int p = 0; p < seg; p++) {
+                    float best = 0;
+                    for (int c = 0; c < classes; c++) {
+                        best = Math.max(best, m.probabilities().get((i * classes + c) * seg + p));
+                    }
+                    unreal[i * seg + p] = best < GroupDissection.CONFIDENCE ? 1 : 0;
+                }
+            }
             GroupDissection got = GroupDissection.run(m, thr, 3, N, 5, Progress.NONE);
+            ThresholdTally wantUnreal = ArrayDissection.of(r, N, l.units(), l.height(), l.width(), unreal, res, res, 2).tally(thr);
+            int onUnreal = 0;
+            for (int u = 0; u < l.units(); u++) {
+                long area = wantUnreal.intersection(u, 0) + wantUnreal.intersection(u, 1);
+                double v = Scores.iou(area, wantUnreal.labelCount(u, 1), wantUnreal.intersection(u, 1));
+                assertEquals(v, got.unrealistic().iou()[u], 0.0, "unrealistic, unit " + u);
+                onUnreal += v > 0 ? 1 : 0;
+            }
+            assertTrue(onUnreal > 0, "the barely trained test generator draws regions its segmenter cannot label");
             boolean someOtherGroupWins = false;
             for (int g = 0; g < labels.length; g++) {
                 Manifest.ConceptGroup group = m.groups().get(g);
