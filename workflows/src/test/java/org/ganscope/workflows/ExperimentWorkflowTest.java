@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.ganscope.activities.TaskQueues;
+import org.ganscope.activities.dissect.DissectTasks;
 import org.ganscope.analysis.dissect.DissectParams;
 import org.ganscope.analysis.dissect.LayerDissection;
 import org.ganscope.analysis.dissect.LayerDissector;
@@ -75,7 +76,7 @@ class ExperimentWorkflowTest {
         assertTrue(runs.stream().allMatch(r -> r.finishedAt() != null && r.worker().equals("test-worker") && !r.reused()));
         assertEquals(30, runs.stream().mapToLong(org.ganscope.db.ShardRunRepository.ShardRun::images).sum());
 
-        DissectParams p = spec.dissectTask("layer2").params();
+        DissectParams p = DissectTasks.params(spec.dissectTask("layer2"));
         LayerDissection direct = LayerDissector.dissect(fx.bundle, p, 1, x -> { });
         List<ResultRepository.UnitRow> rows = fx.results.units(id, "layer2");
         assertEquals(direct.units(), rows.size());

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.ganscope.activities.TaskQueues;
 import org.ganscope.activities.dissect.DissectActivities;
 import org.ganscope.activities.dissect.DissectTask;
+import org.ganscope.activities.dissect.DissectTasks;
 import org.ganscope.analysis.dissect.LayerDissection;
 import org.ganscope.analysis.dissect.LayerDissector;
 import org.ganscope.db.ResultRepository;
@@ -68,7 +69,7 @@ class FaultToleranceTest {
             assertEquals(2, shardAttempts.get(), "the crashed shard ran again, once");
             assertEquals(2, mergeAttempts.get());
             assertEquals("SUCCEEDED", fx.experiments.get(id).orElseThrow().status());
-            LayerDissection direct = LayerDissector.dissect(fx.bundle, spec.dissectTask("layer3").params(), 1, x -> { });
+            LayerDissection direct = LayerDissector.dissect(fx.bundle, DissectTasks.params(spec.dissectTask("layer3")), 1, x -> { });
             List<ResultRepository.UnitRow> rows = fx.results.units(id, "layer3");
             assertEquals(direct.units(), rows.size(), "no duplicate rows");
             for (int u = 0; u < rows.size(); u++) {

@@ -65,8 +65,8 @@ public final class DissectActivitiesImpl implements DissectActivities {
     public String thresholds(DissectTask task) {
         return Failures.classify(() -> {
             steps.start(task.experimentId(), STEP, task.layer(), attempt());
-            DissectParams p = task.params();
-            String key = ResultKeys.of(task.bundleHash(), "dissect.thresholds/controls", task.thresholdParams());
+            DissectParams p = DissectTasks.params(task);
+            String key = ResultKeys.of(task.bundleHash(), "dissect.thresholds/controls", DissectTasks.thresholdParams(task));
             // the step's progress counts the threshold pass as 2 x its images (generating them, then the per-unit
             // selection) before the evaluation images the shards add, so the bar moves in every phase
             long thresholdWork = 2L * p.thresholdSamples();
@@ -104,18 +104,18 @@ public final class DissectActivitiesImpl implements DissectActivities {
             if (shard < 0 || shard >= task.shards()) {
                 throw new AnalysisException("shard " + shard + " outside 0.." + (task.shards() - 1));
             }
-            String key = ResultKeys.of(task.bundleHash(), "dissect.shard/controls", task.shardParams(shard), thresholdsKey);
+            String key = ResultKeys.of(task.bundleHash(), "dissect.shard/controls", DissectTasks.shardParams(task, shard), thresholdsKey);
             int attempt = attempt();
             shardRuns.start(task.experimentId(), task.layer(), shard, attempt, worker);
             if (store.exists(key, ".shard")) {
                 shardRuns.finish(task.experimentId(), task.layer(), shard, attempt, worker, 0, true);
                 return key;
             }
-            DissectParams p = task.params();
+            DissectParams p = DissectTasks.params(task);
             Thresholds t = readThresholds(thresholdsKey);
             Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
-            long start = task.shardStart(shard);
-            long end = task.shardStart(shard + 1);
+            long start = DissectTasks.shardStart(task, shard);
+            long end = DissectTasks.shardStart(task, shard + 1);
             ActivityExecutionContext ctx = Activity.getExecutionContext();
             EvalShard total = new EvalShard(t, b.manifest().numClasses(), p.topK(), p.seed());
             long from = start;
@@ -173,7 +173,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
             List<String> upstream = new ArrayList<>();
             upstream.add(thresholdsKey);
             upstream.addAll(shardKeys);
-            String key = ResultKeys.of(task.bundleHash(), "dissect.merge/controls", task.thresholdParams() + ";" + task.shardParams(0)
+            String key = ResultKeys.of(task.bundleHash(), "dissect.merge/controls", DissectTasks.thresholdParams(task) + ";" + DissectTasks.shardParams(task, 0)
                     + ";shards=" + task.shards(), upstream.toArray(String[]::new));
             Thresholds t = readThresholds(thresholdsKey);
             EvalShard merged = null;
@@ -191,7 +191,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
             }
             Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
             EvalShard all = merged;
-            LayerDissection d = Heartbeats.during(Activity.getExecutionContext(), "merge", () -> LayerDissection.of(b, task.params(), t, all));
+            LayerDissection d = Heartbeats.during(Activity.getExecutionContext(), "merge", () -> LayerDissection.of(b, DissectTasks.params(task), t, all));
             store.put(key, ".json", DissectJson.toJson(d).toPrettyString().getBytes(StandardCharsets.UTF_8));
             results.replaceDissection(task.experimentId(), task.layer(), DissectionRows.units(d), DissectionRows.classCounts(d),
                     DissectionRows.interpretableCounts(d), key);
@@ -201,7 +201,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
 
     /** The content key of a shard's partial tally over its first {@code images} images. */
     private static String partialKey(DissectTask task, String thresholdsKey, int shard, long images) {
-        return ResultKeys.of(task.bundleHash(), "dissect.partial", task.shardParams(shard) + ";images=" + images, thresholdsKey);
+        return ResultKeys.of(task.bundleHash(), "dissect.partial", DissectTasks.shardParams(task, shard) + ";images=" + images, thresholdsKey);
     }
 
     private Thresholds readThresholds(String key) throws IOException {

@@ -11,7 +11,7 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.ganscope.activities.Failures;
+import org.ganscope.activities.FailureTypes;
 import org.ganscope.activities.TaskQueues;
 import org.ganscope.activities.artifacts.ArtifactsActivities;
 import org.ganscope.activities.dissect.DissectActivities;
@@ -36,7 +36,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             .setBackoffCoefficient(2.0)
             .setMaximumInterval(Duration.ofMinutes(1))
             .setMaximumAttempts(8)
-            .setDoNotRetry(Failures.BAD_INPUT, "DatabaseRejected")
+            .setDoNotRetry(FailureTypes.BAD_INPUT, FailureTypes.DATABASE_REJECTED)
             .build();
 
     /**
@@ -69,7 +69,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             .setStartToCloseTimeout(Duration.ofSeconds(30))
             .setScheduleToCloseTimeout(Duration.ofMinutes(10))
             .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1)).setBackoffCoefficient(2.0)
-                    .setMaximumInterval(Duration.ofSeconds(30)).setMaximumAttempts(12).setDoNotRetry("DatabaseRejected").build())
+                    .setMaximumInterval(Duration.ofSeconds(30)).setMaximumAttempts(12).setDoNotRetry(FailureTypes.DATABASE_REJECTED).build())
             .build());
 
     private String progress = "queued";
