@@ -60,8 +60,8 @@ class FaultToleranceTest {
             }
         })) {
             long id = fx.experiments.create("faults", fx.bundleId, "{}", "test", List.of());
-            ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer3"), 36, 2, 16, 3,
-                    "quantile", 0.01, 4, 8, 3, null);
+            ExperimentSpec spec = ExperimentSpec.builder().experimentId(id).bundle(fx.bundle.hash(), fx.bundle.dir().toString())
+                    .layers(List.of("layer3")).samples(36).seed(2).thresholds(16, 3).method("quantile").quantile(0.01).topK(4).batch(8).shards(3).build();
             ExperimentWorkflow wf = fx.env.getWorkflowClient().newWorkflowStub(ExperimentWorkflow.class,
                     WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId("faults-" + id).build());
             wf.run(spec);
