@@ -38,6 +38,12 @@ import org.ganscope.activities.optimize.OptimizeActivities;
  * Failures of bad input end the experiment with the researcher-facing message;
  * transient ones are retried with backoff by Temporal. Cancellation marks the
  * experiment CANCELLED.
+ * <p>
+ * Adding a step: its package in activities/api (the activity interface and task record) and
+ * in activities (the implementation, declared to {@code StepRunner}, listed in
+ * {@code ModelActivities}); here its activity stub and one entry in {@link #plan} with the
+ * next {@code since} and its own gate; in {@link ExperimentSpec} its name in {@code STEPS}
+ * and its task factory.
  */
 public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
     private static final RetryOptions RETRY = RetryOptions.newBuilder()
