@@ -93,40 +93,70 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
     }
 
     /**
-     * One entry of the step plan. {@code since}: the order in which the steps were added,
-     * which is the order their {@code Workflow.getVersion} gates ({@code gate}, null for
-     * dissect, which every release ran) are read at the start; a new step takes the next
-     * number, so histories recorded before it replay without it. {@code upstream}: the steps
-     * whose results (of the same layer) it reads; {@code required}: whether it runs only when
-     * they run, else it gets those of them that ran. {@code needs}: what else the spec must
-     * give it; {@code total}: its work on the timeline before it runs.
+     * One entry of the step plan, declared by name ({@link #step}). {@code since}: the order in
+     * which the steps were added, which is the order their {@code Workflow.getVersion} gates
+     * ({@code gate}; none for dissect, which every release ran) are read at the start; a new
+     * step takes the next number, so histories recorded before it replay without it.
+     * {@code upstream}: the steps whose results (of the same layer) it reads; {@code required}:
+     * whether it runs only when they run, else it gets those of them that ran. {@code needs}:
+     * what else the spec must give it; {@code total}: its work on the timeline before it runs.
      */
     private record Step(String name, int since, String gate, boolean perLayer, List<String> upstream, boolean required,
             Predicate<ExperimentSpec> needs, ToLongFunction<ExperimentSpec> total, Run run) {
+
+        Step gated(int order, String changeId) {
+            return new Step(name, order, changeId, perLayer, upstream, required, needs, total, run);
+        }
+
+        /** Run once per experiment, not per layer (its layer is ""). */
+        Step once() {
+            return new Step(name, since, gate, false, upstream, required, needs, total, run);
+        }
+
+        /** Runs only when these steps run, and reads their results. */
+        Step after(String... steps) {
+            return new Step(name, since, gate, perLayer, List.of(steps), true, needs, total, run);
+        }
+
+        /** Reads the results of those of these steps that ran. */
+        Step reads(String... steps) {
+            return new Step(name, since, gate, perLayer, List.of(steps), false, needs, total, run);
+        }
+
+        Step needs(Predicate<ExperimentSpec> p) {
+            return new Step(name, since, gate, perLayer, upstream, required, p, total, run);
+        }
+
+        Step total(ToLongFunction<ExperimentSpec> t) {
+            return new Step(name, since, gate, perLayer, upstream, required, needs, t, run);
+        }
     }
 
-    private static final Predicate<ExperimentSpec> ANY = spec -> true;
+    /** A step run per layer, with no gate, no upstream, no needs and nothing to show on the timeline before it runs. */
+    private static Step step(String name, Run run) {
+        return new Step(name, 0, null, true, List.of(), true, spec -> true, spec -> 0, run);
+    }
+
     private static final Predicate<ExperimentSpec> CLASSES = spec -> !spec.classesOfInterest().isEmpty();
 
     /** The steps in the order they run (keys are recorded in this order too). */
     private final List<Step> plan = List.of(
-            new Step("dissect", 0, null, true, List.of(), true, ANY, ExperimentSpec::samples,
-                    (spec, layer, in) -> dissectLayer(spec.dissectTask(layer))),
-            new Step("intervene", 3, "intervene-step", true, List.of("dissect"), true, CLASSES, spec -> spec.classesOfInterest().size(),
-                    (spec, layer, in) -> intervene.intervene(spec.interveneTask(layer, in.get("dissect")))),
-            new Step("optimize", 4, "optimize-step", true, List.of("dissect"), true, CLASSES, spec -> spec.classesOfInterest().size(),
-                    (spec, layer, in) -> optimize.optimize(spec.optimizeTask(layer, in.get("dissect")))),
-            new Step("artifacts", 5, "artifacts-step", true, List.of(), true, ANY, spec -> 5,
-                    (spec, layer, in) -> artifacts.artifacts(spec.artifactsTask(layer))),
-            new Step("metrics", 1, "metrics-step", false, List.of(), true, ANY, spec -> 0,
-                    (spec, layer, in) -> metrics.metrics(spec.metricsTask())),
-            new Step("explain", 2, "explain-step", true, List.of("dissect"), false, ANY, spec -> 0, (spec, layer, in) -> {
+            step("dissect", (spec, layer, in) -> dissectLayer(spec.dissectTask(layer))).total(ExperimentSpec::samples),
+            step("intervene", (spec, layer, in) -> intervene.intervene(spec.interveneTask(layer, in.get("dissect"))))
+                    .gated(3, "intervene-step").after("dissect").needs(CLASSES).total(spec -> spec.classesOfInterest().size()),
+            step("optimize", (spec, layer, in) -> optimize.optimize(spec.optimizeTask(layer, in.get("dissect"))))
+                    .gated(4, "optimize-step").after("dissect").needs(CLASSES).total(spec -> spec.classesOfInterest().size()),
+            step("artifacts", (spec, layer, in) -> artifacts.artifacts(spec.artifactsTask(layer)))
+                    .gated(5, "artifacts-step").total(spec -> 5),
+            step("metrics", (spec, layer, in) -> metrics.metrics(spec.metricsTask()))
+                    .gated(1, "metrics-step").once(),
+            step("explain", (spec, layer, in) -> {
                 // version 1 thresholds units at the dissection's own thresholds; older histories used the explain step's own quantile
                 // (read once: a second read of the same change returns the recorded version)
                 boolean dissectThresholds = Workflow.getVersion("explain-dissect-thresholds", Workflow.DEFAULT_VERSION, 1) >= 1
                         && in.containsKey("dissect");
                 return explain.explain(dissectThresholds ? spec.explainTask(layer, in.get("dissect")) : spec.explainTask(layer));
-            }));
+            }).gated(2, "explain-step").reads("dissect"));
 
     private String progress = "queued";
 
