@@ -227,9 +227,9 @@ def export_v2(gan_run, seg_run, out):
     generator, BatchNorm recalibrated and folded) and a zoo-v2 segmenter run (one head per
     learned concept group) -> bundle with concept groups."""
     from . import nets2, scenes2, train2
-    ck = torch.load(os.path.join(gan_run, "ckpt.pt"))
+    ck = torch.load(os.path.join(gan_run, "ckpt.pt"), map_location="cpu")
     cfg = ck["config"]
-    seg_ck = torch.load(os.path.join(seg_run, "ckpt.pt"))
+    seg_ck = torch.load(os.path.join(seg_run, "ckpt.pt"), map_location="cpu")
     if seg_ck["config"]["dataset"] != cfg["dataset"]:
         raise SystemExit("--seg-run: dataset %r, --gan-run: dataset %r" % (seg_ck["config"]["dataset"], cfg["dataset"]))
     gan_rec = json.load(open(os.path.join(gan_run, "record.json")))

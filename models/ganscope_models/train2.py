@@ -63,8 +63,11 @@ def machine():
                     break
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(),
-            "torch": torch.__version__, "python": platform.python_version(), "os": platform.system()}
+    out = {"cpu": cpu, "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+           "torch": torch.__version__, "python": platform.python_version(), "os": platform.system()}
+    if torch.cuda.is_available():
+        out["gpu"] = torch.cuda.get_device_name(0)
+    return out
 
 
 # --------------------------------------------------------------------------- checkpoints
@@ -156,8 +159,9 @@ def train_gan(args, imgs=None, log=_log):
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     np_rng = np.random.default_rng(args.seed)
-    gen = nets2.Generator(args.variant, args.widths)
-    disc = nets2.Discriminator(args.variant, args.d_widths)
+    dev = torch.device(args.device)
+    gen = nets2.Generator(args.variant, args.widths).to(dev)
+    disc = nets2.Discriminator(args.variant, args.d_widths).to(dev)
     ema = copy.deepcopy(gen).eval()
     for p in ema.parameters():
         p.requires_grad_(False)
@@ -165,7 +169,7 @@ def train_gan(args, imgs=None, log=_log):
     od = torch.optim.Adam(disc.parameters(), lr=args.lr, betas=(0.5, 0.99))
     it, recent = 0, []
     if os.path.exists(path):
-        ck = torch.load(path)
+        ck = torch.load(path, map_location=dev)
         check_config(ck["config"], config, path)
         check_fingerprint(ck, fingerprint, path)
         gen.load_state_dict(ck["gen"])
@@ -206,8 +210,8 @@ def train_gan(args, imgs=None, log=_log):
         flip = np_rng.random(args.batch) < 0.5
         batch = imgs[idx]
         batch[flip] = batch[flip][:, :, ::-1]
-        real = to_tensor(np.ascontiguousarray(batch))
-        z = torch.randn(args.batch, nets2.ZDIM)
+        real = to_tensor(np.ascontiguousarray(batch)).to(dev)
+        z = torch.randn(args.batch, nets2.ZDIM).to(dev)  # drawn on the CPU generator on every device (the RNG state is the CPU's)
         # discriminator step
         fake = gen(z)
         do_r1 = args.r1_gamma > 0 and it % args.r1_every == 0
@@ -307,9 +311,9 @@ def seg_quality(seg, imgs, labs, dataset, degrade_seed=None, batch=100):
             x = to_tensor(imgs[s:s + batch])
             if gen is not None:
                 x = degrade(x, gen)
-            out = seg(x)
+            out = seg(x.to(next(seg.parameters()).device))
             for g, n in heads.items():
-                pred = out[g].argmax(1).numpy().ravel()
+                pred = out[g].argmax(1).cpu().numpy().ravel()
                 true = labs[s:s + batch, gi[g]].ravel().astype(np.int64)
                 conf[g] += np.bincount(true * n + pred, minlength=n * n).reshape(n, n)
     res = {}
@@ -337,12 +341,13 @@ def train_seg(args, data=None, log=_log):
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     np_rng = np.random.default_rng(args.seed)
-    seg = nets2.Segmenter(seg_heads(args.dataset))
+    dev = torch.device(args.device)
+    seg = nets2.Segmenter(seg_heads(args.dataset)).to(dev)
     opt = torch.optim.Adam(seg.parameters(), lr=args.lr)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, args.iterations), eta_min=args.lr * 0.05)
     it, recent = 0, []
     if os.path.exists(path):
-        ck = torch.load(path)
+        ck = torch.load(path, map_location=dev)
         check_config(ck["config"], config, path)
         check_fingerprint(ck, fingerprint, path)
         seg.load_state_dict(ck["seg"])
@@ -382,7 +387,8 @@ def train_seg(args, data=None, log=_log):
         y = torch.from_numpy(np.ascontiguousarray(y_np)).long()
         nd = int(round(args.batch * args.degraded_fraction))
         if nd:
-            x = torch.cat([degrade(x[:nd]), x[nd:]])
+            x = torch.cat([degrade(x[:nd]), x[nd:]])  # on the CPU, with the CPU generator, on every device
+        x, y = x.to(dev), y.to(dev)
         out = seg(x)
         loss = sum(F.cross_entropy(out[g], y[:, k]) for k, g in enumerate(SEG_GROUPS))
         opt.zero_grad(set_to_none=True)
@@ -422,7 +428,7 @@ def recalibrated(gen, batches=20, batch=64, seed=0):
 def snapshot(run, out=None, n=48):
     """Sample grid (8 per row) of a run's EMA generator at its latest checkpoint -> PNG path."""
     from PIL import Image
-    ck = torch.load(os.path.join(run, "ckpt.pt"))
+    ck = torch.load(os.path.join(run, "ckpt.pt"), map_location="cpu")
     cfg = ck["config"]
     with torch.random.fork_rng():  # building a module draws its initial weights from the global RNG
         gen = nets2.Generator(cfg["variant"], cfg["widths"])
@@ -487,6 +493,7 @@ def parser():
         p.add_argument("--stop-after", type=int, default=0, help="stop after the checkpoint at this iteration")
         p.add_argument("--log-every", type=int, default=50)
         p.add_argument("--threads", type=int, default=1)
+        p.add_argument("--device", default="cpu", help="torch device, e.g. cuda (random numbers stay on the CPU generator)")
         if kind == "gan":
             p.add_argument("--variant", required=True, choices=nets2.VARIANTS)
             p.add_argument("--widths", type=lambda s: tuple(int(v) for v in s.split(",")), default=nets2.WIDTHS)

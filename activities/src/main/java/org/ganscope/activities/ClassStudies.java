@@ -4,19 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.temporal.activity.Activity;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.intervene.ClassIou;
-import org.ganscope.db.StepRepository;
 
 /**
- * What the per-class steps (intervene, optimize) share: reuse of a stored result by key,
- * else one study per class of interest on the units' IoU from the layer's stored
- * dissection, with the heartbeat kept up and progress counted per class; the results
- * become one JSON document {@code {"schema", "layer", "classes": [...]}} in the store.
+ * What the per-class steps (intervene, optimize) share: one study per class of interest on
+ * the units' IoU from the layer's stored dissection (the step's "dissect" input), progress
+ * counted per class; the results become one JSON document
+ * {@code {"schema", "layer", "classes": [...]}} in the store, reused by key like every step's.
  */
 public final class ClassStudies {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,25 +27,24 @@ public final class ClassStudies {
     private ClassStudies() {
     }
 
-    public static JsonNode storedOrRun(ModelWork work, String key, String schema, String step, long experimentId, String layer,
-            String bundleHash, String bundlePath, String dissectKey, List<String> classes, Study study) throws Exception {
-        byte[] stored = work.store().get(key, ".json").orElse(null);
-        if (stored != null) {
-            return JSON.readTree(stored);
-        }
-        Bundle b = work.bundles().resolve(bundleHash, bundlePath);
-        JsonNode dissection = JSON.readTree(work.store().get(dissectKey, ".json")
-                .orElseThrow(() -> new IOException("dissection " + dissectKey + " is missing from the artifact store")));
-        ObjectNode root = JSON.createObjectNode().put("schema", schema).put("layer", layer);
-        ArrayNode out = root.putArray("classes");
-        StepRepository steps = work.steps();
-        long done = 0;
-        for (String c : classes) {
-            ClassIou iou = ClassIou.of(b, dissection, c);
-            out.add(Heartbeats.during(Activity.getExecutionContext(), step + " " + c, () -> study.run(b, iou)));
-            steps.progress(experimentId, step, layer, ++done, classes.size());
-        }
-        work.store().put(key, ".json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root).getBytes(StandardCharsets.UTF_8));
-        return root;
+    /** Completes {@code step} (its name, layer, bundle, key and "dissect" input declared) as a study per class. */
+    public static StepRunner.Step<JsonNode> perClass(StepRunner.Step<JsonNode> step, String schema, String layer, List<String> classes,
+            Study study) {
+        return step.files(".json")
+                .compute(ctx -> {
+                    Bundle b = ctx.bundle();
+                    JsonNode dissection = ctx.input("dissect");
+                    ObjectNode root = JSON.createObjectNode().put("schema", schema).put("layer", layer);
+                    ArrayNode out = root.putArray("classes");
+                    long done = 0;
+                    for (String c : classes) {
+                        ClassIou iou = ClassIou.of(b, dissection, c);
+                        out.add(study.run(b, iou));
+                        ctx.progress(++done, classes.size());
+                    }
+                    return root;
+                })
+                .encode(root -> Map.of(".json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root).getBytes(StandardCharsets.UTF_8)))
+                .decode(StepRunner.Stored::json);
     }
 }

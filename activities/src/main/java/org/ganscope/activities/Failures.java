@@ -10,10 +10,10 @@ import org.ganscope.db.DatabaseException;
 /**
  * Maps failures to Temporal's retry semantics: bad input (a broken bundle, absurd
  * parameters) is non-retryable with the researcher-facing message; a lost database
- * connection or an I/O error (disk full) is retried with backoff.
+ * connection or an I/O error (disk full) is retried with backoff. The types are {@link FailureTypes}.
  */
 public final class Failures {
-    public static final String BAD_INPUT = "BadInput";
+    public static final String BAD_INPUT = FailureTypes.BAD_INPUT;
 
     private Failures() {
     }
@@ -25,17 +25,17 @@ public final class Failures {
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), BAD_INPUT);
         } catch (DatabaseException e) {
             if (e.transient_()) {
-                throw ApplicationFailure.newFailure(e.getMessage(), "DatabaseUnavailable");
+                throw ApplicationFailure.newFailure(e.getMessage(), FailureTypes.DATABASE_UNAVAILABLE);
             }
-            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "DatabaseRejected");
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.DATABASE_REJECTED);
         } catch (IOException | UncheckedIOException e) {
-            throw ApplicationFailure.newFailure("artifact store: " + e.getMessage(), "StorageError");
+            throw ApplicationFailure.newFailure("artifact store: " + e.getMessage(), FailureTypes.STORAGE_ERROR);
         } catch (ApplicationFailure e) {
             throw e;
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw ApplicationFailure.newFailure(e.toString(), "Unexpected");
+            throw ApplicationFailure.newFailure(e.toString(), FailureTypes.UNEXPECTED);
         }
     }
 }

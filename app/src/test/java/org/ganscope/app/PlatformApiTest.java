@@ -1,10 +1,12 @@
 package org.ganscope.app;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,13 +58,7 @@ class PlatformApiTest {
                 "tags", List.of("api")), Map.class);
         assertEquals(HttpStatus.CREATED, launched.getStatusCode());
         int id = (Integer) launched.getBody().get("id");
-        String status = "";
-        for (int i = 0; i < 240 && !status.equals("SUCCEEDED") && !status.equals("FAILED"); i++) {
-            Thread.sleep(500);
-            Map<String, Object> detail = http.getForObject("/api/experiments/" + id, Map.class);
-            status = (String) ((Map<String, Object>) detail.get("experiment")).get("status");
-        }
-        assertEquals("SUCCEEDED", status);
+        assertEquals("SUCCEEDED", finished(http, id, Duration.ofMinutes(2)));
         List<Map<String, Object>> units = http.getForObject("/api/experiments/" + id + "/units?layer=layer2", List.class);
         assertEquals(128, units.size());
         Map<String, Object> list = http.getForObject("/api/experiments?tag=api", Map.class);
@@ -98,10 +94,7 @@ class PlatformApiTest {
         ResponseEntity<Map> again = http.postForEntity("/api/experiments", spec, Map.class);
         assertEquals(HttpStatus.CREATED, again.getStatusCode());
         int id2 = (Integer) again.getBody().get("id");
-        for (int i = 0; i < 240 && !"SUCCEEDED".equals(((Map<String, Object>) http.getForObject("/api/experiments/" + id2, Map.class)
-                .get("experiment")).get("status")); i++) {
-            Thread.sleep(250);
-        }
+        assertEquals("SUCCEEDED", finished(http, id2, Duration.ofMinutes(1)));
         assertEquals(units, http.getForObject("/api/experiments/" + id2 + "/units?layer=layer2", List.class), "the spec reproduces the units");
 
         // a succeeded experiment cannot be retried; the reason is given
@@ -169,6 +162,14 @@ class PlatformApiTest {
     }
 
     /** The demo bundle outdoor-base as a zip, with files replaced ({@code null} drops one) and extra entries. */
+    /** The experiment's status once it has finished (SUCCEEDED or FAILED), polled every 250 ms for at most {@code atMost}. */
+    @SuppressWarnings("unchecked")
+    static String finished(TestRestTemplate http, int id, Duration atMost) {
+        return await("experiment " + id + " finished").atMost(atMost).pollInterval(Duration.ofMillis(250))
+                .until(() -> (String) ((Map<String, Object>) http.getForObject("/api/experiments/" + id, Map.class).get("experiment")).get("status"),
+                        s -> s.equals("SUCCEEDED") || s.equals("FAILED"));
+    }
+
     static byte[] zipBundle(Map<String, byte[]> replace, Map<String, byte[]> extra) throws java.io.IOException {
         Path dir = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().resolve("models/bundles/outdoor-base");
         var bytes = new java.io.ByteArrayOutputStream();
@@ -277,13 +278,7 @@ class PlatformApiTest {
             ids.put(name, (Integer) launched.getBody().get("id"));
         }
         for (var e : ids.entrySet()) {
-            String status = "";
-            for (int i = 0; i < 480 && !status.equals("SUCCEEDED") && !status.equals("FAILED"); i++) {
-                Thread.sleep(500);
-                status = (String) ((Map<String, Object>) admin.getForObject("/api/experiments/" + e.getValue(), Map.class)
-                        .get("experiment")).get("status");
-            }
-            assertEquals("SUCCEEDED", status, e.getKey());
+            assertEquals("SUCCEEDED", finished(admin, e.getValue(), Duration.ofMinutes(4)), e.getKey());
             List<Map<String, Object>> units = admin.getForObject("/api/experiments/" + e.getValue() + "/units?layer=" + layerOf.get(e.getKey()),
                     List.class);
             assertEquals(16, units.size(), e.getKey());

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.ganscope.activities.TaskQueues;
+import org.ganscope.activities.dissect.DissectTasks;
 import org.ganscope.analysis.dissect.DissectParams;
 import org.ganscope.analysis.dissect.LayerDissection;
 import org.ganscope.analysis.dissect.LayerDissector;
@@ -43,7 +44,8 @@ class ExperimentWorkflowTest {
     }
 
     private ExperimentSpec spec(long id, String layer, int shards) {
-        return new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of(layer), 30, 5, 20, 6, "iqr", 0.01, 4, 8, shards, null);
+        return ExperimentSpec.builder().experimentId(id).bundle(fx.bundle.hash(), fx.bundle.dir().toString())
+                .layers(List.of(layer)).samples(30).seed(5).thresholds(20, 6).method("iqr").quantile(0.01).topK(4).batch(8).shards(shards).build();
     }
 
     private ExperimentWorkflow stub(String workflowId) {
@@ -75,7 +77,7 @@ class ExperimentWorkflowTest {
         assertTrue(runs.stream().allMatch(r -> r.finishedAt() != null && r.worker().equals("test-worker") && !r.reused()));
         assertEquals(30, runs.stream().mapToLong(org.ganscope.db.ShardRunRepository.ShardRun::images).sum());
 
-        DissectParams p = spec.dissectTask("layer2").params();
+        DissectParams p = DissectTasks.params(spec.dissectTask("layer2"));
         LayerDissection direct = LayerDissector.dissect(fx.bundle, p, 1, x -> { });
         List<ResultRepository.UnitRow> rows = fx.results.units(id, "layer2");
         assertEquals(direct.units(), rows.size());
@@ -106,8 +108,9 @@ class ExperimentWorkflowTest {
     @Test
     void theMetricsStepRecordsItsValuesAndASecondRunReusesTheStoredResult() throws Exception {
         long id = fx.experiments.create("metrics", fx.bundleId, "{}", "test", List.of());
-        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
-                0.01, 4, 8, 1, List.of("metrics"));
+        ExperimentSpec spec = ExperimentSpec.builder().experimentId(id).bundle(fx.bundle.hash(), fx.bundle.dir().toString())
+                .layers(List.of("layer2")).samples(20).seed(5).thresholds(10, 6).method("iqr").quantile(0.01).topK(4).batch(8).shards(1)
+                .steps(List.of("metrics")).build();
         List<String> keys = stub("exp-" + id).run(spec);
         var m = fx.results.metrics(id, "metrics");
         assertTrue(m.keySet().containsAll(List.of("domain_fd", "swd", "precision", "recall", "density", "coverage")), m.toString());
@@ -133,8 +136,9 @@ class ExperimentWorkflowTest {
     @Test
     void theExplainStepRecordsAFormulaPerUnit() {
         long id = fx.experiments.create("explain", fx.bundleId, "{}", "test", List.of());
-        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
-                0.01, 4, 8, 1, List.of("explain"));
+        ExperimentSpec spec = ExperimentSpec.builder().experimentId(id).bundle(fx.bundle.hash(), fx.bundle.dir().toString())
+                .layers(List.of("layer2")).samples(20).seed(5).thresholds(10, 6).method("iqr").quantile(0.01).topK(4).batch(8).shards(1)
+                .steps(List.of("explain")).build();
         stub("exp-" + id).run(spec);
         var rows = fx.results.explanations(id, "layer2");
         assertEquals(128, rows.size());
@@ -145,8 +149,9 @@ class ExperimentWorkflowTest {
     @Test
     void afterADissectionTheExplainStepUsesItsThresholdsSoTheBestSingleIouIsTheDissectionsLargest() throws Exception {
         long id = fx.experiments.create("dissect and explain", fx.bundleId, "{}", "test", List.of());
-        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
-                0.01, 4, 8, 1, List.of("dissect", "explain"));
+        ExperimentSpec spec = ExperimentSpec.builder().experimentId(id).bundle(fx.bundle.hash(), fx.bundle.dir().toString())
+                .layers(List.of("layer2")).samples(20).seed(5).thresholds(10, 6).method("iqr").quantile(0.01).topK(4).batch(8).shards(1)
+                .steps(List.of("dissect", "explain")).build();
         List<String> keys = stub("exp-" + id).run(spec);
         var dissection = JSON.readTree(fx.store.get(keys.get(0), ".json").orElseThrow());
         var rows = fx.results.explanations(id, "layer2");
@@ -197,8 +202,9 @@ class ExperimentWorkflowTest {
     @Test
     void theInterveneStepRecordsAblationCurvesAndInsertionForTheClassesOfInterest() throws Exception {
         long id = fx.experiments.create("intervene", fx.bundleId, "{}", "test", List.of());
-        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
-                0.01, 4, 8, 2, List.of("dissect", "intervene"), List.of("tree"));
+        ExperimentSpec spec = ExperimentSpec.builder().experimentId(id).bundle(fx.bundle.hash(), fx.bundle.dir().toString())
+                .layers(List.of("layer2")).samples(20).seed(5).thresholds(10, 6).method("iqr").quantile(0.01).topK(4).batch(8).shards(2)
+                .steps(List.of("dissect", "intervene")).classes(List.of("tree")).build();
         List<String> keys = stub("exp-" + id).run(spec);
         assertEquals(2, keys.size(), "dissect and intervene results");
         var rows = fx.results.interventions(id, "layer2");
@@ -222,8 +228,9 @@ class ExperimentWorkflowTest {
     @Test
     void theOptimizeAndArtifactsStepsRecordAlphaAndArtifactMetrics() throws Exception {
         long id = fx.experiments.create("optimize and artifacts", fx.bundleId, "{}", "test", List.of());
-        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer2"), 20, 5, 10, 6, "iqr",
-                0.01, 4, 8, 1, List.of("dissect", "optimize", "artifacts"), List.of("tree"));
+        ExperimentSpec spec = ExperimentSpec.builder().experimentId(id).bundle(fx.bundle.hash(), fx.bundle.dir().toString())
+                .layers(List.of("layer2")).samples(20).seed(5).thresholds(10, 6).method("iqr").quantile(0.01).topK(4).batch(8).shards(1)
+                .steps(List.of("dissect", "optimize", "artifacts")).classes(List.of("tree")).build();
         List<String> keys = stub("exp-" + id).run(spec);
         assertEquals(3, keys.size());
         var alpha = fx.results.metrics(id, ResultRepository.metricsKey("optimize", "layer2"));
@@ -244,8 +251,9 @@ class ExperimentWorkflowTest {
     @Test
     void badInputFailsTheExperimentOnceWithAClearMessage() {
         long id = fx.experiments.create("unknown layer", fx.bundleId, "{}", "test", List.of());
-        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer9"), 30, 5, 20, 6, "iqr",
-                0.01, 4, 8, 2, List.of("dissect", "metrics"));
+        ExperimentSpec spec = ExperimentSpec.builder().experimentId(id).bundle(fx.bundle.hash(), fx.bundle.dir().toString())
+                .layers(List.of("layer9")).samples(30).seed(5).thresholds(20, 6).method("iqr").quantile(0.01).topK(4).batch(8).shards(2)
+                .steps(List.of("dissect", "metrics")).build();
         assertThrows(WorkflowFailedException.class, () -> stub("exp-" + id).run(spec));
         var exp = fx.experiments.get(id).orElseThrow();
         assertEquals("FAILED", exp.status());

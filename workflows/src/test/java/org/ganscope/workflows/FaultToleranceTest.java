@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.ganscope.activities.TaskQueues;
 import org.ganscope.activities.dissect.DissectActivities;
 import org.ganscope.activities.dissect.DissectTask;
+import org.ganscope.activities.dissect.DissectTasks;
 import org.ganscope.analysis.dissect.LayerDissection;
 import org.ganscope.analysis.dissect.LayerDissector;
 import org.ganscope.db.ResultRepository;
@@ -59,8 +60,8 @@ class FaultToleranceTest {
             }
         })) {
             long id = fx.experiments.create("faults", fx.bundleId, "{}", "test", List.of());
-            ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), List.of("layer3"), 36, 2, 16, 3,
-                    "quantile", 0.01, 4, 8, 3, null);
+            ExperimentSpec spec = ExperimentSpec.builder().experimentId(id).bundle(fx.bundle.hash(), fx.bundle.dir().toString())
+                    .layers(List.of("layer3")).samples(36).seed(2).thresholds(16, 3).method("quantile").quantile(0.01).topK(4).batch(8).shards(3).build();
             ExperimentWorkflow wf = fx.env.getWorkflowClient().newWorkflowStub(ExperimentWorkflow.class,
                     WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId("faults-" + id).build());
             wf.run(spec);
@@ -68,7 +69,7 @@ class FaultToleranceTest {
             assertEquals(2, shardAttempts.get(), "the crashed shard ran again, once");
             assertEquals(2, mergeAttempts.get());
             assertEquals("SUCCEEDED", fx.experiments.get(id).orElseThrow().status());
-            LayerDissection direct = LayerDissector.dissect(fx.bundle, spec.dissectTask("layer3").params(), 1, x -> { });
+            LayerDissection direct = LayerDissector.dissect(fx.bundle, DissectTasks.params(spec.dissectTask("layer3")), 1, x -> { });
             List<ResultRepository.UnitRow> rows = fx.results.units(id, "layer3");
             assertEquals(direct.units(), rows.size(), "no duplicate rows");
             for (int u = 0; u < rows.size(); u++) {

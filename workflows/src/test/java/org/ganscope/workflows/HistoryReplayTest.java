@@ -61,8 +61,9 @@ class HistoryReplayTest {
     private static void record(PlatformFixture fx, String name, List<String> layers, List<String> steps, List<String> classes,
             boolean fails) throws Exception {
         long id = fx.experiments.create(name, fx.bundleId, "{}", "recorder", List.of());
-        ExperimentSpec spec = new ExperimentSpec(id, fx.bundle.hash(), fx.bundle.dir().toString(), layers, 20, 5, 10, 6, "iqr",
-                0.01, 4, 8, 2, steps, classes);
+        ExperimentSpec spec = ExperimentSpec.builder().experimentId(id).bundle(fx.bundle.hash(), fx.bundle.dir().toString())
+                .layers(layers).samples(20).seed(5).thresholds(10, 6).method("iqr").quantile(0.01).topK(4).batch(8).shards(2)
+                .steps(steps).classes(classes).build();
         String wid = "exp-" + id;
         ExperimentWorkflow wf = fx.env.getWorkflowClient().newWorkflowStub(ExperimentWorkflow.class,
                 WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(wid).build());

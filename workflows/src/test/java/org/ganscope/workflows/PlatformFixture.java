@@ -5,12 +5,15 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import org.ganscope.activities.BundleResolver;
+import org.ganscope.activities.ModelActivities;
 import org.ganscope.activities.TaskQueues;
-import org.ganscope.activities.dissect.DissectActivitiesImpl;
+import org.ganscope.activities.dissect.DissectActivities;
 import org.ganscope.activities.experiment.ExperimentActivitiesImpl;
 import org.ganscope.activities.store.ArtifactStore;
 import org.ganscope.analysis.bundle.Bundle;
@@ -80,13 +83,11 @@ final class PlatformFixture implements AutoCloseable {
         Worker model = env.newWorker(TaskQueues.MODEL);
         org.ganscope.activities.ModelWork work = new org.ganscope.activities.ModelWork(new BundleResolver(), store, steps, results,
                 shardRuns, "test-worker");
-        org.ganscope.activities.dissect.DissectActivities impl = new DissectActivitiesImpl(work);
-        model.registerActivitiesImplementations(wrap == null ? impl : wrap.apply(impl),
-                new org.ganscope.activities.metrics.MetricsActivitiesImpl(work),
-                new org.ganscope.activities.explain.ExplainActivitiesImpl(work),
-                new org.ganscope.activities.intervene.InterveneActivitiesImpl(work),
-                            new org.ganscope.activities.optimize.OptimizeActivitiesImpl(work),
-                            new org.ganscope.activities.artifacts.ArtifactsActivitiesImpl(work));
+        List<Object> impls = new ArrayList<>(ModelActivities.all(work));
+        if (wrap != null) {
+            impls.replaceAll(a -> a instanceof DissectActivities d ? wrap.apply(d) : a);
+        }
+        model.registerActivitiesImplementations(impls.toArray());
         env.newWorker(TaskQueues.BOOKKEEPING).registerActivitiesImplementations(new ExperimentActivitiesImpl(experiments, steps));
         env.start();
     }

@@ -3,22 +3,16 @@ package org.ganscope.activities.artifacts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.temporal.activity.Activity;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.ganscope.activities.BundleResolver;
-import org.ganscope.activities.Failures;
-import org.ganscope.activities.Heartbeats;
 import org.ganscope.activities.ModelWork;
-import org.ganscope.activities.store.ArtifactStore;
+import org.ganscope.activities.StepRunner;
 import org.ganscope.activities.store.ResultKeys;
 import org.ganscope.analysis.artifacts.ArtifactStudy;
 import org.ganscope.analysis.bundle.Bundle;
-import org.ganscope.db.ResultRepository;
-import org.ganscope.db.StepRepository;
 
 /**
  * Automatic artifact units of a layer: the study is one JSON result plus a before/after PNG
@@ -31,16 +25,14 @@ import org.ganscope.db.StepRepository;
 public final class ArtifactsActivitiesImpl implements ArtifactsActivities {
     static final String STEP = "artifacts";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final BundleResolver bundles;
-    private final ArtifactStore store;
-    private final StepRepository steps;
-    private final ResultRepository results;
+    private final StepRunner runner;
 
     public ArtifactsActivitiesImpl(ModelWork work) {
-        this.bundles = work.bundles();
-        this.store = work.store();
-        this.steps = work.steps();
-        this.results = work.results();
+        this.runner = new StepRunner(work);
+    }
+
+    /** The study (its JSON) and, when just computed, its before/after image. */
+    record Study(JsonNode json, byte[] png) {
     }
 
     /** The study's parameters for an experiment of {@code samples} samples: small enough for a default run. */
@@ -53,47 +45,53 @@ public final class ArtifactsActivitiesImpl implements ArtifactsActivities {
 
     @Override
     public String artifacts(ArtifactsTask task) {
-        return Failures.classify(() -> {
-            steps.start(task.experimentId(), STEP, task.layer(), Activity.getExecutionContext().getInfo().getAttempt());
+        return runner.run(() -> {
             ArtifactStudy.Params p = params(task.samples(), task.seed());
             String key = ResultKeys.of(task.bundleHash(), STEP, "layer=" + task.layer() + ";" + p.key());
-            byte[] stored = store.get(key, ".json").orElse(null);
-            JsonNode result;
-            if (stored != null && store.exists(key, ".png")) {
-                result = JSON.readTree(stored);
-            } else {
-                Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
-                int[] done = {0};
-                int total = 4 + p.ns().length;
-                ObjectNode root = Heartbeats.during(Activity.getExecutionContext(), "artifacts", () -> ArtifactStudy.run(b, task.layer(), p,
-                        s -> steps.progress(task.experimentId(), STEP, task.layer(), Math.min(total, ++done[0]), total)));
-                ByteArrayOutputStream png = new ByteArrayOutputStream();
-                ImageIO.write(ArtifactStudy.beforeAfter(b, task.layer(), ArtifactStudy.worst(root, root.get("before_after_units").asInt()),
-                        p.seed() + 100), "png", png);
-                store.put(key, ".png", png.toByteArray());
-                store.put(key, ".json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root).getBytes(StandardCharsets.UTF_8));
-                result = root;
-            }
-            Map<String, Double> values = new LinkedHashMap<>();
-            result.get("baseline").fields().forEachRemaining(f -> values.put(f.getKey() + "|none", f.getValue().asDouble()));
-            for (JsonNode row : result.get("ablations")) {
-                int n = row.get("n").asInt();
-                row.get("worst").fields().forEachRemaining(f -> values.put(f.getKey() + "|worst-" + n, f.getValue().asDouble()));
-                values.put("domain_fd|random-" + n, row.get("random_fd_mean").asDouble());
-            }
-            JsonNode causal = result.get("causal");
-            if (causal != null) {
-                values.put("domain_fd|causal-none", causal.get("validate_base_fd").asDouble());
-                for (JsonNode row : causal.get("validation")) {
-                    int n = row.get("n").asInt();
-                    values.put("domain_fd|causal-worst-" + n, row.get("worst_fd").asDouble());
-                    values.put("domain_fd|causal-random-" + n, row.get("random_fd_mean").asDouble());
-                    values.put("domain_fd_sd|causal-random-" + n, row.get("random_fd_sd").asDouble());
-                    values.put("p_value|causal-worst-" + n, row.get("p_value").asDouble());
-                }
-            }
-            results.replaceMetrics(task.experimentId(), STEP, task.layer(), values, key);
-            return key;
+            return StepRunner.Step.<Study>of(STEP, task.experimentId(), task.layer()).bundle(task.bundleHash(), task.bundlePath()).key(key)
+                    .files(".png", ".json")
+                    .compute(ctx -> {
+                        Bundle b = ctx.bundle();
+                        int[] done = {0};
+                        int total = 4 + p.ns().length;
+                        ObjectNode root = ArtifactStudy.run(b, task.layer(), p, s -> ctx.progress(Math.min(total, ++done[0]), total));
+                        ByteArrayOutputStream png = new ByteArrayOutputStream();
+                        ImageIO.write(ArtifactStudy.beforeAfter(b, task.layer(), ArtifactStudy.worst(root, root.get("before_after_units").asInt()),
+                                p.seed() + 100), "png", png);
+                        return new Study(root, png.toByteArray());
+                    })
+                    .encode(study -> {
+                        Map<String, byte[]> files = new LinkedHashMap<>();
+                        files.put(".png", study.png());
+                        files.put(".json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(study.json()).getBytes(StandardCharsets.UTF_8));
+                        return files;
+                    })
+                    .decode(files -> new Study(files.json(), null))
+                    .persist((study, reused) -> runner.work().results().replaceMetrics(task.experimentId(), STEP, task.layer(),
+                            values(study.json()), key));
         });
+    }
+
+    /** The metric deltas of a study (see the class comment). */
+    static Map<String, Double> values(JsonNode result) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        result.get("baseline").fields().forEachRemaining(f -> values.put(f.getKey() + "|none", f.getValue().asDouble()));
+        for (JsonNode row : result.get("ablations")) {
+            int n = row.get("n").asInt();
+            row.get("worst").fields().forEachRemaining(f -> values.put(f.getKey() + "|worst-" + n, f.getValue().asDouble()));
+            values.put("domain_fd|random-" + n, row.get("random_fd_mean").asDouble());
+        }
+        JsonNode causal = result.get("causal");
+        if (causal != null) {
+            values.put("domain_fd|causal-none", causal.get("validate_base_fd").asDouble());
+            for (JsonNode row : causal.get("validation")) {
+                int n = row.get("n").asInt();
+                values.put("domain_fd|causal-worst-" + n, row.get("worst_fd").asDouble());
+                values.put("domain_fd|causal-random-" + n, row.get("random_fd_mean").asDouble());
+                values.put("domain_fd_sd|causal-random-" + n, row.get("random_fd_sd").asDouble());
+                values.put("p_value|causal-worst-" + n, row.get("p_value").asDouble());
+            }
+        }
+        return values;
     }
 }

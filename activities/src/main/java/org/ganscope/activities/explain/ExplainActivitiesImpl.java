@@ -4,23 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.temporal.activity.Activity;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.ganscope.activities.BundleResolver;
 import org.ganscope.activities.ModelWork;
-import org.ganscope.activities.Failures;
-import org.ganscope.activities.Heartbeats;
-import org.ganscope.activities.store.ArtifactStore;
+import org.ganscope.activities.StepRunner;
 import org.ganscope.activities.store.ResultKeys;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.explain.LayerExplainer;
 import org.ganscope.db.ResultRepository;
-import org.ganscope.db.StepRepository;
 
 /**
  * Explanations of a layer's units. With the task's dissect key, units are thresholded at the
@@ -33,16 +27,10 @@ import org.ganscope.db.StepRepository;
 public final class ExplainActivitiesImpl implements ExplainActivities {
     static final String STEP = "explain";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final BundleResolver bundles;
-    private final ArtifactStore store;
-    private final StepRepository steps;
-    private final ResultRepository results;
+    private final StepRunner runner;
 
     public ExplainActivitiesImpl(ModelWork work) {
-        this.bundles = work.bundles();
-        this.store = work.store();
-        this.steps = work.steps();
-        this.results = work.results();
+        this.runner = new StepRunner(work);
     }
 
     /** Per unit the numeric field {@code name} of a dissect.json's "units". */
@@ -55,58 +43,73 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
         return out;
     }
 
+    /** A layer's explanations: one row per unit, and the agreement metrics (null without a dissection). */
+    record Explained(List<ResultRepository.ExplanationRow> rows, Map<String, Double> values) {
+    }
+
     @Override
     public String explain(ExplainTask task) {
-        return Failures.classify(() -> {
-            steps.start(task.experimentId(), STEP, task.layer(), Activity.getExecutionContext().getInfo().getAttempt());
+        return runner.run(() -> {
             String key = task.dissectKey() == null ? ResultKeys.of(task.bundleHash(), STEP, task.params())
                     : ResultKeys.of(task.bundleHash(), STEP, task.params(), task.dissectKey());
-            byte[] stored = store.get(key, ".json").orElse(null);
-            List<ResultRepository.ExplanationRow> rows;
-            Map<String, Double> values;
-            if (stored != null && store.exists(key, ".tsv")) { // already stored, reuse it
-                JsonNode result = JSON.readTree(stored);
-                rows = rows(result);
-                values = metrics(result);
-            } else {
-                Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
-                JsonNode dissection = task.dissectKey() == null ? null : JSON.readTree(store.get(task.dissectKey(), ".json")
-                        .orElseThrow(() -> new IOException("dissection " + task.dissectKey() + " is missing from the artifact store")));
-                double[] thresholds = dissection == null ? null : field(dissection, "threshold");
-                LayerExplainer.Result r = Heartbeats.during(Activity.getExecutionContext(), STEP, () -> thresholds == null
-                        ? LayerExplainer.explain(b, task.layer(), task.samples(), task.seed(), task.quantile(), task.beam(), task.maxLength())
-                        : LayerExplainer.explainAt(b, task.layer(), task.samples(), task.seed(), thresholds, task.beam(), task.maxLength()));
-                rows = new ArrayList<>();
-                StringBuilder text = new StringBuilder();
-                for (int u = 0; u < r.units().length; u++) {
-                    var e = r.units()[u];
-                    rows.add(new ResultRepository.ExplanationRow(u, e.formula().render(r.conceptNames()), e.iou(),
-                            e.bestSingle().render(r.conceptNames()), e.bestSingleIou(), e.formula().code(), r.thresholds()[u], r.examples()[u]));
-                    text.append(u).append('\t').append(rows.get(u).formula()).append('\t').append(e.iou()).append('\n');
-                }
-                values = null;
-                if (dissection != null) {
-                    double[] label = field(dissection, "label");
-                    int[] labels = new int[label.length];
-                    for (int u = 0; u < labels.length; u++) {
-                        labels[u] = (int) label[u];
-                    }
-                    LayerExplainer.Agreement a = LayerExplainer.agreement(r, labels);
-                    values = new LinkedHashMap<>();
-                    values.put("label_agreement_share", a.agreeShare());
-                    values.put("compound_gain_share|" + LayerExplainer.MIN_GAIN, a.gainedShare());
-                    values.put("mean_gain", a.meanGain());
-                    values.put("units", (double) a.units());
-                }
-                store.put(key, ".tsv", text.toString().getBytes(StandardCharsets.UTF_8));
-                store.put(key, ".json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(task.layer(), rows, values)));
+            StepRunner.Step<Explained> step = StepRunner.Step.<Explained>of(STEP, task.experimentId(), task.layer())
+                    .bundle(task.bundleHash(), task.bundlePath()).key(key).files(".tsv", ".json");
+            if (task.dissectKey() != null) {
+                step.input("dissect", task.dissectKey());
             }
-            results.replaceExplanations(task.experimentId(), task.layer(), rows, key);
-            if (values != null) {
-                results.replaceMetrics(task.experimentId(), STEP, task.layer(), values, key);
-            }
-            return key;
+            return step.compute(ctx -> compute(task, ctx))
+                    .encode(e -> {
+                        StringBuilder text = new StringBuilder();
+                        for (ResultRepository.ExplanationRow r : e.rows()) {
+                            text.append(r.unit()).append('\t').append(r.formula()).append('\t').append(r.iou()).append('\n');
+                        }
+                        Map<String, byte[]> files = new LinkedHashMap<>();
+                        files.put(".tsv", text.toString().getBytes(StandardCharsets.UTF_8));
+                        files.put(".json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(task.layer(), e.rows(), e.values())));
+                        return files;
+                    })
+                    .decode(files -> {
+                        JsonNode result = files.json();
+                        return new Explained(rows(result), metrics(result));
+                    })
+                    .persist((e, reused) -> {
+                        ResultRepository results = runner.work().results();
+                        results.replaceExplanations(task.experimentId(), task.layer(), e.rows(), key);
+                        if (e.values() != null) {
+                            results.replaceMetrics(task.experimentId(), STEP, task.layer(), e.values(), key);
+                        }
+                    });
         });
+    }
+
+    private static Explained compute(ExplainTask task, StepRunner.Context ctx) throws Exception {
+        Bundle b = ctx.bundle();
+        JsonNode dissection = task.dissectKey() == null ? null : ctx.input("dissect");
+        double[] thresholds = dissection == null ? null : field(dissection, "threshold");
+        LayerExplainer.Result r = thresholds == null
+                ? LayerExplainer.explain(b, task.layer(), task.samples(), task.seed(), task.quantile(), task.beam(), task.maxLength())
+                : LayerExplainer.explainAt(b, task.layer(), task.samples(), task.seed(), thresholds, task.beam(), task.maxLength());
+        List<ResultRepository.ExplanationRow> rows = new ArrayList<>();
+        for (int u = 0; u < r.units().length; u++) {
+            var e = r.units()[u];
+            rows.add(new ResultRepository.ExplanationRow(u, e.formula().render(r.conceptNames()), e.iou(),
+                    e.bestSingle().render(r.conceptNames()), e.bestSingleIou(), e.formula().code(), r.thresholds()[u], r.examples()[u]));
+        }
+        Map<String, Double> values = null;
+        if (dissection != null) {
+            double[] label = field(dissection, "label");
+            int[] labels = new int[label.length];
+            for (int u = 0; u < labels.length; u++) {
+                labels[u] = (int) label[u];
+            }
+            LayerExplainer.Agreement a = LayerExplainer.agreement(r, labels);
+            values = new LinkedHashMap<>();
+            values.put("label_agreement_share", a.agreeShare());
+            values.put("compound_gain_share|" + LayerExplainer.MIN_GAIN, a.gainedShare());
+            values.put("mean_gain", a.meanGain());
+            values.put("units", (double) a.units());
+        }
+        return new Explained(rows, values);
     }
 
     /**

@@ -1,12 +1,11 @@
 package org.ganscope.activities.intervene;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.temporal.activity.Activity;
 import java.util.ArrayList;
 import java.util.List;
 import org.ganscope.activities.ClassStudies;
-import org.ganscope.activities.Failures;
 import org.ganscope.activities.ModelWork;
+import org.ganscope.activities.StepRunner;
 import org.ganscope.activities.store.ResultKeys;
 import org.ganscope.analysis.intervene.ClassIntervention;
 import org.ganscope.db.ResultRepository.InterventionRow;
@@ -18,23 +17,22 @@ import org.ganscope.db.ResultRepository.InterventionRow;
  */
 public final class InterveneActivitiesImpl implements InterveneActivities {
     static final String STEP = "intervene";
-    private final ModelWork work;
+    private final StepRunner runner;
 
     public InterveneActivitiesImpl(ModelWork work) {
-        this.work = work;
+        this.runner = new StepRunner(work);
     }
 
     @Override
     public String intervene(InterveneTask task) {
-        return Failures.classify(() -> {
-            work.steps().start(task.experimentId(), STEP, task.layer(), Activity.getExecutionContext().getInfo().getAttempt());
+        return runner.run(() -> {
             ClassIntervention.Params p = ClassIntervention.Params.defaults(task.samples(), task.seed());
             String key = ResultKeys.of(task.bundleHash(), STEP, "layer=" + task.layer() + ";classes=" + task.classes() + ";" + p.key(),
                     task.dissectKey());
-            JsonNode result = ClassStudies.storedOrRun(work, key, "ganscope.intervene/1", STEP, task.experimentId(), task.layer(),
-                    task.bundleHash(), task.bundlePath(), task.dissectKey(), task.classes(), (b, iou) -> ClassIntervention.run(b, iou, p));
-            work.results().replaceInterventions(task.experimentId(), task.layer(), rows(result), key);
-            return key;
+            StepRunner.Step<JsonNode> step = StepRunner.Step.<JsonNode>of(STEP, task.experimentId(), task.layer())
+                    .bundle(task.bundleHash(), task.bundlePath()).key(key).input("dissect", task.dissectKey());
+            return ClassStudies.perClass(step, "ganscope.intervene/1", task.layer(), task.classes(), (b, iou) -> ClassIntervention.run(b, iou, p))
+                    .persist((result, reused) -> runner.work().results().replaceInterventions(task.experimentId(), task.layer(), rows(result), key));
         });
     }
 

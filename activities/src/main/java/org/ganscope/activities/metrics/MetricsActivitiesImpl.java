@@ -2,60 +2,44 @@ package org.ganscope.activities.metrics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.temporal.activity.Activity;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ganscope.activities.BundleResolver;
 import org.ganscope.activities.ModelWork;
-import org.ganscope.activities.Failures;
-import org.ganscope.activities.Heartbeats;
-import org.ganscope.activities.store.ArtifactStore;
+import org.ganscope.activities.StepRunner;
 import org.ganscope.activities.store.ResultKeys;
-import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.metrics.SampleMetrics;
-import org.ganscope.db.ResultRepository;
-import org.ganscope.db.StepRepository;
 
 public final class MetricsActivitiesImpl implements MetricsActivities {
     static final String STEP = "metrics";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final BundleResolver bundles;
-    private final ArtifactStore store;
-    private final StepRepository steps;
-    private final ResultRepository results;
+    private final StepRunner runner;
 
     public MetricsActivitiesImpl(ModelWork work) {
-        this.bundles = work.bundles();
-        this.store = work.store();
-        this.steps = work.steps();
-        this.results = work.results();
+        this.runner = new StepRunner(work);
     }
 
     @Override
     public String metrics(MetricsTask task) {
-        return Failures.classify(() -> {
-            steps.start(task.experimentId(), STEP, "", Activity.getExecutionContext().getInfo().getAttempt());
+        // the same bundle, samples and seed measured before: the stored values are reused
+        return runner.run(() -> {
             String key = ResultKeys.of(task.bundleHash(), STEP, task.params());
-            var stored = store.get(key, ".json");
-            Map<String, Double> values;
-            if (stored.isPresent()) { // the same bundle, samples and seed were measured before
-                values = fromJson(stored.get());
-            } else {
-                Bundle b = bundles.resolve(task.bundleHash(), task.bundlePath());
-                SampleMetrics m = Heartbeats.during(Activity.getExecutionContext(), STEP,
-                        () -> SampleMetrics.compute(b, task.layer(), new int[0], task.samples(), task.seed(), 32));
-                values = new LinkedHashMap<>();
-                values.put("domain_fd", m.domainFd());
-                values.put("swd", m.swd().mean());
-                values.put("precision", m.prdc().precision());
-                values.put("recall", m.prdc().recall());
-                values.put("density", m.prdc().density());
-                values.put("coverage", m.prdc().coverage());
-                store.put(key, ".json", toJson(values));
-            }
-            results.replaceMetrics(task.experimentId(), STEP, "", values, key);
-            return key;
+            return StepRunner.Step.<Map<String, Double>>of(STEP, task.experimentId(), "").bundle(task.bundleHash(), task.bundlePath())
+                    .key(key).files(".json")
+                    .compute(ctx -> {
+                        SampleMetrics m = SampleMetrics.compute(ctx.bundle(), task.layer(), new int[0], task.samples(), task.seed(), 32);
+                        Map<String, Double> values = new LinkedHashMap<>();
+                        values.put("domain_fd", m.domainFd());
+                        values.put("swd", m.swd().mean());
+                        values.put("precision", m.prdc().precision());
+                        values.put("recall", m.prdc().recall());
+                        values.put("density", m.prdc().density());
+                        values.put("coverage", m.prdc().coverage());
+                        return values;
+                    })
+                    .encode(values -> Map.of(".json", toJson(values)))
+                    .decode(files -> fromJson(files.get(".json")))
+                    .persist((values, reused) -> runner.work().results().replaceMetrics(task.experimentId(), STEP, "", values, key));
         });
     }
 

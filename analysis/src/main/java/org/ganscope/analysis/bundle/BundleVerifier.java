@@ -55,26 +55,60 @@ public final class BundleVerifier {
             lines.add(String.format("layer %-8s %4d units %3dx%-3d h and f%s ok", l.name(), l.units(), l.height(), l.width(),
                     l.fTakesLatent() ? " (r, z)" : ""));
         }
-        int c = m.numClasses();
         int res = m.segmenter().resolution();
         try (Graph seg = new Graph(m.segmenter().file(), b.file(m.segmenter().file()))) {
             oneInput(b, seg);
             expect(b, seg, "input", seg.inputItemShape(), new long[] {3, s, s}, "an RGB image of image_size " + s);
-            expect(b, seg, "output", seg.outputItemShape(0), new long[] {c, res, res}, c + " class probabilities at " + res + "x" + res);
-            FloatBuffer probs = Graph.directFloats((long) BATCH * c * res * res);
-            seg.run(image, BATCH, probs);
-            finite(b, m.segmenter().file(), probs);
-            double sum = 0;
-            for (int k = 0; k < c; k++) {
-                sum += probs.get(k * res * res);
+            // one buffer per output in the graph's order; every segmenter group's output is checked (schema 1: the one output)
+            FloatBuffer[] outs = new FloatBuffer[seg.outputCount()];
+            int[] groupAt = new int[m.groups().size()];
+            for (int g = 0; g < m.groups().size(); g++) {
+                Manifest.ConceptGroup group = m.groups().get(g);
+                if (!group.bySegmenter()) {
+                    groupAt[g] = -1;
+                    continue;
+                }
+                int o = m.schemaVersion() == 1 ? 0 : seg.outputIndex(group.segmenterOutput());
+                int c = group.numClasses();
+                expect(b, seg, "output" + (m.schemaVersion() == 1 ? "" : " '" + group.segmenterOutput() + "'"), seg.outputItemShape(o),
+                        new long[] {c, res, res}, c + " class probabilities" + (g == 0 ? "" : " of group " + group.name()) + " at " + res + "x" + res);
+                outs[o] = Graph.directFloats((long) BATCH * c * res * res);
+                groupAt[g] = o;
             }
-            if (Math.abs(sum - 1) > 1e-3) {
-                throw new BundleException("bundle " + m.name() + ": " + m.segmenter().file()
-                        + " must output class probabilities (softmax); they sum to " + sum + " at a pixel");
+            for (int o = 0; o < outs.length; o++) {
+                if (outs[o] == null) {
+                    throw new BundleException("bundle " + m.name() + ": " + m.segmenter().file() + " output " + (o + 1)
+                            + " belongs to no concept group of the manifest");
+                }
+            }
+            seg.run(image, BATCH, outs);
+            for (int g = 0; g < groupAt.length; g++) {
+                if (groupAt[g] < 0) {
+                    continue;
+                }
+                FloatBuffer probs = outs[groupAt[g]];
+                finite(b, m.segmenter().file(), probs);
+                double sum = 0;
+                for (int k = 0; k < m.groups().get(g).numClasses(); k++) {
+                    sum += probs.get(k * res * res);
+                }
+                if (Math.abs(sum - 1) > 1e-3) {
+                    throw new BundleException("bundle " + m.name() + ": " + m.segmenter().file()
+                            + " must output class probabilities (softmax)" + (g == 0 ? "" : " for group " + m.groups().get(g).name())
+                            + "; they sum to " + sum + " at a pixel");
+                }
             }
         }
+        int c = m.numClasses();
         lines.add(String.format("segmenter %d classes at %dx%d, pixel accuracy %.3f, mean IoU %.3f", c, res, res,
                 m.segmenter().pixelAccuracy(), m.segmenter().meanIou()));
+        if (m.groups().size() > 1) {
+            StringBuilder gl = new StringBuilder("concept groups");
+            for (Manifest.ConceptGroup g : m.groups()) {
+                gl.append(' ').append(g.name()).append(" (").append(g.numClasses() - 1).append(g.bySegmenter() ? ", segmenter)" : ", rule " + g.rule() + ")");
+            }
+            lines.add(gl.append(" ok").toString());
+        }
         try (Graph feat = new Graph(m.features().file(), b.file(m.features().file()))) {
             oneInput(b, feat);
             expect(b, feat, "input", feat.inputItemShape(), new long[] {3, s, s}, "an RGB image of image_size " + s);
@@ -131,20 +165,36 @@ public final class BundleVerifier {
                             + ", expected " + r.columns() * s + "x" + rows * s + " for " + r.count() + " tiles in " + r.columns() + " columns");
                 }
             }
-            var raster = lab.getRaster();
-            int[] px = new int[raster.getNumBands()];
-            for (int y = 0; y < lab.getHeight(); y++) {
-                for (int x = 0; x < lab.getWidth(); x++) {
-                    int v = raster.getPixel(x, y, px)[0];
-                    if (v >= m.numClasses()) {
-                        throw new BundleException("bundle " + m.name() + ": " + r.labels() + " has label " + v + " at (" + x + "," + y
-                                + "), but the bundle has " + m.numClasses() + " classes");
-                    }
+            for (Manifest.ConceptGroup g : m.groups()) {
+                BufferedImage sheet = g.realLabelSheet().equals(r.labels()) ? lab : read(b, g.realLabelSheet());
+                if (sheet.getWidth() != lab.getWidth() || sheet.getHeight() != lab.getHeight()) {
+                    throw new BundleException("bundle " + m.name() + ": " + g.realLabelSheet() + " is " + sheet.getWidth() + "x"
+                            + sheet.getHeight() + ", expected " + lab.getWidth() + "x" + lab.getHeight() + " like " + r.labels());
                 }
+                counts(b, g, sheet);
             }
         }
 
-        private static BufferedImage read(Bundle b, String rel) {
+        /** Pixels per class of a group's real label sheet (every tile, whole); a label outside the group's classes is an error. */
+        static long[] counts(Bundle b, Manifest.ConceptGroup g, BufferedImage sheet) {
+            long[] counts = new long[g.numClasses()];
+            var raster = sheet.getRaster();
+            int[] px = new int[raster.getNumBands()];
+            for (int y = 0; y < sheet.getHeight(); y++) {
+                for (int x = 0; x < sheet.getWidth(); x++) {
+                    int v = raster.getPixel(x, y, px)[0];
+                    if (v >= g.numClasses()) {
+                        throw new BundleException("bundle " + b.name() + ": " + g.realLabelSheet() + " has label " + v + " at (" + x + "," + y
+                                + "), but " + (g.name().equals("main") ? "the bundle has " : "group " + g.name() + " has ")
+                                + g.numClasses() + " classes");
+                    }
+                    counts[v]++;
+                }
+            }
+            return counts;
+        }
+
+        static BufferedImage read(Bundle b, String rel) {
             try {
                 BufferedImage i = ImageIO.read(b.file(rel).toFile());
                 if (i == null) {

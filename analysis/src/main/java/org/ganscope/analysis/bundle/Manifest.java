@@ -6,9 +6,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The parsed {@code manifest.json} of a model bundle (schema version 1; the schema is
+ * The parsed {@code manifest.json} of a model bundle (schema versions 1 and 2; both are
  * documented in models/README.md). Immutable; every file name is relative to the
- * bundle directory and listed with its SHA-256 in {@link #files()}.
+ * bundle directory and listed with its SHA-256 in {@link #files()}. {@link #groups()} are
+ * the concept groups: schema 2 lists them (main, object, part, material, colour, ...);
+ * a schema 1 bundle (and any imported gandissect-style model) has the one group
+ * {@code main}, its {@link #classes()} from the segmenter's {@code probabilities} output.
  */
 public record Manifest(
         int schemaVersion,
@@ -23,9 +26,17 @@ public record Manifest(
         Features features,
         RealSample real,
         Map<String, FileEntry> files,
-        JsonNode raw) {
+        JsonNode raw,
+        List<ConceptGroup> groups) {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** The newest schema version this ganscope reads (it reads every version from 1 up). */
+    public static final int SCHEMA_VERSION = 2;
+
+    /** The segmenter output of the main group (schema 1's only output). */
+    public static final String MAIN_OUTPUT = "probabilities";
+
+    /** The colour rule this ganscope computes exactly ({@link org.ganscope.analysis.model.ColorRule}). */
+    public static final String COLOR_RULE = "broden11-hsv-1";
 
     /**
      * A dissectable layer: r = h(z) has {@code units} channels of height x width. f maps r
@@ -44,7 +55,26 @@ public record Manifest(
         }
     }
 
-    /** A concept class of the segmenter. Category is object, part, material, or none (class 0). */
+    /**
+     * A concept group: its classes (index 0 is the group's "nothing") and how its label map is
+     * computed on a generated image: {@code segmenterOutput} names the segmenter output holding
+     * the group's probabilities ([B, C, R, R], label = first argmax), or {@code rule} names an
+     * exact rule on the image's uint8 RGB (only {@link #COLOR_RULE}); exactly one is set.
+     * {@code realLabelSheet} is the real images' label sheet of the group, {@code realPixelShare}
+     * the share of real pixels per class as the manifest records it (empty when it does not).
+     */
+    public record ConceptGroup(String name, List<ConceptClass> classes, String segmenterOutput, String rule,
+                               String realLabelSheet, Map<String, Double> realPixelShare) {
+        public boolean bySegmenter() {
+            return segmenterOutput != null;
+        }
+
+        public int numClasses() {
+            return classes.size();
+        }
+    }
+
+    /** A concept class of a group. Category is object, part, material, color, or none (class 0). */
     public record ConceptClass(int index, String name, String category, String color) {
     }
 
@@ -67,5 +97,14 @@ public record Manifest(
 
     public int numClasses() {
         return classes.size();
+    }
+
+    /** The main group (the first; its classes are {@link #classes()}). */
+    public ConceptGroup mainGroup() {
+        return groups.get(0);
+    }
+
+    public Optional<ConceptGroup> group(String groupName) {
+        return groups.stream().filter(g -> g.name().equals(groupName)).findFirst();
     }
 }

@@ -22,6 +22,7 @@ public final class ManifestParser {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> CATEGORIES = Set.of("object", "part", "material", "none");
+    private static final Set<String> CATEGORIES_V2 = Set.of("object", "part", "material", "color", "none");
     private static final int MAX_DIM = 1 << 16;
 
     private ManifestParser() {
@@ -42,9 +43,10 @@ public final class ManifestParser {
         if (sv == null || !sv.isInt()) {
             throw new BundleException("manifest.json: missing integer field 'schema_version'");
         }
-        if (sv.asInt() != Manifest.SCHEMA_VERSION) {
+        int schema = sv.asInt();
+        if (schema < 1 || schema > Manifest.SCHEMA_VERSION) {
             throw new BundleException("manifest.json: unknown schema_version " + sv.asInt()
-                    + " (this ganscope reads version " + Manifest.SCHEMA_VERSION + ")");
+                    + " (this ganscope reads versions 1 to " + Manifest.SCHEMA_VERSION + ")");
         }
         String name = str(root, "name");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
@@ -70,26 +72,7 @@ public final class ManifestParser {
             throw new BundleException("manifest.json: 'layers' is empty");
         }
 
-        List<Manifest.ConceptClass> classes = new ArrayList<>();
-        JsonNode cs = arr(root, "classes");
-        Set<String> classNames = new HashSet<>();
-        for (int i = 0; i < cs.size(); i++) {
-            JsonNode c = cs.get(i);
-            String at = "classes[" + i + "]";
-            int index = nonNegInt(c, "index", at);
-            if (index != i) {
-                throw new BundleException("manifest.json: " + at + ".index is " + index + ", expected " + i);
-            }
-            String cat = str(c, "category", at);
-            if (!CATEGORIES.contains(cat)) {
-                throw new BundleException("manifest.json: " + at + ".category '" + cat + "' is not one of " + CATEGORIES);
-            }
-            String cname = str(c, "name", at);
-            if (!classNames.add(cname)) {
-                throw new BundleException("manifest.json: duplicate class name '" + cname + "'");
-            }
-            classes.add(new Manifest.ConceptClass(index, cname, cat, str(c, "color", at)));
-        }
+        List<Manifest.ConceptClass> classes = classList(arr(root, "classes"), "classes", schema);
         if (classes.size() < 2) {
             throw new BundleException("manifest.json: 'classes' needs class 0 (unlabeled) and at least one concept");
         }
@@ -120,8 +103,11 @@ public final class ManifestParser {
             }
             files.put(e.getKey(), new Manifest.FileEntry(sha, b.asLong()));
         }
-        Manifest m = new Manifest(sv.asInt(), name, str(root, "dataset"), str(root, "variant"), zdim, imageSize,
-                List.copyOf(layers), List.copyOf(classes), seg, feat, real, Map.copyOf(files), root);
+        List<Manifest.ConceptGroup> groups = schema == 1
+                ? List.of(new Manifest.ConceptGroup("main", List.copyOf(classes), Manifest.MAIN_OUTPUT, null, real.labels(), Map.of()))
+                : conceptGroups(root, classes, real);
+        Manifest m = new Manifest(schema, name, str(root, "dataset"), str(root, "variant"), zdim, imageSize,
+                List.copyOf(layers), List.copyOf(classes), seg, feat, real, Map.copyOf(files), root, groups);
         for (String referenced : referencedFiles(m)) {
             if (!files.containsKey(referenced)) {
                 throw new BundleException("manifest.json: file '" + referenced + "' is used but not listed under 'files' with its hash");
@@ -147,7 +133,135 @@ public final class ManifestParser {
         out.add(m.features().realSample());
         out.add(m.real().images());
         out.add(m.real().labels());
+        for (Manifest.ConceptGroup g : m.groups()) {
+            if (!out.contains(g.realLabelSheet())) {
+                out.add(g.realLabelSheet());
+            }
+        }
         return out;
+    }
+
+    /** A class table: index i at position i, a known category, unique names. Schema 1 has no colour category. */
+    private static List<Manifest.ConceptClass> classList(JsonNode cs, String where, int schema) {
+        Set<String> categories = schema == 1 ? CATEGORIES : CATEGORIES_V2;
+        List<Manifest.ConceptClass> classes = new ArrayList<>();
+        Set<String> classNames = new HashSet<>();
+        for (int i = 0; i < cs.size(); i++) {
+            JsonNode c = cs.get(i);
+            String at = where + "[" + i + "]";
+            int index = nonNegInt(c, "index", at);
+            if (index != i) {
+                throw new BundleException("manifest.json: " + at + ".index is " + index + ", expected " + i);
+            }
+            String cat = str(c, "category", at);
+            if (!categories.contains(cat)) {
+                throw new BundleException("manifest.json: " + at + ".category '" + cat + "' is not one of " + categories);
+            }
+            String cname = str(c, "name", at);
+            if (!classNames.add(cname)) {
+                throw new BundleException("manifest.json: duplicate class name '" + cname + "'"
+                        + (where.equals("classes") ? "" : " in '" + where + "'"));
+            }
+            classes.add(new Manifest.ConceptClass(index, cname, cat, str(c, "color", at)));
+        }
+        return List.copyOf(classes);
+    }
+
+    /**
+     * Schema 2's {@code concept_groups}: unique names, the first is {@code main} with exactly
+     * the top-level classes and the segmenter's main output; every group has a segmenter
+     * output (distinct, named in {@code segmenter.outputs}) or a rule this ganscope knows.
+     */
+    private static List<Manifest.ConceptGroup> conceptGroups(JsonNode root, List<Manifest.ConceptClass> classes,
+                                                            Manifest.RealSample real) {
+        JsonNode gs = arr(root, "concept_groups");
+        if (gs.isEmpty()) {
+            throw new BundleException("manifest.json: 'concept_groups' is empty");
+        }
+        JsonNode outputs = obj(root, "segmenter").get("outputs");
+        List<Manifest.ConceptGroup> groups = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> usedOutputs = new HashSet<>();
+        for (int i = 0; i < gs.size(); i++) {
+            JsonNode g = gs.get(i);
+            String at = "concept_groups[" + i + "]";
+            String gname = str(g, "name", at);
+            if (!gname.matches("[a-z][a-z0-9_]{0,31}")) {
+                throw new BundleException("manifest.json: '" + at + ".name' must be 1-32 lower-case letters, digits or '_', got '"
+                        + gname + "'");
+            }
+            if (!names.add(gname)) {
+                throw new BundleException("manifest.json: duplicate concept group '" + gname + "'");
+            }
+            List<Manifest.ConceptClass> cls = classList(arr(g, "classes", at), at + ".classes", 2);
+            if (cls.size() < 2) {
+                throw new BundleException("manifest.json: '" + at + ".classes' needs class 0 (nothing) and at least one concept");
+            }
+            JsonNode method = g.get("method");
+            if (method == null || !method.isObject()) {
+                throw new BundleException("manifest.json: missing object field '" + at + ".method'");
+            }
+            String kind = str(method, "kind", at + ".method");
+            String output = null;
+            String rule = null;
+            if (kind.equals("segmenter")) {
+                output = str(method, "output", at + ".method");
+                if (!usedOutputs.add(output)) {
+                    throw new BundleException("manifest.json: '" + at + ".method.output' '" + output + "' is used by two groups");
+                }
+                JsonNode listed = outputs == null ? null : outputs.get(gname);
+                if (listed == null || !listed.isTextual() || !listed.asText().equals(output)) {
+                    throw new BundleException("manifest.json: 'segmenter.outputs." + gname + "' must be '" + output + "' (the output of "
+                            + at + ")");
+                }
+            } else if (kind.equals("rule")) {
+                rule = str(method, "rule", at + ".method");
+                if (!rule.equals(Manifest.COLOR_RULE)) {
+                    throw new BundleException("manifest.json: '" + at + ".method.rule' '" + rule + "' is not a rule this ganscope computes ("
+                            + Manifest.COLOR_RULE + ")");
+                }
+            } else {
+                throw new BundleException("manifest.json: '" + at + ".method.kind' must be 'segmenter' or 'rule', got '" + kind + "'");
+            }
+            if (i == 0) {
+                if (!gname.equals("main")) {
+                    throw new BundleException("manifest.json: 'concept_groups[0]' must be the group 'main', got '" + gname + "'");
+                }
+                if (!cls.equals(classes)) {
+                    throw new BundleException("manifest.json: 'concept_groups[0].classes' must equal 'classes'");
+                }
+                if (!Manifest.MAIN_OUTPUT.equals(output)) {
+                    throw new BundleException("manifest.json: 'concept_groups[0].method' must be the segmenter output '"
+                            + Manifest.MAIN_OUTPUT + "'");
+                }
+            }
+            String sheet = g.has("real_label_sheet") ? str(g, "real_label_sheet", at) : (i == 0 ? real.labels() : null);
+            if (sheet == null) {
+                throw new BundleException("manifest.json: missing text field '" + at + ".real_label_sheet'");
+            }
+            Map<String, Double> shares = new LinkedHashMap<>();
+            JsonNode rs = g.get("real_pixel_share");
+            if (rs != null && !rs.isNull()) {
+                if (!rs.isObject()) {
+                    throw new BundleException("manifest.json: '" + at + ".real_pixel_share' must be an object of class -> share");
+                }
+                Set<String> known = new HashSet<>();
+                cls.forEach(c -> known.add(c.name()));
+                var fields = rs.fields();
+                while (fields.hasNext()) {
+                    var e = fields.next();
+                    if (!known.contains(e.getKey())) {
+                        throw new BundleException("manifest.json: '" + at + ".real_pixel_share' names unknown class '" + e.getKey() + "'");
+                    }
+                    if (!e.getValue().isNumber() || e.getValue().asDouble() < 0 || e.getValue().asDouble() > 1) {
+                        throw new BundleException("manifest.json: '" + at + ".real_pixel_share." + e.getKey() + "' must be a number in [0, 1]");
+                    }
+                    shares.put(e.getKey(), e.getValue().asDouble());
+                }
+            }
+            groups.add(new Manifest.ConceptGroup(gname, cls, output, rule, sheet, Map.copyOf(shares)));
+        }
+        return List.copyOf(groups);
     }
 
     /** Optional {@code f_inputs}: ["r"] (the default) or ["r", "z"]. */
@@ -179,9 +293,13 @@ public final class ManifestParser {
     }
 
     private static JsonNode arr(JsonNode n, String key) {
+        return arr(n, key, null);
+    }
+
+    private static JsonNode arr(JsonNode n, String key, String at) {
         JsonNode v = n.get(key);
         if (v == null || !v.isArray()) {
-            throw new BundleException("manifest.json: missing array field '" + key + "'");
+            throw new BundleException("manifest.json: missing array field " + where(at, key));
         }
         return v;
     }

@@ -1,8 +1,12 @@
 package org.ganscope.analysis.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +22,7 @@ import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.dissect.DissectHtml;
 import org.ganscope.analysis.dissect.DissectJson;
+import org.ganscope.analysis.dissect.GroupDissection;
 import org.ganscope.analysis.dissect.DissectParams;
 import org.ganscope.analysis.dissect.LayerDissection;
 import org.ganscope.analysis.dissect.LayerDissector;
@@ -79,6 +84,10 @@ public final class DissectCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--concept-groups", description = "also label every unit per concept group and against the unrealistic regions "
+            + "(concept_groups.json; one more pass over the evaluation images; always on for schema 2 bundles)")
+    boolean conceptGroups;
+
     @Override
     public Integer call() throws IOException {
         DissectParams p = params.build();
@@ -96,8 +105,66 @@ public final class DissectCommand implements Callable<Integer> {
                 b.name(), p.layer(), d.report().nInterpretable(), d.units(), d.interpretableByCategory(), d.images(), secs,
                 (d.images() + p.thresholdSamples()) / secs);
         printControls(d);
+        if (conceptGroups || b.manifest().groups().size() > 1) {
+            writeGroups(b, d, p, out);
+        }
         System.out.println("wrote " + out.resolve("dissect.json") + " and " + out.resolve("report.html"));
         return 0;
+    }
+
+    /**
+     * Every unit against every concept group of the bundle (schema 1: the main group) and the
+     * derived "unrealistic" concept, at the dissection's thresholds on its evaluation images;
+     * concept_groups.json holds per group and unit the best class and its IoU, the overall label
+     * (the best of the bundle's groups) and the IoU with the unrealistic regions.
+     */
+    static void writeGroups(Bundle b, LayerDissection d, DissectParams p, Path out) throws IOException {
+        GroupDissection g;
+        try (LayerModel m = new LayerModel(b, p.layer(), p.batch())) {
+            g = GroupDissection.run(m, d.report().thresholds(), p.seed(), p.samples(), p.batch(), ConsoleProgress.forCommand("dissect"));
+        }
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("schema", "ganscope.concept-groups/1");
+        root.put("bundle", b.name());
+        root.put("bundle_hash", b.hash());
+        root.put("layer", p.layer());
+        root.put("samples", p.samples());
+        root.put("seed", p.seed());
+        root.put("iou_rule", "per group, the class of highest IoU at the dissection's unit thresholds; overall: the best of all groups");
+        root.put("unrealistic_rule", "pixels whose largest main-group segmenter probability is below " + GroupDissection.CONFIDENCE);
+        ArrayNode units = root.putArray("units");
+        for (int u = 0; u < d.units(); u++) {
+            ObjectNode un = units.addObject();
+            un.put("unit", u);
+            un.put("overall", g.overallName(u));
+            un.put("overall_iou", g.overallIou()[u]);
+            for (GroupDissection.Group gr : g.groups()) {
+                ObjectNode o = un.putObject(gr.name());
+                o.put("label", gr.classes().get(gr.label()[u]));
+                o.put("iou", gr.iou()[u]);
+            }
+            un.put("unrealistic_iou", g.unrealistic().iou()[u]);
+        }
+        json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("concept_groups.json").toFile(), root);
+        StringBuilder line = new StringBuilder("  concept groups (units whose best class has IoU > 0.05):");
+        for (GroupDissection.Group gr : g.groups()) {
+            long n = Arrays.stream(gr.iou()).filter(v -> v > 0.05).count();
+            line.append(' ').append(gr.name()).append(' ').append(n);
+        }
+        long[] won = new long[g.groups().size()];
+        for (int u = 0; u < d.units(); u++) {
+            won[g.overallGroup()[u]]++;
+        }
+        line.append("; overall label from");
+        for (int k = 0; k < won.length; k++) {
+            line.append(' ').append(g.groups().get(k).name()).append(' ').append(won[k]);
+        }
+        double[] unreal = g.unrealistic().iou();
+        String top = IntStream.range(0, unreal.length).boxed().sorted(Comparator.comparingDouble((Integer u) -> -unreal[u]).thenComparingInt(u -> u))
+                .limit(5).map(u -> u + String.format(Locale.ROOT, " (%.3f)", unreal[u])).reduce((x, y) -> x + ", " + y).orElse("");
+        line.append("; units most on unrealistic regions (IoU): ").append(top);
+        System.out.println(line.append("; wrote ").append(out.resolve("concept_groups.json")));
     }
 
     /** The controls next to the count: location baseline, bootstrap intervals, the top-1% rule. */

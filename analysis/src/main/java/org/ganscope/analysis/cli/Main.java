@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         description = "The analysis engine's command line: dissect bundles or arrays, intervene, measure, explain, benchmark.",
         subcommands = {BundleCommand.class, DissectCommand.class, DissectArraysCommand.class, InterveneCommand.class,
                 MetricsCommand.class, ArtifactsCommand.class, OptimizeAlphaCommand.class, ReproduceCommand.class,
-                ExplainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ExplainCommand.class, BenchCommand.class, ZooCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.Manifest;
 import org.ganscope.analysis.dissect.Quantiles;
 import org.ganscope.analysis.dissect.Upsampler;
 import org.ganscope.analysis.model.LayerModel;
@@ -13,7 +14,10 @@ import org.ganscope.analysis.model.LayerModel;
  * Compositional explanations of every unit of a layer over {@code samples} generated
  * images: concept masks from the segmentation, unit masks from the upsampled activation
  * above the unit's upper-quantile threshold (top 0.5% by default), then a beam search per
- * unit, units in parallel.
+ * unit, units in parallel. The concepts are the classes of every concept group of the
+ * bundle: first the main group's (concept i = class i + 1, named by the class), then each
+ * further group's, named {@code group:class} (e.g. {@code part:door}, {@code color:red}), so
+ * on a schema 2 bundle a pixel belongs to several concepts and AND / AND NOT can gain.
  */
 public final class LayerExplainer {
     /**
@@ -58,24 +62,35 @@ public final class LayerExplainer {
         int units = Math.min(layer.units(), maxUnits);
         int allUnits = layer.units();
         int hw = layer.pixels();
-        int classes = b.manifest().numClasses();
+        List<Manifest.ConceptGroup> groups = b.manifest().groups();
+        int[] firstConcept = new int[groups.size()]; // concept index of class 1 of each group
+        List<String> names = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            firstConcept[g] = names.size();
+            for (Manifest.ConceptClass c : groups.get(g).classes().subList(1, groups.get(g).numClasses())) {
+                names.add(g == 0 ? c.name() : groups.get(g).name() + ":" + c.name());
+            }
+        }
         float[] acts;
         int seg;
         List<BitMask> concepts = new ArrayList<>();
         try (LayerModel m = new LayerModel(b, layerName, 16)) {
             seg = m.segPixels();
             acts = new float[Math.multiplyExact(Math.multiplyExact(samples, allUnits), hw)];
-            for (int c = 1; c < classes; c++) {
+            for (int c = 0; c < names.size(); c++) {
                 concepts.add(new BitMask(Math.multiplyExact(samples, seg)));
             }
             for (int s = 0; s < samples; s += m.maxBatch()) {
                 int n = Math.min(m.maxBatch(), samples - s);
                 m.generate(seed, s, n);
                 System.arraycopy(m.activations(), 0, acts, s * allUnits * hw, n * allUnits * hw);
-                int[] labels = m.labels();
-                for (int i = 0; i < n * seg; i++) {
-                    if (labels[i] > 0) {
-                        concepts.get(labels[i] - 1).set(s * seg + i);
+                for (int g = 0; g < groups.size(); g++) {
+                    int[] labels = m.groupLabels(g);
+                    int offset = firstConcept[g] - 1;
+                    for (int i = 0; i < n * seg; i++) {
+                        if (labels[i] > 0) {
+                            concepts.get(offset + labels[i]).set(s * seg + i);
+                        }
                     }
                 }
             }
@@ -101,8 +116,7 @@ public final class LayerExplainer {
             out[u] = exhaustive ? BeamSearch.exhaustive(mask, concepts, maxLength) : BeamSearch.explain(mask, concepts, beam, maxLength);
             examples[u] = examples(mask, Formula.mask(out[u].formula(), concepts), samples, segPixels);
         });
-        List<String> names = b.manifest().classes().stream().skip(1).map(c -> c.name()).toList();
-        return new Result(names, out, thr, samples, examples);
+        return new Result(List.copyOf(names), out, thr, samples, examples);
     }
 
     /** Gain of a compound formula that counts as an improvement over the best single label (IoU). */

@@ -2,6 +2,7 @@ package org.ganscope.analysis.model;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.List;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.Manifest;
 import org.ganscope.analysis.ort.Graph;
@@ -14,6 +15,11 @@ import org.ganscope.analysis.sample.Latents;
  * [start, start + count) of a seed; the results stay in the buffers until the next call.
  * Not thread-safe: one instance per worker thread (the ORT sessions share one
  * environment and thread pool).
+ *
+ * <p>{@link #labels()} is the main concept group's label map; the other groups of a schema 2
+ * bundle ({@link #groupLabels(int)}) are computed on request, per batch, from the
+ * segmenter's other outputs or by their exact rule on the image, so a caller that uses
+ * only the main group pays nothing for them.
  */
 public final class LayerModel implements AutoCloseable {
     private final Bundle bundle;
@@ -34,6 +40,16 @@ public final class LayerModel implements AutoCloseable {
     private final int[] labels;
     private final float[] probHeap;
     private final float[] bestValue;
+    private final List<Manifest.ConceptGroup> groups;
+    /** Every segmenter output in the graph's order (a schema 1 segmenter has one: probs). */
+    private final FloatBuffer[] segOutputs;
+    /** Per group: its output's position in segOutputs, or -1 for a rule group. */
+    private final int[] groupOutput;
+    private final int[][] groupLabels;
+    private final boolean[] groupFresh;
+    private float[] imageHeap;
+    private float[] groupHeap;
+    private int[] unrealistic;
     private int count;
 
     public LayerModel(Bundle bundle, String layerName, int maxBatch) {
@@ -67,9 +83,33 @@ public final class LayerModel implements AutoCloseable {
         z = Graph.directFloats((long) maxBatch * zdim);
         r = Graph.directFloats((long) maxBatch * rSize);
         x = Graph.directFloats((long) maxBatch * 3 * imagePixels);
+        groups = m.groups();
+        segOutputs = new FloatBuffer[seg.outputCount()];
+        groupOutput = new int[groups.size()];
+        groupLabels = new int[groups.size()][];
+        groupFresh = new boolean[groups.size()];
+        int mainOutput = groups.size() == 1 && segOutputs.length == 1 ? 0 : seg.outputIndex(Manifest.MAIN_OUTPUT);
         probs = Graph.directFloats((long) maxBatch * numClasses * segPixels);
+        segOutputs[mainOutput] = probs;
+        for (int g = 0; g < groups.size(); g++) {
+            Manifest.ConceptGroup group = groups.get(g);
+            groupOutput[g] = g == 0 ? mainOutput : group.bySegmenter() ? seg.outputIndex(group.segmenterOutput()) : -1;
+            if (g > 0 && groupOutput[g] >= 0) {
+                segOutputs[groupOutput[g]] = Graph.directFloats((long) maxBatch * group.numClasses() * segPixels);
+            }
+        }
+        for (int o = 0; o < segOutputs.length; o++) {
+            if (segOutputs[o] == null) { // an output no group reads: still written, so it needs a buffer of its size
+                long item = 1;
+                for (long d : seg.outputItemShape(o)) {
+                    item *= d;
+                }
+                segOutputs[o] = Graph.directFloats(maxBatch * item);
+            }
+        }
         rHeap = new float[maxBatch * rSize];
         labels = new int[maxBatch * segPixels];
+        groupLabels[0] = labels;
         probHeap = new float[maxBatch * numClasses * segPixels];
         bestValue = new float[segPixels];
     }
@@ -103,7 +143,7 @@ public final class LayerModel implements AutoCloseable {
         Latents.fillBatch(seed, start, count, zdim, z);
         h.run(z, count, r);
         f.runTail(r, z, count, x);
-        seg.run(x, count, probs);
+        seg.run(x, count, segOutputs);
     }
 
     /** Runs h only: fills {@link #activations()} for samples [start, start+count). */
@@ -122,8 +162,9 @@ public final class LayerModel implements AutoCloseable {
     /** Runs f and the segmenter on the representation currently in the r buffer. */
     private void render(int count) {
         f.runTail(r, z, count, x);
-        seg.run(x, count, probs);
+        seg.run(x, count, segOutputs);
         argmax(count);
+        Arrays.fill(groupFresh, 1, groupFresh.length, false);
     }
 
     /**
@@ -157,22 +198,93 @@ public final class LayerModel implements AutoCloseable {
 
     /** Label map = first argmax over classes; class-major over a heap copy, so the inner loop is over pixels. */
     private void argmax(int count) {
-        int n = count * numClasses * segPixels;
-        probs.position(0);
-        probs.get(probHeap, 0, n);
-        probs.position(0);
+        firstArgmax(probs, numClasses, count, labels, probHeap, bestValue);
+    }
+
+    /**
+     * The "unrealistic region" concept of the current batch, [count][R][R] (a view: do not keep
+     * across calls): 1 where the segmenter cannot label the pixel with confidence, i.e. its
+     * largest main-group probability is below {@code confidence}, else 0.
+     */
+    public int[] unrealistic(float confidence) {
+        if (unrealistic == null) {
+            unrealistic = new int[maxBatch * segPixels];
+        }
         for (int b = 0; b < count; b++) {
             int base = b * numClasses * segPixels;
             int lo = b * segPixels;
-            System.arraycopy(probHeap, base, bestValue, 0, segPixels);
-            Arrays.fill(labels, lo, lo + segPixels, 0);
-            for (int c = 1; c < numClasses; c++) {
+            for (int p = 0; p < segPixels; p++) {
+                float best = probHeap[base + p];
+                for (int c = 1; c < numClasses; c++) {
+                    best = Math.max(best, probHeap[base + c * segPixels + p]);
+                }
+                unrealistic[lo + p] = best < confidence ? 1 : 0;
+            }
+        }
+        return unrealistic;
+    }
+
+    /** The bundle's concept groups (the main group first). */
+    public List<Manifest.ConceptGroup> groups() {
+        return groups;
+    }
+
+    /**
+     * Label maps of group {@code g} for the current batch, [count][R][R] (a view: do not keep
+     * across calls): group 0 is {@link #labels()}; a segmenter group is the first argmax of its
+     * output, the colour group the exact rule on the image quantised to uint8.
+     */
+    public int[] groupLabels(int g) {
+        if (g == 0) {
+            return labels;
+        }
+        if (!groupFresh[g]) {
+            if (groupLabels[g] == null) {
+                groupLabels[g] = new int[maxBatch * segPixels];
+            }
+            if (groupOutput[g] >= 0) {
+                int classes = groups.get(g).numClasses();
+                if (groupHeap == null || groupHeap.length < maxBatch * classes * segPixels) {
+                    groupHeap = new float[maxBatch * classes * segPixels];
+                }
+                firstArgmax(segOutputs[groupOutput[g]], classes, count, groupLabels[g], groupHeap, bestValue);
+            } else {
+                if (segPixels != imagePixels) {
+                    throw new IllegalStateException("group " + groups.get(g).name() + ": a rule group needs the segmenter resolution "
+                            + "to equal the image size");
+                }
+                if (imageHeap == null) {
+                    imageHeap = new float[maxBatch * 3 * imagePixels];
+                }
+                x.position(0);
+                x.get(imageHeap, 0, count * 3 * imagePixels);
+                x.position(0);
+                ColorRule.label(imageHeap, count, imagePixels, groupLabels[g]);
+            }
+            groupFresh[g] = true;
+        }
+        return groupLabels[g];
+    }
+
+    /**
+     * First argmax over the classes of a [count][C][P] probability buffer into out [count][P]
+     * (ties go to the lower class); heap and best are scratch of at least count*C*P and P floats.
+     */
+    private void firstArgmax(FloatBuffer buffer, int classes, int count, int[] out, float[] heap, float[] best) {
+        buffer.position(0);
+        buffer.get(heap, 0, count * classes * segPixels);
+        buffer.position(0);
+        for (int b = 0; b < count; b++) {
+            int base = b * classes * segPixels;
+            int lo = b * segPixels;
+            System.arraycopy(heap, base, best, 0, segPixels);
+            Arrays.fill(out, lo, lo + segPixels, 0);
+            for (int c = 1; c < classes; c++) {
                 int off = base + c * segPixels;
                 for (int p = 0; p < segPixels; p++) {
-                    float v = probHeap[off + p];
-                    if (v > bestValue[p]) {
-                        bestValue[p] = v;
-                        labels[lo + p] = c;
+                    if (heap[off + p] > best[p]) {
+                        best[p] = heap[off + p];
+                        out[lo + p] = c;
                     }
                 }
             }

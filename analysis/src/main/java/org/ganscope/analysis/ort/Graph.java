@@ -103,6 +103,15 @@ public final class Graph implements AutoCloseable {
         return outputNames.size();
     }
 
+    /** The position of the output named {@code name}; an error naming the outputs the graph has when it has none such. */
+    public int outputIndex(String name) {
+        int i = outputNames.indexOf(name);
+        if (i < 0) {
+            throw new AnalysisException(label + ": no output '" + name + "' (outputs: " + outputNames + ")");
+        }
+        return i;
+    }
+
     public String label() {
         return label;
     }

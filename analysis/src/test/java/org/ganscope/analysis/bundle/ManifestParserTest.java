@@ -50,7 +50,7 @@ class ManifestParserTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "/schema_version | `\"1\"` | manifest.json: missing integer field 'schema_version'",
-        "/schema_version | 2 | manifest.json: unknown schema_version 2 (this ganscope reads version 1)",
+        "/schema_version | 3 | manifest.json: unknown schema_version 3 (this ganscope reads versions 1 to 2)",
         "/name | 5 | manifest.json: missing text field 'name'",
         "/name | `\"\"` | manifest.json: missing text field 'name'",
         "/name | `\"a b\"` | manifest.json: 'name' must be 1-100 letters, digits, '.', '_' or '-', got 'a b'",
@@ -125,7 +125,7 @@ class ManifestParserTest {
         String m = assertThrows(BundleException.class, () -> ManifestParser.parse("{\"schema_version\": 1,\n \"name\": ")).getMessage();
         assertTrue(m.startsWith("manifest.json is not valid JSON: ") && m.endsWith(" at line 2"), m);
         // the schema version is checked before anything else a newer schema might change
-        assertEquals("manifest.json: unknown schema_version 2 (this ganscope reads version 1)",
-                assertThrows(BundleException.class, () -> ManifestParser.parse("{\"schema_version\": 2, \"layers\": 7}")).getMessage());
+        assertEquals("manifest.json: unknown schema_version 3 (this ganscope reads versions 1 to 2)",
+                assertThrows(BundleException.class, () -> ManifestParser.parse("{\"schema_version\": 3, \"layers\": 7}")).getMessage());
     }
 }

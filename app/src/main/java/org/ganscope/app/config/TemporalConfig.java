@@ -14,8 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.ganscope.activities.BundleResolver;
+import org.ganscope.activities.ModelActivities;
 import org.ganscope.activities.TaskQueues;
-import org.ganscope.activities.dissect.DissectActivitiesImpl;
 import org.ganscope.activities.experiment.ExperimentActivitiesImpl;
 import org.ganscope.activities.store.ArtifactStore;
 import org.ganscope.db.ExperimentRepository;
@@ -29,11 +29,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import javax.sql.DataSource;
 import org.ganscope.activities.ModelWork;
-import org.ganscope.activities.artifacts.ArtifactsActivitiesImpl;
-import org.ganscope.activities.explain.ExplainActivitiesImpl;
-import org.ganscope.activities.intervene.InterveneActivitiesImpl;
-import org.ganscope.activities.metrics.MetricsActivitiesImpl;
-import org.ganscope.activities.optimize.OptimizeActivitiesImpl;
 import org.ganscope.db.ArtifactRepository;
 import org.ganscope.db.ShardRunRepository;
 
@@ -134,12 +129,7 @@ public class TemporalConfig {
             // every 16 s (0.8 x the 20 s timeout), so a retry after a kill resumes from a recent checkpoint
             f.newWorker(TaskQueues.MODEL, WorkerOptions.newBuilder(base.build())
                     .setMaxConcurrentActivityExecutionSize(modelConcurrency).setMaxHeartbeatThrottleInterval(Duration.ofSeconds(2)).build())
-                    .registerActivitiesImplementations(new DissectActivitiesImpl(work),
-                            new MetricsActivitiesImpl(work),
-                            new ExplainActivitiesImpl(work),
-                            new InterveneActivitiesImpl(work),
-                            new OptimizeActivitiesImpl(work),
-                            new ArtifactsActivitiesImpl(work));
+                    .registerActivitiesImplementations(ModelActivities.all(work).toArray());
         }
         if (kinds.contains("bookkeeping")) {
             f.newWorker(TaskQueues.BOOKKEEPING, base.build())

@@ -170,8 +170,10 @@ public class ExperimentService {
                 }
             }
         }
-        ExperimentSpec spec = new ExperimentSpec(0, bundle.hash(), bundle.dir().toString(), layers, samples, seed, thresholdSamples,
-                seed + 1, method, q, topK, 16, shards, steps, classes);
+        // the later steps' sample counts and seeds are fixed now, in the stored spec, so that a running experiment replays with them
+        ExperimentSpec spec = ExperimentSpec.builder().bundle(bundle.hash(), bundle.dir().toString()).layers(layers).samples(samples).seed(seed)
+                .thresholds(thresholdSamples, seed + 1).method(method).quantile(q).topK(topK).batch(16).shards(shards).steps(steps).classes(classes)
+                .stepParams(ExperimentSpec.StepParams.at(samples, seed)).build();
         ExperimentRepository.Created made;
         try {
             made = experiments.create(name, row.id(), JSON.writeValueAsString(spec), user, tags, idempotencyKey);

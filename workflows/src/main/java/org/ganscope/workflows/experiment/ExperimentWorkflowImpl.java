@@ -10,8 +10,15 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import org.ganscope.activities.Failures;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+import org.ganscope.activities.FailureTypes;
 import org.ganscope.activities.TaskQueues;
 import org.ganscope.activities.artifacts.ArtifactsActivities;
 import org.ganscope.activities.dissect.DissectActivities;
@@ -24,11 +31,19 @@ import org.ganscope.activities.metrics.MetricsActivities;
 import org.ganscope.activities.optimize.OptimizeActivities;
 
 /**
- * Deterministic orchestration: queue the steps on the timeline, then per layer the
- * threshold pass, the evaluation shards in parallel (any model worker), and the merge.
+ * Deterministic orchestration of a step plan: queue the plan's steps on the timeline, then
+ * run them in order, each per layer (or once), with the result keys of its upstream steps
+ * by name; dissect is per layer the threshold pass, the evaluation shards in parallel (any
+ * model worker), and the merge.
  * Failures of bad input end the experiment with the researcher-facing message;
  * transient ones are retried with backoff by Temporal. Cancellation marks the
  * experiment CANCELLED.
+ * <p>
+ * Adding a step: its package in activities/api (the activity interface and task record) and
+ * in activities (the implementation, declared to {@code StepRunner}, listed in
+ * {@code ModelActivities}); here its activity stub and one entry in {@link #plan} with the
+ * next {@code since} and its own gate; in {@link ExperimentSpec} its name in {@code STEPS}
+ * and its task factory.
  */
 public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
     private static final RetryOptions RETRY = RetryOptions.newBuilder()
@@ -36,7 +51,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             .setBackoffCoefficient(2.0)
             .setMaximumInterval(Duration.ofMinutes(1))
             .setMaximumAttempts(8)
-            .setDoNotRetry(Failures.BAD_INPUT, "DatabaseRejected")
+            .setDoNotRetry(FailureTypes.BAD_INPUT, FailureTypes.DATABASE_REJECTED)
             .build();
 
     /**
@@ -69,107 +84,139 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             .setStartToCloseTimeout(Duration.ofSeconds(30))
             .setScheduleToCloseTimeout(Duration.ofMinutes(10))
             .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1)).setBackoffCoefficient(2.0)
-                    .setMaximumInterval(Duration.ofSeconds(30)).setMaximumAttempts(12).setDoNotRetry("DatabaseRejected").build())
+                    .setMaximumInterval(Duration.ofSeconds(30)).setMaximumAttempts(12).setDoNotRetry(FailureTypes.DATABASE_REJECTED).build())
             .build());
+
+    /** How a planned step schedules its activity for one layer ("" for a step run once), given its upstream keys by step name. */
+    private interface Run {
+        String run(ExperimentSpec spec, String layer, Map<String, String> upstream);
+    }
+
+    /**
+     * One entry of the step plan, declared by name ({@link #step}). {@code since}: the order in
+     * which the steps were added, which is the order their {@code Workflow.getVersion} gates
+     * ({@code gate}; none for dissect, which every release ran) are read at the start; a new
+     * step takes the next number, so histories recorded before it replay without it.
+     * {@code upstream}: the steps whose results (of the same layer) it reads; {@code required}:
+     * whether it runs only when they run, else it gets those of them that ran. {@code needs}:
+     * what else the spec must give it; {@code total}: its work on the timeline before it runs.
+     */
+    private record Step(String name, int since, String gate, boolean perLayer, List<String> upstream, boolean required,
+            Predicate<ExperimentSpec> needs, ToLongFunction<ExperimentSpec> total, Run run) {
+
+        Step gated(int order, String changeId) {
+            return new Step(name, order, changeId, perLayer, upstream, required, needs, total, run);
+        }
+
+        /** Run once per experiment, not per layer (its layer is ""). */
+        Step once() {
+            return new Step(name, since, gate, false, upstream, required, needs, total, run);
+        }
+
+        /** Runs only when these steps run, and reads their results. */
+        Step after(String... steps) {
+            return new Step(name, since, gate, perLayer, List.of(steps), true, needs, total, run);
+        }
+
+        /** Reads the results of those of these steps that ran. */
+        Step reads(String... steps) {
+            return new Step(name, since, gate, perLayer, List.of(steps), false, needs, total, run);
+        }
+
+        Step needs(Predicate<ExperimentSpec> p) {
+            return new Step(name, since, gate, perLayer, upstream, required, p, total, run);
+        }
+
+        Step total(ToLongFunction<ExperimentSpec> t) {
+            return new Step(name, since, gate, perLayer, upstream, required, needs, t, run);
+        }
+    }
+
+    /** A step run per layer, with no gate, no upstream, no needs and nothing to show on the timeline before it runs. */
+    private static Step step(String name, Run run) {
+        return new Step(name, 0, null, true, List.of(), true, spec -> true, spec -> 0, run);
+    }
+
+    private static final Predicate<ExperimentSpec> CLASSES = spec -> !spec.classesOfInterest().isEmpty();
+
+    /** The steps in the order they run (keys are recorded in this order too). */
+    private final List<Step> plan = List.of(
+            step("dissect", (spec, layer, in) -> dissectLayer(spec.dissectTask(layer))).total(ExperimentSpec::samples),
+            step("intervene", (spec, layer, in) -> intervene.intervene(spec.interveneTask(layer, in.get("dissect"))))
+                    .gated(3, "intervene-step").after("dissect").needs(CLASSES).total(spec -> spec.classesOfInterest().size()),
+            step("optimize", (spec, layer, in) -> optimize.optimize(spec.optimizeTask(layer, in.get("dissect"))))
+                    .gated(4, "optimize-step").after("dissect").needs(CLASSES).total(spec -> spec.classesOfInterest().size()),
+            step("artifacts", (spec, layer, in) -> artifacts.artifacts(spec.artifactsTask(layer)))
+                    .gated(5, "artifacts-step").total(spec -> 5),
+            step("metrics", (spec, layer, in) -> metrics.metrics(spec.metricsTask()))
+                    .gated(1, "metrics-step").once(),
+            step("explain", (spec, layer, in) -> {
+                // version 1 thresholds units at the dissection's own thresholds; older histories used the explain step's own quantile
+                // (read once: a second read of the same change returns the recorded version)
+                boolean dissectThresholds = Workflow.getVersion("explain-dissect-thresholds", Workflow.DEFAULT_VERSION, 1) >= 1
+                        && in.containsKey("dissect");
+                return explain.explain(dissectThresholds ? spec.explainTask(layer, in.get("dissect")) : spec.explainTask(layer));
+            }).gated(2, "explain-step").reads("dissect"));
 
     private String progress = "queued";
 
+    /** The steps of the plan this run executes, in plan order; reads every step's gate, in the order the steps were added. */
+    private List<Step> enabled(ExperimentSpec spec) {
+        Map<String, Boolean> gated = new HashMap<>();
+        plan.stream().sorted(Comparator.comparingInt(Step::since)).forEach(s -> gated.put(s.name(),
+                s.gate() == null || Workflow.getVersion(s.gate(), Workflow.DEFAULT_VERSION, 1) >= 1));
+        Set<String> on = new HashSet<>();
+        List<Step> out = new ArrayList<>();
+        for (Step s : plan) {
+            if (gated.get(s.name()) && spec.runs(s.name()) && s.needs().test(spec) && (!s.required() || on.containsAll(s.upstream()))) {
+                on.add(s.name());
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static String keyName(String step, String layer) {
+        return layer.isEmpty() ? step : step + ":" + layer;
+    }
+
     @Override
     public List<String> run(ExperimentSpec spec) {
-        // version 1 added the metrics step; histories recorded before it replay without it
-        boolean metricsStep = Workflow.getVersion("metrics-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("metrics");
-        boolean explainStep = Workflow.getVersion("explain-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("explain");
-        boolean interveneStep = Workflow.getVersion("intervene-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("intervene")
-                && spec.runs("dissect") && !spec.classesOfInterest().isEmpty();
-        boolean optimizeStep = Workflow.getVersion("optimize-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("optimize")
-                && spec.runs("dissect") && !spec.classesOfInterest().isEmpty();
-        boolean artifactsStep = Workflow.getVersion("artifacts-step", Workflow.DEFAULT_VERSION, 1) >= 1 && spec.runs("artifacts");
-        List<StepSpec> steps = new ArrayList<>();
-        if (spec.runs("dissect")) {
-            for (String layer : spec.layers()) {
-                steps.add(new StepSpec("dissect", layer, spec.samples()));
+        List<Step> steps = enabled(spec);
+        List<StepSpec> timeline = new ArrayList<>();
+        for (Step s : steps) {
+            for (String l : s.perLayer() ? spec.layers() : List.of("")) {
+                timeline.add(new StepSpec(s.name(), l, s.total().applyAsLong(spec)));
             }
         }
-        if (interveneStep) {
-            for (String layer : spec.layers()) {
-                steps.add(new StepSpec("intervene", layer, spec.classesOfInterest().size()));
-            }
-        }
-        if (optimizeStep) {
-            for (String layer : spec.layers()) {
-                steps.add(new StepSpec("optimize", layer, spec.classesOfInterest().size()));
-            }
-        }
-        if (artifactsStep) {
-            for (String layer : spec.layers()) {
-                steps.add(new StepSpec("artifacts", layer, 5));
-            }
-        }
-        if (metricsStep) {
-            steps.add(new StepSpec("metrics", "", 0));
-        }
-        if (explainStep) {
-            for (String layer : spec.layers()) {
-                steps.add(new StepSpec("explain", layer, 0));
-            }
-        }
-        book.queueSteps(spec.experimentId(), steps);
+        book.queueSteps(spec.experimentId(), timeline);
         book.setStatus(spec.experimentId(), "RUNNING", null);
-        List<String> keys = new ArrayList<>();
+        // result keys by "step:layer" ("step" for a step run once); the workflow returns them in the order they were made
+        Map<String, String> keys = new HashMap<>();
+        List<String> made = new ArrayList<>();
         String layer = null;
         String step = "dissect";
         try {
-            if (spec.runs("dissect")) {
-                for (String l : spec.layers()) {
+            for (Step s : steps) {
+                step = s.name();
+                for (String l : s.perLayer() ? spec.layers() : List.of("")) {
                     layer = l;
-                    keys.add(dissectLayer(spec.dissectTask(l)));
-                }
-            }
-            if (interveneStep) {
-                step = "intervene";
-                for (int i = 0; i < spec.layers().size(); i++) {
-                    layer = spec.layers().get(i);
-                    progress = "intervene " + layer;
-                    keys.add(intervene.intervene(spec.interveneTask(layer, keys.get(i))));
-                }
-            }
-            if (optimizeStep) {
-                step = "optimize";
-                for (int i = 0; i < spec.layers().size(); i++) {
-                    layer = spec.layers().get(i);
-                    progress = "optimize " + layer;
-                    keys.add(optimize.optimize(spec.optimizeTask(layer, keys.get(i))));
-                }
-            }
-            if (artifactsStep) {
-                step = "artifacts";
-                for (String l : spec.layers()) {
-                    layer = l;
-                    progress = "artifacts " + l;
-                    keys.add(artifacts.artifacts(spec.artifactsTask(l)));
-                }
-            }
-            if (metricsStep) {
-                step = "metrics";
-                layer = "";
-                progress = "metrics";
-                keys.add(metrics.metrics(spec.metricsTask()));
-            }
-            if (explainStep) {
-                step = "explain";
-                // version 1 thresholds units at the dissection's own thresholds; older histories used the explain step's own quantile
-                boolean dissectThresholds = Workflow.getVersion("explain-dissect-thresholds", Workflow.DEFAULT_VERSION, 1) >= 1
-                        && spec.runs("dissect");
-                for (int i = 0; i < spec.layers().size(); i++) {
-                    String l = spec.layers().get(i);
-                    layer = l;
-                    progress = "explain " + l;
-                    keys.add(explain.explain(dissectThresholds ? spec.explainTask(l, keys.get(i)) : spec.explainTask(l)));
+                    progress = keyName(s.name(), l).replace(':', ' ');
+                    Map<String, String> upstream = new HashMap<>();
+                    for (String u : s.upstream()) {
+                        String k = keys.get(keyName(u, l));
+                        if (k != null) {
+                            upstream.put(u, k);
+                        }
+                    }
+                    String key = s.run().run(spec, l, upstream);
+                    keys.put(keyName(s.name(), l), key);
+                    made.add(key);
                 }
             }
             progress = "done";
             book.setStatus(spec.experimentId(), "SUCCEEDED", null);
-            return keys;
+            return made;
         } catch (CanceledFailure e) {
             String failedLayer = layer;
             String failedStep = step;
