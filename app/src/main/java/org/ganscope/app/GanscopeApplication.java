@@ -4,15 +4,24 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import com.vaadin.flow.spring.annotation.EnableVaadin;
 import java.util.Arrays;
 import java.util.List;
 import org.ganscope.app.client.ExperimentClient;
 
 /**
  * ganscope in one process: embedded PostgreSQL (or an external one), the Temporal test
- * server (or an external cluster), the workers and the REST API.
+ * server (or an external cluster), the workers, the REST API and the dashboard.
+ *
+ * <p>The assembly of three modules' packages: {@code org.ganscope.app} (configuration, REST controllers,
+ * the command-line client), {@code org.ganscope.services} (the application services, module services)
+ * and {@code org.ganscope.ui} (the Vaadin views, module ui). The views live in another jar than this
+ * class, so Vaadin is told where its routes and the app shell are ({@link EnableVaadin}): by default it
+ * would scan this class's package only.
  */
-@SpringBootApplication(exclude = {DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class})
+@SpringBootApplication(scanBasePackages = {"org.ganscope.app", "org.ganscope.services", "org.ganscope.ui"},
+        exclude = {DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class})
+@EnableVaadin("org.ganscope.ui")
 public class GanscopeApplication {
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");

@@ -3,13 +3,15 @@ package org.ganscope.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.ganscope.app.experiment.ExperimentService;
-import org.ganscope.app.experiment.LaunchRequest;
+import org.ganscope.services.experiment.ExperimentService;
+import org.ganscope.services.experiment.LaunchRequest;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -88,7 +90,7 @@ class DashboardBrowserTest {
     org.ganscope.db.ResultRepository results;
 
     @Autowired
-    org.ganscope.app.security.UserService users;
+    org.ganscope.services.security.UserService users;
 
     @Autowired
     org.ganscope.db.ExperimentRepository experimentRows;
@@ -112,6 +114,45 @@ class DashboardBrowserTest {
         wait.until(d -> !d.findElements(By.id("signed-in-user")).isEmpty() && user.equals(d.findElement(By.id("signed-in-user")).getText()));
     }
 
+    /** When a gallery's cards were on the page and when three of them showed their images, ms after navigation start. */
+    record GalleryTime(double cardsMs, double imagesMs) {
+        double stripMs() {
+            return imagesMs - cardsMs;
+        }
+    }
+
+    /**
+     * Opens an experiment's page afresh and measures, on the browser's own clock from the navigation's
+     * start, when the unit gallery's cards are on the page and when three of them show their loaded
+     * images; printed.
+     */
+
+    private GalleryTime galleryTime(ChromeDriver driver, long experiment, String what) {
+        driver.get("about:blank");
+        driver.get("http://127.0.0.1:" + port + "/experiments/" + experiment);
+        Object[] seen = new Object[4];
+        new WebDriverWait(driver, Duration.ofSeconds(120)).pollingEvery(Duration.ofMillis(20)).until(d -> {
+            @SuppressWarnings("unchecked")
+            List<Object> r = (List<Object>) driver.executeScript("if (!window.cardsAt && document.querySelector('#unit-gallery .gallery-card'))"
+                    + " window.cardsAt = performance.now();"
+                    + " const n = [...document.querySelectorAll('#unit-gallery img.gallery-image')].filter(i => i.complete && i.naturalWidth > 0).length;"
+                    + " const strips = performance.getEntriesByType('resource').filter(e => e.name.includes('/unit_'));"
+                    + " return n >= 3 ? [n, performance.now(), window.cardsAt || 0, strips.length ? Math.min(...strips.map(e => e.startTime)) : 0] : null;");
+            if (r == null) {
+                return false;
+            }
+            for (int i = 0; i < 4; i++) {
+                seen[i] = r.get(i);
+            }
+            return true;
+        });
+        double ms = ((Number) seen[1]).doubleValue();
+        System.out.printf(java.util.Locale.ROOT, "unit gallery (experiment %d, layer2, 128 units, %s): %s cards with images %.0f ms after the page was opened"
+                + " (cards on the page at %.0f ms, first strip requested at %.0f ms)%n", experiment, what, seen[0], ms,
+                ((Number) seen[2]).doubleValue(), ((Number) seen[3]).doubleValue());
+        return new GalleryTime(((Number) seen[2]).doubleValue(), ms);
+    }
+
     /** Screenshots go to target/screenshots for a person to look at. */
     static void saveScreenshot(ChromeDriver driver, String name) {
         try {
@@ -124,7 +165,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void browseExperimentsWatchOneFinishAndSeeARefusedLaunch() throws InterruptedException {
+    void browseExperimentsWatchOneFinishAndSeeARefusedLaunch() throws Exception {
         long other = experiments.launch(new LaunchRequest("second variant", "outdoor-mbstd", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
                 List.of("ui"), List.of("dissect")), "test");
         long id = experiments.launch(new LaunchRequest("browser <b>test</b>", "outdoor-base", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
@@ -192,25 +233,20 @@ class DashboardBrowserTest {
                         : String.format(java.util.Locale.ROOT, "%d [%.0f, %.0f]", c.units(), c.ciLow(), c.ciHigh());
             };
             assertTrue(total.apply("spec").ciLow() != null && total.apply("top1").ciLow() == null, ruleRows.toString());
-            for (String expected : List.of("interpretable (IoU > 0.05, IQR > 0.01): " + shown.apply("spec"),
-                    "… also beating the location baseline: " + shown.apply("controlled"),
-                    "… under the top-1% quantile rule: " + shown.apply("top1") + " (no interval computed)")) {
-                assertTrue(ruleText.contains(expected), "'" + expected + "' in " + ruleText);
-            }
+            @SuppressWarnings("unchecked")
+            List<List<Object>> ruleCells = (List<List<Object>>) js.executeScript("return [...document.querySelectorAll('#rule-counts .rule-count')]"
+                    + ".map(d => [d.querySelector('.rule-label').innerText, d.querySelector('.rule-value').innerText, d.offsetTop]);");
+            assertEquals(List.of(List.of("interpretable (IoU > 0.05, IQR > 0.01)", shown.apply("spec")),
+                    List.of("… also beating the location baseline", shown.apply("controlled")),
+                    List.of("… under the top-1% quantile rule", shown.apply("top1") + " (no interval computed)")),
+                    ruleCells.stream().map(c -> c.subList(0, 2)).toList(), ruleText);
+            assertEquals(1, ruleCells.stream().map(c -> c.get(2)).distinct().count(), "the three rules side by side in one row at 1200 px: " + ruleCells);
             js.executeScript("document.getElementById('rule-counts').scrollIntoView()");
             saveScreenshot(driver, "experiment-rule-counts.png");
 
             // the unit gallery of the 128-unit layer, opened afresh: time until its first cards show their images
-            long opened = System.nanoTime();
-            driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
-            Long galleryImages = new WebDriverWait(driver, Duration.ofSeconds(120)).until(d -> {
-                Long n = (Long) js.executeScript("return [...document.querySelectorAll('#unit-gallery img.gallery-image')]"
-                        + ".filter(i => i.complete && i.naturalWidth > 0).length;");
-                return n != null && n >= 3 ? n : null;
-            });
-            double galleryMs = (System.nanoTime() - opened) / 1e6;
-            System.out.printf(java.util.Locale.ROOT, "unit gallery (layer2, 128 units): %d cards with images %.0f ms after the page was opened%n",
-                    galleryImages, galleryMs);
+            // (its strips were rendered on the first visit: this is a page opened again, from the server's cache)
+            GalleryTime galleryMs = galleryTime(driver, id, "again");
             assertEquals(4L * 64, js.executeScript("return document.querySelector('#unit-gallery img.gallery-image').naturalWidth;"),
                     "4 top images of 64 px");
             assertEquals("128 of 128 units", driver.findElement(By.id("gallery-count")).getText());
@@ -294,9 +330,28 @@ class DashboardBrowserTest {
             saveScreenshot(driver, "experiment-explanations.png");
 
             assertTrue(driver.findElement(By.id("download-units-csv")).getAttribute("href").contains("units.csv"));
+            // the exports as a researcher downloads them: units.json describes itself, units.csv has its documented precision
+            String fetchText = "const done = arguments[arguments.length - 1];"
+                    + " fetch(document.getElementById(arguments[0]).href).then(r => r.text()).then(done, e => done('ERROR ' + e));";
+            JsonNode unitsJson = new ObjectMapper().readTree((String) driver.executeAsyncScript(fetchText, "download-units-json"));
+            assertEquals(id, unitsJson.at("/experiment/id").asLong());
+            assertEquals("layer2", unitsJson.get("layer").asText());
+            assertTrue(unitsJson.at("/bundle/hash").asText().matches("[0-9a-f]{64}") && "outdoor-base".equals(unitsJson.at("/bundle/name").asText()),
+                    unitsJson.get("bundle").toString());
+            assertEquals("iqr", unitsJson.at("/threshold/method").asText());
+            assertEquals(128, unitsJson.get("units").size());
+            String[] csvRows = ((String) driver.executeAsyncScript(fetchText, "download-units-csv")).split("\n");
+            assertEquals(129, csvRows.length, "a header and 128 units");
+            String[] csvFirst = csvRows[1].split(",");
+            assertTrue(csvFirst[4].matches("\\d\\.\\d{6}") && csvFirst[5].matches("\\d\\.\\d{6}"), "IoU and IQR with 6 decimals: " + csvRows[1]);
+            assertTrue(driver.findElement(By.id("download-units-csv")).getAttribute("title").contains("6 decimals"),
+                    "the precision is said where the file is downloaded");
 
             // compare the two runs: variant table, per-class bars, parameter diff, best unit per class side by side
             new WebDriverWait(driver, Duration.ofSeconds(900)).until(d -> experimentRows.get(other).orElseThrow().status().equals("SUCCEEDED"));
+            // the other run's page, never opened: its bundle's layer model and every strip rendered from nothing
+            GalleryTime coldMs = galleryTime(driver, other, "first time, another bundle");
+            saveScreenshot(driver, "experiment-gallery-cold.png");
             driver.get("http://127.0.0.1:" + port + "/compare?ids=" + id + "," + other);
             wait.until(d -> js.executeScript(FIRST_CELL, "compare-table", 0) != null);
             wait.until(d -> "true".equals(d.findElement(By.id("class-chart")).getAttribute("data-rendered")));
@@ -309,6 +364,11 @@ class DashboardBrowserTest {
             String comparePage = assertNoRawJava(driver, "compare");
             assertTrue(!java.util.regex.Pattern.compile("[0-9a-f]{40,}").matcher(comparePage).find(), "hashes are shortened on screen");
             assertTrue(!comparePage.contains("/models/bundles"), "bundles by name, not by server path");
+            @SuppressWarnings("unchecked")
+            List<String> copyable = (List<String>) js.executeScript("return [...document.querySelectorAll('.hash-value')]"
+                    + ".filter(s => s.nextElementSibling && s.nextElementSibling.innerText === 'copy').map(s => s.innerText + ' ' + s.title);");
+            assertTrue(!copyable.isEmpty() && copyable.stream().allMatch(c -> c.matches("[0-9a-f]{12} [0-9a-f]{64}")),
+                    "short hashes, the full one in the tooltip, with a copy button: " + copyable);
             assertTrue(!driver.findElements(By.id("layer-" + id)).isEmpty() && !driver.findElements(By.id("layer-" + other)).isEmpty(),
                     "a layer choice per experiment");
             String pickerLabel = (String) js.executeScript("return document.getElementById('compare-picker').selectedItems.map(i => i.label).join('|');");
@@ -345,6 +405,12 @@ class DashboardBrowserTest {
             Long rowCells = (Long) js.executeScript("return Number(document.getElementById('paint').lastElementChild.style.gridTemplateColumns.match(/repeat\\((\\d+)/)[1]);");
             assertEquals(rowCells, js.executeScript("return [...document.getElementById('paint').lastElementChild.children].filter(c => c.dataset.on === '1').length;"),
                     "one stroke across a row paints the whole row");
+            // the brush: 3 cells wide, one click paints a 3 x 3 square
+            js.executeScript("const f = document.getElementById('pg-brush'); f.value = '3'; f.dispatchEvent(new Event('change'));");
+            wait.until(d -> Long.valueOf(3).equals(js.executeScript("return document.getElementById('paint').brush;")));
+            js.executeScript("document.getElementById('paint').strokeCells([[4, 4]]);");
+            assertEquals(rowCells + 9, js.executeScript("return [...document.getElementById('paint').lastElementChild.children].filter(c => c.dataset.on === '1').length;"),
+                    "a 3-cell brush paints 9 cells");
             saveScreenshot(driver, "playground-defaults.png");
 
             // models: a bundle's card with its sample grid; the admin sees the upload
@@ -444,6 +510,9 @@ class DashboardBrowserTest {
             driver.get("http://127.0.0.1:" + port + "/users");
             wait.until(d -> !d.findElements(By.id("forbidden-reason")).isEmpty());
             assertTrue(driver.findElement(By.id("forbidden-reason")).getText().contains("needs the admin role"));
+            // the timings last, so that a slow machine does not hide the other checks: the gallery's own part (its
+            // strips, from the cards' arrival to their images) is asserted; the whole page's time is printed above
+            assertTrue(galleryMs.stripMs() < 1000 && coldMs.stripMs() < 1000, "the gallery's strips within 1 s of its cards: " + galleryMs + ", " + coldMs);
         } catch (Throwable t) {
             saveScreenshot(driver, "failure.png");
             System.out.println("FAILED at " + driver.getCurrentUrl() + "; page text:\n" + driver.executeScript("return document.body.innerText;"));

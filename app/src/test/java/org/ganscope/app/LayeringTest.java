@@ -26,7 +26,7 @@ class LayeringTest {
         noClasses().that().resideInAPackage("org.ganscope.analysis..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.temporal..", "org.springframework..", "com.vaadin..", "java.sql..",
                         "javax.sql..", "org.postgresql..", "org.flywaydb..", "com.zaxxer..", "org.ganscope.db..", "org.ganscope.activities..",
-                        "org.ganscope.workflows..", "org.ganscope.app..")
+                        "org.ganscope.workflows..", "org.ganscope.services..", "org.ganscope.ui..", "org.ganscope.app..")
                 .because("analysis is the engine, a plain library (no Temporal, Spring, SQL or Vaadin)").check(classes);
     }
 
@@ -49,7 +49,7 @@ class LayeringTest {
 
     @Test
     void thePlatformDependsOnNoOperationsTooling() {
-        noClasses().that().resideInAPackage("org.ganscope.app..")
+        noClasses().that().resideInAnyPackage("org.ganscope.app..", "org.ganscope.services..", "org.ganscope.ui..")
                 .should().dependOnClassesThat().resideInAPackage("org.ganscope.ops..")
                 .because("the ops module (chaos, benchmarks, local cluster) runs the platform through its entry points; the platform knows nothing of it")
                 .check(classes);
@@ -58,7 +58,8 @@ class LayeringTest {
     @Test
     void thePlatformHoldsNoChaosBenchOrClusterCode() {
         noClasses().should().resideInAnyPackage("org.ganscope.ops..", "org.ganscope.app.chaos..", "org.ganscope.app.bench..",
-                        "org.ganscope.app.cluster..")
+                        "org.ganscope.app.cluster..",
+                        "org.ganscope.services.chaos..", "org.ganscope.services.bench..", "org.ganscope.ui.chaos..", "org.ganscope.ui.bench..")
                 .because("chaos, bench and cluster code lives in the ops module, not in the platform jar").check(classes);
     }
 
@@ -73,10 +74,28 @@ class LayeringTest {
 
     @Test
     void viewsCallApplicationServicesOnlyNeverRepositoriesInferenceOrSql() {
-        noClasses().that().resideInAPackage("org.ganscope.app.ui..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.ganscope.db..", "ai.onnxruntime..", "ai.djl..", "java.sql..",
-                        "org.springframework.jdbc..")
-                .because("views call the application services of the feature packages, which own repositories, ONNX, DJL and SQL")
+        noClasses().that().resideInAPackage("org.ganscope.ui..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.ganscope.db..", "org.ganscope.activities..", "ai.onnxruntime..",
+                        "ai.djl..", "java.sql..", "javax.sql..", "org.springframework.jdbc..", "org.postgresql..", "com.zaxxer..")
+                .because("views call the application services (module services), which own repositories, ONNX, DJL and SQL")
                 .check(classes);
+    }
+
+    @Test
+    void theViewsAreTheUiModuleAndTheAssemblyHoldsNone() {
+        noClasses().that().resideInAnyPackage("org.ganscope.app..", "org.ganscope.services..")
+                .should().dependOnClassesThat().resideInAPackage("com.vaadin.flow.component..")
+                .orShould().beAnnotatedWith("com.vaadin.flow.router.Route")
+                .because("the views are the ui module (org.ganscope.ui); app assembles them, services know nothing of them").check(classes);
+    }
+
+    @Test
+    void theServicesKnowNothingOfTheViewsOrTheAssembly() {
+        noClasses().that().resideInAPackage("org.ganscope.services..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.ganscope.ui..", "org.ganscope.app..", "com.vaadin..")
+                .because("services sit below ui and app: both call them, they call neither").check(classes);
+        noClasses().that().resideInAPackage("org.ganscope.ui..")
+                .should().dependOnClassesThat().resideInAPackage("org.ganscope.app..")
+                .because("the ui module depends on services only; app depends on ui, not the other way").check(classes);
     }
 }

@@ -25,7 +25,7 @@ class PlatformApiTest {
     TestRestTemplate anonymous;
 
     @Autowired
-    org.ganscope.app.security.UserService users;
+    org.ganscope.services.security.UserService users;
 
     @Autowired
     org.ganscope.app.config.TemporalConfig.Connection temporal;

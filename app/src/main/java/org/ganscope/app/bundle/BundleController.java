@@ -12,6 +12,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
+import org.ganscope.services.bundle.BundleService;
+import org.ganscope.services.bundle.BundleUpload;
 
 /** Bundles: list (viewer), upload a zipped bundle (admin; verified as the loader does, size-capped). */
 @RestController

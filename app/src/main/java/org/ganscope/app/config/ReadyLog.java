@@ -2,7 +2,7 @@ package org.ganscope.app.config;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.ganscope.app.security.FirstStart;
+import org.ganscope.services.security.FirstStart;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;

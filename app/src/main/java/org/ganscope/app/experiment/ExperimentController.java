@@ -24,6 +24,9 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import com.fasterxml.jackson.databind.JsonMappingException;
 import java.util.stream.Collectors;
 import org.ganscope.db.ShardRunRepository;
+import org.ganscope.services.experiment.ExperimentExport;
+import org.ganscope.services.experiment.ExperimentService;
+import org.ganscope.services.experiment.LaunchRequest;
 
 /** REST API of experiments: list (filtered, paged), launch, detail with steps, units, cancel. */
 @RestController

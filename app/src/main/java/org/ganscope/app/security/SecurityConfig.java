@@ -2,7 +2,7 @@ package org.ganscope.app.security;
 
 import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategyConfiguration;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
-import org.ganscope.app.ui.LoginView;
+import org.ganscope.ui.login.LoginView;
 import org.ganscope.db.UserRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +20,8 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.ganscope.services.security.FirstStart;
+import org.ganscope.services.security.UserService;
 
 /**
  * Login for everything a platform node serves. The REST API: HTTP Basic, stateless (no

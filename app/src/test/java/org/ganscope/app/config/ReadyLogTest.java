@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.ganscope.app.security.FirstStart;
+import org.ganscope.services.security.FirstStart;
 import org.junit.jupiter.api.Test;
 
 class ReadyLogTest {

@@ -1,0 +1,232 @@
+package org.ganscope.ui.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.server.StreamResource;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.ganscope.services.experiment.ExperimentResults;
+import org.ganscope.services.experiment.StepResults;
+import com.vaadin.flow.component.html.Div;
+import java.util.stream.Collectors;
+import org.ganscope.ui.common.Fmt;
+import org.ganscope.ui.common.EChart;
+
+/**
+ * The experiment's metrics and the layer's optimize and artifacts steps: the sample
+ * metrics; per class the alpha objective per iteration, the final alpha of the top units
+ * and the held-out effect against the top-n by IoU; the artifact units' before/after
+ * gallery and the metric deltas of ablating the worst n against random n. Parts without
+ * results are hidden.
+ */
+final class CausalPanel extends VerticalLayout {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ExperimentResults results;
+    private final StepResults stored;
+
+    /** A row of the artifact table: which units were ablated and the metrics with them gone. */
+    record ArtifactRow(String ablated, double domainFd, double precision, double recall, double density, double coverage) {
+    }
+
+    CausalPanel(ExperimentResults results, StepResults stored) {
+        this.results = results;
+        this.stored = stored;
+        setPadding(false);
+    }
+
+    void show(long id, String layer) {
+        removeAll();
+        Map<String, Double> m = results.metrics(id, "metrics");
+        if (!m.isEmpty()) {
+            Div p = metricsTable(m);
+            add(new H3("Metrics"), p);
+        }
+        if (layer == null) {
+            return;
+        }
+        stored.json(id, "optimize", layer).ifPresent(j -> showAlpha(j, layer));
+        stored.json(id, "artifacts", layer).ifPresent(j -> showArtifacts(id, j, layer));
+    }
+
+    /** What each sample metric measures, against what, and which way is better. */
+    static final List<String[]> METRICS = List.of(
+            new String[] {"domain_fd", "domain FD", "Fréchet distance between generated and real feature statistics", "lower"},
+            new String[] {"swd", "SWD", "sliced Wasserstein distance between generated and real features (mean over projections)", "lower"},
+            new String[] {"precision", "precision", "share of generated samples inside the real samples' k-NN manifold", "higher"},
+            new String[] {"recall", "recall", "share of real samples inside the generated samples' k-NN manifold", "higher"},
+            new String[] {"density", "density", "mean count of real k-NN balls a generated sample falls in, over k (1 = as dense as real)", "higher"},
+            new String[] {"coverage", "coverage", "share of real samples whose k-NN ball holds a generated sample", "higher"});
+
+    /** The sample metrics as a table: value, what it is measured against, direction; no interval is recorded for them. */
+    static Div metricsTable(Map<String, Double> m) {
+        StringBuilder b = new StringBuilder("<table style=\"border-collapse: collapse\"><thead><tr>"
+                + "<th style=\"text-align:left;padding:2px 8px\">metric</th><th style=\"text-align:right;padding:2px 8px\">value</th>"
+                + "<th style=\"text-align:left;padding:2px 8px\">measured against</th><th style=\"text-align:left;padding:2px 8px\">better</th></tr></thead><tbody>");
+        for (String[] def : METRICS) {
+            if (!m.containsKey(def[0])) {
+                continue;
+            }
+            b.append("<tr><td style=\"padding:2px 8px\">").append(def[1]).append("</td><td style=\"text-align:right;padding:2px 8px\">")
+                    .append(Fmt.metric(m.get(def[0]))).append("</td><td style=\"padding:2px 8px\">").append(def[2])
+                    .append("</td><td style=\"padding:2px 8px\">").append(def[3]).append("</td></tr>");
+        }
+        b.append("</tbody></table>");
+        Div d = new Div();
+        d.setId("metrics-panel");
+        d.getElement().setProperty("innerHTML", b.toString()); // fixed texts and formatted numbers only, no user input
+        d.add(new Paragraph("Generated samples of this experiment against the bundle's real images, both in the bundle's feature space;"
+                + " a single estimate each (no interval recorded). Compare values only between experiments with the same sample count."));
+        return d;
+    }
+
+    private void showAlpha(JsonNode result, String layer) {
+        add(new H3("Alpha optimisation"));
+        FlexLayout charts = new FlexLayout();
+        charts.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+        int i = 0;
+        for (JsonNode c : result.get("classes")) {
+            String cls = c.get("class").asText();
+            add(new Paragraph(String.format(Locale.ROOT, "'%s' in %s: held-out effect of alpha* %+.4f (initial alpha %+.4f) against the top %d"
+                    + " units by IoU with the same total alpha %+.4f; ||alpha||_1 = %.2f after %d iterations", cls, layer,
+                    c.get("held_out_delta").asDouble(), c.get("initial_held_out_delta").asDouble(), c.get("baseline_units").asInt(),
+                    c.get("baseline_held_out_delta").asDouble(), c.get("alpha_l1").asDouble(), c.get("iterations").asInt())));
+            EChart curve = new EChart("alpha-curve-" + i, "460px", "240px");
+            EChart alpha = new EChart("alpha-final-" + i, "460px", "240px");
+            i++;
+            charts.add(curve, alpha);
+            curve.setOption(curveOption(cls, c.get("delta_curve")));
+            alpha.setOption(alphaOption(cls, c.get("alpha")));
+        }
+        add(charts);
+    }
+
+    /**
+     * Room for the axis names: ECharts puts an axis name at the end of its axis, outside the
+     * plot, where the default 10% margins clip it; tick labels are kept inside by containLabel.
+     */
+    static ObjectNode grid() {
+        return JSON.createObjectNode().put("top", 56).put("right", 72).put("bottom", 12).put("left", 16).put("containLabel", true);
+    }
+
+    static String curveOption(String cls, JsonNode curve) {
+        ObjectNode o = JSON.createObjectNode();
+        o.putObject("title").put("text", "objective for '" + cls + "' per iteration").putObject("textStyle").put("fontSize", 13);
+        o.putObject("tooltip").put("trigger", "axis");
+        o.set("grid", grid());
+        ArrayNode x = o.putObject("xAxis").put("type", "category").put("name", "iteration").putArray("data");
+        o.putObject("yAxis").put("type", "value").put("name", "delta");
+        ArrayNode d = o.putArray("series").addObject().put("type", "line").put("showSymbol", false).putArray("data");
+        for (int k = 0; k < curve.size(); k++) {
+            x.add(k);
+            d.add(curve.get(k).asDouble());
+        }
+        return o.toString();
+    }
+
+    /** The 20 units with the largest final alpha. */
+    static String alphaOption(String cls, JsonNode alpha) {
+        List<Integer> top = IntStream.range(0, alpha.size()).boxed()
+                .sorted(Comparator.comparingDouble((Integer u) -> -alpha.get(u).asDouble()).thenComparingInt(u -> u)).limit(20).toList();
+        ObjectNode o = JSON.createObjectNode();
+        o.putObject("title").put("text", "final alpha, top 20 units ('" + cls + "')").putObject("textStyle").put("fontSize", 13);
+        o.putObject("tooltip").put("trigger", "axis");
+        o.set("grid", grid());
+        ArrayNode x = o.putObject("xAxis").put("type", "category").put("name", "unit").putArray("data");
+        o.putObject("yAxis").put("type", "value").put("max", 1).put("min", 0);
+        ArrayNode d = o.putArray("series").addObject().put("type", "bar").putArray("data");
+        for (int u : top) {
+            x.add(Integer.toString(u));
+            d.add(alpha.get(u).asDouble());
+        }
+        return o.toString();
+    }
+
+    private void showArtifacts(long id, JsonNode result, String layer) {
+        add(new H3("Artifact units"));
+        List<Integer> worst = new ArrayList<>();
+        result.get("worst_first").forEach(u -> {
+            if (worst.size() < 20) {
+                worst.add(u.asInt());
+            }
+        });
+        Paragraph worstText = new Paragraph("units of " + layer + " by artifact score, worst first: "
+                + String.join(", ", worst.stream().map(String::valueOf).toList()));
+        worstText.setId("artifact-worst");
+        add(worstText);
+        List<ArtifactRow> rows = new ArrayList<>();
+        rows.add(row("none", result.get("baseline")));
+        for (JsonNode a : result.get("ablations")) {
+            rows.add(row("worst " + a.get("n").asInt(), a.get("worst")));
+            double fd = a.get("random_fd_mean").asDouble();
+            rows.add(new ArtifactRow("random " + a.get("n").asInt() + " (mean of draws)", fd, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+        }
+        Grid<ArtifactRow> grid = new Grid<>();
+        grid.setId("artifact-table");
+        grid.addColumn(ArtifactRow::ablated).setHeader("units ablated");
+        grid.addColumn(r -> fmt(r.domainFd())).setHeader("domain FD");
+        grid.addColumn(r -> fmt(r.precision())).setHeader("precision");
+        grid.addColumn(r -> fmt(r.recall())).setHeader("recall");
+        grid.addColumn(r -> fmt(r.density())).setHeader("density");
+        grid.addColumn(r -> fmt(r.coverage())).setHeader("coverage");
+        grid.setItems(rows);
+        grid.setAllRowsVisible(true);
+        add(grid);
+        JsonNode causal = result.get("causal");
+        if (causal != null) {
+            List<Integer> cw = new ArrayList<>();
+            causal.get("worst_first").forEach(u -> {
+                if (cw.size() < 20) {
+                    cw.add(u.asInt());
+                }
+            });
+            add(new Paragraph(String.format(Locale.ROOT,
+                    "causal: each unit ablated alone on %d images (seed %d); units whose removal lowers domain FD most, first: %s",
+                    causal.get("score_images").asInt(), causal.get("score_seed").asLong(),
+                    cw.stream().map(String::valueOf).collect(Collectors.joining(", ")))));
+            Grid<JsonNode> cg = new Grid<>();
+            cg.setId("causal-artifact-table");
+            cg.addColumn(r -> "worst " + r.get("n").asInt()).setHeader("units ablated (held-out seed " + causal.get("validate_seed").asLong() + ")");
+            cg.addColumn(r -> fmt(causal.get("validate_base_fd").asDouble())).setHeader("domain FD, none");
+            cg.addColumn(r -> fmt(r.get("worst_fd").asDouble())).setHeader("domain FD, worst n");
+            cg.addColumn(r -> fmt(r.get("random_fd_mean").asDouble()) + " +- " + fmt(r.get("random_fd_sd").asDouble()) + " (" + r.get("random_fd").size()
+                    + " draws)").setHeader("random n: mean +- sd");
+            cg.addColumn(r -> fmt(r.get("p_value").asDouble())).setHeader("p (random <= worst)");
+            List<JsonNode> vr = new ArrayList<>();
+            causal.get("validation").forEach(vr::add);
+            cg.setItems(vr);
+            cg.setAllRowsVisible(true);
+            add(cg);
+        }
+        stored.bytes(id, "artifacts", layer, ".png").ifPresent(png -> {
+            Image img = new Image(new StreamResource("artifacts_before_after.png", () -> new ByteArrayInputStream(png)),
+                    "before (top) and after ablating the worst units (bottom)");
+            img.setId("artifact-gallery");
+            img.setWidth("768px");
+            img.getStyle().set("image-rendering", "pixelated");
+            add(new Paragraph("top: generated samples; bottom: the same samples with the worst " + result.get("before_after_units").asInt()
+                    + " units ablated"), img);
+        });
+    }
+
+    private static ArtifactRow row(String what, JsonNode m) {
+        return new ArtifactRow(what, m.get("domain_fd").asDouble(), m.get("precision").asDouble(), m.get("recall").asDouble(),
+                m.get("density").asDouble(), m.get("coverage").asDouble());
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "" : Fmt.metric(v);
+    }
+}

@@ -1,0 +1,441 @@
+package org.ganscope.ui.experiment;
+
+import com.vaadin.flow.shared.ui.LoadMode;
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import java.util.List;
+import java.util.Locale;
+import org.ganscope.services.experiment.ExperimentResults;
+import org.ganscope.services.experiment.ExperimentService;
+import org.ganscope.services.experiment.ExperimentSummary;
+import org.ganscope.services.experiment.StepSummary;
+import org.ganscope.services.experiment.UnitCount;
+import org.ganscope.services.experiment.UnitResult;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.NotFoundException;
+import com.vaadin.flow.server.StreamResource;
+import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.ganscope.services.experiment.ExperimentExport;
+import org.ganscope.services.experiment.StepResults;
+import org.ganscope.services.unit.UnitImageService;
+import org.ganscope.workflows.experiment.ExperimentSpec;
+import org.ganscope.ui.common.EChart;
+import org.ganscope.ui.common.Fmt;
+import org.ganscope.ui.common.StatusBadge;
+import org.ganscope.ui.layout.MainLayout;
+
+/** One experiment: status, step timeline with live progress, cancel/retry, and the unit table of a layer. */
+@jakarta.annotation.security.PermitAll
+@Route(value = "experiments/:id", layout = MainLayout.class)
+@PageTitle("Experiment | ganscope")
+public class ExperimentView extends VerticalLayout implements BeforeEnterObserver {
+    private final ExperimentResults results;
+    private final ExperimentService service;
+    private final H2 title = new H2();
+    private final Span status = new Span();
+    private final Anchor bundleLink = new Anchor();
+    private final Span launchedBy = new Span();
+    private final Span started = new Span();
+    private final Span finished = new Span();
+    private final Span duration = new Span();
+    private final Span parameters = new Span();
+    private final Button cancel;
+    private final Button retry;
+    private final UnitGallery gallery;
+    private final LayerFigure layerFigure = new LayerFigure();
+    private final Paragraph emptyUnits = new Paragraph();
+    private final Paragraph error = new Paragraph();
+    private final Grid<StepSummary> stepGrid = new Grid<>();
+    private final ComboBox<String> layer = new ComboBox<>("layer");
+    private final Grid<UnitResult> units = new Grid<>();
+    private final Span summary = new Span();
+    private final Div ruleCounts = new Div();
+    private final Div card = new Div();
+    private final EChart chart = new EChart("category-chart", "520px", "220px");
+    private final UnitImageService images;
+    private final ExplanationsPanel explanations;
+    private final InterventionsPanel interventions;
+    private final CausalPanel causal;
+    private long id;
+    private long lastSucceeded;
+    private final AuthenticationContext auth;
+    private final ExperimentExport export;
+    private final HorizontalLayout downloads = new HorizontalLayout();
+    private final TextArea notes = new TextArea("notes");
+    private final TextField tags = new TextField("tags (comma separated)");
+    private final HorizontalLayout annotations = new HorizontalLayout();
+
+    public ExperimentView(ExperimentResults results, ExperimentService service,
+            UnitImageService images, AuthenticationContext auth,
+            ExperimentExport export, StepResults stored) {
+        this.auth = auth;
+        this.causal = new CausalPanel(results, stored);
+        this.export = export;
+        this.images = images;
+        this.explanations = new ExplanationsPanel(results, images);
+        this.interventions = new InterventionsPanel(results);
+        this.results = results;
+        this.service = service;
+        status.setId("status");
+        stepGrid.setId("steps");
+        stepGrid.addColumn(s -> s.name() + (s.layer().isEmpty() ? "" : " " + s.layer())).setHeader("step");
+        stepGrid.addComponentColumn(s -> StatusBadge.of(s.status())).setHeader("status");
+        stepGrid.addColumn(StepSummary::attempt).setHeader("attempt").setAutoWidth(true).setFlexGrow(0);
+        stepGrid.addColumn(s -> Fmt.time(s.startedAt())).setHeader("started").setAutoWidth(true);
+        // a running step's duration grows with every poll; a step that never started (QUEUED, SKIPPED) has none
+        stepGrid.addColumn(s -> s.startedAt() == null ? "" : Fmt.duration(s.startedAt(), s.finishedAt())
+                + (s.finishedAt() == null ? " so far" : "")).setHeader("duration").setAutoWidth(true);
+        stepGrid.addComponentColumn(s -> {
+            ProgressBar p = new ProgressBar();
+            double v = s.total() == 0 ? (s.status().equals("SUCCEEDED") ? 1 : 0) : Math.min(1.0, (double) s.done() / s.total());
+            p.setValue(v);
+            p.setWidth("8em");
+            Span t = new Span(s.total() == 0 ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * v));
+            t.getStyle().set("font-size", "0.85em");
+            HorizontalLayout h = new HorizontalLayout(p, t);
+            h.setAlignItems(Alignment.CENTER);
+            h.addClassName("step-progress");
+            h.getElement().setAttribute("data-done", String.valueOf(s.done()));
+            h.getElement().setAttribute("data-total", String.valueOf(s.total()));
+            return h;
+        }).setHeader("progress").setAutoWidth(true);
+        stepGrid.addColumn(s -> s.error() == null ? "" : s.error()).setHeader("error").setFlexGrow(2);
+        stepGrid.setAllRowsVisible(true);
+        units.setId("units");
+        units.addColumn(UnitResult::unit).setHeader("unit").setSortable(true);
+        units.addColumn(UnitResult::labelName).setHeader("label").setSortable(true);
+        units.addColumn(UnitResult::category).setHeader("category").setSortable(true);
+        units.addColumn(u -> Fmt.score(u.iou())).setHeader("IoU").setComparator(UnitResult::iou);
+        units.addColumn(u -> Fmt.score(u.iqr())).setHeader("IQR").setComparator(UnitResult::iqr);
+        units.addColumn(u -> String.format(Locale.ROOT, "%.4g", u.threshold())).setHeader("threshold");
+        units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader("interpretable").setSortable(true);
+        // controls (null for dissections made before them): bootstrap interval, null IoU, location baseline
+        units.addColumn(u -> u.iouCiLow() == null ? "" : "[" + Fmt.score(u.iouCiLow()) + ", " + Fmt.score(u.iouCiHigh()) + "]")
+                .setHeader("IoU 95% CI");
+        units.addColumn(u -> u.nullIou() == null ? "" : String.format(Locale.ROOT, "%.3f", u.nullIou())).setHeader("null IoU");
+        units.addColumn(u -> u.locationIou() == null ? "" : String.format(Locale.ROOT, "%.3f", u.locationIou())).setHeader("location IoU")
+                .setComparator(u -> u.locationIou() == null ? -1 : u.locationIou());
+        units.addColumn(u -> u.lift() == null ? "" : String.format(Locale.ROOT, "%+.3f", u.lift())).setHeader("lift")
+                .setComparator(u -> u.lift() == null ? -9 : u.lift());
+        units.addColumn(u -> u.interpretableControlled() == null ? "" : u.interpretableControlled() ? "yes" : "")
+                .setHeader("beats location").setSortable(true);
+        layer.addValueChangeListener(e -> showUnits());
+        card.setId("unit-card");
+        units.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
+        cancel = new Button("Cancel", e -> act(() -> service.cancel(id)));
+        cancel.setId("cancel");
+        retry = new Button("Retry", e -> act(() -> service.retry(id)));
+        retry.setId("retry");
+        gallery = new UnitGallery(images);
+        notes.setId("notes");
+        notes.setWidth("30em");
+        tags.setId("tags");
+        Button save = new Button("Save notes and tags", e -> act(() -> {
+            service.annotate(id, notes.getValue(), Arrays.stream(tags.getValue().split(",")).map(String::trim)
+                    .filter(t -> !t.isEmpty()).toList());
+            Notification.show("saved", 2000, Notification.Position.BOTTOM_START);
+        }));
+        save.setId("save-notes");
+        save.setVisible(auth.hasRole("OPERATOR"));
+        notes.setReadOnly(!auth.hasRole("OPERATOR"));
+        tags.setReadOnly(!auth.hasRole("OPERATOR"));
+        annotations.add(notes, tags, save);
+        annotations.setAlignItems(Alignment.BASELINE);
+        cancel.setVisible(false); // shown by refresh() only when the status allows it and the user is an operator
+        retry.setVisible(false);
+        bundleLink.setId("bundle-link");
+        launchedBy.setId("launched-by");
+        started.setId("started");
+        finished.setId("finished");
+        duration.setId("duration");
+        parameters.setId("parameters");
+        Div header = new Div();
+        field(header, "status", new HorizontalLayout(status, cancel, retry));
+        field(header, "bundle", bundleLink);
+        field(header, "launched by", launchedBy);
+        field(header, "started", started);
+        field(header, "finished", finished);
+        field(header, "duration", duration);
+        field(header, "parameters", parameters);
+        header.setId("exp-header");
+        header.getStyle().set("display", "grid").set("grid-template-columns", "max-content 1fr").set("column-gap", "1em").set("row-gap", "0.2em");
+        summary.setId("layer-summary");
+        ruleCounts.setId("rule-counts");
+        // three equal columns, one row at any width (a label wraps inside its column): the rules read side by side
+        ruleCounts.getStyle().set("display", "grid").set("grid-template-columns", "repeat(3, minmax(0, 1fr))").set("gap", "0.25em 1.5em")
+                .set("max-width", "60em");
+        emptyUnits.setId("units-empty");
+        units.setHeight("24em");
+        add(title, header, error, annotations, new H3("Steps"), stepGrid, layerFigure,
+                new HorizontalLayout(layer, summary, downloads), ruleCounts, emptyUnits, chart, gallery, new H3("Unit table"),
+                units, card, interventions, causal, explanations);
+    }
+
+    /** A label cell and its value cell of the header grid. */
+    private static void field(Div header, String label, Component value) {
+        Span l = new Span(label);
+        l.getStyle().set("color", "var(--lumo-secondary-text-color)");
+        header.add(l, value);
+    }
+
+    private void act(Runnable r) {
+        try {
+            if (!auth.hasRole("OPERATOR")) { // checked here, on the server, not only by hiding the buttons
+                throw new IllegalStateException("cancelling and retrying need the operator role");
+            }
+            r.run();
+        } catch (RuntimeException ex) {
+            Notification.show(ex.getMessage(), 5000, Notification.Position.MIDDLE);
+        }
+        refresh();
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        String raw = event.getRouteParameters().get("id").orElse("");
+        id = raw.matches("\\d{1,18}") ? Long.parseLong(raw) : -1L;
+        var x = id < 0 ? Optional.<ExperimentSummary>empty() : service.find(id);
+        if (x.isEmpty()) {
+            event.rerouteToError(NotFoundException.class, "There is no experiment " + raw + ".");
+            return;
+        }
+        notes.setValue(x.get().notes() == null ? "" : x.get().notes());
+        tags.setValue(String.join(", ", x.get().tags()));
+        refresh();
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        super.onAttach(event);
+        event.getUI().getPage().addJavaScript("context://webjars/echarts/5.5.0/echarts.min.js", LoadMode.LAZY); // EChart waits for it: the page does not
+        event.getUI().setPollInterval(1000);
+        poll = event.getUI().addPollListener(e -> refresh());
+    }
+
+    private Registration poll;
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        poll.remove();
+        super.onDetach(event);
+    }
+
+    private void refresh() {
+        var e = service.find(id);
+        if (e.isEmpty()) {
+            title.setText("No experiment " + id);
+            return;
+        }
+        var x = e.get();
+        title.setText("#" + x.id() + " " + x.name());
+        status.setText(x.status());
+        StatusBadge.style(status, x.status());
+        boolean operator = auth.hasRole("OPERATOR");
+        cancel.setVisible(operator && (x.status().equals("QUEUED") || x.status().equals("RUNNING")));
+        retry.setVisible(operator && (x.status().equals("FAILED") || x.status().equals("CANCELLED")));
+        error.setText(x.error() == null ? "" : x.error());
+        List<StepSummary> st = service.steps(id);
+        stepGrid.setItems(st);
+        header(x, st);
+        long succeeded = st.stream().filter(s -> s.status().equals("SUCCEEDED")).count();
+        List<String> layers = st.stream().filter(s -> List.of("dissect", "explain", "artifacts").contains(s.name()) && s.status().equals("SUCCEEDED"))
+                .map(StepSummary::layer).distinct().toList();
+        if (!layers.equals(layer.getListDataView().getItems().toList())) {
+            layer.setItems(layers);
+            if (!layers.isEmpty() && layer.getValue() == null) {
+                layer.setValue(layers.get(0));
+            }
+        } else if (succeeded != lastSucceeded && layer.getValue() != null) {
+            showUnits(); // a later step of the shown layer (intervene, explain) finished
+        }
+        lastSucceeded = succeeded;
+        if (layers.isEmpty()) {
+            boolean dissecting = st.stream().anyMatch(s -> s.name().equals("dissect"));
+            emptyUnits.setText(!dissecting ? "This experiment has no dissect step, so there are no units to show."
+                    : List.of("FAILED", "CANCELLED").contains(x.status()) ? "No layer was dissected: the experiment is " + x.status().toLowerCase(Locale.ROOT) + "."
+                    : "The units appear here when the first layer's dissection has finished.");
+        }
+        emptyUnits.setVisible(layers.isEmpty());
+        chart.setVisible(!layers.isEmpty());
+        gallery.setVisible(!layers.isEmpty());
+        units.setVisible(!layers.isEmpty());
+        if (layers.size() != shownLayers) {
+            shownLayers = layers.size();
+            layerFigure.show(layers, l -> results.interpretableCounts(id, l));
+        }
+    }
+
+    private int shownLayers = -1;
+
+    private void header(ExperimentSummary x, List<StepSummary> st) {
+        bundleLink.setText(x.bundleName());
+        bundleLink.setHref("models?bundle=" + URLEncoder.encode(x.bundleName(), StandardCharsets.UTF_8));
+        launchedBy.setText(x.createdBy() == null || x.createdBy().isBlank() ? "not recorded" : x.createdBy());
+        Instant first = st.stream().map(StepSummary::startedAt).filter(Objects::nonNull).min(Comparator.naturalOrder())
+                .orElse(null);
+        boolean done = List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(x.status());
+        Instant last = done ? st.stream().map(StepSummary::finishedAt).filter(Objects::nonNull)
+                .max(Comparator.naturalOrder()).orElse(x.updatedAt()) : null;
+        started.setText(first == null ? "not yet (queued " + Fmt.time(x.createdAt()) + ")" : Fmt.time(first));
+        finished.setText(done ? Fmt.time(last) : "still " + x.status().toLowerCase(Locale.ROOT));
+        duration.setText(first == null ? "" : Fmt.duration(first, last) + (done ? "" : " so far"));
+        parameters.setText(parameterText(x.paramsJson()));
+    }
+
+    /** The parameters a researcher reads: counts, seeds, method, layers, steps, classes; the bundle by a short hash. */
+    static String parameterText(String paramsJson) {
+        try {
+            var s = new ObjectMapper().readValue(paramsJson, ExperimentSpec.class);
+            StringBuilder b = new StringBuilder();
+            b.append("layers ").append(String.join(", ", s.layers()));
+            b.append(" · samples ").append(s.samples()).append(" (seed ").append(s.seed()).append(')');
+            b.append(" · threshold samples ").append(s.thresholdSamples()).append(" (seed ").append(s.thresholdSeed()).append(')');
+            b.append(" · method ").append(s.method());
+            if ("quantile".equalsIgnoreCase(s.method())) {
+                b.append(" q = ").append(s.quantile());
+            }
+            b.append(" · top ").append(s.topK()).append(" images · batch ").append(s.batch()).append(" · shards ").append(s.shards());
+            b.append(" · steps ").append(String.join(", ", s.steps() == null ? List.of("dissect") : s.steps()));
+            if (s.classes() != null && !s.classes().isEmpty()) {
+                b.append(" · classes ").append(String.join(", ", s.classes()));
+            }
+            if (s.bundleHash() != null) {
+                b.append(" · bundle hash ").append(s.bundleHash(), 0, Math.min(12, s.bundleHash().length()));
+            }
+            return b.toString();
+        } catch (Exception ex) {
+            return "unreadable parameters: " + ex.getMessage();
+        }
+    }
+
+    /** The selected unit's card: its top images with the thresholded activation overlaid. */
+    private void showCard(UnitResult u) {
+        card.removeAll();
+        if (u == null) {
+            return;
+        }
+        String l = layer.getValue();
+        StreamResource png = new StreamResource("unit_" + u.unit() + ".png", () -> {
+            try {
+                return new ByteArrayInputStream(images.strip(id, l, u.unit()));
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        });
+        Image img = new Image(png, "top images of unit " + u.unit());
+        img.setId("unit-image");
+        card.add(new Paragraph(String.format(Locale.ROOT, "unit %d: %s (%s), IoU %.3f, IQR %.3f; top %d images, outside the mask darkened",
+                u.unit(), u.labelName(), u.category(), u.iou(), u.iqr(), u.topImages())), img);
+    }
+
+    private static Anchor download(String text, String file, Supplier<byte[]> bytes) {
+        var a = new Anchor(new StreamResource(file,
+                () -> new ByteArrayInputStream(bytes.get())), text);
+        a.getElement().setAttribute("download", true);
+        a.setId("download-" + text.replace(' ', '-').replace('.', '-'));
+        return a;
+    }
+
+    private void showUnits() {
+        downloads.removeAll();
+        if (layer.getValue() != null) {
+            String l = layer.getValue();
+            long exp = id;
+            Anchor csv = download("units.csv", "exp" + exp + "_" + l + "_units.csv", () -> export.unitsCsv(exp, l));
+            csv.getElement().setAttribute("title", "IoU, IQR and the control scores with 6 decimals, thresholds with 9 significant digits;"
+                    + " units.json has the full doubles and the experiment, layer, bundle hash and threshold method");
+            downloads.add(csv,
+                    download("units.json", "exp" + exp + "_" + l + "_units.json", () -> export.unitsJson(exp, l)),
+                    download("launch spec", "exp" + exp + "_launch.json", () -> export.launchSpecJson(exp)));
+        }
+        // the panels below the unit table (explanations, interventions, causal) follow in the next round trip, so the
+        // first response carries the page down to the gallery and the browser asks for its images sooner
+        String shown = layer.getValue();
+        getElement().executeJs("return 0").then(ignored -> {
+            if (Objects.equals(shown, layer.getValue())) {
+                explanations.show(id, shown);
+                interventions.show(id, shown);
+                causal.show(id, shown);
+            }
+        });
+        if (layer.getValue() == null) {
+            return;
+        }
+        List<UnitResult> rows = results.units(id, layer.getValue());
+        units.setItems(rows);
+        gallery.show(id, layer.getValue(), rows);
+        var byCategory = results.interpretableByCategory(id, layer.getValue());
+        List<UnitCount> counts = results.interpretableCounts(id, layer.getValue());
+        summary.setText(LayerFigure.summary(rows.size(), byCategory, counts));
+        showRuleCounts(counts);
+        chart.setOption(categoryOption(layer.getValue(), byCategory));
+    }
+
+    /** The layer's interpretable units under the three rules, side by side, each labelled; hidden without controls. */
+    private void showRuleCounts(List<UnitCount> counts) {
+        ruleCounts.removeAll();
+        List<String[]> rules = LayerFigure.ruleCounts(counts);
+        for (String[] r : rules) {
+            Span label = new Span(r[0]);
+            label.addClassName("rule-label");
+            label.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)").set("display", "block");
+            Span value = new Span(r[1]);
+            value.addClassName("rule-value");
+            value.getStyle().set("font-weight", "600").set("display", "block");
+            Div d = new Div(label, value);
+            d.addClassName("rule-count");
+            ruleCounts.add(d);
+        }
+        ruleCounts.setVisible(!rules.isEmpty());
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The bar chart of interpretable units per category in a layer, built as JSON so any layer name is only data. */
+    static String categoryOption(String layer, Map<String, Integer> byCategory) {
+        var o = JSON.createObjectNode();
+        o.putObject("title").put("text", "interpretable units in " + layer).putObject("textStyle").put("fontSize", 13);
+        var x = o.putObject("xAxis").put("type", "category").putArray("data");
+        o.putObject("yAxis").put("type", "value");
+        var d = o.putArray("series").addObject().put("type", "bar").putArray("data");
+        for (String cat : LayerFigure.CATEGORIES) {
+            x.add(cat);
+            d.add(byCategory.getOrDefault(cat, 0));
+        }
+        return o.toString();
+    }
+}

@@ -1,0 +1,149 @@
+package org.ganscope.ui.experiment;
+
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.virtuallist.VirtualList;
+import com.vaadin.flow.data.renderer.ComponentRenderer;
+import com.vaadin.flow.server.StreamResource;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.ganscope.services.experiment.UnitResult;
+import org.ganscope.services.unit.UnitImageService;
+import org.ganscope.ui.common.Fmt;
+
+/**
+ * The unit gallery of a layer, the view GAN Dissection is known for: per unit its top
+ * images with the thresholded activation outlined, its label, IoU with its 95% bootstrap
+ * interval and its lift over the location baseline. A virtual list (only the rows on
+ * screen are rendered, their images fetched when shown), filterable by class, category
+ * and whether the unit beats its location baseline, sorted by IoU or lift.
+ */
+final class UnitGallery extends VerticalLayout {
+    static final int IMAGES = 4;
+    /** About the cards on screen at first (the list is 32em high, a card about 100 px), plus a few. */
+    private static final int PREFETCH = 8;
+    private final UnitImageService images;
+    private final VirtualList<UnitResult> list = new VirtualList<>();
+    private final ComboBox<String> label = new ComboBox<>("class");
+    private final Select<String> category = new Select<>();
+    private final Checkbox beats = new Checkbox("beats location baseline");
+    private final Checkbox interpretable = new Checkbox("interpretable only");
+    private final Select<String> sort = new Select<>();
+    private final Span count = new Span();
+    private List<UnitResult> rows = List.of();
+    private long experiment;
+    private String layer;
+
+    UnitGallery(UnitImageService images) {
+        this.images = images;
+        setPadding(false);
+        setId("unit-gallery-panel");
+        label.setId("gallery-class");
+        label.setClearButtonVisible(true);
+        label.setPlaceholder("any");
+        category.setId("gallery-category");
+        category.setLabel("category");
+        category.setItems("any", "object", "part", "material");
+        category.setValue("any");
+        beats.setId("gallery-beats");
+        interpretable.setId("gallery-interpretable");
+        sort.setId("gallery-sort");
+        sort.setLabel("sort by");
+        sort.setItems("IoU", "lift", "unit");
+        sort.setValue("IoU");
+        count.setId("gallery-count");
+        list.setId("unit-gallery");
+        list.setHeight("32em");
+        list.setRenderer(new ComponentRenderer<>(this::card));
+        label.addValueChangeListener(e -> apply());
+        category.addValueChangeListener(e -> apply());
+        beats.addValueChangeListener(e -> apply());
+        interpretable.addValueChangeListener(e -> apply());
+        sort.addValueChangeListener(e -> apply());
+        HorizontalLayout filters = new HorizontalLayout(label, category, sort, beats, interpretable, count);
+        filters.setAlignItems(Alignment.BASELINE);
+        add(new H3("Unit gallery"), new Span("Each unit's top " + IMAGES + " images (by its peak activation); outside the unit's thresholded"
+                + " activation the image is darkened, the mask's edge outlined in yellow. IoU with its 95% bootstrap interval over images;"
+                + " lift = IoU minus the IoU of the unit's location baseline."), filters, list);
+    }
+
+    void show(long experiment, String layer, List<UnitResult> rows) {
+        boolean same = experiment == this.experiment && Objects.equals(layer, this.layer) && rows.size() == this.rows.size();
+        this.experiment = experiment;
+        this.layer = layer;
+        this.rows = rows;
+        if (!same) {
+            String keep = label.getValue();
+            List<String> labels = rows.stream().map(UnitResult::labelName).filter(Objects::nonNull).distinct().sorted().toList();
+            label.setItems(labels);
+            label.setValue(labels.contains(keep) ? keep : null);
+        }
+        apply();
+    }
+
+    private void apply() {
+        Comparator<UnitResult> order = switch (sort.getValue() == null ? "IoU" : sort.getValue()) {
+            case "lift" -> Comparator.comparingDouble((UnitResult u) -> u.lift() == null ? Double.NEGATIVE_INFINITY : u.lift()).reversed();
+            case "unit" -> Comparator.comparingInt(UnitResult::unit);
+            default -> Comparator.comparingDouble(UnitResult::iou).reversed();
+        };
+        List<UnitResult> shown = rows.stream()
+                .filter(u -> label.getValue() == null || label.getValue().equals(u.labelName()))
+                .filter(u -> "any".equals(category.getValue()) || Objects.equals(category.getValue(), u.category()))
+                .filter(u -> !beats.getValue() || Boolean.TRUE.equals(u.beatsLocation()))
+                .filter(u -> !interpretable.getValue() || u.interpretable())
+                .sorted(order.thenComparingInt(UnitResult::unit)).toList();
+        list.setItems(shown);
+        // the first cards render on the server while the browser lays out the page
+        images.prefetch(experiment, layer, shown.stream().limit(PREFETCH).map(UnitResult::unit).toList(), IMAGES, 1);
+        count.setText(String.format(Locale.ROOT, "%d of %d units", shown.size(), rows.size()));
+        count.getElement().setAttribute("data-shown", String.valueOf(shown.size()));
+    }
+
+    private Div card(UnitResult u) {
+        long exp = experiment;
+        String l = layer;
+        StreamResource png = new StreamResource("unit_" + exp + "_" + l + "_" + u.unit() + ".png", () -> {
+            try {
+                return new ByteArrayInputStream(images.strip(exp, l, u.unit(), IMAGES, 1));
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        });
+        png.setCacheTime(3_600_000); // the strip of a stored dissection never changes: the browser keeps it for an hour
+        Image img = new Image(png, "top images of unit " + u.unit());
+        img.addClassName("gallery-image");
+        img.getStyle().set("image-rendering", "pixelated").set("height", "96px").set("min-width", (IMAGES * 96) + "px")
+                .set("background", "#eee");
+        Span head = new Span(String.format(Locale.ROOT, "unit %d · %s (%s)", u.unit(), u.labelName(), u.category()));
+        head.getStyle().set("font-weight", "600");
+        Span iou = new Span("IoU " + Fmt.withInterval(u.iou(), u.iouCiLow(), u.iouCiHigh()));
+        iou.addClassName("gallery-iou");
+        Span control = new Span(u.lift() == null ? "no location control recorded"
+                : String.format(Locale.ROOT, "lift %+.3f over location IoU %s · null IoU %s", u.lift(), Fmt.score(u.locationIou()), Fmt.score(u.nullIou())));
+        Span verdict = new Span(u.interpretable() ? Boolean.FALSE.equals(u.interpretableControlled()) ? "interpretable, but not above its location baseline"
+                : "interpretable" + (Boolean.TRUE.equals(u.interpretableControlled()) ? ", beats location" : "") : "not interpretable");
+        verdict.getStyle().set("color", u.interpretable() ? "#2e7d32" : "var(--lumo-secondary-text-color)");
+        VerticalLayout text = new VerticalLayout(head, iou, control, verdict);
+        text.setPadding(false);
+        text.setSpacing(false);
+        Div card = new Div(img, text);
+        card.addClassName("gallery-card");
+        card.getElement().setAttribute("data-unit", String.valueOf(u.unit()));
+        card.getStyle().set("display", "flex").set("gap", "1em").set("align-items", "center").set("padding", "4px 0")
+                .set("border-bottom", "1px solid var(--lumo-contrast-10pct)").set("min-height", "100px");
+        return card;
+    }
+}

@@ -1,0 +1,116 @@
+package org.ganscope.ui.experiments;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.provider.DataProvider;
+import com.vaadin.flow.data.provider.QuerySortOrder;
+import com.vaadin.flow.data.provider.SortDirection;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.ganscope.services.bundle.BundleService;
+import org.ganscope.services.bundle.BundleSummary;
+import org.ganscope.services.experiment.ExperimentFilter;
+import org.ganscope.services.experiment.ExperimentService;
+import org.ganscope.services.experiment.ExperimentSummary;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.shared.Registration;
+import org.ganscope.ui.common.StatusBadge;
+import org.ganscope.ui.experiment.ExperimentView;
+import org.ganscope.ui.layout.MainLayout;
+
+/**
+ * All experiments: a lazy grid (pages of 50 from PostgreSQL, fast at 10,000s of rows; see
+ * {@code ganscope bench grid}) with search, filters by model, dataset, status and tag,
+ * sortable columns, status badges and each run's progress over its steps, refreshed live.
+ */
+@jakarta.annotation.security.PermitAll
+@Route(value = "", layout = MainLayout.class)
+@PageTitle("Experiments | ganscope")
+public class ExperimentsView extends VerticalLayout {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private final TextField search = new TextField();
+    private final ComboBox<String> status = new ComboBox<>("status", ExperimentService.STATUSES);
+    private final ComboBox<String> model = new ComboBox<>("model");
+    private final ComboBox<String> dataset = new ComboBox<>("dataset");
+    private final TextField tag = new TextField("tag");
+    private final DataProvider<ExperimentSummary, Void> data;
+
+    public ExperimentsView(ExperimentService experiments, BundleService bundles) {
+        search.setPlaceholder("search name, notes, bundle");
+        search.setId("search");
+        search.setValueChangeMode(ValueChangeMode.LAZY);
+        List<BundleSummary> all = bundles.all();
+        model.setItems(all.stream().map(BundleSummary::name).distinct().sorted().toList());
+        dataset.setItems(all.stream().map(BundleSummary::dataset).distinct().sorted().toList());
+        tag.setValueChangeMode(ValueChangeMode.LAZY);
+        tag.setId("tag-filter");
+        for (ComboBox<String> c : List.of(status, model, dataset)) {
+            c.setClearButtonVisible(true);
+        }
+        Grid<ExperimentSummary> grid = new Grid<>();
+        grid.setId("experiments");
+        grid.addColumn(ExperimentSummary::id).setHeader("id").setAutoWidth(true).setSortProperty("id");
+        grid.addColumn(ExperimentSummary::name).setHeader("name").setFlexGrow(2).setSortProperty("name");
+        grid.addColumn(ExperimentSummary::bundleName).setHeader("model").setSortProperty("bundle");
+        grid.addComponentColumn(e -> StatusBadge.of(e.status())).setHeader("status").setSortProperty("status");
+        grid.addComponentColumn(e -> {
+            ProgressBar p = new ProgressBar(0, 1, Math.max(0, Math.min(1, e.progress())));
+            p.setWidth("6em");
+            return p;
+        }).setHeader("progress");
+        grid.addColumn(e -> String.join(", ", e.tags())).setHeader("tags");
+        grid.addColumn(e -> TIME.format(e.createdAt())).setHeader("created (UTC)").setSortProperty("created");
+        data = DataProvider.fromCallbacks(
+                q -> experiments.list(query(q.getSortOrders()), q.getOffset(), q.getLimit()).stream(),
+                q -> experiments.count(query(List.of())));
+        grid.setItems(data);
+        search.addValueChangeListener(e -> data.refreshAll());
+        tag.addValueChangeListener(e -> data.refreshAll());
+        for (ComboBox<String> c : List.of(status, model, dataset)) {
+            c.addValueChangeListener(e -> data.refreshAll());
+        }
+        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ExperimentView.class,
+                new RouteParameters("id", String.valueOf(e.getItem().id())))));
+        setSizeFull();
+        grid.setSizeFull();
+        HorizontalLayout filters = new HorizontalLayout(search, model, dataset, status, tag, new Span("click a row for its steps and results"));
+        filters.setAlignItems(Alignment.BASELINE);
+        add(filters, grid);
+    }
+
+    private Registration poll;
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        super.onAttach(event);
+        // live status and progress: re-read the visible page every 2 seconds (a page is one indexed query)
+        event.getUI().setPollInterval(2000);
+        poll = event.getUI().addPollListener(e -> data.refreshAll());
+    }
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        poll.remove();
+        super.onDetach(event);
+    }
+
+    private ExperimentFilter query(List<QuerySortOrder> sort) {
+        String s = search.getValue();
+        String t = tag.getValue();
+        String by = sort.isEmpty() ? "created" : sort.get(0).getSorted();
+        boolean asc = !sort.isEmpty() && sort.get(0).getDirection() == SortDirection.ASCENDING;
+        return new ExperimentFilter(s == null || s.isBlank() ? null : s, status.getValue(), model.getValue(), dataset.getValue(),
+                t == null || t.isBlank() ? null : t.trim(), by, asc);
+    }
+}

@@ -1,0 +1,159 @@
+package org.ganscope.ui.playground;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.StreamResource;
+import jakarta.annotation.security.PermitAll;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Locale;
+import org.ganscope.services.bundle.BundleService;
+import org.ganscope.services.bundle.BundleSummary;
+import org.ganscope.services.playground.PlaygroundService;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.function.Function;
+import org.ganscope.analysis.AnalysisException;
+import org.ganscope.ui.launch.LaunchView;
+import org.ganscope.ui.layout.MainLayout;
+
+/**
+ * GANPaint-like playground: pick a bundle, layer, sample, class and how many of its units;
+ * paint a region on the sample; remove or insert the concept there and see before and
+ * after, with the class's share of the region as the segmenter sees it.
+ */
+@Route(value = "playground", layout = MainLayout.class)
+@PageTitle("Playground | ganscope")
+@PermitAll
+public class PlaygroundView extends VerticalLayout implements BeforeEnterObserver {
+    private final PlaygroundService playground;
+    private final ComboBox<BundleSummary> bundle;
+    private final ComboBox<String> layer = new ComboBox<>("layer");
+    private final ComboBox<String> cls = new ComboBox<>("class");
+    private final IntegerField seed = new IntegerField("seed");
+    private final IntegerField sample = new IntegerField("sample");
+    private final IntegerField units = new IntegerField("units (top-n by IoU)");
+    private final IntegerField brush = new IntegerField("brush (cells)");
+    private final RadioButtonGroup<String> mode = new RadioButtonGroup<>("edit");
+    private final PaintCanvas canvas = new PaintCanvas(256);
+    private final Image result = new Image();
+    private final Paragraph outcome = new Paragraph("Paint a region (press and drag; nothing painted = the whole image), then apply.");
+
+    public PlaygroundView(BundleService bundles, PlaygroundService playground) {
+        this.playground = playground;
+        bundle = new ComboBox<>("bundle", bundles.all());
+        bundle.setId("pg-bundle");
+        bundle.setItemLabelGenerator(BundleSummary::name);
+        layer.setId("pg-layer");
+        cls.setId("pg-class");
+        seed.setValue(0);
+        sample.setValue(0);
+        sample.setId("pg-sample");
+        units.setValue(20);
+        units.setMin(1);
+        units.setMax(512);
+        mode.setItems("remove", "insert");
+        mode.setValue("remove");
+        mode.setId("pg-mode");
+        bundle.addValueChangeListener(e -> {
+            List<String> ls = LaunchView.layersOf(e.getValue());
+            List<String> cs = LaunchView.classesOf(e.getValue());
+            layer.setItems(ls);
+            cls.setItems(cs);
+            if (!ls.isEmpty()) {
+                layer.setValue(ls.get(ls.size() / 2));
+            }
+            if (!cs.isEmpty()) {
+                cls.setValue(cs.get(0));
+            }
+        });
+        layer.addValueChangeListener(e -> showSample());
+        seed.addValueChangeListener(e -> showSample());
+        sample.addValueChangeListener(e -> showSample());
+        Button apply = new Button("Apply", e -> apply());
+        apply.setId("pg-apply");
+        result.setId("pg-result");
+        outcome.setId("pg-outcome");
+        brush.setId("pg-brush");
+        brush.setValue(1);
+        brush.setMin(1);
+        brush.setMax(8);
+        brush.setStepButtonsVisible(true);
+        brush.addValueChangeListener(e -> canvas.brush(e.getValue() == null ? 1 : Math.min(8, Math.max(1, e.getValue()))));
+        HorizontalLayout controls = new HorizontalLayout(bundle, layer, seed, sample, cls, units, mode, brush, apply);
+        controls.setAlignItems(Alignment.BASELINE);
+        controls.setWrap(true);
+        add(controls, new HorizontalLayout(canvas, new VerticalLayout(outcome, result)));
+    }
+
+    /** Choices can come in the address: ?bundle=outdoor-base&layer=layer3&class=tree&sample=3&mode=insert. */
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        var q = event.getLocation().getQueryParameters().getParameters();
+        Function<String, String> p = k -> q.getOrDefault(k, List.of()).stream().findFirst().orElse(null);
+        bundle.getListDataView().getItems().filter(b -> b.name().equals(p.apply("bundle"))).findFirst().ifPresent(bundle::setValue);
+        if (bundle.getValue() == null) { // defaults, so a first visit shows a sample at once: the first bundle, its middle layer
+            bundle.getListDataView().getItems().findFirst().ifPresent(bundle::setValue);
+        }
+        if (p.apply("sample") != null && p.apply("sample").matches("\\d{1,9}")) {
+            sample.setValue(Integer.parseInt(p.apply("sample")));
+        }
+        if ("insert".equals(p.apply("mode"))) {
+            mode.setValue("insert");
+        }
+        if (p.apply("class") != null && cls.getListDataView().getItems().anyMatch(c -> c.equals(p.apply("class")))) {
+            cls.setValue(p.apply("class"));
+        }
+        if (p.apply("layer") != null && layer.getListDataView().getItems().anyMatch(c -> c.equals(p.apply("layer")))) {
+            layer.setValue(p.apply("layer"));
+        }
+    }
+
+    private void showSample() {
+        BundleSummary b = bundle.getValue();
+        String l = layer.getValue();
+        if (b == null || l == null || seed.getValue() == null || sample.getValue() == null) {
+            return;
+        }
+        long s = seed.getValue();
+        long i = sample.getValue();
+        int[] hw = playground.layerSize(b, l);
+        canvas.show(new StreamResource("sample_" + s + "_" + i + ".png", () -> {
+            try {
+                return new ByteArrayInputStream(playground.sample(b, l, s, i));
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }), hw[0], hw[1]);
+    }
+
+    private void apply() {
+        try {
+            if (bundle.getValue() == null || layer.getValue() == null || cls.getValue() == null) {
+                throw new IllegalArgumentException("choose a bundle, a layer and a class");
+            }
+            var edit = playground.paint(bundle.getValue(), layer.getValue(), seed.getValue(), sample.getValue(), cls.getValue(),
+                    units.getValue() == null ? 20 : units.getValue(), "insert".equals(mode.getValue()), canvas.mask());
+            result.setSrc(new StreamResource("edit.png", () -> new ByteArrayInputStream(edit.png())));
+            result.setAlt("before and after");
+            outcome.setText(String.format(Locale.ROOT, "%s %d '%s' units: '%s' covers %.1f%% of the region before, %.1f%% after"
+                    + " (%d segmentation pixels); f and the segmenter re-ran in %d ms. Left: before, right: after.",
+                    mode.getValue(), edit.units().length, cls.getValue(), cls.getValue(), 100 * edit.before(), 100 * edit.after(),
+                    edit.regionPixels(), edit.millis()));
+        } catch (IllegalArgumentException | IOException | AnalysisException ex) {
+            Notification.show(ex.getMessage(), 6000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+        }
+    }
+}
