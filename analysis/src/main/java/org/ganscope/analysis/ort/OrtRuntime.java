@@ -20,6 +20,10 @@ import org.ganscope.analysis.AnalysisException;
  */
 public final class OrtRuntime {
     private static volatile OrtRuntime instance;
+    /** ONNX Runtime's CPU arena allocator (system property {@code ganscope.ort.arena}). */
+    static final boolean ARENA = Boolean.parseBoolean(System.getProperty("ganscope.ort.arena", "true"));
+    /** ONNX Runtime's memory-pattern planning (system property {@code ganscope.ort.memory-pattern}). */
+    static final boolean MEMORY_PATTERN = Boolean.parseBoolean(System.getProperty("ganscope.ort.memory-pattern", "true"));
 
     private final OrtEnvironment env;
     private final boolean cuda;
@@ -140,6 +144,8 @@ public final class OrtRuntime {
             OrtSession.SessionOptions o = new OrtSession.SessionOptions();
             o.disablePerSessionThreads();
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            o.setCPUArenaAllocator(ARENA);
+            o.setMemoryPatternOptimization(MEMORY_PATTERN);
             if (cuda) {
                 o.addCUDA(cudaDevice);
             }
