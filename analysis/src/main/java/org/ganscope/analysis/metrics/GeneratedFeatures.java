@@ -6,6 +6,7 @@ import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.Manifest;
 import org.ganscope.analysis.intervene.Edits;
 import org.ganscope.analysis.ort.Graph;
+import org.ganscope.analysis.ort.OrtRuntime;
 import org.ganscope.analysis.sample.Latents;
 
 /**
@@ -39,9 +40,10 @@ public final class GeneratedFeatures {
         int rSize = layer.units() * layer.pixels();
         int s = m.imageSize();
         float[] out = new float[Math.multiplyExact(samples, dim)];
-        try (Graph h = new Graph(layer.hFile(), b.file(layer.hFile()));
-             Graph f = new Graph(layer.fFile(), b.file(layer.fFile()));
-             Graph feat = new Graph(fg.getFileName().toString(), fg)) {
+        boolean arena = OrtRuntime.arenaFor((long) batch * 3 * s * s * Float.BYTES);
+        try (Graph h = new Graph(layer.hFile(), b.file(layer.hFile()), arena);
+             Graph f = new Graph(layer.fFile(), b.file(layer.fFile()), arena);
+             Graph feat = new Graph(fg.getFileName().toString(), fg, arena)) {
             FloatBuffer z = Graph.directFloats((long) batch * m.zdim());
             FloatBuffer r = Graph.directFloats((long) batch * rSize);
             FloatBuffer x = Graph.directFloats((long) batch * 3 * s * s);
