@@ -232,7 +232,7 @@ public final class BenchCommand implements Callable<Integer> {
             String layer = target.layer;
             Check.between("--samples", samples, 10, 100_000);
             long t0 = System.nanoTime();
-            var r = LayerExplainer.explain(b, layer, samples, 0, 0.005, 5, 3);
+            var r = LayerExplainer.explain(b, layer, samples, 0, 0.005, 5, 3, ConsoleProgress.forCommand("bench explain"));
             double secs = (System.nanoTime() - t0) / 1e9;
             int units = r.units().length;
             System.out.printf(Locale.ROOT, "explained %d units of %s %s over %d samples in %.1f s (incl. generating the samples)%n", units,
