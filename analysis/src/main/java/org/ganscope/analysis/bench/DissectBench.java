@@ -3,6 +3,7 @@ package org.ganscope.analysis.bench;
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.dissect.DissectParams;
 import org.ganscope.analysis.dissect.LayerDissection;
@@ -40,6 +41,11 @@ public final class DissectBench {
     }
 
     public static Result run(Bundle b, DissectParams p) {
+        return run(b, p, Progress.NONE);
+    }
+
+    /** As above, reporting each run's images to {@code progress} (raw runs as one phase each, the dissection's own phases). */
+    public static Result run(Bundle b, DissectParams p, Progress progress) {
         long images = (long) p.samples() + p.thresholdSamples();
         double bestRaw = Double.MAX_VALUE;
         double bestDissect = Double.MAX_VALUE;
@@ -52,6 +58,7 @@ public final class DissectBench {
                 long t0 = System.nanoTime();
                 double c0 = cpuSeconds();
                 boolean iqr = p.method() == DissectParams.Method.IQR;
+                progress.begin("raw inference, run " + (rep + 1), images, "img");
                 for (long s = 0; s < p.thresholdSamples(); s += p.batch()) {
                     int n = (int) Math.min(p.batch(), p.thresholdSamples() - s);
                     if (iqr) {
@@ -59,15 +66,19 @@ public final class DissectBench {
                     } else {
                         m.represent(p.thresholdSeed(), s, n);
                     }
+                    progress.advance(n);
                 }
                 for (long s = 0; s < p.samples(); s += p.batch()) {
-                    m.inferOnly(p.seed(), s, (int) Math.min(p.batch(), p.samples() - s));
+                    int n = (int) Math.min(p.batch(), p.samples() - s);
+                    m.inferOnly(p.seed(), s, n);
+                    progress.advance(n);
                 }
+                progress.end();
                 double raw = (System.nanoTime() - t0) / 1e9;
                 double rc = cpuSeconds() - c0;
                 t0 = System.nanoTime();
                 c0 = cpuSeconds();
-                LayerDissection d = LayerDissector.dissect(m, p, 1, x -> { });
+                LayerDissection d = LayerDissector.dissect(m, p, 1, x -> { }, progress);
                 double dis = (System.nanoTime() - t0) / 1e9;
                 double dc = cpuSeconds() - c0;
                 bestRaw = Math.min(bestRaw, raw);

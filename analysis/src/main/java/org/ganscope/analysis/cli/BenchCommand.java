@@ -128,7 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "bundle %s, layer %s, %d evaluation + %d threshold samples, %s thresholds, batch %d%n",
                     b.name(), layer, p.samples(), p.thresholdSamples(), p.method().name().toLowerCase(Locale.ROOT), p.batch());
 
-            DissectBench.Result r = DissectBench.run(b, p);
+            DissectBench.Result r = DissectBench.run(b, p, ConsoleProgress.forCommand("bench dissect"));
             System.out.printf(Locale.ROOT, "raw inference: %.2f images/s; full dissection: %.2f images/s; ratio %.3f (statistics overhead %.1f%%);"
                     + " CPU time raw %.2f s vs dissection %.2f s, ratio %.3f%n",
                     r.rawImagesPerSecond(), r.dissectImagesPerSecond(), r.ratio(), 100 * (1 - r.ratio()), r.rawCpuSeconds(), r.dissectCpuSeconds(),
@@ -232,7 +232,7 @@ public final class BenchCommand implements Callable<Integer> {
             String layer = target.layer;
             Check.between("--samples", samples, 10, 100_000);
             long t0 = System.nanoTime();
-            var r = LayerExplainer.explain(b, layer, samples, 0, 0.005, 5, 3);
+            var r = LayerExplainer.explain(b, layer, samples, 0, 0.005, 5, 3, ConsoleProgress.forCommand("bench explain"));
             double secs = (System.nanoTime() - t0) / 1e9;
             int units = r.units().length;
             System.out.printf(Locale.ROOT, "explained %d units of %s %s over %d samples in %.1f s (incl. generating the samples)%n", units,

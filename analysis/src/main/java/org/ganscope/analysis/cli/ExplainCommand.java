@@ -78,8 +78,9 @@ public final class ExplainCommand implements Callable<Integer> {
             }
         }
         long t0 = System.nanoTime();
-        LayerExplainer.Result r = thr == null ? LayerExplainer.explain(b, layer, samples, seed, q, beam, length)
-                : LayerExplainer.explainAt(b, layer, samples, seed, thr, beam, length);
+        var progress = ConsoleProgress.forCommand("explain");
+        LayerExplainer.Result r = thr == null ? LayerExplainer.explain(b, layer, samples, seed, q, beam, length, progress)
+                : LayerExplainer.explainAt(b, layer, samples, seed, thr, beam, length, progress);
         double secs = (System.nanoTime() - t0) / 1e9;
         BeamSearch.Explanation[] e = r.units();
         int[] order = IntStream.range(0, e.length).boxed().sorted(Comparator.comparingDouble((Integer u) -> -e[u].iou()))

@@ -75,7 +75,8 @@ public final class MetricsCommand implements Callable<Integer> {
         Check.between("--samples", samples, 10, 1_000_000);
         long t0 = System.nanoTime();
         String fdName = featureGraph == null ? "domain FD" : inception ? "FID" : "FD (" + featureGraph.getFileName() + " features)";
-        SampleMetrics m = SampleMetrics.compute(b, layer, ablate, samples, seed, Check.between("--batch", batch, 1, 512), featureGraph);
+        SampleMetrics m = SampleMetrics.compute(b, layer, ablate, samples, seed, Check.between("--batch", batch, 1, 512), featureGraph,
+                ConsoleProgress.forCommand("metrics"));
         System.out.printf(Locale.ROOT, "%s: %d samples (seed %d)%s: %s %.4f, SWD %.2f (x1e3, per level %s), precision %.4f, recall %.4f, density %.4f, coverage %.4f (%.1f s)%n",
                 b.name(), samples, seed, ablate.length == 0 ? "" : ", " + ablate.length + " units of " + layer + " ablated",
                 fdName, m.domainFd(), m.swd().mean(), Arrays.toString(Arrays.stream(m.swd().perLevel())

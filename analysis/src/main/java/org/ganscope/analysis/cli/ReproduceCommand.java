@@ -235,7 +235,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
 
     private static LayerDissection dissect(Bundle b, String layer, int samples, long seed) {
-        return LayerDissector.dissect(b, DissectParams.defaults(layer, samples, seed), 1, x -> { });
+        return LayerDissector.dissect(b, DissectParams.defaults(layer, samples, seed), 1, x -> { },
+                ConsoleProgress.forCommand("reproduce: dissect " + b.name() + " " + layer));
     }
 
     /** The dataset's variant with the most interpretable middle-layer units. */

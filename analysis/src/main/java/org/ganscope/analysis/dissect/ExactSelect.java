@@ -37,38 +37,91 @@ final class ExactSelect {
      * copying them out (after ReLU most are zeros).
      */
     double[] select(double[] values, int n, int[] ranks, boolean skipZeros) {
-        int bits = Math.max(12, Math.min(BITS, 32 - Integer.numberOfLeadingZeros(Math.max(1, n)) - 2));
-        int size = 1 << bits;
-        int[] bin = new int[ranks.length];
-        Arrays.fill(bins, 0, size, 0);
-        for (int i = 0; i < n; i++) {
-            bins[SortableKeys.prefix(values[i], bits)]++;
-        }
-        if (skipZeros) { // +0.0 and -0.0 each fill one bin of their own sign; take them out again
-            for (int i = 0; i < n; i++) {
-                if (values[i] == 0.0) {
-                    bins[SortableKeys.prefix(values[i], bits)]--;
-                }
+        begin(n);
+        count(values, 0, n, skipZeros);
+        want(ranks);
+        gather(values, 0, n, skipZeros);
+        return picked();
+    }
+
+    // the streaming form: begin, count every value, want the ranks, gather every value (same
+    // values, same order of chunks not required), picked. The data need not be in one array:
+    // the threshold pass feeds one upsampled image at a time, twice, instead of holding a
+    // unit's threshold-set values (n x segmentation pixels doubles) in memory.
+    private int bits;
+    private long counted;
+    private long negatives;
+    private int[] ranks;
+    private int[] bin;
+    private int[] within;
+    private int[] start;
+    private int[] fill;
+    private int groups;
+
+    /** Starts a selection over about {@code n} values (sizes the histogram; any n gives the same result). */
+    void begin(long n) {
+        bits = Math.max(12, Math.min(BITS, 64 - Long.numberOfLeadingZeros(Math.max(1, n)) - 2));
+        Arrays.fill(bins, 0, 1 << bits, 0);
+        counted = 0;
+        negatives = 0;
+    }
+
+    /** Counts {@code values[off .. off+len)} (without +0.0 and -0.0 when {@code skipZeros}) into the histogram. */
+    void count(double[] values, int off, int len, boolean skipZeros) {
+        int shift = 64 - bits;
+        long c = 0;
+        long neg = 0;
+        for (int i = off; i < off + len; i++) {
+            double v = values[i];
+            if (skipZeros && v == 0.0) {
+                continue;
             }
+            c++;
+            if (v < 0) {
+                neg++;
+            }
+            bins[(int) (SortableKeys.key(v) >>> shift)]++;
         }
+        counted += c;
+        negatives += neg;
+    }
+
+    /** Values counted so far. */
+    long counted() {
+        return counted;
+    }
+
+    /** Negative values counted so far. */
+    long negatives() {
+        return negatives;
+    }
+
+    /** After counting: the ascending ranks (among the counted values) to select; then {@link #gather} the same values again. */
+    void want(int[] wanted) {
+        this.ranks = wanted;
+        int size = 1 << bits;
+        bin = new int[wanted.length];
+        within = new int[wanted.length];
         // locate each rank's bin and its rank inside the bin
-        int[] within = new int[ranks.length];
         long before = 0;
         int r = 0;
-        for (int b = 0; b < size && r < ranks.length; b++) {
+        for (int b = 0; b < size && r < wanted.length; b++) {
             int c = bins[b];
-            while (r < ranks.length && ranks[r] < before + c) {
+            while (r < wanted.length && wanted[r] < before + c) {
                 bin[r] = b;
-                within[r] = (int) (ranks[r] - before);
+                within[r] = (int) (wanted[r] - before);
                 r++;
             }
             before += c;
         }
+        if (r < wanted.length) {
+            throw new IllegalArgumentException("rank " + wanted[r] + " outside the " + counted + " counted values");
+        }
         // the needed bins in ascending order, and where each one's values go
-        int groups = 0;
-        int[] start = new int[ranks.length + 1];
+        groups = 0;
+        start = new int[wanted.length + 1];
         int total = 0;
-        for (int i = 0; i < ranks.length; i++) {
+        for (int i = 0; i < wanted.length; i++) {
             if (i == 0 || bin[i] != bin[i - 1]) {
                 group[bin[i]] = ++groups;
                 start[groups - 1] = total;
@@ -79,16 +132,29 @@ final class ExactSelect {
         if (gathered.length < total) {
             gathered = new double[Math.max(total, gathered.length * 2)];
         }
-        int[] fill = Arrays.copyOf(start, groups);
-        for (int i = 0; i < n; i++) {
-            int g = group[SortableKeys.prefix(values[i], bits)];
-            if (g != 0 && !(skipZeros && values[i] == 0.0)) {
-                gathered[fill[g - 1]++] = values[i];
+        fill = Arrays.copyOf(start, groups);
+    }
+
+    /** Gathers the values of the wanted bins from {@code values[off .. off+len)} (the same values as counted, in any chunks). */
+    void gather(double[] values, int off, int len, boolean skipZeros) {
+        int shift = 64 - bits;
+        for (int i = off; i < off + len; i++) {
+            double v = values[i];
+            int g = group[(int) (SortableKeys.key(v) >>> shift)];
+            if (g != 0 && !(skipZeros && v == 0.0)) {
+                gathered[fill[g - 1]++] = v;
             }
         }
+    }
+
+    /** The selected values, in the order of the wanted ranks; ends the selection. */
+    double[] picked() {
         double[] out = new double[ranks.length];
         int i = 0;
         for (int g = 0; g < groups; g++) {
+            if (fill[g] != start[g + 1]) {
+                throw new IllegalStateException("gathered other values than were counted");
+            }
             int j = i;
             while (j < ranks.length && group[bin[j]] == g + 1) {
                 j++;

@@ -65,33 +65,61 @@ public record HeldOut(int images, int pixels, long[][] classMap, int[] area, dou
      */
     public static HeldOut of(float[] acts, int[] seg, int n, int units, int h, int w, int res, int classes,
             double[] thresholds, double[] topThresholds, int[] labels, long[] onPixels) {
+        return of(acts, new LabelMaps(seg, res * res), n, units, h, w, res, classes, thresholds, topThresholds, labels, onPixels);
+    }
+
+    /** As above, the label maps in their compact form. */
+    static HeldOut of(float[] acts, LabelMaps seg, int n, int units, int h, int w, int res, int classes,
+            double[] thresholds, double[] topThresholds, int[] labels, long[] onPixels) {
         int px = res * res;
         long[][] map = new long[classes][px];
         for (int i = 0; i < n; i++) {
             for (int p = 0; p < px; p++) {
-                map[seg[i * px + p]][p]++;
+                map[seg.get(i, p)][p]++;
             }
         }
         int hw = h * w;
         int[] area = new int[units];
-        ThreadLocal<EvalShard.Kernel> kernels = ThreadLocal.withInitial(() -> new EvalShard.Kernel(h, w, res));
-        IntStream.range(0, units).parallel().forEach(u -> {
-            if (onPixels != null) {
+        if (onPixels != null) {
+            for (int u = 0; u < units; u++) {
                 area[u] = (int) Math.min(px, Math.round((double) onPixels[u] / n));
-                return;
             }
-            EvalShard.Kernel k = kernels.get();
-            long[] on = new long[classes];
-            for (int i = 0; i < n; i++) {
-                k.count(acts, (i * units + u) * hw, thresholds[u], seg, i * px, on, 0);
+            return new HeldOut(n, px, map, area, topThresholds.clone(), labels.clone());
+        }
+        // image-major, so each label map is widened once; images in parallel, each thread
+        // summing its own long counts (exact in any order)
+        long[] on = IntStream.range(0, n).parallel().collect(() -> new OnCounts(h, w, res, units, classes), (c, i) -> {
+            seg.image(i, c.lab);
+            for (int u = 0; u < units; u++) {
+                java.util.Arrays.fill(c.scratch, 0);
+                c.kernel.count(acts, (i * units + u) * hw, thresholds[u], c.lab, 0, c.scratch, 0);
+                for (long v : c.scratch) {
+                    c.on[u] += v;
+                }
             }
-            long a = 0;
-            for (long v : on) {
-                a += v;
+        }, (a, b) -> {
+            for (int u = 0; u < units; u++) {
+                a.on[u] += b.on[u];
             }
-            area[u] = (int) Math.min(px, Math.round((double) a / n));
-        });
+        }).on;
+        for (int u = 0; u < units; u++) {
+            area[u] = (int) Math.min(px, Math.round((double) on[u] / n));
+        }
         return new HeldOut(n, px, map, area, topThresholds.clone(), labels.clone());
+    }
+
+    private static final class OnCounts {
+        final EvalShard.Kernel kernel;
+        final int[] lab;
+        final long[] scratch;
+        final long[] on;
+
+        OnCounts(int h, int w, int res, int units, int classes) {
+            kernel = new EvalShard.Kernel(h, w, res);
+            lab = new int[res * res];
+            scratch = new long[classes];
+            on = new long[units];
+        }
     }
 
     /** Pixels in decreasing threshold-set frequency of class {@code c}, ties by pixel index. */

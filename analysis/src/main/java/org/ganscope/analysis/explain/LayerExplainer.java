@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.Manifest;
 import org.ganscope.analysis.dissect.Quantiles;
@@ -34,7 +35,13 @@ public final class LayerExplainer {
     }
 
     public static Result explain(Bundle b, String layerName, int samples, long seed, double quantile, int beam, int maxLength) {
-        return run(b, layerName, samples, seed, quantile, null, beam, maxLength, Integer.MAX_VALUE, false);
+        return explain(b, layerName, samples, seed, quantile, beam, maxLength, Progress.NONE);
+    }
+
+    /** As above, reporting the samples generated and then the units explained to {@code progress}. */
+    public static Result explain(Bundle b, String layerName, int samples, long seed, double quantile, int beam, int maxLength,
+            Progress progress) {
+        return run(b, layerName, samples, seed, quantile, null, beam, maxLength, Integer.MAX_VALUE, false, progress);
     }
 
     /**
@@ -44,20 +51,26 @@ public final class LayerExplainer {
      * and class, so a length-1 formula is the dissection's own measurement.
      */
     public static Result explainAt(Bundle b, String layerName, int samples, long seed, double[] thresholds, int beam, int maxLength) {
+        return explainAt(b, layerName, samples, seed, thresholds, beam, maxLength, Progress.NONE);
+    }
+
+    /** As above, reporting the samples generated and then the units explained to {@code progress}. */
+    public static Result explainAt(Bundle b, String layerName, int samples, long seed, double[] thresholds, int beam, int maxLength,
+            Progress progress) {
         if (thresholds.length != b.layer(layerName).units()) {
             throw new AnalysisException("thresholds: " + thresholds.length + " values for the " + b.layer(layerName).units()
                     + " units of " + layerName);
         }
-        return run(b, layerName, samples, seed, Double.NaN, thresholds.clone(), beam, maxLength, Integer.MAX_VALUE, false);
+        return run(b, layerName, samples, seed, Double.NaN, thresholds.clone(), beam, maxLength, Integer.MAX_VALUE, false, progress);
     }
 
     /** Exhaustive search (length <= 3) on the first {@code units} units, for checking the beam. */
     static BeamSearch.Explanation[] explainWith(Bundle b, String layerName, int samples, long seed, double quantile, int units) {
-        return run(b, layerName, samples, seed, quantile, null, 0, 3, units, true).units();
+        return run(b, layerName, samples, seed, quantile, null, 0, 3, units, true, Progress.NONE).units();
     }
 
     private static Result run(Bundle b, String layerName, int samples, long seed, double quantile, double[] given, int beam, int maxLength,
-            int maxUnits, boolean exhaustive) {
+            int maxUnits, boolean exhaustive, Progress progress) {
         var layer = b.layer(layerName);
         int units = Math.min(layer.units(), maxUnits);
         int allUnits = layer.units();
@@ -80,6 +93,7 @@ public final class LayerExplainer {
             for (int c = 0; c < names.size(); c++) {
                 concepts.add(new BitMask(Math.multiplyExact(samples, seg)));
             }
+            progress.begin("samples", samples, "img");
             for (int s = 0; s < samples; s += m.maxBatch()) {
                 int n = Math.min(m.maxBatch(), samples - s);
                 m.generate(seed, s, n);
@@ -93,7 +107,9 @@ public final class LayerExplainer {
                         }
                     }
                 }
+                progress.advance(n);
             }
+            progress.end();
         }
         double[] thr = given != null ? given : Quantiles.thresholds(acts, samples, allUnits, hw, quantile);
         int res = (int) Math.round(Math.sqrt(seg));
@@ -102,6 +118,7 @@ public final class LayerExplainer {
         ThreadLocal<Upsampler> ups = ThreadLocal.withInitial(() -> new Upsampler(layer.height(), layer.width(), res, res));
         ThreadLocal<double[]> planes = ThreadLocal.withInitial(() -> new double[seg]);
         final int segPixels = seg;
+        progress.begin("formulas", units, "unit");
         IntStream.range(0, units).parallel().forEach(u -> {
             BitMask mask = new BitMask(samples * segPixels);
             double[] plane = planes.get();
@@ -115,7 +132,9 @@ public final class LayerExplainer {
             }
             out[u] = exhaustive ? BeamSearch.exhaustive(mask, concepts, maxLength) : BeamSearch.explain(mask, concepts, beam, maxLength);
             examples[u] = examples(mask, Formula.mask(out[u].formula(), concepts), samples, segPixels);
+            progress.advance(1);
         });
+        progress.end();
         return new Result(List.copyOf(names), out, thr, samples, examples);
     }
 

@@ -2,10 +2,12 @@ package org.ganscope.analysis.metrics;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.Manifest;
 import org.ganscope.analysis.intervene.Edits;
 import org.ganscope.analysis.ort.Graph;
+import org.ganscope.analysis.ort.OrtRuntime;
 import org.ganscope.analysis.sample.Latents;
 
 /**
@@ -29,6 +31,12 @@ public final class GeneratedFeatures {
     /** As above with another feature network (an ONNX graph taking the bundle's images), or the bundle's when null. */
     public static float[] compute(Bundle b, String layerName, int[] ablate, int samples, long seed, int batch, float[] images,
             Path featureGraph) {
+        return compute(b, layerName, ablate, samples, seed, batch, images, featureGraph, Progress.NONE);
+    }
+
+    /** As above, reporting the generated samples to {@code progress}. */
+    public static float[] compute(Bundle b, String layerName, int[] ablate, int samples, long seed, int batch, float[] images,
+            Path featureGraph, Progress progress) {
         Manifest m = b.manifest();
         Manifest.Layer layer = b.layer(layerName);
         Path fg = featureGraph != null ? featureGraph : b.file(m.features().file());
@@ -39,14 +47,16 @@ public final class GeneratedFeatures {
         int rSize = layer.units() * layer.pixels();
         int s = m.imageSize();
         float[] out = new float[Math.multiplyExact(samples, dim)];
-        try (Graph h = new Graph(layer.hFile(), b.file(layer.hFile()));
-             Graph f = new Graph(layer.fFile(), b.file(layer.fFile()));
-             Graph feat = new Graph(fg.getFileName().toString(), fg)) {
+        boolean arena = OrtRuntime.arenaFor((long) batch * 3 * s * s * Float.BYTES);
+        try (Graph h = new Graph(layer.hFile(), b.file(layer.hFile()), arena);
+             Graph f = new Graph(layer.fFile(), b.file(layer.fFile()), arena);
+             Graph feat = new Graph(fg.getFileName().toString(), fg, arena)) {
             FloatBuffer z = Graph.directFloats((long) batch * m.zdim());
             FloatBuffer r = Graph.directFloats((long) batch * rSize);
             FloatBuffer x = Graph.directFloats((long) batch * 3 * s * s);
             FloatBuffer fv = Graph.directFloats((long) batch * dim);
             float[] heap = ablate.length > 0 ? new float[batch * rSize] : null;
+            progress.begin("generated samples", samples, "img");
             for (int start = 0; start < samples; start += batch) {
                 int n = Math.min(batch, samples - start);
                 Latents.fillBatch(seed, start, n, m.zdim(), z);
@@ -70,7 +80,9 @@ public final class GeneratedFeatures {
                 fv.position(0);
                 fv.get(out, start * dim, n * dim);
                 fv.position(0);
+                progress.advance(n);
             }
+            progress.end();
         }
         return out;
     }

@@ -2,6 +2,7 @@ package org.ganscope.analysis.metrics;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 
 /**
@@ -23,12 +24,18 @@ public record SampleMetrics(double domainFd, Prdc prdc, SlicedWasserstein.Result
      * through that network; then the Frechet distance is an FID when the graph is Inception's.
      */
     public static SampleMetrics compute(Bundle b, String layer, int[] ablate, int samples, long seed, int batch, Path featureGraph) {
+        return compute(b, layer, ablate, samples, seed, batch, featureGraph, Progress.NONE);
+    }
+
+    /** As above, reporting the generated samples to {@code progress}. */
+    public static SampleMetrics compute(Bundle b, String layer, int[] ablate, int samples, long seed, int batch, Path featureGraph,
+            Progress progress) {
         RealFeatures real = featureGraph == null ? RealFeatures.of(b) : RealFeatures.through(b, featureGraph);
         float[] realImages = RealImages.load(b);
         int s = b.manifest().imageSize();
         int nImages = Math.min(samples, realImages.length / (3 * s * s));
         float[] fakeImages = new float[nImages * 3 * s * s];
-        float[] fake = GeneratedFeatures.compute(b, layer, ablate, samples, seed, batch, fakeImages, featureGraph);
+        float[] fake = GeneratedFeatures.compute(b, layer, ablate, samples, seed, batch, fakeImages, featureGraph, progress);
         SlicedWasserstein.Result swd = SlicedWasserstein.compute(Arrays.copyOf(realImages, fakeImages.length), fakeImages,
                 nImages, s, 1234);
         MomentAccumulator moments = new MomentAccumulator(real.dim());

@@ -6,6 +6,7 @@ import java.util.List;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.Manifest;
 import org.ganscope.analysis.ort.Graph;
+import org.ganscope.analysis.ort.OrtRuntime;
 import org.ganscope.analysis.sample.Latents;
 
 /**
@@ -64,10 +65,11 @@ public final class LayerModel implements AutoCloseable {
         this.segPixels = res * res;
         Graph hh = null;
         Graph ff = null;
+        boolean arena = OrtRuntime.arenaFor((long) maxBatch * 3 * imagePixels * Float.BYTES);
         try {
-            hh = new Graph(layer.hFile(), bundle.file(layer.hFile()));
-            ff = new Graph(layer.fFile(), bundle.file(layer.fFile()));
-            this.seg = new Graph(m.segmenter().file(), bundle.file(m.segmenter().file()));
+            hh = new Graph(layer.hFile(), bundle.file(layer.hFile()), arena);
+            ff = new Graph(layer.fFile(), bundle.file(layer.fFile()), arena);
+            this.seg = new Graph(m.segmenter().file(), bundle.file(m.segmenter().file()), arena);
         } catch (RuntimeException e) {
             if (hh != null) {
                 hh.close();

@@ -37,8 +37,13 @@ public final class Graph implements AutoCloseable {
     private boolean closed;
 
     public Graph(String label, Path file) {
+        this(label, file, OrtRuntime.arenaFor(0));
+    }
+
+    /** As above, with or without ONNX Runtime's CPU arena ({@link OrtRuntime#arenaFor}). */
+    public Graph(String label, Path file, boolean arena) {
         this.label = label;
-        this.session = OrtRuntime.get().open(file);
+        this.session = OrtRuntime.get().open(file, arena);
         try {
             Map<String, NodeInfo> in = session.getInputInfo();
             if (in.size() == 1) {
