@@ -315,6 +315,10 @@ class DashboardBrowserTest {
             String metrics = driver.findElement(By.id("metrics-panel")).getText();
             assertTrue(metrics.contains("domain FD") && metrics.contains("measured against") && metrics.contains("lower")
                     && metrics.contains("higher"), metrics);
+            // every metric but SWD with its bootstrap interval, domain FD also with the real floor
+            assertTrue(metrics.contains("95% interval") && metrics.contains("real floor") && metrics.contains("bootstrap replicates"), metrics);
+            assertEquals(5, java.util.regex.Pattern.compile("\\d to -?\\d").matcher(metrics).results().count(),
+                    "five metrics with an interval (number to number): " + metrics);
             assertNoRawJava(driver, "experiment page with all steps");
             js.executeScript("document.getElementById('alpha-curve-0').scrollIntoView()");
             saveScreenshot(driver, "experiment-alpha-artifacts.png");

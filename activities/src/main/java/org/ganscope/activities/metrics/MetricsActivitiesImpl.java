@@ -8,6 +8,8 @@ import java.util.Map;
 import org.ganscope.activities.ModelWork;
 import org.ganscope.activities.StepRunner;
 import org.ganscope.activities.store.ResultKeys;
+import org.ganscope.analysis.Progress;
+import org.ganscope.analysis.metrics.MetricIntervals;
 import org.ganscope.analysis.metrics.SampleMetrics;
 
 public final class MetricsActivitiesImpl implements MetricsActivities {
@@ -23,11 +25,14 @@ public final class MetricsActivitiesImpl implements MetricsActivities {
     public String metrics(MetricsTask task) {
         // the same bundle, samples and seed measured before: the stored values are reused
         return runner.run(() -> {
-            String key = ResultKeys.of(task.bundleHash(), STEP, task.params());
+            // the result now also holds the bootstrap intervals and the real floor: its own key, so older stored results are not reused
+            String key = ResultKeys.of(task.bundleHash(), STEP, task.params() + ";intervals=" + MetricIntervals.DEFAULT_REPLICATES);
             return StepRunner.Step.<Map<String, Double>>of(STEP, task.experimentId(), "").bundle(task.bundleHash(), task.bundlePath())
                     .key(key).files(".json")
                     .compute(ctx -> {
-                        SampleMetrics m = SampleMetrics.compute(ctx.bundle(), task.layer(), new int[0], task.samples(), task.seed(), 32);
+                        SampleMetrics.Measured measured = SampleMetrics.measure(ctx.bundle(), task.layer(), new int[0], task.samples(),
+                                task.seed(), 32, null, Progress.NONE, MetricIntervals.DEFAULT_REPLICATES, task.seed());
+                        SampleMetrics m = measured.metrics();
                         Map<String, Double> values = new LinkedHashMap<>();
                         values.put("domain_fd", m.domainFd());
                         values.put("swd", m.swd().mean());
@@ -35,6 +40,14 @@ public final class MetricsActivitiesImpl implements MetricsActivities {
                         values.put("recall", m.prdc().recall());
                         values.put("density", m.prdc().density());
                         values.put("coverage", m.prdc().coverage());
+                        // name|variant rows: the 95% bootstrap interval of each metric that has one, and the real floor of domain FD
+                        measured.intervals().intervals().forEach((name, ci) -> {
+                            values.put(name + "|ci_lo", ci[0]);
+                            values.put(name + "|ci_hi", ci[1]);
+                        });
+                        values.put("domain_fd|real_floor", measured.intervals().realFloorFd());
+                        values.put("domain_fd|real_floor_samples", (double) measured.intervals().realFloorSamples());
+                        values.put("bootstrap|replicates", (double) measured.intervals().replicates());
                         return values;
                     })
                     .encode(values -> Map.of(".json", toJson(values)))

@@ -30,6 +30,19 @@ public record SampleMetrics(double domainFd, Prdc prdc, SlicedWasserstein.Result
     /** As above, reporting the generated samples to {@code progress}. */
     public static SampleMetrics compute(Bundle b, String layer, int[] ablate, int samples, long seed, int batch, Path featureGraph,
             Progress progress) {
+        return measure(b, layer, ablate, samples, seed, batch, featureGraph, progress, 0, 0).metrics();
+    }
+
+    /** The metrics with their bootstrap intervals and the real floor ({@link MetricIntervals}). */
+    public record Measured(SampleMetrics metrics, MetricIntervals intervals) {
+    }
+
+    /**
+     * The metrics as {@link #compute}, bit-identical, and with {@code replicates > 0} their
+     * bootstrap intervals over the generated samples (seeded by {@code intervalSeed}).
+     */
+    public static Measured measure(Bundle b, String layer, int[] ablate, int samples, long seed, int batch, Path featureGraph,
+            Progress progress, int replicates, long intervalSeed) {
         RealFeatures real = featureGraph == null ? RealFeatures.of(b) : RealFeatures.through(b, featureGraph);
         float[] realImages = RealImages.load(b);
         int s = b.manifest().imageSize();
@@ -43,6 +56,7 @@ public record SampleMetrics(double domainFd, Prdc prdc, SlicedWasserstein.Result
         double fd = Frechet.distance(real.mean(), real.cov(), moments.mean(), moments.cov());
         int n = Math.min(samples, real.sampleCount());
         Prdc prdc = Prdc.compute(real.sample(), real.sampleCount(), Arrays.copyOf(fake, n * real.dim()), n, real.dim(), Prdc.DEFAULT_K);
-        return new SampleMetrics(fd, prdc, swd, samples);
+        MetricIntervals ci = replicates > 0 ? MetricIntervals.bootstrap(real, fake, samples, replicates, intervalSeed) : null;
+        return new Measured(new SampleMetrics(fd, prdc, swd, samples), ci);
     }
 }

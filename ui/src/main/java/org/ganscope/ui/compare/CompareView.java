@@ -254,9 +254,16 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         return new Span(value == null ? "" : value);
     }
 
+    /** The value, with its 95% bootstrap interval when the metrics step recorded one. */
     private static String metric(Column c, String name) {
         Double v = c.metrics().get(name);
-        return v == null ? "" : String.format(Locale.ROOT, "%.4g", v);
+        Double lo = c.metrics().get(name + "|ci_lo");
+        Double hi = c.metrics().get(name + "|ci_hi");
+        if (v == null) {
+            return "";
+        }
+        return lo == null || hi == null ? String.format(Locale.ROOT, "%.4g", v)
+                : String.format(Locale.ROOT, "%.4g [%.4g, %.4g]", v, lo, hi);
     }
 
     static String classOption(List<Column> cols, List<String> classes) {

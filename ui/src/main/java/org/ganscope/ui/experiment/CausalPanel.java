@@ -70,25 +70,44 @@ final class CausalPanel extends VerticalLayout {
             new String[] {"density", "density", "mean count of real k-NN balls a generated sample falls in, over k (1 = as dense as real)", "higher"},
             new String[] {"coverage", "coverage", "share of real samples whose k-NN ball holds a generated sample", "higher"});
 
-    /** The sample metrics as a table: value, what it is measured against, direction; no interval is recorded for them. */
+    /**
+     * The sample metrics as a table: value, its 95% bootstrap interval over the generated samples
+     * (where the step recorded one), what it is measured against (for domain FD also the real
+     * floor: the FD of the bundle's own real sample), and which way is better.
+     */
     static Div metricsTable(Map<String, Double> m) {
         StringBuilder b = new StringBuilder("<table style=\"border-collapse: collapse\"><thead><tr>"
                 + "<th style=\"text-align:left;padding:2px 8px\">metric</th><th style=\"text-align:right;padding:2px 8px\">value</th>"
+                + "<th style=\"text-align:left;padding:2px 8px\">95% interval</th>"
                 + "<th style=\"text-align:left;padding:2px 8px\">measured against</th><th style=\"text-align:left;padding:2px 8px\">better</th></tr></thead><tbody>");
         for (String[] def : METRICS) {
             if (!m.containsKey(def[0])) {
                 continue;
             }
+            Double lo = m.get(def[0] + "|ci_lo");
+            Double hi = m.get(def[0] + "|ci_hi");
+            String against = def[2];
+            if (def[0].equals("domain_fd") && m.containsKey("domain_fd|real_floor")) {
+                against += "; real floor " + Fmt.metric(m.get("domain_fd|real_floor")) + " (the FD of "
+                        + Math.round(m.getOrDefault("domain_fd|real_floor_samples", 0.0)) + " real images against the same statistics)";
+            }
             b.append("<tr><td style=\"padding:2px 8px\">").append(def[1]).append("</td><td style=\"text-align:right;padding:2px 8px\">")
-                    .append(Fmt.metric(m.get(def[0]))).append("</td><td style=\"padding:2px 8px\">").append(def[2])
+                    .append(Fmt.metric(m.get(def[0]))).append("</td><td style=\"padding:2px 8px\">")
+                    .append(lo == null || hi == null ? "none recorded" : Fmt.metric(lo) + " to " + Fmt.metric(hi))
+                    .append("</td><td style=\"padding:2px 8px\">").append(against)
                     .append("</td><td style=\"padding:2px 8px\">").append(def[3]).append("</td></tr>");
         }
         b.append("</tbody></table>");
-        Div d = new Div();
+        Div table = new Div();
+        table.getElement().setProperty("innerHTML", b.toString()); // fixed texts and formatted numbers only, no user input
+        Div d = new Div(table);
         d.setId("metrics-panel");
-        d.getElement().setProperty("innerHTML", b.toString()); // fixed texts and formatted numbers only, no user input
-        d.add(new Paragraph("Generated samples of this experiment against the bundle's real images, both in the bundle's feature space;"
-                + " a single estimate each (no interval recorded). Compare values only between experiments with the same sample count."));
+        Double reps = m.get("bootstrap|replicates");
+        d.add(new Paragraph("Generated samples of this experiment against the bundle's real images, both in the bundle's feature space. "
+                + (reps == null ? "No interval was recorded for this run."
+                        : "Intervals: 2.5% to 97.5% percentiles of " + Math.round(reps) + " bootstrap replicates over the generated samples"
+                        + " (seeded; the real statistics fixed); SWD has none.")
+                + " Compare values only between experiments with the same sample count."));
         return d;
     }
 
