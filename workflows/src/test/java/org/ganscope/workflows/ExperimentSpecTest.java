@@ -8,12 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.converter.DefaultDataConverter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.ganscope.workflows.experiment.ExperimentSpec;
 import org.ganscope.workflows.experiment.ExperimentSpec.ExplainParams;
 import org.ganscope.workflows.experiment.ExperimentSpec.Sampling;
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * tasks a launch now stores; a spec with its step parameters survives Temporal's JSON.
  */
 class ExperimentSpecTest {
-    private static final Path DIR = PlatformFixture.repo().resolve("workflows/src/test/resources/histories");
 
     static ExperimentSpec spec(int samples, long seed) {
         return ExperimentSpec.builder().experimentId(7).bundle("ab".repeat(32), "models/bundles/outdoor-base").layers(List.of("layer2", "layer3"))
@@ -68,13 +64,8 @@ class ExperimentSpecTest {
 
     @Test
     void theCommittedHistoriesInputsDeserialiseWithoutStepParams() throws Exception {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(DIR)) {
-            files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-        }
-        assertTrue(files.size() >= 3, "committed histories: " + files);
-        for (Path f : files) {
-            WorkflowExecutionHistory h = WorkflowExecutionHistory.fromJson(Files.readString(f, StandardCharsets.UTF_8));
+        for (Path f : HistoryReplayTest.committedHistories()) {
+            WorkflowExecutionHistory h = HistoryReplayTest.read(f);
             Payloads input = h.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getInput();
             ExperimentSpec s = DefaultDataConverter.newDefaultInstance().fromPayloads(0, Optional.of(input), ExperimentSpec.class,
                     ExperimentSpec.class);

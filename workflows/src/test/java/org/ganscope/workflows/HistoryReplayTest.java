@@ -7,6 +7,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,16 +34,24 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class HistoryReplayTest {
     private static final Path DIR = PlatformFixture.repo().resolve("workflows/src/test/resources/histories");
 
-    @Test
-    void everyCommittedHistoryReplaysAgainstTheCurrentCode() throws Exception {
+    /** The committed history files, sorted (at least 3). */
+    static List<Path> committedHistories() throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.list(DIR)) {
             files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         assertTrue(files.size() >= 3, "committed histories: " + files);
-        for (Path f : files) {
-            WorkflowExecutionHistory h = WorkflowExecutionHistory.fromJson(Files.readString(f, StandardCharsets.UTF_8));
-            WorkflowReplayer.replayWorkflowExecution(h, ExperimentWorkflowImpl.class);
+        return files;
+    }
+
+    static WorkflowExecutionHistory read(Path history) throws IOException {
+        return WorkflowExecutionHistory.fromJson(Files.readString(history, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyCommittedHistoryReplaysAgainstTheCurrentCode() throws Exception {
+        for (Path f : committedHistories()) {
+            WorkflowReplayer.replayWorkflowExecution(read(f), ExperimentWorkflowImpl.class);
         }
     }
 
