@@ -52,4 +52,12 @@ public interface Progress {
 
     /** The current phase is done. */
     void end();
+
+    /**
+     * The current phase turned out to have {@code total} steps, not the number given to
+     * {@link #begin} (e.g. a platform step whose work is known only once it runs). Ignored by
+     * default.
+     */
+    default void total(long total) {
+    }
 }
