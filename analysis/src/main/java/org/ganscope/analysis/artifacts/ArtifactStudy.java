@@ -83,7 +83,7 @@ public final class ArtifactStudy {
         progress.accept("baseline metrics");
         ArrayNode rows = root.putArray("ablations");
         for (int n : ns) {
-            counts.begin("metrics, worst " + n + " and " + p.draws() + " random sets ablated", (1L + p.draws()) * p.metricSamples(), "images");
+            counts.begin("metrics, worst " + n + " + " + p.draws() + " random sets", (1L + p.draws()) * p.metricSamples(), "images");
             SampleMetrics w = SampleMetrics.compute(b, layer, ArtifactScores.worst(r, n), p.metricSamples(), metricSeed, 32, null, inner);
             double sum = 0;
             ArrayNode rd = JSON.createArrayNode();
