@@ -22,6 +22,28 @@ public interface Progress {
         }
     };
 
+    /**
+     * A view of {@code outer} for work run inside one of its phases (e.g. several metric
+     * computations that make up one phase): the inner work's {@link #advance} counts towards
+     * the outer phase; its own {@link #begin} and {@link #end} are ignored.
+     */
+    static Progress within(Progress outer) {
+        return new Progress() {
+            @Override
+            public void begin(String phase, long total, String unit) {
+            }
+
+            @Override
+            public void advance(long n) {
+                outer.advance(n);
+            }
+
+            @Override
+            public void end() {
+            }
+        };
+    }
+
     /** A phase of {@code total} steps of {@code unit} (e.g. "images", "units") starts; ends the previous one. */
     void begin(String phase, long total, String unit);
 
@@ -30,4 +52,12 @@ public interface Progress {
 
     /** The current phase is done. */
     void end();
+
+    /**
+     * The current phase turned out to have {@code total} steps, not the number given to
+     * {@link #begin} (e.g. a platform step whose work is known only once it runs). Ignored by
+     * default.
+     */
+    default void total(long total) {
+    }
 }

@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.Manifest;
 import org.ganscope.analysis.dissect.TopK;
@@ -29,6 +30,14 @@ public final class ArtifactScores {
     }
 
     public static Result compute(Bundle b, String layerName, int samples, long seed, int topK, int batch) {
+        return compute(b, layerName, samples, seed, topK, batch, Progress.NONE);
+    }
+
+    /**
+     * As above, reporting two phases to {@code progress}: the generated images (their
+     * features and each unit's maximum) and the per-unit Frechet distances (units).
+     */
+    public static Result compute(Bundle b, String layerName, int samples, long seed, int topK, int batch, Progress progress) {
         Manifest m = b.manifest();
         Manifest.Layer layer = b.layer(layerName);
         int units = layer.units();
@@ -45,6 +54,7 @@ public final class ArtifactScores {
             FloatBuffer x = Graph.directFloats((long) batch * 3 * s * s);
             FloatBuffer fv = Graph.directFloats((long) batch * dim);
             float[] rh = new float[batch * units * hw];
+            progress.begin("top-k scoring", samples, "images");
             for (int start = 0; start < samples; start += batch) {
                 int n = Math.min(batch, samples - start);
                 Latents.fillBatch(seed, start, n, m.zdim(), z);
@@ -67,10 +77,13 @@ public final class ArtifactScores {
                 fv.position(0);
                 fv.get(features, start * dim, n * dim);
                 fv.position(0);
+                progress.advance(n);
             }
+            progress.end();
         }
         RealFeatures real = RealFeatures.of(b);
         double[] scores = new double[units];
+        progress.begin("top-k scores", units, "units");
         IntStream.range(0, units).parallel().forEach(u -> {
             long[] idx = top.indices(u);
             float[] sel = new float[idx.length * dim];
@@ -79,7 +92,9 @@ public final class ArtifactScores {
             }
             Frechet.Stats st = Frechet.Stats.of(sel, idx.length, dim);
             scores[u] = Frechet.distance(real.mean(), real.cov(), st.mean(), st.cov());
+            progress.advance(1);
         });
+        progress.end();
         int[] worst = IntStream.range(0, units).boxed()
                 .sorted(Comparator.comparingDouble((Integer u) -> -scores[u]).thenComparingInt(u -> u))
                 .mapToInt(Integer::intValue).toArray();

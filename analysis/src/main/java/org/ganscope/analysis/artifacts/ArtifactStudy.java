@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.dissect.UnitImages;
 import org.ganscope.analysis.intervene.Edits;
@@ -49,9 +50,19 @@ public final class ArtifactStudy {
 
     /** The study; {@code progress} is told a short text after each metric computation. */
     public static ObjectNode run(Bundle b, String layer, Params p, Consumer<String> progress) {
+        return run(b, layer, p, progress, Progress.NONE);
+    }
+
+    /**
+     * As above, also reporting counts to {@code counts}: the top-k scoring (generated images,
+     * then units), the metrics without ablation and, per n, of the worst n and the random
+     * sets (generated images: {@code metricSamples} per set), and the causal study's phases;
+     * every phase ends before the text {@code progress} is told after it.
+     */
+    public static ObjectNode run(Bundle b, String layer, Params p, Consumer<String> progress, Progress counts) {
         int units = b.layer(layer).units();
         int[] ns = Arrays.stream(p.ns()).filter(n -> n >= 1 && n <= units).toArray();
-        ArtifactScores.Result r = ArtifactScores.compute(b, layer, p.samples(), p.seed(), p.topK(), 32);
+        ArtifactScores.Result r = ArtifactScores.compute(b, layer, p.samples(), p.seed(), p.topK(), 32, counts);
         progress.accept("scored " + units + " units");
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", "ganscope.artifacts/1").put("bundle", b.name()).put("bundle_hash", b.hash()).put("layer", layer)
@@ -65,27 +76,32 @@ public final class ArtifactStudy {
             worst.add(u);
         }
         long metricSeed = p.seed() + 100;
-        root.set("baseline", metricsJson(SampleMetrics.compute(b, layer, new int[0], p.metricSamples(), metricSeed, 32)));
+        Progress inner = Progress.within(counts);
+        counts.begin("metrics, no ablation", p.metricSamples(), "images");
+        root.set("baseline", metricsJson(SampleMetrics.compute(b, layer, new int[0], p.metricSamples(), metricSeed, 32, null, inner)));
+        counts.end();
         progress.accept("baseline metrics");
         ArrayNode rows = root.putArray("ablations");
         for (int n : ns) {
-            SampleMetrics w = SampleMetrics.compute(b, layer, ArtifactScores.worst(r, n), p.metricSamples(), metricSeed, 32);
+            counts.begin("metrics, worst " + n + " + " + p.draws() + " random sets", (1L + p.draws()) * p.metricSamples(), "images");
+            SampleMetrics w = SampleMetrics.compute(b, layer, ArtifactScores.worst(r, n), p.metricSamples(), metricSeed, 32, null, inner);
             double sum = 0;
             ArrayNode rd = JSON.createArrayNode();
             for (int d = 0; d < p.draws(); d++) {
                 SampleMetrics rm = SampleMetrics.compute(b, layer, UnitRanking.random(units, n, p.seed() + 7919L * d + n), p.metricSamples(),
-                        metricSeed, 32);
+                        metricSeed, 32, null, inner);
                 sum += rm.domainFd();
                 rd.add(metricsJson(rm));
             }
             ObjectNode row = rows.addObject().put("n", n).put("random_fd_mean", p.draws() > 0 ? sum / p.draws() : Double.NaN);
             row.set("worst", metricsJson(w));
             row.set("random", rd);
+            counts.end();
             progress.accept("ablated the worst " + n);
         }
         root.put("before_after_units", ns.length == 0 ? 0 : ns[ns.length - 1]);
         if (p.causal() != null) {
-            root.set("causal", causalJson(CausalArtifacts.run(b, layer, p.causal(), progress), p.causal()));
+            root.set("causal", causalJson(CausalArtifacts.run(b, layer, p.causal(), progress, counts), p.causal()));
         }
         return root;
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.Manifest;
 import org.ganscope.analysis.intervene.AblationCurve;
@@ -80,6 +81,14 @@ public final class CausalArtifacts {
     }
 
     public static Result run(Bundle b, String layer, Params p, Consumer<String> progress) {
+        return run(b, layer, p, progress, Progress.NONE);
+    }
+
+    /**
+     * As above, also reporting two phases to {@code counts}: the scoring and the validation,
+     * each counted in edited images (images x unit sets, the unedited set included).
+     */
+    public static Result run(Bundle b, String layer, Params p, Consumer<String> progress, Progress counts) {
         int units = b.layer(layer).units();
         RealFeatures real = RealFeatures.of(b);
         int[][] singles = new int[units + 1][];
@@ -87,7 +96,9 @@ public final class CausalArtifacts {
         for (int u = 0; u < units; u++) {
             singles[u + 1] = new int[] {u};
         }
-        double[] fd = domainFds(b, layer, real, singles, p.images(), p.scoreSeed(), p.batch());
+        counts.begin("causal scoring", (long) singles.length * p.images(), "edited images");
+        double[] fd = domainFds(b, layer, real, singles, p.images(), p.scoreSeed(), p.batch(), counts);
+        counts.end();
         double[] effect = new double[units];
         for (int u = 0; u < units; u++) {
             effect[u] = fd[u + 1] - fd[0];
@@ -106,7 +117,9 @@ public final class CausalArtifacts {
                 sets[2 + i * per + d] = UnitRanking.random(units, ns[i], p.validateSeed() + 7919L * d + ns[i]);
             }
         }
-        double[] vfd = domainFds(b, layer, real, sets, p.validateImages(), p.validateSeed(), p.batch());
+        counts.begin("causal validation", (long) sets.length * p.validateImages(), "edited images");
+        double[] vfd = domainFds(b, layer, real, sets, p.validateImages(), p.validateSeed(), p.batch(), counts);
+        counts.end();
         List<Validation> rows = new ArrayList<>();
         for (int i = 0; i < ns.length; i++) {
             double w = vfd[1 + i * per];
@@ -157,6 +170,12 @@ public final class CausalArtifacts {
      * (an empty set: no ablation): one entry per set.
      */
     public static double[] domainFds(Bundle b, String layerName, RealFeatures real, int[][] sets, int samples, long seed, int batch) {
+        return domainFds(b, layerName, real, sets, samples, seed, batch, Progress.NONE);
+    }
+
+    /** As above, advancing {@code progress} by each batch's images after every set's render ({@code sets.length x samples} in all). */
+    public static double[] domainFds(Bundle b, String layerName, RealFeatures real, int[][] sets, int samples, long seed, int batch,
+            Progress progress) {
         Manifest m = b.manifest();
         Manifest.Layer layer = b.layer(layerName);
         int units = layer.units();
@@ -198,6 +217,7 @@ public final class CausalArtifacts {
                     fv.get(feats, 0, n * dim);
                     fv.position(0);
                     acc[k].addAll(feats, n);
+                    progress.advance(n);
                 }
             }
         }

@@ -77,7 +77,8 @@ public final class ArtifactsCommand implements Callable<Integer> {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         ObjectNode root = ArtifactStudy.run(b, layer, new ArtifactStudy.Params(samples, seed, topK, ns, draws, metricSamples, causal),
-                step -> System.out.printf(Locale.ROOT, "  %s (%.1f s)%n", step, (System.nanoTime() - t0) / 1e9));
+                step -> System.out.printf(Locale.ROOT, "  %s (%.1f s)%n", step, (System.nanoTime() - t0) / 1e9),
+                ConsoleProgress.forCommand("artifacts"));
         System.out.printf(Locale.ROOT, "worst units of %s: %s%n", layer, root.get("worst_first").toString().substring(0,
                 Math.min(60, root.get("worst_first").toString().length())));
         var base = root.get("baseline");

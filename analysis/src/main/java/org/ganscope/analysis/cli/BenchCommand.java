@@ -191,10 +191,11 @@ public final class BenchCommand implements Callable<Integer> {
             }
             int cls = 1;
             System.out.println(OrtRuntime.get().describe());
+            var progress = ConsoleProgress.forCommand("bench causal");
             try (LayerModel m = new LayerModel(b, layer, 16)) {
                 AblationCurve.run(m, cls, iou, new int[] {1}, 16, 0, 0, 1); // warm-up
                 long t0 = System.nanoTime();
-                var r = AblationCurve.run(m, cls, iou, new int[] {1, 2, 5, 10, 20, 50}, samples, 0, 3, 1);
+                var r = AblationCurve.run(m, cls, iou, new int[] {1, 2, 5, 10, 20, 50}, samples, 0, 3, 1, progress);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 System.out.printf(Locale.ROOT, "ablation curve of '%s' in %s (%s, 6 points x (top + 3 random), %d samples): %.2f s per class, %.1f edited images/s%n",
                         b.manifest().classes().get(cls).name(), b.name(), layer, samples, secs, 24.0 * samples / secs);
@@ -202,11 +203,11 @@ public final class BenchCommand implements Callable<Integer> {
             var p = new AlphaOptimizer.Params(cls, iou, new float[units], 32, 8, 0, 10, 8, 0.05, 0.01,
                     Math.max(1, b.layer(layer).height() / 4));
             long t0 = System.nanoTime();
-            AlphaOptimizer.run(b, layer, p);
+            AlphaOptimizer.run(b, layer, p, progress);
             long t1 = System.nanoTime();
             p = new AlphaOptimizer.Params(cls, iou, new float[units], 32, 8, 0, 30, 8, 0.05, 0.01,
                     Math.max(1, b.layer(layer).height() / 4));
-            AlphaOptimizer.run(b, layer, p);
+            AlphaOptimizer.run(b, layer, p, progress);
             long t2 = System.nanoTime();
             System.out.printf(Locale.ROOT, "alpha optimisation (batch 8 = 16 images forward + backward): %.1f ms per iteration%n",
                     ((t2 - t1) - (t1 - t0)) / 1e6 / 20);

@@ -79,6 +79,17 @@ public final class ConsoleProgress implements Progress {
     }
 
     @Override
+    public synchronized void total(long total) {
+        if (phase == null) {
+            return;
+        }
+        this.total = total;
+        if (bar != null) {
+            bar.maxHint(total);
+        }
+    }
+
+    @Override
     public synchronized void end() {
         if (phase == null) {
             return;

@@ -82,7 +82,7 @@ public final class InterveneCommand implements Callable<Integer> {
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", "ganscope.intervene/1");
         root.putObject("bundle").put("name", b.name()).put("hash", b.hash());
-        root.setAll(ClassIntervention.run(b, df, params));
+        root.setAll(ClassIntervention.run(b, df, params, ConsoleProgress.forCommand("intervene")));
         var ab = root.get("ablation");
         System.out.printf(Locale.ROOT, "ablation of '%s' in %s, %d images with the class (%d pixels), %.1f s%n", cls.name(), layer,
                 ab.get("images_with_class").asLong(), ab.get("class_pixels").asLong(), ab.get("seconds").asDouble());

@@ -60,7 +60,7 @@ public final class OptimizeAlphaCommand implements Callable<Integer> {
                 Check.between("--held-out-samples", heldOutSamples, 1, 100_000), seed, Check.between("--iterations", iterations, 1, 10_000),
                 Check.between("--batch", batch, 1, 256), Check.between("--lr", lr, 1e-6, 10), Check.between("--lambda", lambda, 0, 100),
                 Check.between("--region", region == null ? Math.max(1, layer.height() / 4) : region, 1, layer.height()));
-        ObjectNode root = AlphaStudy.run(b, df, p);
+        ObjectNode root = AlphaStudy.run(b, df, p, ConsoleProgress.forCommand("optimize-alpha"));
         var curve = root.get("delta_curve");
         var loss = root.get("loss_curve");
         for (int i = 0; i < curve.size(); i += Math.max(1, curve.size() / 10)) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.artifacts.CausalArtifacts;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleCatalog;
@@ -114,7 +115,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                 }
                 double[] iou = iouOf(middle.get(outdoor.name()), c);
                 // images of seed + 8: neither the dissection's (seed) nor its threshold set's (seed + 1)
-                AblationCurve.Result r = AblationCurve.run(m, c, iou, new int[] {20}, samples / 2, seed + 8, DRAWS, seed + 2);
+                AblationCurve.Result r = AblationCurve.run(m, c, iou, new int[] {20}, samples / 2, seed + 8, DRAWS, seed + 2,
+                        ConsoleProgress.forCommand("reproduce: " + outdoor.name() + " " + cls));
                 if (r.imagesWithClass() == 0) {
                     n2.append(cls).append(" not drawn; ");
                     continue;
@@ -141,9 +143,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             context = false;
         } else {
             try (LayerModel m = new LayerModel(outdoor, MIDDLE, 16)) {
+                Progress progress = ConsoleProgress.forCommand("reproduce: " + outdoor.name() + " door");
                 int[] units = UnitRanking.top(iouOf(middle.get(outdoor.name()), door), 20);
-                float[] k = Insertion.constants(m, door, units, samples, seed + 3, Insertion.KMode.MEAN);
-                Insertion.Result r = Insertion.run(m, door, units, k, Math.min(100, samples), seed + 4, 4);
+                float[] k = Insertion.constants(m, door, units, samples, seed + 3, Insertion.KMode.MEAN, progress);
+                Insertion.Result r = Insertion.run(m, door, units, k, Math.min(100, samples), seed + 4, 4, progress);
                 double[] building = {Double.NaN, Double.NaN, Double.NaN};
                 String buildingName = "none";
                 double[] sky = {0, 0, 0};
@@ -162,8 +165,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                 StringBuilder rnd = new StringBuilder();
                 for (int d = 0; d < 3; d++) {
                     int[] ru = UnitRanking.random(outdoor.layer(MIDDLE).units(), 20, seed + 10 + d);
-                    float[] rk = Insertion.constants(m, door, ru, Math.min(100, samples), seed + 3, Insertion.KMode.MEAN);
-                    Insertion.Result rr = Insertion.run(m, door, ru, rk, Math.min(50, samples), seed + 4, 4);
+                    float[] rk = Insertion.constants(m, door, ru, Math.min(100, samples), seed + 3, Insertion.KMode.MEAN, progress);
+                    Insertion.Result rr = Insertion.run(m, door, ru, rk, Math.min(50, samples), seed + 4, 4, progress);
                     rnd.append(String.format(Locale.ROOT, "%.4f%s", rr.insertEffect(), d < 2 ? ", " : ""));
                 }
                 n3 = String.format(Locale.ROOT, "%s, images of seed %d: best building-part context %s %.4f [%.4f, %.4f], sky %.4f [%.4f, %.4f];"
@@ -176,7 +179,8 @@ public final class ReproduceCommand implements Callable<Integer> {
 
         // 4. ablating the causally worst artifact units improves FD more than random units, on a held-out seed
         CausalArtifacts.Params cp = new CausalArtifacts.Params(Math.min(150, samples), seed + 5, samples, seed + 6, new int[] {20}, DRAWS, 32);
-        CausalArtifacts.Result ca = CausalArtifacts.run(outdoor, MIDDLE, cp, x -> { });
+        CausalArtifacts.Result ca = CausalArtifacts.run(outdoor, MIDDLE, cp, x -> { },
+                ConsoleProgress.forCommand("reproduce: " + outdoor.name() + " artifacts"));
         CausalArtifacts.Validation v = ca.validation().get(0);
         rows.add(new Row("ablating the 20 causally worst artifact units lowers domain FD on a held-out seed, below 20 random sets (p <= " + ALPHA + ")",
                 String.format(Locale.ROOT, "%s: scored on %d images of seed %d; on %d images of seed %d FD %.3f -> %.3f (worst 20) vs random 20"
@@ -197,8 +201,11 @@ public final class ReproduceCommand implements Callable<Integer> {
             Map<String, double[]> fd = new LinkedHashMap<>();
             for (Bundle b : variants) {
                 RealFeatures real = RealFeatures.of(b);
-                double fdA = CausalArtifacts.domainFds(b, MIDDLE, real, new int[][] {new int[0]}, samples, seed + 6, 32)[0];
-                double fdB = CausalArtifacts.domainFds(b, MIDDLE, real, new int[][] {new int[0]}, samples, seed + 9, 32)[0];
+                Progress progress = ConsoleProgress.forCommand("reproduce: " + b.name() + " domain FD");
+                progress.begin("images of seeds " + (seed + 6) + " and " + (seed + 9), 2L * samples, "images");
+                double fdA = CausalArtifacts.domainFds(b, MIDDLE, real, new int[][] {new int[0]}, samples, seed + 6, 32, progress)[0];
+                double fdB = CausalArtifacts.domainFds(b, MIDDLE, real, new int[][] {new int[0]}, samples, seed + 9, 32, progress)[0];
+                progress.end();
                 fd.put(b.name(), new double[] {fdA, fdB});
             }
             String bestA = fd.entrySet().stream().min(Comparator.comparingDouble(e -> e.getValue()[0])).orElseThrow().getKey();

@@ -3,6 +3,7 @@ package org.ganscope.analysis.intervene;
 import java.util.ArrayList;
 import java.util.List;
 import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.model.LayerModel;
 
 /**
@@ -39,6 +40,15 @@ public final class AblationCurve {
 
     public static Result run(LayerModel m, int classIndex, double[] iouWithClass, int[] ns, int samples, long seed,
             int randomDraws, long randomSeed) {
+        return run(m, classIndex, iouWithClass, ns, samples, seed, randomDraws, randomSeed, Progress.NONE);
+    }
+
+    /**
+     * As above, reporting to {@code progress} one phase, "ablation curve", counted in edited
+     * images ({@code samples} x the selections: n values x (top + draws)).
+     */
+    public static Result run(LayerModel m, int classIndex, double[] iouWithClass, int[] ns, int samples, long seed,
+            int randomDraws, long randomSeed, Progress progress) {
         int units = m.layer().units();
         int hw = m.layer().pixels();
         if (classIndex < 1 || classIndex >= m.numClasses()) {
@@ -66,6 +76,7 @@ public final class AblationCurve {
         float[] orig = new float[batch * units * hw];
         float[] edit = new float[orig.length];
         boolean[] has = new boolean[batch];
+        progress.begin("ablation curve", (long) samples * configs, "edited images");
         for (long s = 0; s < samples; s += batch) {
             int b = (int) Math.min(batch, samples - s);
             m.generate(seed, s, b);
@@ -89,8 +100,10 @@ public final class AblationCurve {
                         after[k] += count(la, i * seg, seg, classIndex);
                     }
                 }
+                progress.advance(b);
             }
         }
+        progress.end();
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < ns.length; i++) {
             int base = i * (1 + randomDraws);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.IntStream;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.model.LayerModel;
 
@@ -75,6 +76,14 @@ public final class ClassIntervention {
     }
 
     public static ObjectNode run(Bundle b, ClassIou c, Params p) {
+        return run(b, c, p, Progress.NONE);
+    }
+
+    /**
+     * As above, reporting three phases to {@code progress}: the ablation curve (edited
+     * images), the insertion constants (images) and the insertion (regions).
+     */
+    public static ObjectNode run(Bundle b, ClassIou c, Params p, Progress progress) {
         String layer = c.layer();
         int units = c.iou().length;
         int[] ns = curveNs(p.ns(), units);
@@ -84,7 +93,8 @@ public final class ClassIntervention {
         try (LayerModel m = new LayerModel(b, layer, p.batch())) {
             long t0 = System.nanoTime();
             long eval = evaluationSeed(p.seed(), c.dissectionSeeds());
-            AblationCurve.Result curve = AblationCurve.run(m, c.concept().index(), c.iou(), ns, p.samples(), eval, p.draws(), p.seed() + 1);
+            AblationCurve.Result curve = AblationCurve.run(m, c.concept().index(), c.iou(), ns, p.samples(), eval, p.draws(), p.seed() + 1,
+                    progress);
             ObjectNode ab = root.putObject("ablation");
             ab.put("samples", p.samples()).put("seed", eval).put("random_draws", p.draws()).put("random_seed", p.seed() + 1)
                     .put("images_with_class", curve.imagesWithClass()).put("class_pixels", curve.classPixels())
@@ -101,8 +111,8 @@ public final class ClassIntervention {
             }
             int[] top = UnitRanking.top(c.iou(), Math.min(p.insertUnits(), units));
             t0 = System.nanoTime();
-            float[] k = Insertion.constants(m, c.concept().index(), top, p.insertSamples(), eval + 1, p.kMode());
-            Insertion.Result ins = Insertion.run(m, c.concept().index(), top, k, p.insertSamples(), eval + 2, region);
+            float[] k = Insertion.constants(m, c.concept().index(), top, p.insertSamples(), eval + 1, p.kMode(), progress);
+            Insertion.Result ins = Insertion.run(m, c.concept().index(), top, k, p.insertSamples(), eval + 2, region, progress);
             ObjectNode io = root.putObject("insertion");
             io.put("units", top.length).put("k_seed", eval + 1).put("seed", eval + 2).put("k_mode", p.kMode().name().toLowerCase(Locale.ROOT)).put("region", region)
                     .put("samples", p.insertSamples()).put("regions", ins.regions()).put("effect", ins.insertEffect()).put("ace", ins.ace())

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.dissect.Quantiles;
 import org.ganscope.analysis.dissect.Upsampler;
 import org.ganscope.analysis.model.LayerModel;
@@ -38,6 +39,11 @@ public final class Insertion {
      * pixels labelled {@code classIndex} (mean, or Hazen 0.99 quantile).
      */
     public static float[] constants(LayerModel m, int classIndex, int[] units, int samples, long seed, KMode mode) {
+        return constants(m, classIndex, units, samples, seed, mode, Progress.NONE);
+    }
+
+    /** As above, reporting to {@code progress} one phase, "insertion constants", counted in generated images. */
+    public static float[] constants(LayerModel m, int classIndex, int[] units, int samples, long seed, KMode mode, Progress progress) {
         var layer = m.layer();
         int res = (int) Math.round(Math.sqrt(m.segPixels()));
         Upsampler up = new Upsampler(layer.height(), layer.width(), res, res);
@@ -49,6 +55,7 @@ public final class Insertion {
         for (int i = 0; i < units.length; i++) {
             values.add(new double[1024]);
         }
+        progress.begin("insertion constants", samples, "images");
         for (long s = 0; s < samples; s += m.maxBatch()) {
             int b = (int) Math.min(m.maxBatch(), samples - s);
             m.generate(seed, s, b);
@@ -78,7 +85,9 @@ public final class Insertion {
                     }
                 }
             }
+            progress.advance(b);
         }
+        progress.end();
         if (count == 0) {
             throw new AnalysisException("class " + classIndex + " does not occur in " + samples
                     + " generated images, so its insertion constants cannot be estimated");
@@ -106,6 +115,11 @@ public final class Insertion {
     }
 
     public static Result run(LayerModel m, int classIndex, int[] units, float[] k, int samples, long seed, int regionSize) {
+        return run(m, classIndex, units, k, samples, seed, regionSize, Progress.NONE);
+    }
+
+    /** As above, reporting to {@code progress} one phase, "insertion", counted in regions ({@code samples} x tiles per image). */
+    public static Result run(LayerModel m, int classIndex, int[] units, float[] k, int samples, long seed, int regionSize, Progress progress) {
         var layer = m.layer();
         int u = layer.units();
         int hw = layer.pixels();
@@ -129,6 +143,7 @@ public final class Insertion {
         double[] ctxAce = new double[classes];
         long[] ctxCount = new long[classes];
         double[] ctxSq = new double[classes];
+        progress.begin("insertion", (long) samples * regions.size(), "regions");
         for (long s = 0; s < samples; s++) {
             m.generate(seed, s, 1);
             System.arraycopy(m.activations(), 0, orig, 0, u * hw);
@@ -177,8 +192,10 @@ public final class Insertion {
                     ctxAce[ctx] += ace;
                     ctxCount[ctx]++;
                 }
+                progress.advance(cnt);
             }
         }
+        progress.end();
         List<ContextRow> rows = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
             if (ctxCount[c] > 0) {

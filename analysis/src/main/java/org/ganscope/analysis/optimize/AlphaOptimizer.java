@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.ort.NativeGate;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.intervene.Region;
@@ -46,6 +47,15 @@ public final class AlphaOptimizer {
     }
 
     public static Result run(Bundle b, String layerName, Params p) {
+        return run(b, layerName, p, Progress.NONE);
+    }
+
+    /**
+     * As above, reporting three phases to {@code progress}: generating the training and
+     * held-out images (images), the optimisation (steps) and the held-out evaluation of
+     * alpha*, the initial alpha and the top-n units (images, three passes).
+     */
+    public static Result run(Bundle b, String layerName, Params p, Progress progress) {
         var layer = b.layer(layerName);
         int units = layer.units();
         if (p.iou().length != units || p.k().length != units) {
@@ -56,10 +66,12 @@ public final class AlphaOptimizer {
         }
         Data train;
         Data held;
+        progress.begin("training and held-out images", (long) p.trainSamples() + p.heldOutSamples(), "images");
         try (LayerModel m = new LayerModel(b, layerName, 16)) {
-            train = data(m, p, p.seed(), p.trainSamples());
-            held = data(m, p, p.seed() + 1, p.heldOutSamples());
+            train = data(m, p, p.seed(), p.trainSamples(), progress);
+            held = data(m, p, p.seed() + 1, p.heldOutSamples(), progress);
         }
+        progress.end();
         double max = Arrays.stream(p.iou()).max().orElse(0);
         float[] alpha = new float[units];
         for (int u = 0; u < units; u++) {
@@ -71,6 +83,7 @@ public final class AlphaOptimizer {
         double[] deltas = new double[p.iterations()];
         double[] losses = new double[p.iterations()];
         try (TorchTail tail = new TorchTail(b, layerName); NDManager mgr = tail.manager().newSubManager()) {
+            progress.begin("optimisation", p.iterations(), "steps");
             for (int it = 0; it < p.iterations(); it++) {
                 int start = (it * p.batch()) % train.n();
                 int bsz = Math.min(p.batch(), train.n() - start);
@@ -86,9 +99,12 @@ public final class AlphaOptimizer {
                     losses[it] = loss.getFloat();
                     adam(alpha, g, mAdam, vAdam, it + 1, p.learningRate());
                 }
+                progress.advance(1);
             }
-            double heldDelta = evaluate(mgr, tail, held, alpha, p, layer.height(), layer.width());
-            double initDelta = evaluate(mgr, tail, held, init, p, layer.height(), layer.width());
+            progress.end();
+            progress.begin("held-out evaluation", 3L * held.n(), "images");
+            double heldDelta = evaluate(mgr, tail, held, alpha, p, layer.height(), layer.width(), progress);
+            double initDelta = evaluate(mgr, tail, held, init, p, layer.height(), layer.width(), progress);
             double l1 = 0;
             for (float v : alpha) {
                 l1 += v;
@@ -98,7 +114,8 @@ public final class AlphaOptimizer {
             for (int u : UnitRanking.top(p.iou(), n)) {
                 base[u] = 1f;
             }
-            double baseDelta = evaluate(mgr, tail, held, base, p, layer.height(), layer.width());
+            double baseDelta = evaluate(mgr, tail, held, base, p, layer.height(), layer.width(), progress);
+            progress.end();
             return new Result(deltas, losses, alpha, heldDelta, n, baseDelta, initDelta);
         }
     }
@@ -120,7 +137,7 @@ public final class AlphaOptimizer {
             this.h = layer.height();
             this.w = layer.width();
             try (LayerModel m = new LayerModel(b, layerName, 16)) {
-                data = data(m, p, p.seed(), p.trainSamples());
+                data = data(m, p, p.seed(), p.trainSamples(), Progress.NONE);
             }
             tail = new TorchTail(b, layerName);
         }
@@ -173,7 +190,7 @@ public final class AlphaOptimizer {
     }
 
     /** Held-out delta of a fixed alpha, in batches, no gradients. */
-    private static double evaluate(NDManager mgr, TorchTail tail, Data d, float[] alpha, Params p, int h, int w) {
+    private static double evaluate(NDManager mgr, TorchTail tail, Data d, float[] alpha, Params p, int h, int w, Progress progress) {
         double sum = 0;
         int batches = 0;
         for (int s = 0; s < d.n(); s += p.batch()) {
@@ -183,6 +200,7 @@ public final class AlphaOptimizer {
                 sum += objective(sub, tail, d, s, bsz, a, p, h, w, false)[0].getFloat() * bsz;
                 batches += bsz;
             }
+            progress.advance(bsz);
         }
         return sum / batches;
     }
@@ -211,7 +229,7 @@ public final class AlphaOptimizer {
     }
 
     /** r for samples [0, n) of seed, one region per sample (the tile with most class pixels), its mask and footprint. */
-    private static Data data(LayerModel m, Params p, long seed, int n) {
+    private static Data data(LayerModel m, Params p, long seed, int n, Progress progress) {
         var layer = m.layer();
         int units = layer.units();
         int plane = layer.pixels();
@@ -258,6 +276,7 @@ public final class AlphaOptimizer {
                     fp[(s + i) * seg + q] = 1f;
                 }
             }
+            progress.advance(bsz);
         }
         return new Data(r, mask, fp, n);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.stream.IntStream;
+import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.intervene.ClassIou;
 import org.ganscope.analysis.intervene.Insertion;
@@ -34,17 +35,25 @@ public final class AlphaStudy {
     }
 
     public static ObjectNode run(Bundle b, ClassIou c, Params p) {
+        return run(b, c, p, Progress.NONE);
+    }
+
+    /**
+     * As above, reporting to {@code progress} the insertion constants (images) and then the
+     * optimiser's phases ({@link AlphaOptimizer#run(Bundle, String, AlphaOptimizer.Params, Progress)}).
+     */
+    public static ObjectNode run(Bundle b, ClassIou c, Params p, Progress progress) {
         var layer = b.layer(c.layer());
         float[] k;
         try (LayerModel m = new LayerModel(b, c.layer(), 16)) {
             k = Insertion.constants(m, c.concept().index(), IntStream.range(0, layer.units()).toArray(), p.trainSamples(), p.seed() + 5,
-                    Insertion.KMode.MEAN);
+                    Insertion.KMode.MEAN, progress);
         }
         int region = p.region() > 0 ? p.region() : Math.max(1, layer.height() / 4);
         AlphaOptimizer.Params ap = new AlphaOptimizer.Params(c.concept().index(), c.iou(), k, p.trainSamples(), p.heldOutSamples(), p.seed(),
                 p.iterations(), p.batch(), p.lr(), p.lambda(), region);
         long t0 = System.nanoTime();
-        AlphaOptimizer.Result r = AlphaOptimizer.run(b, c.layer(), ap);
+        AlphaOptimizer.Result r = AlphaOptimizer.run(b, c.layer(), ap, progress);
         double secs = (System.nanoTime() - t0) / 1e9;
         double l1 = 0;
         for (float v : r.alpha()) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.ganscope.analysis.cli.ConsoleProgress;
 import org.ganscope.ops.cluster.LocalCluster;
 import org.ganscope.workflows.experiment.ExperimentSpec;
 
@@ -48,7 +49,7 @@ public final class ExperimentBench {
             cluster.startWorkers(dir.resolve("store"), threads, "worker");
             long t0 = System.nanoTime();
             long id = cluster.launch(body);
-            String status = cluster.await(id, Duration.ofMinutes(60));
+            String status = cluster.await(id, Duration.ofMinutes(60), ConsoleProgress.forCommand("bench experiment"), "experiment " + id);
             double total = (System.nanoTime() - t0) / 1e9;
             if (!status.equals("SUCCEEDED")) {
                 throw new IllegalStateException("experiment " + id + " ended " + status + "; logs in " + cluster.dir());

@@ -13,6 +13,8 @@ import org.ganscope.db.BundleRepository;
 import org.ganscope.db.Database;
 import org.ganscope.db.EmbeddedDatabase;
 import org.ganscope.db.ExperimentRepository;
+import org.ganscope.analysis.Progress;
+import org.ganscope.analysis.cli.ConsoleProgress;
 
 /**
  * {@code ganscope bench grid [--experiments 10000] [--reps 200]}: fills a fresh embedded
@@ -51,10 +53,11 @@ public final class GridBench {
             cases.put("status FAILED", new ExperimentRepository.Query(null, "FAILED", null, null, null, "created", false));
             cases.put("tag 'sweep-3'", new ExperimentRepository.Query(null, null, null, null, "sweep-3", "created", false));
             double worst = 0;
+            Progress progress = ConsoleProgress.forCommand("bench grid");
             for (var e : cases.entrySet()) {
-                worst = Math.max(worst, measure(e.getKey(), repo, e.getValue(), 0, reps));
+                worst = Math.max(worst, measure(e.getKey(), repo, e.getValue(), 0, reps, progress));
             }
-            worst = Math.max(worst, measure("deep page (offset n/2)", repo, cases.get("first page"), n / 2, reps));
+            worst = Math.max(worst, measure("deep page (offset n/2)", repo, cases.get("first page"), n / 2, reps, progress));
             System.out.printf(Locale.ROOT, "grid_p95_ms=%.1f experiments=%d%n", worst, n);
         }
     }
@@ -74,9 +77,11 @@ public final class GridBench {
     }
 
     /** Page (50 rows) plus count, as the grid's data provider calls them; returns p95 in ms. */
-    private static double measure(String name, ExperimentRepository repo, ExperimentRepository.Query q, int offset, int reps) {
+    private static double measure(String name, ExperimentRepository repo, ExperimentRepository.Query q, int offset, int reps,
+            Progress progress) {
         double[] ms = new double[reps];
         int rows = 0;
+        progress.begin(name, reps + reps / 10, "page loads");
         for (int i = -reps / 10; i < reps; i++) {
             long t = System.nanoTime();
             rows = repo.list(q, offset, 50).size();
@@ -84,7 +89,9 @@ public final class GridBench {
             if (i >= 0) {
                 ms[i] = (System.nanoTime() - t) / 1e6;
             }
+            progress.advance(1);
         }
+        progress.end();
         Arrays.sort(ms);
         double p50 = ms[reps / 2];
         double p95 = ms[(int) Math.ceil(reps * 0.95) - 1];

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.ganscope.analysis.Progress;
+import org.ganscope.analysis.cli.ConsoleProgress;
 import org.ganscope.ops.cluster.LocalCluster;
 import org.ganscope.ops.cluster.Reference;
 import org.ganscope.app.config.TemporalDevServer;
@@ -39,11 +41,16 @@ public final class ChaosRun {
     private int workerSerial = 2;
     private int maxUnfinished; // shard attempts a run lost (killed mid-shard), at most
     private int outages;
+    /** Where each wait for an experiment shows its steps (a bar on a terminal, periodic lines otherwise). */
+    private final Progress progress = ConsoleProgress.forCommand("chaos");
+    private final int scenarios;
+    private int scenario;
 
-    private ChaosRun(LocalCluster cluster, Path repo, long seed) {
+    private ChaosRun(LocalCluster cluster, Path repo, long seed, int scenarios) {
         this.cluster = cluster;
         this.repo = repo;
         this.random = new Random(seed);
+        this.scenarios = scenarios;
     }
 
     /** The figures of a chaos run. */
@@ -107,7 +114,8 @@ public final class ChaosRun {
             }
             cluster.startPlatform();
             cluster.startWorkers(dir.resolve("store"), 1, "w1", "w2");
-            ChaosRun c = new ChaosRun(cluster, repo, seed);
+            // worker kills, platform kills, kills inside steps, the unwritable store, the database outage, the burst
+            ChaosRun c = new ChaosRun(cluster, repo, seed, workerKills + platformKills + stepKills.size() + 3);
             for (int k = 0; k < workerKills; k++) {
                 c.workerKill(100 + k);
             }
@@ -138,6 +146,7 @@ public final class ChaosRun {
 
     /** Kill a random worker at a random point of a running experiment; start a replacement. */
     private void workerKill(long seed) throws Exception {
+        scenario++;
         long id = cluster.launch(body(seed, "worker kill " + seed));
         runs++;
         Thread.sleep(500 + random.nextInt(3000));
@@ -157,6 +166,7 @@ public final class ChaosRun {
      * step SUCCEEDED once and its units identical.
      */
     private void stepKill(long seed, String kind) throws Exception {
+        scenario++;
         int samples = 120;
         int shards = 2;
         String body = body(seed, "kill inside " + kind).replace("\"steps\": [\"dissect\"]",
@@ -201,6 +211,7 @@ public final class ChaosRun {
 
     /** Kill the whole platform node mid-run and start it again on the same data. */
     private void platformKill(long seed) throws Exception {
+        scenario++;
         long id = cluster.launch(body(seed, "platform kill " + seed));
         runs++;
         Thread.sleep(1000 + random.nextInt(2000));
@@ -213,6 +224,7 @@ public final class ChaosRun {
 
     /** The artifact store's folder replaced by a plain file for 8 s: writes fail, the step retries, then succeeds. */
     private void unwritableStore(long seed) throws Exception {
+        scenario++;
         Path store = cluster.dir().resolve("store").resolve("artifacts");
         Path aside = store.resolveSibling("artifacts.aside");
         Files.createDirectories(store);
@@ -236,6 +248,7 @@ public final class ChaosRun {
      * again, and the workers' pools reconnect.)
      */
     private void databaseOutage(long seed) throws Exception {
+        scenario++;
         Path pgdata = cluster.dir().resolve("platform").resolve("pgdata");
         long pid = Long.parseLong(Files.readAllLines(pgdata.resolve("postmaster.pid")).get(0).trim());
         ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no PostgreSQL at pid " + pid));
@@ -270,6 +283,7 @@ public final class ChaosRun {
      * the API stays responsive meanwhile.
      */
     private void burst(long seed, int n) throws Exception {
+        scenario++;
         List<String> workers = cluster.workers();
         for (int i = 1; i < workers.size(); i++) {
             cluster.kill(workers.get(i));
@@ -328,7 +342,7 @@ public final class ChaosRun {
 
     /** Completed, identical to an uninterrupted dissection, no duplicate rows, loss within one shard per unfinished attempt. */
     private void check(long id, long seed, int samples, int shards) throws Exception {
-        String status = cluster.await(id, Duration.ofMinutes(10));
+        String status = cluster.await(id, Duration.ofMinutes(10), progress, "scenario " + scenario + " of " + scenarios + ", run " + id);
         if (!status.equals("SUCCEEDED")) {
             lost++;
             System.out.printf(Locale.ROOT, "  run %d ended %s: %s%n", id, status, cluster.get("/api/experiments/" + id).get("experiment"));

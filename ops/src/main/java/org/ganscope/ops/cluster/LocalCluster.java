@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ganscope.analysis.Progress;
 import org.ganscope.app.GanscopeApplication;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -181,15 +182,30 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Waits until the experiment ends; returns its final status. */
     public String await(long id, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            String status = get("/api/experiments/" + id).get("experiment").get("status").asText();
-            if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
-                return status;
+        return await(id, timeout, Progress.NONE, "experiment " + id);
+    }
+
+    /**
+     * As above, showing the experiment's steps on {@code progress} as they run ({@link StepProgress}),
+     * each phase called {@code label}: step [layer].
+     */
+    public String await(long id, Duration timeout, Progress progress, String label) throws IOException, InterruptedException {
+        StepProgress steps = new StepProgress(progress, label);
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                JsonNode view = get("/api/experiments/" + id);
+                steps.update(view);
+                String status = view.get("experiment").get("status").asText();
+                if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
+                    return status;
+                }
+                Thread.sleep(200);
             }
-            Thread.sleep(200);
+            return "TIMED OUT";
+        } finally {
+            steps.close();
         }
-        return "TIMED OUT";
     }
 
     /** A request as user {@code user} ({@code null}: none): the status and body, for probing refusals. */

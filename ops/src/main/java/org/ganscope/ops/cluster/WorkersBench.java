@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.ganscope.analysis.Progress;
+import org.ganscope.analysis.cli.ConsoleProgress;
 
 /**
  * {@code ganscope bench workers [--bundle outdoor-base] [--layer layer3] [--samples 4000]
@@ -43,8 +45,9 @@ public final class WorkersBench {
                 bundle, layer, samples, shards, threads, Runtime.getRuntime().availableProcessors());
         try (LocalCluster cluster = new LocalCluster(dir)) {
             cluster.startPlatform();
-            Run one = run(cluster, body, dir.resolve("store-1"), threads, "solo");
-            Run two = run(cluster, body, dir.resolve("store-2"), threads, "pair-a", "pair-b");
+            Progress progress = ConsoleProgress.forCommand("bench workers");
+            Run one = run(cluster, body, dir.resolve("store-1"), threads, progress, "solo");
+            Run two = run(cluster, body, dir.resolve("store-2"), threads, progress, "pair-a", "pair-b");
             boolean identical = one.units().equals(two.units());
             double speedup = one.seconds() / two.seconds();
             System.out.printf(Locale.ROOT, "1 worker : %.2f s (experiment %d), mean shard %.2f s = %.1f images/s per worker%n",
@@ -56,11 +59,12 @@ public final class WorkersBench {
         }
     }
 
-    private static Run run(LocalCluster cluster, String body, Path store, int threads, String... workers) throws Exception {
+    private static Run run(LocalCluster cluster, String body, Path store, int threads, Progress progress, String... workers) throws Exception {
         cluster.startWorkers(store, threads, workers);
         long t0 = System.nanoTime();
         long id = cluster.launch(body);
-        String status = cluster.await(id, Duration.ofMinutes(30));
+        String status = cluster.await(id, Duration.ofMinutes(30), progress,
+                "experiment " + id + " on " + workers.length + (workers.length == 1 ? " worker" : " workers"));
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (!status.equals("SUCCEEDED")) {
             throw new IllegalStateException("experiment " + id + " ended " + status + "; logs in " + cluster.dir());
