@@ -16,9 +16,9 @@ import org.ganscope.analysis.model.LayerModel;
  * bit-identical totals. Memory is O(units x classes + units x k), independent of the
  * number of samples.
  *
- * <p>The counting kernel ({@link Kernel}) decides most upsampling cells from their four
- * corners and upsamples only the cells that straddle the threshold, with exactly the
- * arithmetic of {@link Upsampler}, so it counts the same pixels as the reference.
+ * <p>The counting kernel upsamples only the output rows whose two source rows can
+ * exceed the threshold, with exactly the arithmetic of {@link Upsampler}, so it counts
+ * the same pixels as the reference.
  */
 public final class EvalShard {
     private final double[] thresholds;
@@ -274,41 +274,45 @@ public final class EvalShard {
         return s;
     }
 
-    /**
-     * The sparse counting kernel for one layer geometry, cell by cell ({@link CellGrid}): a
-     * cell whose corners cannot exceed the threshold is skipped, one whose corners all exceed
-     * it counts its pixels without computing them, and only the cells in between are
-     * upsampled, with exactly {@link Upsampler}'s arithmetic, so it counts the same pixels as
-     * the reference. One per thread.
-     */
+    /** The sparse counting kernel for one layer geometry; one per thread. */
     static final class Kernel {
         final int h;
         final int w;
         final int res;
-        private final CellGrid grid;
-        private final double[] lo;
-        private final double[] hi;
-        private final boolean[] zero;
-        private final double[] vals;
+        private final Upsampler.Axis ys;
+        private final Upsampler.Axis xs;
+        private final double[] tmp;
+        private final float[] rowMax;
 
         Kernel(int h, int w, int res) {
             this.h = h;
             this.w = w;
             this.res = res;
-            this.grid = new CellGrid(h, w, res, res);
-            int cells = grid.cells();
-            lo = new double[cells];
-            hi = new double[cells];
-            zero = new boolean[cells];
-            vals = new double[grid.maxCell()];
+            this.ys = Upsampler.Axis.of(h, res);
+            this.xs = Upsampler.Axis.of(w, res);
+            this.tmp = new double[w];
+            this.rowMax = new float[h];
         }
 
-        /** The raw maximum of the plane at {@code off}. */
-        private float max(float[] r, int off) {
+        /** An upsampled value is a convex combination of its sources: it cannot exceed their maximum (up to rounding). */
+        private static boolean cannotExceed(double max, double thr) {
+            return max + Math.abs(max) * 1e-9 < thr;
+        }
+
+        /** Fills {@code rowMax} with the raw maximum of each row of the plane at {@code off}; returns the plane's maximum. */
+        private float rowMaxima(float[] r, int off) {
             float max = Float.NEGATIVE_INFINITY;
-            for (int k = off; k < off + h * w; k++) {
-                if (r[k] > max) {
-                    max = r[k];
+            for (int y = 0; y < h; y++) {
+                float m = Float.NEGATIVE_INFINITY;
+                int o = off + y * w;
+                for (int x = 0; x < w; x++) {
+                    if (r[o + x] > m) {
+                        m = r[o + x];
+                    }
+                }
+                rowMax[y] = m;
+                if (m > max) {
+                    max = m;
                 }
             }
             return max;
@@ -316,23 +320,36 @@ public final class EvalShard {
 
         /** Adds on-pixel counts of one plane to {@code on[base + label]}; returns the plane's raw maximum. */
         float count(float[] r, int off, double thr, int[] labels, int labOff, long[] on, int base) {
-            float max = max(r, off);
-            if (max + Math.abs(max) * CellGrid.MARGIN < thr) {
+            float max = rowMaxima(r, off);
+            if (cannotExceed(max, thr)) {
                 return max;
             }
-            grid.ranges(r, off, lo, hi, zero);
-            for (int c = 0; c < lo.length; c++) {
-                if (hi[c] < thr) {
+            int[] yi0 = ys.i0();
+            int[] yi1 = ys.i1();
+            double[] yw0 = ys.w0();
+            double[] yw1 = ys.w1();
+            int[] xi0 = xs.i0();
+            int[] xi1 = xs.i1();
+            double[] xw0 = xs.w0();
+            double[] xw1 = xs.w1();
+            for (int y = 0; y < res; y++) {
+                int i0 = yi0[y];
+                int i1 = yi1[y];
+                if (cannotExceed(Math.max(rowMax[i0], rowMax[i1]), thr)) {
                     continue;
                 }
-                if (lo[c] > thr) {
-                    all(c, labels, labOff, on, base);
-                    continue;
+                int r0 = off + i0 * w;
+                int r1 = off + i1 * w;
+                double a = yw0[y];
+                double b = yw1[y];
+                for (int x = 0; x < w; x++) {
+                    tmp[x] = a * r[r0 + x] + b * r[r1 + x];
                 }
-                int k = grid.values(r, off, c, vals);
-                for (int q = 0; q < k; q++) {
-                    if (vals[q] > thr) {
-                        on[base + labels[labOff + grid.pixel(c, q)]]++;
+                int lo = labOff + y * res;
+                for (int x = 0; x < res; x++) {
+                    double v = xw0[x] * tmp[xi0[x]] + xw1[x] * tmp[xi1[x]];
+                    if (v > thr) {
+                        on[base + labels[lo + x]]++;
                     }
                 }
             }
@@ -341,57 +358,61 @@ public final class EvalShard {
 
         /**
          * {@link #count} at two thresholds in one sweep (the dissection's and the top-1%
-         * rule's): the same cells decided per threshold and the same upsampled values, so the
+         * rule's): the same rows skipped per threshold and the same upsampled values, so the
          * counts are exactly those of two {@link #count} calls, at the cost of about one.
          */
         float countTwo(float[] r, int off, double thrA, double thrB, int[] labels, int labOff, long[] onA, long[] onB, int base) {
-            float max = max(r, off);
-            double bound = max + Math.abs(max) * CellGrid.MARGIN;
-            if (bound < thrA && bound < thrB) {
+            float max = rowMaxima(r, off);
+            if (cannotExceed(max, thrA) && cannotExceed(max, thrB)) {
                 return max;
             }
-            grid.ranges(r, off, lo, hi, zero);
-            for (int c = 0; c < lo.length; c++) {
-                double l = lo[c];
-                double u = hi[c];
-                boolean a = u >= thrA; // some pixel may exceed A
-                boolean b = u >= thrB;
+            int[] yi0 = ys.i0();
+            int[] yi1 = ys.i1();
+            double[] yw0 = ys.w0();
+            double[] yw1 = ys.w1();
+            int[] xi0 = xs.i0();
+            int[] xi1 = xs.i1();
+            double[] xw0 = xs.w0();
+            double[] xw1 = xs.w1();
+            for (int y = 0; y < res; y++) {
+                int i0 = yi0[y];
+                int i1 = yi1[y];
+                float rm = Math.max(rowMax[i0], rowMax[i1]);
+                boolean a = !cannotExceed(rm, thrA);
+                boolean b = !cannotExceed(rm, thrB);
                 if (!a && !b) {
                     continue;
                 }
-                boolean allA = l > thrA;
-                boolean allB = l > thrB;
-                if (allA) {
-                    all(c, labels, labOff, onA, base);
+                int r0 = off + i0 * w;
+                int r1 = off + i1 * w;
+                double wa = yw0[y];
+                double wb = yw1[y];
+                for (int x = 0; x < w; x++) {
+                    tmp[x] = wa * r[r0 + x] + wb * r[r1 + x];
                 }
-                if (allB) {
-                    all(c, labels, labOff, onB, base);
-                }
-                boolean pixA = a && !allA;
-                boolean pixB = b && !allB;
-                if (!pixA && !pixB) {
-                    continue;
-                }
-                int k = grid.values(r, off, c, vals);
-                for (int q = 0; q < k; q++) {
-                    double v = vals[q];
-                    if (pixA && v > thrA) {
-                        onA[base + labels[labOff + grid.pixel(c, q)]]++;
+                int lo = labOff + y * res;
+                if (a && b) {
+                    for (int x = 0; x < res; x++) {
+                        double v = xw0[x] * tmp[xi0[x]] + xw1[x] * tmp[xi1[x]];
+                        if (v > thrA) {
+                            onA[base + labels[lo + x]]++;
+                        }
+                        if (v > thrB) {
+                            onB[base + labels[lo + x]]++;
+                        }
                     }
-                    if (pixB && v > thrB) {
-                        onB[base + labels[labOff + grid.pixel(c, q)]]++;
+                } else {
+                    double t = a ? thrA : thrB;
+                    long[] on = a ? onA : onB;
+                    for (int x = 0; x < res; x++) {
+                        double v = xw0[x] * tmp[xi0[x]] + xw1[x] * tmp[xi1[x]];
+                        if (v > t) {
+                            on[base + labels[lo + x]]++;
+                        }
                     }
                 }
             }
             return max;
-        }
-
-        /** Every pixel of cell c is on. */
-        private void all(int c, int[] labels, int labOff, long[] on, int base) {
-            int s = grid.size(c);
-            for (int q = 0; q < s; q++) {
-                on[base + labels[labOff + grid.pixel(c, q)]]++;
-            }
         }
     }
 }

@@ -16,8 +16,7 @@ import org.ganscope.analysis.model.LayerModel;
  * per unit, and the held-out set of the controls ({@link HeldOut}: class map, unit areas,
  * top-1% thresholds). Quantile mode: the Hazen quantile at 1 - q of the unit's raw activations
  * (SPEC section 2). IQR mode: levels = quantiles of the upsampled activations at 100
- * fractions, counts per label and level, and the IQR-maximising level (SPEC section 4),
- * per unit in two sweeps over its raw planes ({@link UnitIqrStats}).
+ * fractions, counts per label and level, and the IQR-maximising level (SPEC section 4).
  *
  * <p>Holds the threshold set's raw activations (and label maps in IQR mode) in memory:
  * its size is the threshold-set size, independent of the number of evaluation samples.
@@ -71,6 +70,11 @@ public final class ThresholdPass {
 
     /** As above, reporting the threshold set's images and then its units' statistics. */
     public static Thresholds run(LayerModel model, DissectParams p, Progress progress) {
+        return run(model, p, progress, BUFFER_BYTES);
+    }
+
+    /** As above, keeping at most {@code bufferBytes} of upsampled values over all threads (see {@link #BUFFER_BYTES}; the result does not depend on it). */
+    static Thresholds run(LayerModel model, DissectParams p, Progress progress, long bufferBytes) {
         var layer = model.layer();
         int units = layer.units();
         int hw = layer.pixels();
@@ -106,14 +110,14 @@ public final class ThresholdPass {
         }
         double[][] levels = new double[units][];
         long[][] hists = new long[units][];
-        CellGrid grid = new CellGrid(layer.height(), layer.width(), res, res);
-        int[] uniform = UnitIqrStats.uniformLabels(grid, labels, n);
-        ThreadLocal<UnitIqrStats> stats = ThreadLocal.withInitial(() -> new UnitIqrStats(grid));
+        long bufferValues = bufferBytes / Double.BYTES / Math.max(1, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1);
+        ThreadLocal<UnitScratch> scratch = ThreadLocal.withInitial(() -> new UnitScratch(layer.height(), layer.width(), res, bufferValues));
         progress.begin("IQR levels", units, "unit");
         IntStream.range(0, units).parallel().forEach(u -> {
-            UnitIqrStats.Result r = stats.get().unit(acts, u, units, hw, n, labels, uniform, classes);
-            levels[u] = r.levels();
-            hists[u] = r.histogram();
+            UnitScratch s = scratch.get();
+            boolean kept = s.keep(acts, u, units, hw, n, segPixels);
+            levels[u] = kept ? keptLevels(s, n, segPixels) : unitLevels(s, acts, u, units, hw, n, segPixels);
+            hists[u] = unitHistogram(s, kept, levels[u], acts, labels, u, units, hw, n, classes);
             progress.advance(1);
         });
         progress.end();
@@ -129,6 +133,153 @@ public final class ThresholdPass {
         }
         return new Thresholds(sel.thresholds(), sel, HeldOut.of(acts, labels, n, units, layer.height(), layer.width(), res,
                 classes, sel.thresholds(), top, sel.bestLabel(), on));
+    }
+
+    /**
+     * Upsampled values a threshold pass may keep, over all its threads (system property
+     * {@code ganscope.threshold.buffer-mb}, MiB; default 64): a unit whose n x segmentation-pixels
+     * values fit its thread's share is upsampled once and kept for its three passes (demo
+     * bundles: 16 MB at 500 images of 64 x 64); a larger one is upsampled anew for each pass, one
+     * image at a time (ProGAN-256 layer4 at 1,000 images: 131 MB per thread not held).
+     * Same values either way, so the same result.
+     */
+    static final long BUFFER_BYTES = Long.getLong("ganscope.threshold.buffer-mb", 64) << 20;
+
+    /**
+     * A thread's working set for one unit's IQR statistics: one upsampled image and one
+     * widened label map at a time, and the unit's upsampled values when they fit
+     * {@code bufferValues}.
+     */
+    private static final class UnitScratch {
+        final Upsampler up;
+        final double[] plane;
+        final int[] lab;
+        final ExactSelect select = new ExactSelect();
+        final FastLevelCounter counter = new FastLevelCounter();
+        final int bufferValues;
+        double[] kept;        // the unit's non-zero planes, upsampled, back to back (null: streaming)
+        int[] keptOffset;     // per image: its plane's offset in kept, or -1 for an all-zero plane
+        int keptLength;
+
+        UnitScratch(int h, int w, int res, long bufferValues) {
+            up = new Upsampler(h, w, res, res);
+            plane = new double[res * res];
+            lab = new int[res * res];
+            this.bufferValues = (int) Math.min(Integer.MAX_VALUE - 16, bufferValues);
+        }
+
+        /** Upsamples every non-zero plane of unit u into {@link #kept} when they fit; returns whether they did. */
+        boolean keep(float[] acts, int u, int units, int hw, int n, int segPixels) {
+            if ((long) n * segPixels > bufferValues) {
+                return false;
+            }
+            if (kept == null || kept.length < n * segPixels) {
+                kept = new double[n * segPixels];
+                keptOffset = new int[n];
+            }
+            if (keptOffset.length < n) {
+                keptOffset = new int[n];
+            }
+            int o = 0;
+            for (int i = 0; i < n; i++) {
+                int off = (i * units + u) * hw;
+                if (zeroPlane(acts, off, hw)) {
+                    keptOffset[i] = -1;
+                } else {
+                    up.apply(acts, off, kept, o);
+                    keptOffset[i] = o;
+                    o += segPixels;
+                }
+            }
+            keptLength = o;
+            return true;
+        }
+    }
+
+    /** Whether the raw plane is all zeros (+0.0 or -0.0): then so is every upsampled value, a convex combination of them. */
+    private static boolean zeroPlane(float[] acts, int off, int hw) {
+        for (int k = off; k < off + hw; k++) {
+            if (acts[k] != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The unit's 100 IQR levels over its upsampled threshold-set values, exactly as
+     * {@link IqrLevels#levels} on a full sort: the non-zero values are streamed twice
+     * through {@link ExactSelect} (histogram, then the wanted bins), one image at a time, and
+     * the zeros are placed virtually between negatives and positives.
+     */
+    private static double[] unitLevels(UnitScratch s, float[] acts, int u, int units, int hw, int n, int segPixels) {
+        long m = (long) n * segPixels;
+        ExactSelect select = s.select;
+        select.begin(m);
+        for (int i = 0; i < n; i++) {
+            int off = (i * units + u) * hw;
+            if (!zeroPlane(acts, off, hw)) {
+                s.up.apply(acts, off, s.plane, 0);
+                select.count(s.plane, 0, segPixels, true);
+            }
+        }
+        int[] ranks = nonZeroRanks(Math.toIntExact(m), (int) select.negatives(), Math.toIntExact(m - select.counted()));
+        if (ranks.length == 0) {
+            return assemble(Math.toIntExact(m), (int) select.negatives(), Math.toIntExact(m - select.counted()), ranks, new double[0]);
+        }
+        select.want(ranks);
+        for (int i = 0; i < n; i++) {
+            int off = (i * units + u) * hw;
+            if (!zeroPlane(acts, off, hw)) {
+                s.up.apply(acts, off, s.plane, 0);
+                select.gather(s.plane, 0, segPixels, true);
+            }
+        }
+        return assemble(Math.toIntExact(m), (int) select.negatives(), Math.toIntExact(m - select.counted()), ranks, select.picked());
+    }
+
+    /** As {@link #unitLevels} over the unit's kept upsampled values. */
+    private static double[] keptLevels(UnitScratch s, int n, int segPixels) {
+        int m = Math.multiplyExact(n, segPixels);
+        ExactSelect select = s.select;
+        select.begin(m);
+        select.count(s.kept, 0, s.keptLength, true);
+        int negatives = (int) select.negatives();
+        int zeros = Math.toIntExact(m - select.counted());
+        int[] ranks = nonZeroRanks(m, negatives, zeros);
+        if (ranks.length == 0) {
+            return assemble(m, negatives, zeros, ranks, new double[0]);
+        }
+        select.want(ranks);
+        select.gather(s.kept, 0, s.keptLength, true);
+        return assemble(m, negatives, zeros, ranks, select.picked());
+    }
+
+    /** The unit's label x level-bucket counts ({@link LevelTally#addHistogram}) over its upsampled threshold-set values. */
+    private static long[] unitHistogram(UnitScratch s, boolean kept, double[] unitLevels, float[] acts, LabelMaps labels, int u, int units, int hw,
+            int n, int classes) {
+        double[] ascending = unitLevels.clone();
+        Arrays.sort(ascending); // exactly LevelTally's ascending levels
+        FastLevelCounter counter = s.counter;
+        counter.levels(ascending);
+        int zeroBucket = counter.bucket(0.0);
+        int seg = labels.pixels();
+        long[] hist = new long[classes * (IqrLevels.COUNT + 1)];
+        for (int i = 0; i < n; i++) {
+            int off = (i * units + u) * hw;
+            labels.image(i, s.lab);
+            if (kept ? s.keptOffset[i] < 0 : zeroPlane(acts, off, hw)) {
+                for (int p = 0; p < seg; p++) {
+                    hist[s.lab[p] * (IqrLevels.COUNT + 1) + zeroBucket]++;
+                }
+            } else if (kept) {
+                counter.count(s.kept, s.keptOffset[i], s.lab, 0, seg, hist);
+            } else {
+                s.up.apply(acts, off, s.plane, 0);
+                counter.count(s.plane, 0, s.lab, 0, seg, hist);
+            }
+        }
+        return hist;
     }
 
     /**
@@ -208,7 +359,7 @@ public final class ThresholdPass {
     }
 
     /** The levels from the selected non-zero order statistics ({@code picked[i]} has rank {@code ranks[i]} among the non-zeros). */
-    static double[] assemble(int m, int negatives, int zeros, int[] ranks, double[] picked) {
+    private static double[] assemble(int m, int negatives, int zeros, int[] ranks, double[] picked) {
         Map<Integer, Double> byRank = new HashMap<>();
         for (int i = 0; i < ranks.length; i++) {
             byRank.put(ranks[i], picked[i]);

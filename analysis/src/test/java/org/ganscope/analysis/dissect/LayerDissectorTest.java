@@ -111,6 +111,19 @@ class LayerDissectorTest {
         }
     }
 
+    @Test
+    void thresholdsAreTheSameWhetherUpsampledValuesAreKeptOrStreamed() throws Exception {
+        // kept: each unit upsampled once for its three passes; streamed: anew per pass, one image at a time
+        for (String layer : new String[] {"layer2", "layer3"}) {
+            DissectParams p = DissectParams.defaults(layer, 8, 4).withThresholdSet(24, 5).withBatch(8);
+            try (var m = new org.ganscope.analysis.model.LayerModel(bundle, p.layer(), p.batch())) {
+                byte[] kept = bytes(ThresholdPass.run(m, p, org.ganscope.analysis.Progress.NONE, 1L << 40));
+                byte[] streamed = bytes(ThresholdPass.run(m, p, org.ganscope.analysis.Progress.NONE, 0));
+                assertTrue(java.util.Arrays.equals(kept, streamed), layer);
+            }
+        }
+    }
+
     private static byte[] bytes(Thresholds t) throws java.io.IOException {
         var out = new java.io.ByteArrayOutputStream();
         t.write(new java.io.DataOutputStream(out));

@@ -28,6 +28,34 @@ class ThresholdPassTest {
     }
 
     @Test
+    void fastCounterBucketsEqualLevelTallyBuckets() {
+        Random rnd = new Random(5);
+        int m = 20000;
+        double[] v = new double[m];
+        int[] labels = new int[m];
+        for (int i = 0; i < m; i++) {
+            double r = rnd.nextDouble();
+            v[i] = r < 0.4 ? 0.0 : r < 0.45 ? -0.0 : Math.round(rnd.nextGaussian() * 64) / 64.0;
+            labels[i] = rnd.nextInt(4);
+        }
+        double[] sorted = v.clone();
+        Arrays.sort(sorted);
+        double[] levels = IqrLevels.levels(sorted);
+        LevelTally ref = new LevelTally(new double[][] {levels}, 4);
+        ref.addPlane(0, v, 0, labels, 0, m);
+        LevelTally fast = new LevelTally(new double[][] {levels}, 4);
+        FastLevelCounter c = new FastLevelCounter();
+        c.levels(fast.ascendingLevels(0));
+        long[] hist = new long[4 * (IqrLevels.COUNT + 1)];
+        c.count(v, 0, labels, 0, m, hist);
+        fast.addHistogram(0, hist);
+        for (int l = 0; l < 4; l++) {
+            assertArrayEquals(ref.intersections(0)[l], fast.intersections(0)[l]);
+        }
+        assertArrayEquals(ref.labelCounts(0), fast.labelCounts(0));
+    }
+
+    @Test
     void exactSelectMatchesSortingOnLargeCrowdedData() {
         // activation-like data: most values in a few top-bits bins, so the second-level histogram runs; also heavy ties
         Random rnd = new Random(9);
