@@ -4,10 +4,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.model.LayerModel;
@@ -87,78 +83,15 @@ public final class EvalShard {
         var layer = model.layer();
         int res = (int) Math.round(Math.sqrt(model.segPixels()));
         Kernel kernel = new Kernel(layer.height(), layer.width(), res);
-        int planeFloats = layer.units() * layer.pixels();
-        int seg = model.segPixels();
-        // counting batch k on a second thread while ONNX Runtime renders batch k+1: two slots of
-        // copies; batches are counted one at a time in order, so the counts (and the top-k's
-        // tie order) are exactly those of counting on this thread
-        float[][] acts = new float[2][];
-        int[][] labs = new int[2][];
-        ExecutorService counter = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ganscope-eval-count");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            Future<?> pending = null;
-            int pendingImages = 0;
-            int k = 0;
-            for (long s = start; s < end; s += batch, k++) {
-                int b = (int) Math.min(batch, end - s);
-                model.generate(seed, s, b);
-                float[] r = model.activations();
-                checkFinite(r, b * planeFloats, seed, s);
-                int slot = k & 1;
-                acts[slot] = copy(acts[slot], r, b * planeFloats);
-                int[] l = model.labels();
-                labs[slot] = copy(labs[slot], l, b * seg);
-                finish(pending);
-                progress.advance(pendingImages);
-                float[] a = acts[slot];
-                int[] lb = labs[slot];
-                long first = s;
-                pending = counter.submit(() -> shard.add(kernel, a, lb, b, first));
-                pendingImages = b;
-            }
-            finish(pending);
-            progress.advance(pendingImages);
-        } finally {
-            counter.shutdownNow();
+        for (long s = start; s < end; s += batch) {
+            int b = (int) Math.min(batch, end - s);
+            model.generate(seed, s, b);
+            float[] r = model.activations();
+            checkFinite(r, b * layer.units() * layer.pixels(), seed, s);
+            shard.add(kernel, r, model.labels(), b, s);
+            progress.advance(b);
         }
         return shard;
-    }
-
-    private static float[] copy(float[] dst, float[] src, int n) {
-        float[] d = dst == null || dst.length < n ? new float[n] : dst;
-        System.arraycopy(src, 0, d, 0, n);
-        return d;
-    }
-
-    private static int[] copy(int[] dst, int[] src, int n) {
-        int[] d = dst == null || dst.length < n ? new int[n] : dst;
-        System.arraycopy(src, 0, d, 0, n);
-        return d;
-    }
-
-    /** Waits for a batch's counting; its exceptions are rethrown as they were. */
-    private static void finish(Future<?> pending) {
-        if (pending == null) {
-            return;
-        }
-        try {
-            pending.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AnalysisException("interrupted while counting a batch", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new AnalysisException("counting a batch failed: " + e.getCause(), e.getCause());
-        }
     }
 
     /** Counts a batch: raw activations [b][U][h][w], labels [b][R][R], first sample index {@code first}. */
