@@ -49,6 +49,7 @@ public class ExperimentsView extends VerticalLayout {
     public ExperimentsView(ExperimentService experiments, BundleService bundles) {
         search.setPlaceholder("search name, notes, bundle");
         search.setId("search");
+        search.setWidth("16em"); // the whole placeholder, not "search name, notes, bur"
         search.setValueChangeMode(ValueChangeMode.LAZY);
         List<BundleSummary> all = bundles.all();
         model.setItems(all.stream().map(BundleSummary::name).distinct().sorted().toList());
