@@ -607,6 +607,22 @@ class DashboardBrowserTest {
             saveScreenshot(driver, "experiment-layers.png");
             assertNoRawJava(driver, "two-layer experiment");
 
+            // the experiments grid: when each run started and how long it ran
+            driver.get("http://127.0.0.1:" + port + "/");
+            @SuppressWarnings("unchecked")
+            List<String> gridRow = wait.until(d -> {
+                for (int r = 0; r < 3; r++) {
+                    List<String> cells = (List<String>) js.executeScript(ROW_CELLS, "experiments", r);
+                    if (cells != null && !cells.isEmpty() && cells.get(0).equals(String.valueOf(id))) {
+                        return cells;
+                    }
+                }
+                return null;
+            });
+            assertTrue(gridRow.get(5).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d") && gridRow.get(6).matches(DURATION),
+                    "started and duration in the grid: " + gridRow);
+            saveScreenshot(driver, "experiments-finished.png");
+
             // not found, inside the layout
             driver.get("http://127.0.0.1:" + port + "/experiments/9999");
             wait.until(d -> !d.findElements(By.id("not-found-reason")).isEmpty());
