@@ -20,7 +20,7 @@ import javax.sql.DataSource;
 public final class ExperimentRepository {
     public record ExperimentRow(long id, String name, long bundleId, String bundleName, String dataset, String variant,
             String status, String paramsJson, String workflowId, String notes, String createdBy, String error,
-            Instant createdAt, Instant updatedAt, List<String> tags, double progress) {
+            Instant createdAt, Instant updatedAt, List<String> tags, double progress, Instant startedAt, Instant finishedAt) {
     }
 
     /** Filters (null = any) and sort for listings. Search matches name, notes and bundle name. */
@@ -204,11 +204,14 @@ public final class ExperimentRepository {
                     SELECT e.id, e.name, e.bundle_id, b.name, b.dataset, b.variant, e.status, e.params::text, e.workflow_id,
                            e.notes, e.created_by, e.error, e.created_at, e.updated_at,
                            ARRAY(SELECT t.tag FROM experiment_tags t WHERE t.experiment_id = e.id ORDER BY t.tag),
-                           (SELECT coalesce(avg(CASE WHEN s.status IN ('SUCCEEDED', 'SKIPPED') THEN 1.0
-                                                     WHEN s.progress_total > 0 THEN LEAST(1.0, s.progress_done::float8 / s.progress_total)
-                                                     ELSE 0.0 END), 0.0)
-                            FROM steps s WHERE s.experiment_id = e.id)
+                           p.progress, p.started,
+                           CASE WHEN e.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') THEN p.finished END
                     FROM experiments e JOIN bundles b ON b.id = e.bundle_id
+                    CROSS JOIN LATERAL (SELECT coalesce(avg(CASE WHEN s.status IN ('SUCCEEDED', 'SKIPPED') THEN 1.0
+                                                     WHEN s.progress_total > 0 THEN LEAST(1.0, s.progress_done::float8 / s.progress_total)
+                                                     ELSE 0.0 END), 0.0) AS progress,
+                                               min(s.started_at) AS started, max(s.finished_at) AS finished
+                                        FROM steps s WHERE s.experiment_id = e.id) p
                     """ + where + " ORDER BY " + sort + (asc ? " ASC" : " DESC") + ", e.id" + (asc ? " ASC" : " DESC")
                     + " OFFSET ? LIMIT ?";
             try (PreparedStatement st = c.prepareStatement(sql)) {
@@ -223,12 +226,17 @@ public final class ExperimentRepository {
                         out.add(new ExperimentRow(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
                                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
                                 rs.getString(11), rs.getString(12), rs.getTimestamp(13).toInstant(), rs.getTimestamp(14).toInstant(),
-                                Arrays.asList((String[]) tags.getArray()), rs.getDouble(16)));
+                                Arrays.asList((String[]) tags.getArray()), rs.getDouble(16), instant(rs.getTimestamp(17)),
+                                instant(rs.getTimestamp(18))));
                     }
                 }
                 return out;
             }
         });
+    }
+
+    private static Instant instant(java.sql.Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 
     private static void bind(PreparedStatement st, List<Object> args) throws SQLException {

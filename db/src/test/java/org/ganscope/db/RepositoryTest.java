@@ -100,6 +100,10 @@ class RepositoryTest {
         assertEquals(1, s.size());
         assertEquals("RUNNING", s.get(0).status());
         assertEquals(400, s.get(0).done());
+        // the experiment's run timing, as the grid shows it: its first step's start; no end while it runs
+        var running = experiments.get(id).orElseThrow();
+        assertEquals(s.get(0).startedAt(), running.startedAt());
+        assertEquals(null, running.finishedAt(), "no end while it runs");
 
         List<ResultRepository.UnitRow> units = List.of(
                 new ResultRepository.UnitRow(0, 0.5, 3, "tree", "object", 0.12, 0.05, true, new long[] {4, 9}),
@@ -114,6 +118,9 @@ class RepositoryTest {
         assertEquals("SUCCEEDED", done.status());
         assertEquals("key-1", done.resultKey());
         assertEquals(1000, done.done());
+        assertEquals(null, experiments.get(id).orElseThrow().finishedAt(), "its step finished, the experiment not yet");
+        experiments.setStatus(id, "SUCCEEDED", null);
+        assertEquals(done.finishedAt(), experiments.get(id).orElseThrow().finishedAt(), "ended: its last step's end");
     }
 
     @Test

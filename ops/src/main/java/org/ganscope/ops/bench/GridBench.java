@@ -18,7 +18,8 @@ import org.ganscope.analysis.cli.ConsoleProgress;
 
 /**
  * {@code ganscope bench grid [--experiments 10000] [--reps 200]}: fills a fresh embedded
- * PostgreSQL with N experiments (names, tags, statuses, parameters like real ones) and
+ * PostgreSQL with N experiments (names, tags, statuses, parameters and six steps each, like
+ * real ones) and
  * times what the dashboard's experiments grid does to show a page: the page query (50
  * rows, the grid's page size) plus the count, for the first page, a deep page, a search, a
  * status filter and a tag filter. Prints p50/p95 per case and ends with
@@ -70,6 +71,14 @@ public final class GridBench {
                     + "(ARRAY['QUEUED','RUNNING','SUCCEEDED','SUCCEEDED','SUCCEEDED','FAILED','CANCELLED'])[1 + i % 7], "
                     + "CASE WHEN i % 10 = 0 THEN 'note about run ' || i ELSE '' END, 'bench', now() - (i || ' seconds')::interval "
                     + "FROM generate_series(1, " + n + ") AS i");
+            // six steps each, as a default experiment has: the page query reads their progress and timing per row
+            st.execute("INSERT INTO steps (experiment_id, name, layer, status, attempt, progress_done, progress_total, started_at, finished_at) "
+                    + "SELECT e.id, s.name, CASE WHEN s.k = 0 THEN 'layer2' ELSE '' END, "
+                    + "CASE WHEN e.status = 'QUEUED' THEN 'QUEUED' ELSE e.status END, CASE WHEN e.status = 'QUEUED' THEN 0 ELSE 1 END, 40, 80, "
+                    + "CASE WHEN e.status = 'QUEUED' THEN NULL ELSE e.created_at + (s.k || ' minutes')::interval END, "
+                    + "CASE WHEN e.status = 'SUCCEEDED' THEN e.created_at + ((s.k + 1) || ' minutes')::interval END "
+                    + "FROM experiments e CROSS JOIN (VALUES (0, 'dissect'), (1, 'metrics'), (2, 'explain'), (3, 'intervene'), (4, 'optimize'),"
+                    + " (5, 'artifacts')) AS s(k, name)");
             st.execute("INSERT INTO experiment_tags (experiment_id, tag) SELECT id, 'sweep-' || (id % 17) FROM experiments");
             st.execute("INSERT INTO experiment_tags (experiment_id, tag) SELECT id, 'demo' FROM experiments WHERE id % 3 = 0");
             st.execute("ANALYZE");

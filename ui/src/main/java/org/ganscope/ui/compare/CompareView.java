@@ -8,6 +8,8 @@ import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.combobox.MultiSelectComboBox;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.data.renderer.LitRenderer;
+import com.vaadin.flow.function.SerializableFunction;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Image;
@@ -71,7 +73,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         this.compare = compare;
         this.images = images;
         picker.setId("compare-picker");
-        picker.setWidth("40em");
+        picker.setWidth("60em");
+        picker.setAutoExpand(MultiSelectComboBox.AutoExpandMode.VERTICAL); // every chosen experiment's chip, on more lines if needed
         picker.setItems(compare.candidates(500));
         // distinguishable entries: id, name, bundle, layers and when it was launched
         picker.setItemLabelGenerator(e -> "#" + e.id() + " " + e.name() + " · " + e.bundleName() + " · "
@@ -83,21 +86,26 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         top.setAlignItems(Alignment.BASELINE);
 
         table.setId("compare-table");
-        table.addColumn(c -> "#" + c.experiment().id()).setHeader("experiment").setAutoWidth(true);
-        table.addColumn(c -> c.experiment().bundleName()).setHeader("bundle").setAutoWidth(true);
-        table.addColumn(c -> c.experiment().dataset()).setHeader("dataset");
-        table.addColumn(c -> c.experiment().variant()).setHeader("variant");
+        table.addColumn(c -> "#" + c.experiment().id()).setHeader("#").setAutoWidth(true).setFlexGrow(0);
+        // the bundle, and below it its dataset and variant: one column, so that the table fits a laptop's width
+        table.addColumn(LitRenderer.<Column>of("<span>${item.bundle}</span> <span style=\"display: block; font-size: var(--lumo-font-size-xs);"
+                + " color: var(--lumo-secondary-text-color); line-height: 1.2\">${item.kind}</span>")
+                .withProperty("bundle", c -> c.experiment().bundleName())
+                .withProperty("kind", c -> c.experiment().dataset() + " · " + c.experiment().variant()))
+                .setHeader(Fmt.header("bundle (dataset · variant)")).setAutoWidth(true);
         table.addComponentColumn(this::layerChoice).setHeader("layer").setAutoWidth(true);
+        // each value with its 95% interval on a second, smaller line, so that the whole table fits a laptop's width
         for (String cat : List.of("object", "part", "material")) {
-            table.addColumn(c -> withInterval(c, cat)).setHeader(cat).setAutoWidth(true);
+            table.addColumn(withCi(c -> withInterval(c, cat))).setHeader(cat).setAutoWidth(true);
         }
-        table.addColumn(c -> withInterval(c, "total")).setHeader("interpretable").setAutoWidth(true);
-        table.addColumn(c -> LayerFigure.cell(c.counts(), "controlled", "total")).setHeader("beating location").setAutoWidth(true);
-        table.addColumn(c -> metric(c, "domain_fd")).setHeader("domain FD").setAutoWidth(true);
-        table.addColumn(c -> metric(c, "swd")).setHeader("SWD").setAutoWidth(true);
-        table.addColumn(c -> metric(c, "precision")).setHeader("precision").setAutoWidth(true);
-        table.addColumn(c -> metric(c, "recall")).setHeader("recall").setAutoWidth(true);
+        table.addColumn(withCi(c -> withInterval(c, "total"))).setHeader("interpretable").setAutoWidth(true);
+        table.addColumn(withCi(c -> LayerFigure.cell(c.counts(), "controlled", "total"))).setHeader(Fmt.header("beating location")).setAutoWidth(true);
+        table.addColumn(withCi(c -> metric(c, "domain_fd"))).setHeader("domain FD").setAutoWidth(true);
+        table.addColumn(withCi(c -> metric(c, "swd"))).setHeader("SWD").setAutoWidth(true);
+        table.addColumn(withCi(c -> metric(c, "precision"))).setHeader("precision").setAutoWidth(true);
+        table.addColumn(withCi(c -> metric(c, "recall"))).setHeader("recall").setAutoWidth(true);
         table.setAllRowsVisible(true);
+        table.getStyle().set("--lumo-space-m", "0.5rem"); // narrower cell padding: thirteen columns at 1200 px
 
         params.setId("param-diff");
         params.setAllRowsVisible(true);
@@ -124,7 +132,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         s.setItems(c.dissectedLayers());
         s.setValue(c.layer());
         s.setId("layer-" + c.experiment().id());
-        s.setWidth("8em");
+        s.setWidth("7em");
         s.addValueChangeListener(e -> {
             if (e.isFromClient() && e.getValue() != null) {
                 Map<Long, String> next = new LinkedHashMap<>(shownLayers);
@@ -262,8 +270,24 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         if (v == null) {
             return "";
         }
-        return lo == null || hi == null ? String.format(Locale.ROOT, "%.4g", v)
-                : String.format(Locale.ROOT, "%.4g [%.4g, %.4g]", v, lo, hi);
+        // distances at four significant digits, the shares at three decimals
+        java.util.function.DoubleFunction<String> f = name.equals("domain_fd") || name.equals("swd") ? Fmt::metric : Fmt::score;
+        return lo == null || hi == null ? f.apply(v) : f.apply(v) + " [" + f.apply(lo) + ", " + f.apply(hi) + "]";
+    }
+
+    /**
+     * A cell of {@code value [low, high]}: the value, and below it, smaller, the interval (the
+     * cell's text stays {@code value [low, high]}); a value without an interval as it is.
+     */
+    static LitRenderer<Column> withCi(SerializableFunction<Column, String> text) {
+        return LitRenderer.<Column>of("<span>${item.v}</span> <span class=\"ci\" style=\"display: block; font-size: var(--lumo-font-size-xs);"
+                + " color: var(--lumo-secondary-text-color); line-height: 1.2\">${item.ci}</span>")
+                .withProperty("v", c -> split(text.apply(c))[0]).withProperty("ci", c -> split(text.apply(c))[1]);
+    }
+
+    private static String[] split(String s) {
+        int at = s == null ? -1 : s.indexOf(" [");
+        return at < 0 ? new String[] {s == null ? "" : s, ""} : new String[] {s.substring(0, at), s.substring(at + 1)};
     }
 
     static String classOption(List<Column> cols, List<String> classes) {

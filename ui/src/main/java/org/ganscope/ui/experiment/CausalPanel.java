@@ -91,9 +91,13 @@ final class CausalPanel extends VerticalLayout {
                 against += "; real floor " + Fmt.metric(m.get("domain_fd|real_floor")) + " (the FD of "
                         + Math.round(m.getOrDefault("domain_fd|real_floor_samples", 0.0)) + " real images against the same statistics)";
             }
-            b.append("<tr><td style=\"padding:2px 8px\">").append(def[1]).append("</td><td style=\"text-align:right;padding:2px 8px\">")
-                    .append(Fmt.metric(m.get(def[0]))).append("</td><td style=\"padding:2px 8px\">")
-                    .append(lo == null || hi == null ? "none recorded" : Fmt.metric(lo) + " to " + Fmt.metric(hi))
+            // distances at four significant digits; the shares (and density) at three decimals, so 0.025 is not 0.02500 next to 0.000
+            java.util.function.DoubleFunction<String> f = def[0].equals("domain_fd") || def[0].equals("swd") ? Fmt::metric : Fmt::score;
+            // name, value and interval on one line each (only "measured against" wraps)
+            b.append("<tr><td style=\"padding:2px 8px;white-space:nowrap\">").append(def[1])
+                    .append("</td><td style=\"text-align:right;padding:2px 8px;white-space:nowrap\">")
+                    .append(f.apply(m.get(def[0]))).append("</td><td style=\"padding:2px 8px;white-space:nowrap\">")
+                    .append(lo == null || hi == null ? "none recorded" : f.apply(lo) + " to " + f.apply(hi))
                     .append("</td><td style=\"padding:2px 8px\">").append(against)
                     .append("</td><td style=\"padding:2px 8px\">").append(def[3]).append("</td></tr>");
         }
@@ -189,17 +193,24 @@ final class CausalPanel extends VerticalLayout {
         rows.add(row("none", result.get("baseline")));
         for (JsonNode a : result.get("ablations")) {
             rows.add(row("worst " + a.get("n").asInt(), a.get("worst")));
-            double fd = a.get("random_fd_mean").asDouble();
-            rows.add(new ArtifactRow("random " + a.get("n").asInt() + " (mean of draws)", fd, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+            rows.add(randomRow(a));
+        }
+        if (result.has("metric_samples")) {
+            add(new Paragraph("Each row's metrics are measured on this step's own " + result.get("metric_samples").asInt()
+                    + " generated images (one fixed seed for every row), so 'none' is not the same sample as the Metrics table's and"
+                    + " its domain FD differs from it; compare the rows of this table with each other."));
         }
         Grid<ArtifactRow> grid = new Grid<>();
         grid.setId("artifact-table");
-        grid.addColumn(ArtifactRow::ablated).setHeader("units ablated");
+        // the full text in the cell (the column is as wide as its longest entry) and in a tooltip
+        grid.addColumn(ArtifactRow::ablated).setHeader("units ablated").setAutoWidth(true).setFlexGrow(0)
+                .setTooltipGenerator(ArtifactRow::ablated).setClassNameGenerator(r -> "artifact-ablated");
         grid.addColumn(r -> fmt(r.domainFd())).setHeader("domain FD");
-        grid.addColumn(r -> fmt(r.precision())).setHeader("precision");
-        grid.addColumn(r -> fmt(r.recall())).setHeader("recall");
-        grid.addColumn(r -> fmt(r.density())).setHeader("density");
-        grid.addColumn(r -> fmt(r.coverage())).setHeader("coverage");
+        // the shares (and density) at three decimals, like the Metrics table's; domain FD at four significant digits
+        grid.addColumn(r -> share(r.precision())).setHeader("precision");
+        grid.addColumn(r -> share(r.recall())).setHeader("recall");
+        grid.addColumn(r -> share(r.density())).setHeader("density");
+        grid.addColumn(r -> share(r.coverage())).setHeader("coverage");
         grid.setItems(rows);
         grid.setAllRowsVisible(true);
         add(grid);
@@ -217,12 +228,12 @@ final class CausalPanel extends VerticalLayout {
                     cw.stream().map(String::valueOf).collect(Collectors.joining(", ")))));
             Grid<JsonNode> cg = new Grid<>();
             cg.setId("causal-artifact-table");
-            cg.addColumn(r -> "worst " + r.get("n").asInt()).setHeader("units ablated (held-out seed " + causal.get("validate_seed").asLong() + ")");
-            cg.addColumn(r -> fmt(causal.get("validate_base_fd").asDouble())).setHeader("domain FD, none");
-            cg.addColumn(r -> fmt(r.get("worst_fd").asDouble())).setHeader("domain FD, worst n");
-            cg.addColumn(r -> fmt(r.get("random_fd_mean").asDouble()) + " +- " + fmt(r.get("random_fd_sd").asDouble()) + " (" + r.get("random_fd").size()
-                    + " draws)").setHeader("random n: mean +- sd");
-            cg.addColumn(r -> fmt(r.get("p_value").asDouble())).setHeader("p (random <= worst)");
+            cg.addColumn(r -> "worst " + r.get("n").asInt()).setHeader(Fmt.header("units ablated (held-out seed " + causal.get("validate_seed").asLong() + ")"));
+            cg.addColumn(r -> fmt(causal.get("validate_base_fd").asDouble())).setHeader(Fmt.header("domain FD, none"));
+            cg.addColumn(r -> fmt(r.get("worst_fd").asDouble())).setHeader(Fmt.header("domain FD, worst n"));
+            cg.addColumn(r -> fmt(r.get("random_fd_mean").asDouble()) + " ± " + fmt(r.get("random_fd_sd").asDouble()) + " (" + r.get("random_fd").size()
+                    + " draws)").setHeader(Fmt.header("random n: mean ± sd")).setAutoWidth(true).setFlexGrow(0);
+            cg.addColumn(r -> String.format(Locale.ROOT, "%.3f", r.get("p_value").asDouble())).setHeader(Fmt.header("p (random ≤ worst)"));
             List<JsonNode> vr = new ArrayList<>();
             causal.get("validation").forEach(vr::add);
             cg.setItems(vr);
@@ -240,9 +251,37 @@ final class CausalPanel extends VerticalLayout {
         });
     }
 
+    /**
+     * The random sets of n units: each metric's mean over the draws, with their number
+     * ({@code random 5 (mean of 20 draws)}); results without the per-draw metrics show only the
+     * stored mean domain FD.
+     */
+    static ArtifactRow randomRow(JsonNode a) {
+        int n = a.get("n").asInt();
+        JsonNode draws = a.get("random");
+        if (draws == null || !draws.isArray() || draws.isEmpty()) {
+            return new ArtifactRow("random " + n + " (mean of the draws)", a.get("random_fd_mean").asDouble(), Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN);
+        }
+        double[] mean = new double[5];
+        String[] names = {"domain_fd", "precision", "recall", "density", "coverage"};
+        for (JsonNode d : draws) {
+            for (int k = 0; k < names.length; k++) {
+                mean[k] += d.get(names[k]).asDouble() / draws.size();
+            }
+        }
+        return new ArtifactRow("random " + n + " (mean of " + draws.size() + " draw" + (draws.size() == 1 ? "" : "s") + ")",
+                a.get("random_fd_mean").asDouble(), mean[1], mean[2], mean[3], mean[4]);
+    }
+
     private static ArtifactRow row(String what, JsonNode m) {
         return new ArtifactRow(what, m.get("domain_fd").asDouble(), m.get("precision").asDouble(), m.get("recall").asDouble(),
                 m.get("density").asDouble(), m.get("coverage").asDouble());
+    }
+
+    /** A share in [0, 1] (or density, near 1): three decimals; blank where the row has none. */
+    private static String share(double v) {
+        return Double.isNaN(v) ? "" : Fmt.score(v);
     }
 
     private static String fmt(double v) {

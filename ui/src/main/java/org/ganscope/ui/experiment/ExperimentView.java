@@ -36,6 +36,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.server.StreamResource;
 import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.function.SerializableConsumer;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -112,7 +113,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         this.service = service;
         status.setId("status");
         stepGrid.setId("steps");
-        stepGrid.addColumn(s -> s.name() + (s.layer().isEmpty() ? "" : " " + s.layer())).setHeader("step");
+        stepGrid.addColumn(s -> s.name() + (s.layer().isEmpty() ? "" : " " + s.layer())).setHeader("step").setAutoWidth(true)
+                .setFlexGrow(0);
         stepGrid.addComponentColumn(s -> StatusBadge.of(s.status())).setHeader("status");
         stepGrid.addColumn(StepSummary::attempt).setHeader("attempt").setAutoWidth(true).setFlexGrow(0);
         stepGrid.addColumn(s -> Fmt.time(s.startedAt())).setHeader("started").setAutoWidth(true);
@@ -124,7 +126,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             double v = s.total() == 0 ? (s.status().equals("SUCCEEDED") ? 1 : 0) : Math.min(1.0, (double) s.done() / s.total());
             p.setValue(v);
             p.setWidth("8em");
-            Span t = new Span(s.total() == 0 ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * v));
+            Span t = new Span(s.total() == 0 ? (v == 1 ? "done" : "") : String.format(Locale.ROOT, "%.0f%%", 100 * v));
             t.getStyle().set("font-size", "0.85em");
             HorizontalLayout h = new HorizontalLayout(p, t);
             h.setAlignItems(Alignment.CENTER);
@@ -200,9 +202,11 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 .set("max-width", "60em");
         emptyUnits.setId("units-empty");
         units.setHeight("24em");
-        add(title, header, error, annotations, new H3("Steps"), stepGrid, layerFigure,
-                new HorizontalLayout(layer, summary, downloads), ruleCounts, emptyUnits, chart, gallery, new H3("Unit table"),
-                units, card, interventions, causal, explanations);
+        downloads.getStyle().set("white-space", "nowrap");
+        // the results first: the notes and tags, which researchers write rather than read, close the page
+        add(title, header, error, new H3("Steps"), stepGrid, layerFigure,
+                new HorizontalLayout(layer, summary, downloads), ruleCounts, emptyUnits, gallery, chart, new H3("Unit table"),
+                units, card, interventions, causal, explanations, new H3("Notes and tags"), annotations);
     }
 
     /** A label cell and its value cell of the header grid. */
@@ -241,7 +245,6 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     @Override
     protected void onAttach(AttachEvent event) {
         super.onAttach(event);
-        event.getUI().getPage().addJavaScript("context://webjars/echarts/5.5.0/echarts.min.js", LoadMode.LAZY); // EChart waits for it: the page does not
         event.getUI().setPollInterval(1000);
         poll = event.getUI().addPollListener(e -> refresh());
     }
@@ -268,8 +271,13 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         cancel.setVisible(operator && (x.status().equals("QUEUED") || x.status().equals("RUNNING")));
         retry.setVisible(operator && (x.status().equals("FAILED") || x.status().equals("CANCELLED")));
         error.setText(x.error() == null ? "" : x.error());
+        error.setVisible(x.error() != null && !x.error().isBlank()); // no blank band under the header
         List<StepSummary> st = service.steps(id);
-        stepGrid.setItems(st);
+        boolean terminal = List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(x.status());
+        if (!(terminal && st.equals(shownSteps))) { // a finished timeline is not sent again every second
+            stepGrid.setItems(st);
+            shownSteps = st;
+        }
         header(x, st);
         long succeeded = st.stream().filter(s -> s.status().equals("SUCCEEDED")).count();
         List<String> layers = st.stream().filter(s -> List.of("dissect", "explain", "artifacts").contains(s.name()) && s.status().equals("SUCCEEDED"))
@@ -300,6 +308,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     }
 
     private int shownLayers = -1;
+    private List<StepSummary> shownSteps = List.of();
 
     private void header(ExperimentSummary x, List<StepSummary> st) {
         bundleLink.setText(x.bundleName());
@@ -382,27 +391,63 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                     download("units.json", "exp" + exp + "_" + l + "_units.json", () -> export.unitsJson(exp, l)),
                     download("launch spec", "exp" + exp + "_launch.json", () -> export.launchSpecJson(exp)));
         }
-        // the panels below the unit table (explanations, interventions, causal) follow in the next round trip, so the
-        // first response carries the page down to the gallery and the browser asks for its images sooner
         String shown = layer.getValue();
-        getElement().executeJs("return 0").then(ignored -> {
-            if (Objects.equals(shown, layer.getValue())) {
-                explanations.show(id, shown);
-                interventions.show(id, shown);
-                causal.show(id, shown);
-            }
-        });
-        if (layer.getValue() == null) {
-            return;
+        List<UnitResult> rows = shown == null ? List.of() : results.units(id, shown);
+        Map<String, Integer> byCategory = Map.of();
+        if (shown != null) {
+            gallery.show(id, shown, rows);
+            byCategory = results.interpretableByCategory(id, shown);
+            List<UnitCount> counts = results.interpretableCounts(id, shown);
+            summary.setText(LayerFigure.summary(rows.size(), byCategory, counts));
+            showRuleCounts(counts);
         }
-        List<UnitResult> rows = results.units(id, layer.getValue());
-        units.setItems(rows);
-        gallery.show(id, layer.getValue(), rows);
-        var byCategory = results.interpretableByCategory(id, layer.getValue());
-        List<UnitCount> counts = results.interpretableCounts(id, layer.getValue());
-        summary.setText(LayerFigure.summary(rows.size(), byCategory, counts));
-        showRuleCounts(counts);
-        chart.setOption(categoryOption(layer.getValue(), byCategory));
+        // The gallery comes first: the rest of the layer (the unit table, the charts and their library, the explanations,
+        // interventions, metrics and artifacts below) is sent once the browser has the gallery's first images, so that
+        // neither the server nor the browser builds them while the gallery's cards and strips are on their way.
+        Map<String, Integer> categories = byCategory;
+        int wanted = Math.min(UnitGallery.FIRST_CARDS, rows.size());
+        SerializableConsumer<Object> rest = ignored -> {
+            if (!Objects.equals(shown, layer.getValue())) {
+                return; // another layer was chosen meanwhile: its own call shows it
+            }
+            loadCharts();
+            if (shown != null) {
+                units.setItems(rows);
+                chart.setOption(categoryOption(shown, categories));
+            }
+            explanations.show(id, shown);
+            interventions.show(id, shown);
+            causal.show(id, shown);
+        };
+        getElement().executeJs(AFTER_GALLERY, wanted).then(rest::accept, failure -> rest.accept(failure));
+    }
+
+    /**
+     * Resolves once the first {@code $0} images of the gallery have finished loading (or failed), at
+     * the latest after 4 s, so that a broken image never keeps the rest of the page away.
+     */
+    static final String AFTER_GALLERY = """
+            const wanted = $0, started = performance.now();
+            return new Promise(resolve => {
+              const check = () => {
+                const images = [...document.querySelectorAll('#unit-gallery img.gallery-image')].slice(0, wanted);
+                if ((images.length >= wanted && images.every(i => i.complete)) || performance.now() - started > 4000) {
+                  resolve(0);
+                } else {
+                  setTimeout(check, 30);
+                }
+              };
+              check();
+            });""";
+
+    private boolean chartsLoaded;
+
+    /** The chart library (about 1 MB of script), asked for once, after the gallery; EChart waits for it. */
+    private void loadCharts() {
+        if (!chartsLoaded) {
+            chartsLoaded = true;
+            getUI().ifPresent(ui -> ui.getPage().addJavaScript("context://webjars/echarts/5.5.0/echarts.min.js", LoadMode.LAZY));
+        }
     }
 
     /** The layer's interpretable units under the three rules, side by side, each labelled; hidden without controls. */

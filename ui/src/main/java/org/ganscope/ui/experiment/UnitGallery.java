@@ -16,7 +16,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import org.ganscope.services.experiment.UnitResult;
@@ -34,6 +36,10 @@ final class UnitGallery extends VerticalLayout {
     static final int IMAGES = 4;
     /** About the cards on screen at first (the list is 32em high, a card about 100 px), plus a few. */
     private static final int PREFETCH = 8;
+    /** The cards whose images the page waits for before it sends the panels below the gallery. */
+    static final int FIRST_CARDS = 4;
+    /** Where each shown unit is in the list: the first cards' images are fetched before those the list renders off screen. */
+    private Map<Integer, Integer> position = Map.of();
     private final UnitImageService images;
     private final VirtualList<UnitResult> list = new VirtualList<>();
     private final ComboBox<String> label = new ComboBox<>("class");
@@ -105,6 +111,11 @@ final class UnitGallery extends VerticalLayout {
                 .filter(u -> !beats.getValue() || Boolean.TRUE.equals(u.beatsLocation()))
                 .filter(u -> !interpretable.getValue() || u.interpretable())
                 .sorted(order.thenComparingInt(UnitResult::unit)).toList();
+        Map<Integer, Integer> at = new HashMap<>();
+        for (int i = 0; i < shown.size(); i++) {
+            at.put(shown.get(i).unit(), i);
+        }
+        position = at;
         list.setItems(shown);
         // the first cards render on the server while the browser lays out the page
         images.prefetch(experiment, layer, shown.stream().limit(PREFETCH).map(UnitResult::unit).toList(), IMAGES, 1);
@@ -125,6 +136,8 @@ final class UnitGallery extends VerticalLayout {
         png.setCacheTime(3_600_000); // the strip of a stored dissection never changes: the browser keeps it for an hour
         Image img = new Image(png, "top images of unit " + u.unit());
         img.addClassName("gallery-image");
+        // the list renders a screenful of cards more than it shows; the browser fetches the ones on screen first
+        img.getElement().setAttribute("fetchpriority", position.getOrDefault(u.unit(), PREFETCH) < PREFETCH ? "high" : "low");
         img.getStyle().set("image-rendering", "pixelated").set("height", "96px").set("min-width", (IMAGES * 96) + "px")
                 .set("background", "#eee");
         Span head = new Span(String.format(Locale.ROOT, "unit %d · %s (%s)", u.unit(), u.labelName(), u.category()));

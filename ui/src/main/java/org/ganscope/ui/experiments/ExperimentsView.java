@@ -25,6 +25,7 @@ import org.ganscope.services.experiment.ExperimentSummary;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.shared.Registration;
+import org.ganscope.ui.common.Fmt;
 import org.ganscope.ui.common.StatusBadge;
 import org.ganscope.ui.experiment.ExperimentView;
 import org.ganscope.ui.layout.MainLayout;
@@ -49,6 +50,7 @@ public class ExperimentsView extends VerticalLayout {
     public ExperimentsView(ExperimentService experiments, BundleService bundles) {
         search.setPlaceholder("search name, notes, bundle");
         search.setId("search");
+        search.setMinWidth("16em"); // the whole placeholder, not "search name, notes, bur"
         search.setValueChangeMode(ValueChangeMode.LAZY);
         List<BundleSummary> all = bundles.all();
         model.setItems(all.stream().map(BundleSummary::name).distinct().sorted().toList());
@@ -62,15 +64,18 @@ public class ExperimentsView extends VerticalLayout {
         grid.setId("experiments");
         grid.addColumn(ExperimentSummary::id).setHeader("id").setAutoWidth(true).setSortProperty("id");
         grid.addColumn(ExperimentSummary::name).setHeader("name").setFlexGrow(2).setSortProperty("name");
-        grid.addColumn(ExperimentSummary::bundleName).setHeader("model").setSortProperty("bundle");
-        grid.addComponentColumn(e -> StatusBadge.of(e.status())).setHeader("status").setSortProperty("status");
+        grid.addColumn(ExperimentSummary::bundleName).setHeader("model").setSortProperty("bundle").setAutoWidth(true);
+        grid.addComponentColumn(e -> StatusBadge.of(e.status())).setHeader("status").setSortProperty("status").setAutoWidth(true);
         grid.addComponentColumn(e -> {
             ProgressBar p = new ProgressBar(0, 1, Math.max(0, Math.min(1, e.progress())));
             p.setWidth("6em");
             return p;
-        }).setHeader("progress");
+        }).setHeader("progress").setAutoWidth(true).setFlexGrow(0);
+        // run timing: when its first step started, and how long it ran (so far, while it runs)
+        grid.addColumn(e -> e.startedAt() == null ? "" : TIME.format(e.startedAt())).setHeader("started (UTC)").setAutoWidth(true);
+        grid.addColumn(ExperimentsView::duration).setHeader("duration").setAutoWidth(true);
         grid.addColumn(e -> String.join(", ", e.tags())).setHeader("tags");
-        grid.addColumn(e -> TIME.format(e.createdAt())).setHeader("created (UTC)").setSortProperty("created");
+        grid.addColumn(e -> TIME.format(e.createdAt())).setHeader("created (UTC)").setSortProperty("created").setAutoWidth(true);
         data = DataProvider.fromCallbacks(
                 q -> experiments.list(query(q.getSortOrders()), q.getOffset(), q.getLimit()).stream(),
                 q -> experiments.count(query(List.of())));
@@ -87,6 +92,17 @@ public class ExperimentsView extends VerticalLayout {
         HorizontalLayout filters = new HorizontalLayout(search, model, dataset, status, tag, new Span("click a row for its steps and results"));
         filters.setAlignItems(Alignment.BASELINE);
         add(filters, grid);
+    }
+
+    /** How long it ran: first step's start to last step's end, or "... so far" while it runs; blank before it started. */
+    static String duration(ExperimentSummary e) {
+        if (e.startedAt() == null) {
+            return "";
+        }
+        if (e.finishedAt() != null) {
+            return Fmt.duration(e.startedAt(), e.finishedAt());
+        }
+        return List.of("QUEUED", "RUNNING").contains(e.status()) ? Fmt.duration(e.startedAt(), null) + " so far" : "";
     }
 
     private Registration poll;
