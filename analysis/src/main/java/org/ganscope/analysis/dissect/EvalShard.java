@@ -4,9 +4,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.model.LayerModel;
+import org.ganscope.analysis.model.RenderAhead;
 
 /**
  * Second pass of a dissection over evaluation samples [start, end) of a seed, at fixed
@@ -80,15 +82,35 @@ public final class EvalShard {
 
     private static EvalShard run(LayerModel model, EvalShard shard, long seed, long start, long end, int batch,
             Progress progress) {
-        var layer = model.layer();
-        int res = (int) Math.round(Math.sqrt(model.segPixels()));
+        try (RenderAhead ahead = RenderAhead.start(model, List.of(new RenderAhead.Range(seed, start, end)), batch)) {
+            return run(ahead, shard, seed, start, end, progress);
+        }
+    }
+
+    /**
+     * As {@link #run(LayerModel, Thresholds, long, long, long, int, int, Progress)}, taking the
+     * batches from {@code ahead}, whose plan must go on with exactly samples [start, end) of
+     * {@code seed} (in its batch size): counted while later batches render.
+     */
+    public static EvalShard run(RenderAhead ahead, Thresholds t, long seed, long start, long end, int k, Progress progress) {
+        return run(ahead, new EvalShard(t, ahead.model().numClasses(), k, seed), seed, start, end, progress);
+    }
+
+    private static EvalShard run(RenderAhead ahead, EvalShard shard, long seed, long start, long end, Progress progress) {
+        var layer = ahead.model().layer();
+        int res = (int) Math.round(Math.sqrt(ahead.model().segPixels()));
         Kernel kernel = new Kernel(layer.height(), layer.width(), res);
-        for (long s = start; s < end; s += batch) {
-            int b = (int) Math.min(batch, end - s);
-            model.generate(seed, s, b);
-            float[] r = model.activations();
+        for (long s = start; s < end; ) {
+            RenderAhead.Batch batch = ahead.next();
+            int b = batch.count();
+            if (batch.seed() != seed || batch.start() != s || b > end - s) {
+                throw new IllegalStateException("render plan out of step with the evaluation shard at sample " + s);
+            }
+            float[] r = batch.activations();
             checkFinite(r, b * layer.units() * layer.pixels(), seed, s);
-            shard.add(kernel, r, model.labels(), b, s);
+            shard.add(kernel, r, batch.labels(), b, s);
+            ahead.release(batch);
+            s += b;
             progress.advance(b);
         }
         return shard;

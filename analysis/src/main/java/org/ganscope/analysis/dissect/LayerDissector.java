@@ -1,10 +1,13 @@
 package org.ganscope.analysis.dissect;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongConsumer;
 import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.model.LayerModel;
+import org.ganscope.analysis.model.RenderAhead;
 
 /**
  * Dissects one layer of a bundle in-process: the threshold pass, then the evaluation
@@ -41,22 +44,31 @@ public final class LayerDissector {
         if (model.maxBatch() < p.batch() || !model.layer().name().equals(p.layer())) {
             throw new IllegalArgumentException("model is for " + model.layer().name() + " with batch " + model.maxBatch());
         }
-        Thresholds t = ThresholdPass.run(model, p, phases);
-        phases.begin("evaluation", p.samples(), "img");
-        EvalShard total = null;
+        // one render-ahead over the threshold set and then every shard, each in its own batches
+        // (exactly those of running them one by one): the evaluation samples render while the
+        // threshold statistics are computed, and each batch is counted while the next renders
+        List<RenderAhead.Range> plan = new ArrayList<>();
+        plan.add(ThresholdPass.range(p));
         for (int k = 0; k < shards; k++) {
-            long start = shardStart(p.samples(), shards, k);
-            long end = shardStart(p.samples(), shards, k + 1);
-            EvalShard s = EvalShard.run(model, t, p.seed(), start, end, p.topK(), p.batch(), phases);
-            if (total == null) {
-                total = s;
-            } else {
-                total.merge(s);
-            }
-            progress.accept(end);
+            plan.add(new RenderAhead.Range(p.seed(), shardStart(p.samples(), shards, k), shardStart(p.samples(), shards, k + 1)));
         }
-        phases.end();
-        return LayerDissection.of(model.bundle(), p, t, total);
+        try (RenderAhead ahead = RenderAhead.start(model, plan, p.batch())) {
+            Thresholds t = ThresholdPass.run(ahead, p, phases);
+            phases.begin("evaluation", p.samples(), "img");
+            EvalShard total = null;
+            for (int k = 0; k < shards; k++) {
+                RenderAhead.Range r = plan.get(k + 1);
+                EvalShard s = EvalShard.run(ahead, t, p.seed(), r.start(), r.end(), p.topK(), phases);
+                if (total == null) {
+                    total = s;
+                } else {
+                    total.merge(s);
+                }
+                progress.accept(r.end());
+            }
+            phases.end();
+            return LayerDissection.of(model.bundle(), p, t, total);
+        }
     }
 
     /** First sample of shard {@code k} of {@code shards} over {@code n} samples (near-equal shards). */

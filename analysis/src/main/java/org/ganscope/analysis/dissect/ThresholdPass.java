@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.model.LayerModel;
+import org.ganscope.analysis.model.RenderAhead;
 
 /**
  * First pass of a dissection: over the separate threshold seed set, fix one threshold
@@ -75,6 +76,27 @@ public final class ThresholdPass {
 
     /** As above, keeping at most {@code bufferBytes} of upsampled values over all threads (see {@link #BUFFER_BYTES}; the result does not depend on it). */
     static Thresholds run(LayerModel model, DissectParams p, Progress progress, long bufferBytes) {
+        try (RenderAhead ahead = RenderAhead.start(model, List.of(range(p)), p.batch())) {
+            return run(ahead, p, progress, bufferBytes);
+        }
+    }
+
+    /** The samples of the threshold set. */
+    public static RenderAhead.Range range(DissectParams p) {
+        return new RenderAhead.Range(p.thresholdSeed(), 0, p.thresholdSamples());
+    }
+
+    /**
+     * As {@link #run(LayerModel, DissectParams, Progress)}, taking the threshold set's batches
+     * from {@code ahead}, whose plan must begin with {@link #range}; rendering may go on with
+     * the rest of its plan while this pass computes its statistics.
+     */
+    public static Thresholds run(RenderAhead ahead, DissectParams p, Progress progress) {
+        return run(ahead, p, progress, BUFFER_BYTES);
+    }
+
+    static Thresholds run(RenderAhead ahead, DissectParams p, Progress progress, long bufferBytes) {
+        LayerModel model = ahead.model(); // immutable properties only: the producer runs it
         var layer = model.layer();
         int units = layer.units();
         int hw = layer.pixels();
@@ -85,13 +107,18 @@ public final class ThresholdPass {
         int classes = model.numClasses();
         LabelMaps labels = new LabelMaps(n, segPixels, classes); // also the controls' held-out class map
         progress.begin("threshold set", n, "img");
-        for (int start = 0; start < n; start += p.batch()) {
-            int b = Math.min(p.batch(), n - start);
-            model.generate(p.thresholdSeed(), start, b);
-            labels.put(start, model.labels(), 0, b);
-            float[] r = model.activations();
+        for (int start = 0; start < n; ) {
+            RenderAhead.Batch batch = ahead.next();
+            int b = batch.count();
+            if (batch.seed() != p.thresholdSeed() || batch.start() != start || b > n - start) {
+                throw new IllegalStateException("render plan out of step with the threshold set at sample " + start);
+            }
+            labels.put(start, batch.labels(), 0, b);
+            float[] r = batch.activations();
             EvalShard.checkFinite(r, b * units * hw, p.thresholdSeed(), start);
             System.arraycopy(r, 0, acts, start * units * hw, b * units * hw);
+            ahead.release(batch);
+            start += b;
             progress.advance(b);
         }
         progress.end();
