@@ -561,7 +561,17 @@ class DashboardBrowserTest {
             // the per-class bars name every class on the axis (turned, not skipped) and say what the bars count
             assertEquals(List.of(0L, 40L, "interpretable units"), js.executeScript("const o = echarts.getInstanceByDom(document.getElementById('class-chart'))"
                     + ".getOption(); return [o.xAxis[0].axisLabel.interval, o.xAxis[0].axisLabel.rotate, o.yAxis[0].name];"));
-            assertTrue(driver.getPageSource().contains("bundlePath") || driver.getPageSource().contains("bundleHash"), "the parameter diff lists parameters");
+            // the parameter diff in words, lists spaced: "≠ bundle hash", "dissect, metrics, explain, ..."
+            String paramText = driver.findElement(By.id("param-diff")).getText();
+            @SuppressWarnings("unchecked")
+            List<String> paramNames = (List<String>) js.executeScript("return [...document.querySelectorAll('#param-diff vaadin-grid-cell-content')]"
+                    + ".map(c => c.textContent.trim()).filter(t => t.startsWith('\u2260 '));");
+            assertTrue(paramNames.contains("\u2260 bundle hash") && paramNames.contains("\u2260 steps")
+                    && paramNames.stream().noneMatch(n -> n.matches(".*[a-z][A-Z].*")), "parameter names in words: " + paramNames);
+            @SuppressWarnings("unchecked")
+            List<String> paramValues = (List<String>) js.executeScript("return [...document.querySelectorAll('#param-diff vaadin-grid-cell-content')]"
+                    + ".map(c => c.textContent.trim());");
+            assertTrue(paramValues.contains("dissect, metrics, explain, intervene, optimize, artifacts"), "steps listed with spaces: " + paramValues);
             String comparePage = assertNoRawJava(driver, "compare");
             assertTrue(!java.util.regex.Pattern.compile("[0-9a-f]{40,}").matcher(comparePage).find(), "hashes are shortened on screen");
             assertTrue(!comparePage.contains("/models/bundles"), "bundles by name, not by server path");
