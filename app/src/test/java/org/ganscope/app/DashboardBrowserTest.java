@@ -25,7 +25,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The dashboard in a real browser (Debian's Chromium, headless): experiments grid, live detail page, a refused launch. */
+/**
+ * The dashboard in a real browser (Debian's Chromium, headless): experiments grid, live detail page (a step's
+ * progress seen part-done, then further along), every panel of a finished run, compare, playground, models and a
+ * refused launch. Screenshots go to target/screenshots for a person to look at.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DashboardBrowserTest {
     private static final String FIRST_CELL = """
@@ -228,8 +232,40 @@ class DashboardBrowserTest {
         }
     }
 
+    /**
+     * The step table's rows as the user sees them: [step, status, done, total, the bar's value, the text beside the bar].
+     * The progress cell's data-done/data-total are the counts the bar and its percentage are drawn from.
+     */
+    static final String STEP_ROWS = """
+            const grid = document.getElementById('steps');
+            if (!grid || !grid.shadowRoot) return null;
+            return [...grid.shadowRoot.querySelectorAll('#items tr')].filter(r => !r.hidden && r.index !== undefined).map(r => {
+              const cells = [...r.querySelectorAll('td slot')].map(s => s.assignedElements()[0]);
+              const p = cells[5] ? cells[5].querySelector('.step-progress') : null;
+              const bar = p ? p.querySelector('vaadin-progress-bar') : null;
+              return [cells[0] ? cells[0].textContent.trim() : '', cells[1] ? cells[1].textContent.trim() : '',
+                  p ? Number(p.dataset.done) : -1, p ? Number(p.dataset.total) : -1, bar ? Number(bar.value) : -1,
+                  p ? p.innerText.trim() : ''];
+            });""";
+
+    /** One step row of {@link #STEP_ROWS}. */
+    record StepRow(String step, String status, long done, long total, double bar, String text) {
+        @SuppressWarnings("unchecked")
+        static List<StepRow> read(JavascriptExecutor js) {
+            List<List<Object>> rows = (List<List<Object>>) js.executeScript(STEP_ROWS);
+            return rows == null ? List.of() : rows.stream().map(r -> new StepRow((String) r.get(0), (String) r.get(1),
+                    ((Number) r.get(2)).longValue(), ((Number) r.get(3)).longValue(), ((Number) r.get(4)).doubleValue(), (String) r.get(5))).toList();
+        }
+    }
+
     @Test
     void browseExperimentsWatchOneFinishAndSeeARefusedLaunch() throws Exception {
+        // progress that moves: a dissection with one shard of 2,000 images, long enough that its step stays part-done for
+        // several of the page's 1 s polls (the shard reports at most once a second, so every count it shows stays a second
+        // or more); launched first so the worker starts on it while the browser opens its page. Another seed than the runs
+        // below, so that none of them reuses its threshold pass.
+        long moving = experiments.launch(new LaunchRequest("moving progress", "outdoor-base", List.of("layer2"), 2000, 7L, 20, null, null, null, 1,
+                List.of("ui"), List.of("dissect")), "test");
         long other = experiments.launch(new LaunchRequest("second variant", "outdoor-mbstd", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
                 List.of("ui"), List.of("dissect")), "test");
         long id = experiments.launch(new LaunchRequest("browser <b>test</b>", "outdoor-base", List.of("layer2"), 40, 1L, 20, null, null, null, 2,
@@ -250,6 +286,38 @@ class DashboardBrowserTest {
             wait.until(d -> js.executeScript(FIRST_CELL, "experiments", 1) != null);
             assertEquals("browser <b>test</b>", js.executeScript(FIRST_CELL, "experiments", 1), "names are shown as text, not HTML");
             saveScreenshot(driver, "experiments.png");
+
+            // progress moves while it runs: the dissect step's row is seen running part-done (0 < done < total, the bar
+            // between empty and full), then, at a later poll, further along (or done), on the same page without a reload
+            driver.get("http://127.0.0.1:" + port + "/experiments/" + moving);
+            StepRow partway = new WebDriverWait(driver, Duration.ofSeconds(600)).pollingEvery(Duration.ofMillis(100)).until(d -> {
+                var rows = StepRow.read(js);
+                return rows.size() == 1 && rows.get(0).status().equals("RUNNING") && rows.get(0).done() > 0
+                        && rows.get(0).done() < rows.get(0).total() ? rows.get(0) : null;
+            });
+            assertEquals("dissect layer2", partway.step());
+            assertEquals(2L * 20 + 2000, partway.total(), "the threshold pass (2 x 20) and the 2,000 evaluation images");
+            assertEquals((double) partway.done() / partway.total(), partway.bar(), 1e-9, "the bar shows the count: " + partway);
+            assertTrue(partway.bar() > 0 && partway.bar() < 1 && partway.text().matches("\\d+%"), "part-done, with its percentage: " + partway);
+            assertEquals("RUNNING", driver.findElement(By.id("status")).getText());
+            // the badge keeps its own height beside the Cancel button; before a layer is dissected the page says so, with no
+            // empty layer choice and no title over a hidden table
+            assertEquals(true, js.executeScript("return document.getElementById('status').getBoundingClientRect().height"
+                    + " < document.getElementById('cancel').getBoundingClientRect().height;"), "the status badge is not stretched");
+            String runningPage = assertNoRawJava(driver, "running experiment");
+            assertTrue(runningPage.contains("The units appear here when the first layer's dissection has finished.")
+                    && !runningPage.contains("Unit table") && driver.findElements(By.id("layer-summary")).stream()
+                    .noneMatch(org.openqa.selenium.WebElement::isDisplayed), runningPage);
+            saveScreenshot(driver, "experiment-progress-partway.png");
+            StepRow later = new WebDriverWait(driver, Duration.ofSeconds(600)).pollingEvery(Duration.ofMillis(100)).until(d -> {
+                var rows = StepRow.read(js);
+                return rows.size() == 1 && rows.get(0).done() > partway.done() ? rows.get(0) : null;
+            });
+            assertTrue(later.bar() > partway.bar() && later.done() <= later.total(), "further along: " + partway + " then " + later);
+            assertTrue(later.status().equals("RUNNING") || later.status().equals("SUCCEEDED") && later.done() == later.total(),
+                    "still running, or done with every image counted: " + later);
+            System.out.println("progress seen moving: " + partway + " then " + later);
+            saveScreenshot(driver, "experiment-progress-later.png");
 
             driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
             // actions only when possible: while it is queued or running, an operator may cancel it but not retry it
@@ -397,6 +465,18 @@ class DashboardBrowserTest {
             // the optimize step's curve and alpha, the artifacts step's gallery and table
             wait.until(d -> "true".equals(d.findElement(By.id("alpha-curve-0")).getAttribute("data-rendered")));
             wait.until(d -> "true".equals(d.findElement(By.id("alpha-final-0")).getAttribute("data-rendered")));
+            // readable x axes: the objective curve a handful of iteration ticks, the final-alpha bars one turned label per unit
+            @SuppressWarnings("unchecked")
+            List<Object> alphaAxes = (List<Object>) js.executeScript("""
+                    const axis = id => echarts.getInstanceByDom(document.getElementById(id)).getModel().getComponent('xAxis', 0).axis;
+                    const curve = axis('alpha-curve-0'), bars = axis('alpha-final-0');
+                    return [curve.type, curve.getViewLabels().length, bars.getViewLabels().length, bars.scale.count(),
+                        echarts.getInstanceByDom(document.getElementById('alpha-final-0')).getOption().xAxis[0].axisLabel.rotate];""");
+            assertEquals("value", alphaAxes.get(0), "iterations on a value axis: " + alphaAxes);
+            assertTrue(((Number) alphaAxes.get(1)).longValue() >= 2 && ((Number) alphaAxes.get(1)).longValue() <= 8,
+                    "a handful of iteration labels: " + alphaAxes);
+            assertEquals(alphaAxes.get(3), alphaAxes.get(2), "every bar's unit labelled: " + alphaAxes);
+            assertEquals(45L, alphaAxes.get(4), "turned: " + alphaAxes);
             wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('artifact-gallery'); return !!(i && i.complete && i.naturalWidth > 0);"));
             assertEquals(8L * 64, js.executeScript("return document.getElementById('artifact-gallery').naturalWidth;"), "8 samples before/after");
             String metrics = driver.findElement(By.id("metrics-panel")).getText();
@@ -481,7 +561,17 @@ class DashboardBrowserTest {
             // the per-class bars name every class on the axis (turned, not skipped) and say what the bars count
             assertEquals(List.of(0L, 40L, "interpretable units"), js.executeScript("const o = echarts.getInstanceByDom(document.getElementById('class-chart'))"
                     + ".getOption(); return [o.xAxis[0].axisLabel.interval, o.xAxis[0].axisLabel.rotate, o.yAxis[0].name];"));
-            assertTrue(driver.getPageSource().contains("bundlePath") || driver.getPageSource().contains("bundleHash"), "the parameter diff lists parameters");
+            // the parameter diff in words, lists spaced: "≠ bundle hash", "dissect, metrics, explain, ..."
+            String paramText = driver.findElement(By.id("param-diff")).getText();
+            @SuppressWarnings("unchecked")
+            List<String> paramNames = (List<String>) js.executeScript("return [...document.querySelectorAll('#param-diff vaadin-grid-cell-content')]"
+                    + ".map(c => c.textContent.trim()).filter(t => t.startsWith('\u2260 '));");
+            assertTrue(paramNames.contains("\u2260 bundle hash") && paramNames.contains("\u2260 steps")
+                    && paramNames.stream().noneMatch(n -> n.matches(".*[a-z][A-Z].*")), "parameter names in words: " + paramNames);
+            @SuppressWarnings("unchecked")
+            List<String> paramValues = (List<String>) js.executeScript("return [...document.querySelectorAll('#param-diff vaadin-grid-cell-content')]"
+                    + ".map(c => c.textContent.trim());");
+            assertTrue(paramValues.contains("dissect, metrics, explain, intervene, optimize, artifacts"), "steps listed with spaces: " + paramValues);
             String comparePage = assertNoRawJava(driver, "compare");
             assertTrue(!java.util.regex.Pattern.compile("[0-9a-f]{40,}").matcher(comparePage).find(), "hashes are shortened on screen");
             assertTrue(!comparePage.contains("/models/bundles"), "bundles by name, not by server path");
@@ -518,7 +608,9 @@ class DashboardBrowserTest {
             wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('pg-result'); return !!(i && i.complete && i.naturalWidth > 0);"));
             assertEquals(2L * 64 * 4 + 16, js.executeScript("return document.getElementById('pg-result').naturalWidth;"), "before | after at 4x");
             String outcome = driver.findElement(By.id("pg-outcome")).getText();
-            assertTrue(outcome.contains("remove 20 'tree' units") && outcome.contains(" ms"), outcome);
+            assertTrue(outcome.contains("remove 20 'tree' units") && outcome.matches(
+                    "(?s).*The generator's layers after layer2 and the segmenter re-rendered the image in \\d+ ms\\..*"), outcome);
+            assertTrue(!outcome.contains("f and") && !outcome.contains("re-ran"), "no paper symbols in the outcome: " + outcome);
             saveScreenshot(driver, "playground.png");
             // a first visit without choices: a bundle, its middle layer and a class are chosen, the sample shows at once
             driver.get("http://127.0.0.1:" + port + "/playground");
@@ -621,6 +713,17 @@ class DashboardBrowserTest {
             });
             assertTrue(gridRow.get(5).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d") && gridRow.get(6).matches(DURATION),
                     "started and duration in the grid: " + gridRow);
+            // every name in full (they were cut to a few letters), the hint on one line
+            @SuppressWarnings("unchecked")
+            List<List<Object>> names = (List<List<Object>>) js.executeScript("""
+                    const grid = document.getElementById('experiments');
+                    return [...grid.shadowRoot.querySelectorAll('#items tr')].filter(r => !r.hidden).map(r => {
+                      const c = [...r.querySelectorAll('td slot')].map(s => s.assignedElements()[0])[1];
+                      return [c.textContent.trim(), c.scrollWidth <= c.clientWidth];
+                    });""");
+            assertTrue(names.size() >= 4 && names.stream().allMatch(n -> Boolean.TRUE.equals(n.get(1))), "names not cut off: " + names);
+            assertEquals(true, js.executeScript("return document.getElementById('experiments-hint').getBoundingClientRect().height < 30;"),
+                    "the hint on one line");
             saveScreenshot(driver, "experiments-finished.png");
 
             // not found, inside the layout

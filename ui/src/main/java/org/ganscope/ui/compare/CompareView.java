@@ -198,7 +198,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         List<CompareService.ParamRow> rows = new ArrayList<>(CompareService.parameters(cols));
         rows.sort(Comparator.comparing((CompareService.ParamRow r) -> !r.differs()));
         params.removeAllColumns();
-        params.addColumn(r -> (r.differs() ? "\u2260 " : "") + r.name()).setHeader("parameter").setAutoWidth(true);
+        params.addColumn(r -> (r.differs() ? "\u2260 " : "") + paramLabel(r.name())).setHeader("parameter").setAutoWidth(true);
         for (int i = 0; i < cols.size(); i++) {
             int k = i;
             params.addComponentColumn(r -> paramCell(r.name(), r.values().get(k))).setHeader("#" + cols.get(k).experiment().id()).setAutoWidth(true);
@@ -259,7 +259,17 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
             h.setSpacing(false);
             return h;
         }
-        return new Span(value == null ? "" : value);
+        return new Span(value == null ? "" : paramValue(value));
+    }
+
+    /** A launch parameter's name in words: thresholdSamples reads "threshold samples", bundleHash "bundle hash", topK "top k". */
+    static String paramLabel(String name) {
+        return name.replaceAll("(?<=[a-z0-9])(?=[A-Z])", " ").toLowerCase(Locale.ROOT);
+    }
+
+    /** A list parameter (stored comma-joined: dissect,metrics,explain) with a space after each comma, as the experiment page writes it. */
+    static String paramValue(String value) {
+        return value.matches("[^,\\s]+(,[^,\\s]+)+") ? value.replace(",", ", ") : value;
     }
 
     /** The value, with its 95% bootstrap interval when the metrics step recorded one. */

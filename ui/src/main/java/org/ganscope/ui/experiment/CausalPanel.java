@@ -149,15 +149,23 @@ final class CausalPanel extends VerticalLayout {
         o.putObject("title").put("text", "objective for '" + cls + "' per iteration").putObject("textStyle").put("fontSize", 13);
         o.putObject("tooltip").put("trigger", "axis");
         o.set("grid", grid());
-        ArrayNode x = o.putObject("xAxis").put("type", "category").put("name", "iteration").putArray("data");
+        // a value axis over the iterations, not one category per iteration: a handful of round ticks (0, 50, 100, ...)
+        // instead of a label per iteration squeezed under the line
+        ObjectNode x = o.putObject("xAxis").put("type", "value").put("name", "iteration").put("min", 0)
+                .put("max", Math.max(1, curve.size() - 1)).put("minInterval", 1).put("splitNumber", CURVE_TICKS);
+        // the last iteration (59 of 60, say) is not labelled: beside the round tick before it, it read as a crowded pair
+        x.putObject("axisLabel").put("hideOverlap", true).put("showMaxLabel", false);
+        x.putObject("splitLine").put("show", false);
         o.putObject("yAxis").put("type", "value").put("name", "delta");
         ArrayNode d = o.putArray("series").addObject().put("type", "line").put("showSymbol", false).putArray("data");
         for (int k = 0; k < curve.size(); k++) {
-            x.add(k);
-            d.add(curve.get(k).asDouble());
+            d.addArray().add(k).add(curve.get(k).asDouble());
         }
         return o.toString();
     }
+
+    /** About this many ticks on the objective curve's iteration axis (ECharts rounds the step to 1, 2, 5 x 10^n). */
+    static final int CURVE_TICKS = 5;
 
     /** The 20 units with the largest final alpha. */
     static String alphaOption(String cls, JsonNode alpha) {
@@ -167,8 +175,12 @@ final class CausalPanel extends VerticalLayout {
         o.putObject("title").put("text", "final alpha, top 20 units ('" + cls + "')").putObject("textStyle").put("fontSize", 13);
         o.putObject("tooltip").put("trigger", "axis");
         o.set("grid", grid());
-        ArrayNode x = o.putObject("xAxis").put("type", "category").put("name", "unit").putArray("data");
-        o.putObject("yAxis").put("type", "value").put("max", 1).put("min", 0);
+        // every bar is a unit a researcher looks up, so every bar keeps its label: turned, not skipped or overlapping
+        ObjectNode xAxis = o.putObject("xAxis").put("type", "category").put("name", "unit");
+        xAxis.putObject("axisLabel").put("interval", 0).put("rotate", 45).put("fontSize", 11);
+        xAxis.putObject("axisTick").put("alignWithLabel", true);
+        ArrayNode x = xAxis.putArray("data");
+        o.putObject("yAxis").put("type", "value").put("name", "alpha").put("max", 1).put("min", 0);
         ArrayNode d = o.putArray("series").addObject().put("type", "bar").putArray("data");
         for (int u : top) {
             x.add(Integer.toString(u));

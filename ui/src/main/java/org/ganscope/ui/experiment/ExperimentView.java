@@ -98,6 +98,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final HorizontalLayout downloads = new HorizontalLayout();
     private final TextArea notes = new TextArea("notes");
     private final TextField tags = new TextField("tags (comma separated)");
+    /** The layer choice with its summary and downloads, and the unit table's title: hidden, like the table, until a layer is dissected. */
+    private HorizontalLayout layerRow;
+    private final H3 unitTableTitle = new H3("Unit table");
     private final HorizontalLayout annotations = new HorizontalLayout();
 
     public ExperimentView(ExperimentResults results, ExperimentService service,
@@ -186,7 +189,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         duration.setId("duration");
         parameters.setId("parameters");
         Div header = new Div();
-        field(header, "status", new HorizontalLayout(status, cancel, retry));
+        HorizontalLayout statusRow = new HorizontalLayout(status, cancel, retry);
+        statusRow.setAlignItems(Alignment.CENTER); // the badge keeps its own height beside the buttons, not stretched to theirs
+        field(header, "status", statusRow);
         field(header, "bundle", bundleLink);
         field(header, "launched by", launchedBy);
         field(header, "started", started);
@@ -202,10 +207,11 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 .set("max-width", "60em");
         emptyUnits.setId("units-empty");
         units.setHeight("24em");
+        layerRow = new HorizontalLayout(layer, summary, downloads);
         downloads.getStyle().set("white-space", "nowrap");
         // the results first: the notes and tags, which researchers write rather than read, close the page
         add(title, header, error, new H3("Steps"), stepGrid, layerFigure,
-                new HorizontalLayout(layer, summary, downloads), ruleCounts, emptyUnits, gallery, chart, new H3("Unit table"),
+                layerRow, ruleCounts, emptyUnits, gallery, chart, unitTableTitle,
                 units, card, interventions, causal, explanations, new H3("Notes and tags"), annotations);
     }
 
@@ -301,6 +307,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         chart.setVisible(!layers.isEmpty());
         gallery.setVisible(!layers.isEmpty());
         units.setVisible(!layers.isEmpty());
+        unitTableTitle.setVisible(!layers.isEmpty());
+        layerRow.setVisible(!layers.isEmpty());
         if (layers.size() != shownLayers) {
             shownLayers = layers.size();
             layerFigure.show(layers, l -> results.interpretableCounts(id, l));

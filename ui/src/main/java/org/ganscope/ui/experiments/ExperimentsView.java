@@ -63,18 +63,20 @@ public class ExperimentsView extends VerticalLayout {
         Grid<ExperimentSummary> grid = new Grid<>();
         grid.setId("experiments");
         grid.addColumn(ExperimentSummary::id).setHeader("id").setAutoWidth(true).setSortProperty("id");
-        grid.addColumn(ExperimentSummary::name).setHeader("name").setFlexGrow(2).setSortProperty("name");
+        // the name as wide as the names on screen (it was cut to a few letters beside the auto-width columns), in full on hover
+        grid.addColumn(ExperimentSummary::name).setHeader("name").setAutoWidth(true).setFlexGrow(1).setSortProperty("name")
+                .setTooltipGenerator(ExperimentSummary::name);
         grid.addColumn(ExperimentSummary::bundleName).setHeader("model").setSortProperty("bundle").setAutoWidth(true);
         grid.addComponentColumn(e -> StatusBadge.of(e.status())).setHeader("status").setSortProperty("status").setAutoWidth(true);
         grid.addComponentColumn(e -> {
             ProgressBar p = new ProgressBar(0, 1, Math.max(0, Math.min(1, e.progress())));
-            p.setWidth("6em");
+            p.setWidth("5em");
             return p;
         }).setHeader("progress").setAutoWidth(true).setFlexGrow(0);
         // run timing: when its first step started, and how long it ran (so far, while it runs)
         grid.addColumn(e -> e.startedAt() == null ? "" : TIME.format(e.startedAt())).setHeader("started (UTC)").setAutoWidth(true);
         grid.addColumn(ExperimentsView::duration).setHeader("duration").setAutoWidth(true);
-        grid.addColumn(e -> String.join(", ", e.tags())).setHeader("tags");
+        grid.addColumn(e -> String.join(", ", e.tags())).setHeader("tags").setAutoWidth(true);
         grid.addColumn(e -> TIME.format(e.createdAt())).setHeader("created (UTC)").setSortProperty("created").setAutoWidth(true);
         data = DataProvider.fromCallbacks(
                 q -> experiments.list(query(q.getSortOrders()), q.getOffset(), q.getLimit()).stream(),
@@ -89,9 +91,13 @@ public class ExperimentsView extends VerticalLayout {
                 new RouteParameters("id", String.valueOf(e.getItem().id())))));
         setSizeFull();
         grid.setSizeFull();
-        HorizontalLayout filters = new HorizontalLayout(search, model, dataset, status, tag, new Span("click a row for its steps and results"));
+        HorizontalLayout filters = new HorizontalLayout(search, model, dataset, status, tag);
         filters.setAlignItems(Alignment.BASELINE);
-        add(filters, grid);
+        // on a line of its own: beside the five filters it was squeezed into a column one or two words wide
+        Span hint = new Span("Click a row for its steps and results.");
+        hint.setId("experiments-hint");
+        hint.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
+        add(filters, hint, grid);
     }
 
     /** How long it ran: first step's start to last step's end, or "... so far" while it runs; blank before it started. */

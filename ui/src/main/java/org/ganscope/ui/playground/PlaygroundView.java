@@ -148,12 +148,21 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
                     units.getValue() == null ? 20 : units.getValue(), "insert".equals(mode.getValue()), canvas.mask());
             result.setSrc(new StreamResource("edit.png", () -> new ByteArrayInputStream(edit.png())));
             result.setAlt("before and after");
-            outcome.setText(String.format(Locale.ROOT, "%s %d '%s' units: '%s' covers %.1f%% of the region before, %.1f%% after"
-                    + " (%d segmentation pixels); f and the segmenter re-ran in %d ms. Left: before, right: after.",
-                    mode.getValue(), edit.units().length, cls.getValue(), cls.getValue(), 100 * edit.before(), 100 * edit.after(),
+            outcome.setText(outcomeText(mode.getValue(), edit.units().length, cls.getValue(), layer.getValue(), edit.before(), edit.after(),
                     edit.regionPixels(), edit.millis()));
         } catch (IllegalArgumentException | IOException | AnalysisException ex) {
             Notification.show(ex.getMessage(), 6000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
         }
+    }
+
+    /**
+     * What an edit did, in a researcher's words: the class's share of the painted region before and
+     * after, and what was re-rendered (only the generator's layers after the edited one, then the
+     * segmenter) in how long.
+     */
+    static String outcomeText(String mode, int units, String cls, String layer, double before, double after, long regionPixels, long millis) {
+        return String.format(Locale.ROOT, "%s %d '%s' units: '%s' covers %.1f%% of the painted region before, %.1f%% after"
+                + " (%d segmentation pixels). The generator's layers after %s and the segmenter re-rendered the image in %d ms."
+                + " Left: before, right: after.", mode, units, cls, cls, 100 * before, 100 * after, regionPixels, layer, millis);
     }
 }

@@ -61,6 +61,37 @@ class ChartOptionsTest {
     }
 
     @Test
+    void theAlphaChartsXAxisLabelsAreReadable() throws Exception {
+        // 200 iterations: a value axis with a handful of ticks, not 200 category labels
+        StringBuilder points = new StringBuilder("[");
+        for (int k = 0; k < 200; k++) {
+            points.append(k == 0 ? "" : ",").append(k / 1000.0);
+        }
+        JsonNode curve = JSON.readTree(CausalPanel.curveOption("tree", JSON.readTree(points.append("]").toString())));
+        assertEquals("value", curve.at("/xAxis/type").asText());
+        assertEquals(0, curve.at("/xAxis/min").asInt());
+        assertEquals(199, curve.at("/xAxis/max").asInt());
+        assertEquals(1, curve.at("/xAxis/minInterval").asInt(), "whole iterations only");
+        assertTrue(curve.at("/xAxis/splitNumber").asInt() <= 6, "a handful of ticks");
+        assertTrue(curve.at("/xAxis/axisLabel/hideOverlap").asBoolean());
+        assertTrue(!curve.at("/xAxis/axisLabel/showMaxLabel").asBoolean(true), "no odd last label (199) beside the round tick before it");
+        assertTrue(curve.at("/xAxis/data").isMissingNode(), "no label per iteration");
+        assertEquals(200, curve.at("/series/0/data").size());
+        assertEquals(List.of(7, 0.007), JSON.convertValue(curve.at("/series/0/data/7"), List.class), "[iteration, delta] points");
+        // the final alpha bars: every one of the 20 units labelled, turned so that three-digit units do not overlap
+        StringBuilder alphas = new StringBuilder("[");
+        for (int u = 0; u < 512; u++) {
+            alphas.append(u == 0 ? "" : ",").append((u * 37 % 512) / 512.0);
+        }
+        JsonNode alpha = JSON.readTree(CausalPanel.alphaOption("tree", JSON.readTree(alphas.append("]").toString())));
+        assertEquals(20, alpha.at("/xAxis/data").size());
+        assertEquals(0, alpha.at("/xAxis/axisLabel/interval").asInt(), "no unit label skipped");
+        assertTrue(alpha.at("/xAxis/axisLabel/rotate").asInt() >= 30, "turned labels");
+        assertEquals(20, alpha.at("/series/0/data").size());
+        assertEquals("alpha", alpha.at("/yAxis/name").asText());
+    }
+
+    @Test
     void anAblationPointShowsItsPValueAndDrawsOrADashForOldResults() {
         assertEquals("p = 0.048 (20 draws)", InterventionsPanel.pText(new Intervention("tree", "ablation", 5, "", 0.4, 0.1, 0.05, 30,
                 1.0 / 21, 20)));
