@@ -101,11 +101,8 @@ public final class EvalShard {
         int res = (int) Math.round(Math.sqrt(ahead.model().segPixels()));
         Kernel kernel = new Kernel(layer.height(), layer.width(), res);
         for (long s = start; s < end; ) {
-            RenderAhead.Batch batch = ahead.next();
+            RenderAhead.Batch batch = ahead.next(seed, s, end);
             int b = batch.count();
-            if (batch.seed() != seed || batch.start() != s || b > end - s) {
-                throw new IllegalStateException("render plan out of step with the evaluation shard at sample " + s);
-            }
             float[] r = batch.activations();
             checkFinite(r, b * layer.units() * layer.pixels(), seed, s);
             shard.add(kernel, r, batch.labels(), b, s);

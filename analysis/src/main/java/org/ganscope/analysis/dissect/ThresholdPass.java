@@ -108,11 +108,8 @@ public final class ThresholdPass {
         LabelMaps labels = new LabelMaps(n, segPixels, classes); // also the controls' held-out class map
         progress.begin("threshold set", n, "img");
         for (int start = 0; start < n; ) {
-            RenderAhead.Batch batch = ahead.next();
+            RenderAhead.Batch batch = ahead.next(p.thresholdSeed(), start, n);
             int b = batch.count();
-            if (batch.seed() != p.thresholdSeed() || batch.start() != start || b > n - start) {
-                throw new IllegalStateException("render plan out of step with the threshold set at sample " + start);
-            }
             labels.put(start, batch.labels(), 0, b);
             float[] r = batch.activations();
             EvalShard.checkFinite(r, b * units * hw, p.thresholdSeed(), start);

@@ -119,10 +119,6 @@ public final class RenderAhead implements AutoCloseable {
         return model;
     }
 
-    public int batch() {
-        return batch;
-    }
-
     private void produce() {
         try {
             for (Range r : plan) {
@@ -198,6 +194,20 @@ public final class RenderAhead implements AutoCloseable {
             throw new AnalysisException("rendering failed: " + failure, failure);
         }
         throw new IllegalStateException("no batches left in the plan");
+    }
+
+    /**
+     * As {@link #next()}, for a caller that expects the batch starting at sample {@code start} of
+     * {@code seed} and ending at or before {@code end}: throws {@link IllegalStateException} when the
+     * plan is out of step with it.
+     */
+    public Batch next(long seed, long start, long end) {
+        Batch b = next();
+        if (b.seed != seed || b.start != start || b.count > end - start) {
+            throw new IllegalStateException("render plan out of step: expected samples from " + start + " of seed " + seed
+                    + " (before " + end + "), got " + b.count + " from " + b.start + " of seed " + b.seed);
+        }
+        return b;
     }
 
     /** Hands a batch's slot back for rendering. */
