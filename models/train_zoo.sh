@@ -1,41 +1,84 @@
 #!/usr/bin/env bash
-# Train model zoo v2 on the CPU, resumably: two lanes (outdoor, indoor) side by side, one
-# model at a time per lane, each `nice -n 19` on one torch thread. Every run checkpoints
-# every 200 iterations under $GANSCOPE_ZOO_CKPT (default ~/.cache/ganscope/zoo) and
-# continues from its checkpoint when started again; finished runs are skipped. Run it
-# again after a kill or a reboot; a second copy while one runs exits at once.
-#   models/train_zoo.sh            (GAN_ITERATIONS=8000 SEG_ITERATIONS=3000 ZOO_LOG_DIR=$TMPDIR/ganscope-zoo)
-# Order per lane: GAN mbstd, segmenter, GAN base, GAN pixnorm, then a second training seed
-# of each variant. Logs: $ZOO_LOG_DIR/zoo-<run>.log; records: <ckpt>/<run>/record.json.
+# Train model zoo v3 on the CPU in session-sized pieces, resumably, and export each finished
+# GAN as a schema 2 bundle at once. Two lanes (one core each, `nice -n 19`, one torch thread)
+# take jobs from one list in order; a run another lane holds is skipped (train2 locks each run
+# and exits 75), a finished run returns at once. Every run checkpoints every 200 iterations
+# under $GANSCOPE_ZOO_CKPT (default ~/.cache/ganscope/zoo) and continues from its checkpoint
+# when started again. A second copy of this script while one runs exits at once.
+#   models/train_zoo.sh     (GAN_ITERATIONS=6000 SEG_ITERATIONS=3000 ZOO_LOG_DIR=$TMPDIR/ganscope-zoo
+#                            ZOO_BUNDLES=models/bundles; ZOO_JOBS="seg:outdoor:10 gan:outdoor:mbstd:100 ...")
+# After each GAN whose dataset's segmenter is done (and after each segmenter), every finished
+# GAN without a bundle of its iteration count is exported to $ZOO_BUNDLES/<dataset>-<variant>-s<seed>
+# (export --schema 2); commit those bundles (git add models/bundles/...) as they appear.
+# Logs: $ZOO_LOG_DIR/zoo-<run>.log; records: <ckpt>/<run>/record.json; progress:
+#   python3 -m ganscope_models.train2 status
 set -euo pipefail
 cd "$(dirname "$0")"
 export GANSCOPE_ZOO_CKPT=${GANSCOPE_ZOO_CKPT:-$HOME/.cache/ganscope/zoo}
-gan_it=${GAN_ITERATIONS:-8000}
+gan_it=${GAN_ITERATIONS:-6000}
 seg_it=${SEG_ITERATIONS:-3000}
 logs=${ZOO_LOG_DIR:-${TMPDIR:-/tmp}/ganscope-zoo}
+bundles=${ZOO_BUNDLES:-$PWD/bundles}
 py=/usr/bin/python3
-mkdir -p "$GANSCOPE_ZOO_CKPT" "$logs"
+# the zoo of issue 26 in the order the lanes take it: both segmenters first (every export needs
+# its dataset's), then one GAN of each variant per dataset, then the second training seed
+jobs=${ZOO_JOBS:-"seg:outdoor:10 seg:indoor:10 gan:outdoor:mbstd:100 gan:indoor:mbstd:100
+  gan:outdoor:base:100 gan:indoor:base:100 gan:outdoor:pixnorm:100 gan:indoor:pixnorm:100
+  gan:outdoor:mbstd:101 gan:outdoor:base:101 gan:outdoor:pixnorm:101"}
+mkdir -p "$GANSCOPE_ZOO_CKPT" "$logs" "$bundles"
 exec 9>"$GANSCOPE_ZOO_CKPT/train_zoo.lock"
 flock -n 9 || { echo "train_zoo: already running (lock $GANSCOPE_ZOO_CKPT/train_zoo.lock)" >&2; exit 1; }
 
+done_run() {  # RUN_DIR -> true when its record says done
+  [ -f "$1/record.json" ] && "$py" -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r.get("done") and r.get("budget", r["config"].get("iterations")) else 1)' "$1/record.json"
+}
+
+export_ready() {  # export every finished GAN run whose segmenter is done and whose bundle is missing or older
+  local run ds variant seed out its
+  for run in "$GANSCOPE_ZOO_CKPT"/gan-*-s*; do
+    [ -d "$run" ] && done_run "$run" || continue
+    IFS=- read -r _ ds variant seed <<<"$(basename "$run")"
+    done_run "$GANSCOPE_ZOO_CKPT/seg-$ds-s10" || continue
+    out=$bundles/$ds-$variant-$seed
+    if [ -f "$out/manifest.json" ] && "$py" -c 'import json,sys
+r = json.load(open(sys.argv[1])); m = json.load(open(sys.argv[2]))
+sys.exit(0 if m["training"]["generator"]["iterations"] == r["iterations"] else 1)' "$run/record.json" "$out/manifest.json"
+    then continue; fi
+    # one exporter at a time (both lanes may get here)
+    ( flock 8
+      echo "$(date -u +%FT%TZ) export $out" >>"$logs/zoo-export.log"
+      nice -n 19 "$py" -m ganscope_models.export --schema 2 --gan-run "$run" --seg-run "$GANSCOPE_ZOO_CKPT/seg-$ds-s10" \
+        --out "$out.tmp" --threads 1 >>"$logs/zoo-export.log" 2>&1 && rm -rf "$out" && mv "$out.tmp" "$out" \
+        && echo "$(date -u +%FT%TZ) exported $out" >>"$logs/zoo-export.log" \
+        || echo "$(date -u +%FT%TZ) export of $run failed, see $logs/zoo-export.log" >&2
+    ) 8>"$GANSCOPE_ZOO_CKPT/export.lock"
+  done
+}
+
 lane() {
-  local ds=$1 job kind arg seed name
-  for job in "gan mbstd 100" "seg - 10" "gan base 100" "gan pixnorm 100" \
-             "gan mbstd 101" "gan base 101" "gan pixnorm 101"; do
-    read -r kind arg seed <<<"$job"
+  local id=$1 job kind ds arg seed name rc
+  for job in $jobs; do
+    IFS=: read -r kind ds arg seed <<<"$job"
     if [ "$kind" = gan ]; then
       name=gan-$ds-$arg-s$seed
       set -- gan --dataset "$ds" --variant "$arg" --seed "$seed" --iterations "$gan_it"
     else
-      name=seg-$ds-s$seed
-      set -- seg --dataset "$ds" --seed "$seed" --iterations "$seg_it"
+      name=seg-$ds-s$arg
+      set -- seg --dataset "$ds" --seed "$arg" --iterations "$seg_it"
     fi
-    echo "$(date -u +%FT%TZ) start $name" >>"$logs/zoo-$name.log"
-    nice -n 19 "$py" -m ganscope_models.train2 "$@" --threads 1 >>"$logs/zoo-$name.log" 2>&1 \
-      || echo "$(date -u +%FT%TZ) $name failed, see $logs/zoo-$name.log" >&2
+    done_run "$GANSCOPE_ZOO_CKPT/$name" && continue
+    rc=0
+    nice -n 19 "$py" -m ganscope_models.train2 "$@" --threads 1 >>"$logs/zoo-$name.log" 2>&1 || rc=$?
+    case $rc in
+      0) echo "$(date -u +%FT%TZ) lane $id: $name done" >&2; export_ready ;;
+      75) ;;  # the other lane holds it
+      *) echo "$(date -u +%FT%TZ) $name failed ($rc), see $logs/zoo-$name.log" >&2 ;;
+    esac
   done
 }
-lane outdoor &
-lane indoor &
+lane 1 &
+sleep 5  # the first lane takes the first job
+lane 2 &
 wait
-echo "train_zoo: all runs at their budgets under $GANSCOPE_ZOO_CKPT"
+export_ready
+"$py" -m ganscope_models.train2 status

@@ -25,7 +25,7 @@ ZDIM = 64
 VARIANTS = ("base", "mbstd", "pixnorm")
 # (layer name, output size); widths are a parameter (default WIDTHS)
 LAYER_SIZES = [("layer1", 4), ("layer2", 8), ("layer3", 16), ("layer4", 32)]
-WIDTHS = (128, 128, 96, 64, 32)   # layer1..layer4, then the 64x64 block
+WIDTHS = (128, 128, 96, 64, 16)   # layer1..layer4, then the 64x64 block (thin: it is not dissected and costs most)
 
 
 class Generator(nn.Module):

@@ -24,6 +24,7 @@ checkerboard and high-frequency noise, lost resolution), each with its own proba
 evaluated at the end on 500 held-out renders (seed 3), clean and degraded.
 """
 import argparse
+import contextlib
 import copy
 import json
 import os
@@ -96,6 +97,40 @@ def data_fingerprint(dataset):
     return hashlib.sha256(imgs.tobytes() + labs.tobytes()).hexdigest()
 
 
+def training_renders(dataset, count, root=None):
+    """scenes2.render_many(dataset, TRAIN_SEED, 0, count), cached under <ckpt-root>/renders as
+    .npy files named by the data fingerprint (a changed renderer renders anew): the runs of a
+    lane share one rendering instead of 1-3 CPU-minutes each."""
+    cache = os.path.join(ckpt_root(root), "renders")
+    base = os.path.join(cache, "%s-%d-%d-%s" % (dataset, TRAIN_SEED, count, data_fingerprint(dataset)[:16]))
+    if os.path.exists(base + ".labels.npy"):
+        return np.load(base + ".images.npy"), np.load(base + ".labels.npy")
+    imgs, labs = scenes2.render_many(dataset, TRAIN_SEED, 0, count)
+    os.makedirs(cache, exist_ok=True)
+    for part, arr in (("images", imgs), ("labels", labs)):  # labels last: their presence marks a whole cache
+        tmp = "%s.%s.%d.tmp.npy" % (base, part, os.getpid())
+        np.save(tmp, arr)
+        os.replace(tmp, "%s.%s.npy" % (base, part))
+    return imgs, labs
+
+
+BUSY = 75  # exit status of a run that another process is training (EX_TEMPFAIL)
+_locks = []
+
+
+def lock_run(run):
+    """Hold <run>/lock for the life of this process: a second trainer of the same run (another
+    lane, a manual start) exits with status BUSY instead of writing the same checkpoint."""
+    import fcntl
+    f = open(os.path.join(run, "lock"), "w")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        print("%s: another process is training this run" % run, file=sys.stderr)
+        raise SystemExit(BUSY)
+    _locks.append(f)
+
+
 def check_fingerprint(ck, fingerprint, path):
     saved = ck.get("data_fingerprint")
     if saved is not None and saved != fingerprint:
@@ -143,10 +178,36 @@ def gan_config(args):
     # the budget (--iterations) is not part of it: a finished run may be continued to a larger one
     return {"kind": "gan", "dataset": args.dataset, "variant": args.variant, "seed": args.seed,
             "batch": args.batch, "train_images": args.train_images,
-            "widths": list(args.widths), "d_widths": list(args.d_widths), "lr": args.lr, "betas": [0.5, 0.99],
-            "r1_gamma": args.r1_gamma, "r1_every": args.r1_every, "ema_beta": args.ema_beta,
-            "loss": "non-saturating logistic + lazy R1 on reals", "zdim": nets2.ZDIM,
+            "widths": list(args.widths), "d_widths": list(args.d_widths), "lr": args.lr, "betas": list(args.betas),
+            "r1_gamma": args.r1_gamma, "r2_gamma": args.r2_gamma, "r1_every": args.r1_every,
+            "ema_beta": args.ema_beta, "loss": LOSSES[args.loss], "precision": args.precision,
+            "memory_format": args.memory_format, "zdim": nets2.ZDIM,
             "renderer": "scenes2", "train_seed": TRAIN_SEED}
+
+
+LOSSES = {"ns": "non-saturating logistic + lazy R1 on reals (+ lazy R2 on fakes when r2_gamma > 0)",
+          "rpgan": "relativistic pairing (RpGAN) + lazy R1 on reals + lazy R2 on fakes"}
+
+
+def _gan_losses(disc, real, fake, loss):
+    """(D loss, D(real)) for the discriminator step; fake is detached by the caller."""
+    d_real, d_fake = disc(real), disc(fake)
+    if loss == "rpgan":
+        return F.softplus(d_fake - d_real).mean(), d_real, d_fake
+    return F.softplus(-d_real).mean() + F.softplus(d_fake).mean(), d_real, d_fake
+
+
+def _gen_loss(disc, real, fake, loss):
+    if loss == "rpgan":
+        with torch.no_grad():
+            d_real = disc(real)
+        return F.softplus(d_real - disc(fake)).mean()
+    return F.softplus(-disc(fake)).mean()
+
+
+def _grad_penalty(out, inp):
+    g, = torch.autograd.grad(out.float().sum(), inp, create_graph=True)
+    return g.float().pow(2).sum(dim=[1, 2, 3]).mean()
 
 
 def train_gan(args, imgs=None, log=_log):
@@ -154,6 +215,7 @@ def train_gan(args, imgs=None, log=_log):
     config = gan_config(args)
     run = os.path.join(ckpt_root(args.ckpt_root), "gan-%s-%s-s%d" % (args.dataset, args.variant, args.seed))
     os.makedirs(run, exist_ok=True)
+    lock_run(run)
     path = os.path.join(run, "ckpt.pt")
     fingerprint = data_fingerprint(args.dataset)
     torch.manual_seed(args.seed)
@@ -165,8 +227,14 @@ def train_gan(args, imgs=None, log=_log):
     ema = copy.deepcopy(gen).eval()
     for p in ema.parameters():
         p.requires_grad_(False)
-    og = torch.optim.Adam(gen.parameters(), lr=args.lr, betas=(0.5, 0.99))
-    od = torch.optim.Adam(disc.parameters(), lr=args.lr, betas=(0.5, 0.99))
+    if args.memory_format == "channels_last":
+        gen, disc = gen.to(memory_format=torch.channels_last), disc.to(memory_format=torch.channels_last)
+        ema = ema.to(memory_format=torch.channels_last)
+    og = torch.optim.Adam(gen.parameters(), lr=args.lr, betas=tuple(args.betas))
+    od = torch.optim.Adam(disc.parameters(), lr=args.lr, betas=tuple(args.betas))
+    amp = (lambda: torch.autocast("cpu" if dev.type == "cpu" else dev.type, dtype=torch.bfloat16)) \
+        if args.precision == "bf16" else contextlib.nullcontext
+    mf = torch.channels_last if args.memory_format == "channels_last" else torch.contiguous_format
     it, recent = 0, []
     if os.path.exists(path):
         ck = torch.load(path, map_location=dev)
@@ -187,7 +255,7 @@ def train_gan(args, imgs=None, log=_log):
         return run
     if imgs is None:
         t = time.time()
-        imgs = scenes2.render_many(args.dataset, TRAIN_SEED, 0, args.train_images)[0]  # labels not kept
+        imgs = training_renders(args.dataset, args.train_images, args.ckpt_root)[0]  # labels not kept
         log("rendered %d images in %.1fs" % (len(imgs), time.time() - t))
 
     def checkpoint():
@@ -210,27 +278,32 @@ def train_gan(args, imgs=None, log=_log):
         flip = np_rng.random(args.batch) < 0.5
         batch = imgs[idx]
         batch[flip] = batch[flip][:, :, ::-1]
-        real = to_tensor(np.ascontiguousarray(batch)).to(dev)
+        real = to_tensor(np.ascontiguousarray(batch)).to(dev).contiguous(memory_format=mf)
         z = torch.randn(args.batch, nets2.ZDIM).to(dev)  # drawn on the CPU generator on every device (the RNG state is the CPU's)
         # discriminator step
-        fake = gen(z)
-        do_r1 = args.r1_gamma > 0 and it % args.r1_every == 0
+        with amp():
+            fake = gen(z)
+        lazy = it % args.r1_every == 0
+        do_r1, do_r2 = lazy and args.r1_gamma > 0, lazy and args.r2_gamma > 0
         real.requires_grad_(do_r1)
-        d_real = disc(real)
-        ld = F.softplus(-d_real).mean() + F.softplus(disc(fake.detach())).mean()
-        loss = ld
+        fake_in = fake.detach().float().contiguous(memory_format=mf).requires_grad_(do_r2)
+        with amp():
+            ld, d_real, d_fake = _gan_losses(disc, real, fake_in, args.loss)
+        loss = ld.float()
         if do_r1:
-            g, = torch.autograd.grad(d_real.sum(), real, create_graph=True)
-            r1 = g.pow(2).sum(dim=[1, 2, 3]).mean()
-            loss = ld + 0.5 * args.r1_gamma * args.r1_every * r1
+            r1 = _grad_penalty(d_real, real)
+            loss = loss + 0.5 * args.r1_gamma * args.r1_every * r1
             r1_v = float(r1)
+        if do_r2:
+            loss = loss + 0.5 * args.r2_gamma * args.r1_every * _grad_penalty(d_fake, fake_in)
         od.zero_grad(set_to_none=True)
         loss.backward()
         od.step()
         # generator step
         for p in disc.parameters():
             p.requires_grad_(False)
-        lg = F.softplus(-disc(fake)).mean()
+        with amp():
+            lg = _gen_loss(disc, real.detach(), fake, args.loss).float()
         og.zero_grad(set_to_none=True)
         lg.backward()
         og.step()
@@ -251,6 +324,8 @@ def train_gan(args, imgs=None, log=_log):
             checkpoint()
             if args.samples_every and (it % args.samples_every == 0 or it == args.iterations):
                 snapshot(run)  # own RNG and a copy of the EMA: the training state is untouched
+                save_atomic({"config": config, "iteration": it, "ema": ema.state_dict()},
+                            os.path.join(run, "ema-%06d.pt" % it))  # for judging the run at each step later
             if args.stop_after and it >= args.stop_after:
                 log("stopping at iteration %d (--stop-after)" % it)
                 return run
@@ -336,6 +411,7 @@ def train_seg(args, data=None, log=_log):
     config = seg_config(args)
     run = os.path.join(ckpt_root(args.ckpt_root), "seg-%s-s%d" % (args.dataset, args.seed))
     os.makedirs(run, exist_ok=True)
+    lock_run(run)
     path = os.path.join(run, "ckpt.pt")
     fingerprint = data_fingerprint(args.dataset)
     torch.manual_seed(args.seed)
@@ -363,7 +439,7 @@ def train_seg(args, data=None, log=_log):
         return run
     if data is None:
         t = time.time()
-        data = scenes2.render_many(args.dataset, TRAIN_SEED, 0, args.train_images)
+        data = training_renders(args.dataset, args.train_images, args.ckpt_root)
         log("rendered %d images in %.1fs" % (len(data[0]), time.time() - t))
     imgs, labs = data
     gi = [scenes2.GROUPS.index(g) for g in SEG_GROUPS]
@@ -496,10 +572,19 @@ def parser():
         p.add_argument("--device", default="cpu", help="torch device, e.g. cuda (random numbers stay on the CPU generator)")
         if kind == "gan":
             p.add_argument("--variant", required=True, choices=nets2.VARIANTS)
-            p.add_argument("--widths", type=lambda s: tuple(int(v) for v in s.split(",")), default=nets2.WIDTHS)
-            p.add_argument("--d-widths", type=lambda s: tuple(int(v) for v in s.split(",")), default=(32, 64, 128, 128))
+            ints = lambda s: tuple(int(v) for v in s.split(","))
+            p.add_argument("--widths", type=ints, default=nets2.WIDTHS,
+                           help="generator widths layer1..layer4, then the 64x64 block")
+            p.add_argument("--d-widths", type=ints, default=(16, 32, 64, 64))
             p.add_argument("--lr", type=float, default=2e-4)
+            p.add_argument("--betas", type=lambda s: tuple(float(v) for v in s.split(",")), default=(0.0, 0.99),
+                           help="Adam betas of both networks")
+            p.add_argument("--loss", choices=sorted(LOSSES), default="ns")
             p.add_argument("--r1-gamma", type=float, default=0.2)
+            p.add_argument("--r2-gamma", type=float, default=0.0, help="R2 penalty on fake images (RpGAN: = r1-gamma)")
+            p.add_argument("--precision", choices=("fp32", "bf16"), default="bf16",
+                           help="bf16: autocast of both networks' forward passes, fp32 master weights and penalties")
+            p.add_argument("--memory-format", choices=("contiguous", "channels_last"), default="channels_last")
             p.add_argument("--r1-every", type=int, default=4)
             p.add_argument("--ema-beta", type=float, default=0.999)
             p.add_argument("--samples-every", type=int, default=1000,

@@ -106,12 +106,32 @@ def test_segmenter_stop_and_resume_is_bit_exact(tmp_path):
     assert set(rec["quality"]["degraded"]) == set(train2.SEG_GROUPS)
 
 
-def test_resume_with_other_settings_names_the_field(tmp_path):
+@pytest.mark.parametrize("flag,value,field", [("--lr", "0.001", "lr="), ("--precision", "fp32", "precision="),
+                                              ("--memory-format", "contiguous", "memory_format="),
+                                              ("--loss", "rpgan", "loss="), ("--betas", "0.5,0.99", "betas=")])
+def test_resume_with_other_settings_names_the_field(tmp_path, flag, value, field):
     run_cli(TINY_GAN + ["--iterations", "2", "--ckpt-every", "2"], tmp_path)
     out = subprocess.run([sys.executable, "-m", "ganscope_models.train2"] + TINY_GAN +
-                         ["--iterations", "2", "--ckpt-every", "2", "--lr", "0.001", "--ckpt-root", str(tmp_path)],
+                         ["--iterations", "4", "--ckpt-every", "2", flag, value, "--ckpt-root", str(tmp_path)],
                          cwd=MODELS, capture_output=True, text=True)
-    assert out.returncode != 0 and "lr=" in out.stderr
+    assert out.returncode != 0 and field in out.stderr
+
+
+def test_a_second_trainer_of_the_same_run_exits_busy(tmp_path):
+    """Two lanes (or a lane and a manual start) never write one checkpoint: the second exits 75."""
+    first = run_cli(TINY_GAN + ["--iterations", "400", "--ckpt-every", "200"], tmp_path, wait=False)
+    try:
+        deadline = time.time() + 60
+        lock = os.path.join(str(tmp_path), "gan-outdoor-mbstd-s100", "lock")
+        while not os.path.exists(lock) and time.time() < deadline:
+            time.sleep(0.2)
+        out = subprocess.run([sys.executable, "-m", "ganscope_models.train2"] + TINY_GAN +
+                             ["--iterations", "400", "--ckpt-every", "200", "--ckpt-root", str(tmp_path)],
+                             cwd=MODELS, capture_output=True, text=True)
+        assert out.returncode == train2.BUSY and "another process" in out.stderr
+    finally:
+        first.kill()
+        first.wait()
 
 
 def test_resume_on_changed_renders_is_refused(tmp_path):
