@@ -355,7 +355,7 @@ class DashboardBrowserTest {
             assertEquals(true, js.executeScript("return [...document.querySelectorAll('#steps .step-progress')].some(e => e.dataset.total === '80'"
                     + " && e.dataset.done === '80');"), "the dissect step's progress counts its threshold pass (2 x 20) and its 40 images");
             String page = assertNoRawJava(driver, "experiment page");
-            assertTrue(page.contains("interpretable units of 128: object "), page);
+            assertTrue(page.contains("interpretable units with control of 128: object "), page);
             assertTrue(!page.contains("{\""), "no raw JSON on the page");
             // the three interpretability rules side by side, as stored: SPEC and controlled with their bootstrap intervals, top-1% without
             var ruleRows = results.interpretableCounts(id, "layer2");
@@ -374,9 +374,10 @@ class DashboardBrowserTest {
             @SuppressWarnings("unchecked")
             List<List<Object>> ruleCells = (List<List<Object>>) js.executeScript("return [...document.querySelectorAll('#rule-counts .rule-count')]"
                     + ".map(d => [d.querySelector('.rule-label').innerText, d.querySelector('.rule-value').innerText, d.offsetTop]);");
-            assertEquals(List.of(List.of("interpretable (IoU > 0.05, IQR > 0.01)", shown.apply("spec")),
-                    List.of("… also beating the location baseline", shown.apply("controlled")),
-                    List.of("… under the top-1% quantile rule", shown.apply("top1") + " (no interval computed)")),
+            assertEquals(List.of(List.of("interpretable with control (beats its location baseline at FDR 5%, lift ≥ 0.02, IoU ≥ 2× null)",
+                    shown.apply("controlled")),
+                    List.of("without control (IoU > 0.05, IQR > 0.01)", shown.apply("spec")),
+                    List.of("… without control, top-1% quantile rule", shown.apply("top1") + " (no interval computed)")),
                     ruleCells.stream().map(c -> c.subList(0, 2)).toList(), ruleText);
             assertEquals(1, ruleCells.stream().map(c -> c.get(2)).distinct().count(), "the three rules side by side in one row at 1200 px: " + ruleCells);
             js.executeScript("document.getElementById('rule-counts').scrollIntoView()");

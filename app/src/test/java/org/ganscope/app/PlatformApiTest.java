@@ -82,10 +82,13 @@ class PlatformApiTest {
         // exports: the unit table as CSV, and a launch spec that reproduces the experiment exactly
         String csv = http.getForObject("/api/experiments/" + id + "/units.csv?layer=layer2", String.class);
         assertEquals(129, csv.split("\n").length, "a header and 128 units");
-        assertTrue(csv.split("\n")[0].endsWith(",beats_location,interpretable_controlled,top1_interpretable"), csv.split("\n")[0]);
+        assertTrue(csv.split("\n")[0].endsWith(",beats_location,interpretable_controlled,top1_interpretable,location_p,location_q,min_effect"),
+                csv.split("\n")[0]);
         assertTrue(units.get(0).get("locationIou") instanceof Number && units.get(0).get("beatsLocation") instanceof Boolean, units.get(0).toString());
         List<Map<String, Object>> counts = http.getForObject("/api/experiments/" + id + "/counts?layer=layer2", List.class);
         assertEquals(12, counts.size(), "spec, controlled and top1 by object, part, material and total: " + counts);
+        assertEquals("controlled", counts.get(0).get("rule"), "the controlled count first: " + counts);
+        assertTrue(units.get(0).get("locationP") instanceof Number && units.get(0).get("locationQ") instanceof Number, units.get(0).toString());
         long interpretable = units.stream().filter(u -> Boolean.TRUE.equals(u.get("interpretable"))).count();
         assertTrue(counts.stream().anyMatch(c -> "spec".equals(c.get("rule")) && "total".equals(c.get("category"))
                 && ((Number) c.get("units")).longValue() == interpretable), counts.toString());

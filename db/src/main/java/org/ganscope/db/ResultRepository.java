@@ -20,12 +20,22 @@ import javax.sql.DataSource;
  */
 public final class ResultRepository {
     /**
-     * A unit of a dissection; the control fields (V20, see analysis UnitControls) are null for
-     * rows written before them.
+     * A unit of a dissection; the control fields (V20, see analysis UnitControls) and the
+     * location test (V22, docs/CONTROLS.md: p, BH q, minimum effect) are null for rows written
+     * before them.
      */
     public record UnitRow(int unit, double threshold, int label, String labelName, String category, double iou, double iqr,
             boolean interpretable, long[] topSamples, Double iouCiLow, Double iouCiHigh, Double nullIou, Double locationIou,
-            Double lift, Double liftCiLow, Boolean beatsLocation, Boolean interpretableControlled, Boolean top1Interpretable) {
+            Double lift, Double liftCiLow, Boolean beatsLocation, Boolean interpretableControlled, Boolean top1Interpretable,
+            Double locationP, Double locationQ, Boolean minEffect) {
+        /** A row with the V20 controls, without the location test. */
+        public UnitRow(int unit, double threshold, int label, String labelName, String category, double iou, double iqr,
+                boolean interpretable, long[] topSamples, Double iouCiLow, Double iouCiHigh, Double nullIou, Double locationIou,
+                Double lift, Double liftCiLow, Boolean beatsLocation, Boolean interpretableControlled, Boolean top1Interpretable) {
+            this(unit, threshold, label, labelName, category, iou, iqr, interpretable, topSamples, iouCiLow, iouCiHigh, nullIou,
+                    locationIou, lift, liftCiLow, beatsLocation, interpretableControlled, top1Interpretable, null, null, null);
+        }
+
         /** A row without controls. */
         public UnitRow(int unit, double threshold, int label, String labelName, String category, double iou, double iqr,
                 boolean interpretable, long[] topSamples) {
@@ -69,7 +79,12 @@ public final class ResultRepository {
         }
     }
 
-    public record ClassCountRow(int classIndex, String className, String category, int interpretableUnits, double pixelFrequency) {
+    /** Per class: SPEC-interpretable units and (V22, null before it or without controls) controlled-interpretable units. */
+    public record ClassCountRow(int classIndex, String className, String category, int interpretableUnits, double pixelFrequency,
+            Integer controlledUnits) {
+        public ClassCountRow(int classIndex, String className, String category, int interpretableUnits, double pixelFrequency) {
+            this(classIndex, className, category, interpretableUnits, pixelFrequency, null);
+        }
     }
 
     private final DataSource ds;
@@ -93,8 +108,8 @@ public final class ResultRepository {
             try (PreparedStatement st = c.prepareStatement("""
                     INSERT INTO units (experiment_id, layer, unit, threshold, label, label_name, category, iou, iqr, interpretable, top_samples,
                     iou_ci_low, iou_ci_high, null_iou, location_iou, lift, lift_ci_low, beats_location, interpretable_controlled,
-                    top1_interpretable)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    top1_interpretable, location_p, location_q, min_effect)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 for (UnitRow u : units) {
                     st.setLong(1, experimentId);
                     st.setString(2, layer);
@@ -120,13 +135,17 @@ public final class ResultRepository {
                     st.setObject(18, u.beatsLocation(), Types.BOOLEAN);
                     st.setObject(19, u.interpretableControlled(), Types.BOOLEAN);
                     st.setObject(20, u.top1Interpretable(), Types.BOOLEAN);
+                    st.setObject(21, u.locationP(), Types.DOUBLE);
+                    st.setObject(22, u.locationQ(), Types.DOUBLE);
+                    st.setObject(23, u.minEffect(), Types.BOOLEAN);
                     st.addBatch();
                 }
                 st.executeBatch();
             }
             try (PreparedStatement st = c.prepareStatement("""
-                    INSERT INTO class_counts (experiment_id, layer, class_index, class_name, category, interpretable_units, pixel_frequency)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                    INSERT INTO class_counts (experiment_id, layer, class_index, class_name, category, interpretable_units, pixel_frequency,
+                    controlled_units)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 for (ClassCountRow r : counts) {
                     st.setLong(1, experimentId);
                     st.setString(2, layer);
@@ -135,6 +154,7 @@ public final class ResultRepository {
                     st.setString(5, r.category());
                     st.setInt(6, r.interpretableUnits());
                     st.setDouble(7, r.pixelFrequency());
+                    st.setObject(8, r.controlledUnits(), Types.INTEGER);
                     st.addBatch();
                 }
                 st.executeBatch();
@@ -340,7 +360,7 @@ public final class ResultRepository {
             try (PreparedStatement st = c.prepareStatement("""
                     SELECT unit, threshold, label, label_name, category, iou, iqr, interpretable, top_samples,
                     iou_ci_low, iou_ci_high, null_iou, location_iou, lift, lift_ci_low, beats_location, interpretable_controlled,
-                    top1_interpretable
+                    top1_interpretable, location_p, location_q, min_effect
                     FROM units WHERE experiment_id = ? AND layer = ? ORDER BY unit""")) {
                 st.setLong(1, experimentId);
                 st.setString(2, layer);
@@ -356,7 +376,8 @@ public final class ResultRepository {
                                 rs.getDouble(6), rs.getDouble(7), rs.getBoolean(8), t, rs.getObject(10, Double.class),
                                 rs.getObject(11, Double.class), rs.getObject(12, Double.class), rs.getObject(13, Double.class),
                                 rs.getObject(14, Double.class), rs.getObject(15, Double.class), rs.getObject(16, Boolean.class),
-                                rs.getObject(17, Boolean.class), rs.getObject(18, Boolean.class)));
+                                rs.getObject(17, Boolean.class), rs.getObject(18, Boolean.class), rs.getObject(19, Double.class),
+                                rs.getObject(20, Double.class), rs.getObject(21, Boolean.class)));
                     }
                 }
                 return out;
@@ -404,14 +425,15 @@ public final class ResultRepository {
     public List<ClassCountRow> classCounts(long experimentId, String layer) {
         return Database.inTransaction(ds, c -> {
             try (PreparedStatement st = c.prepareStatement("""
-                    SELECT class_index, class_name, category, interpretable_units, pixel_frequency FROM class_counts
+                    SELECT class_index, class_name, category, interpretable_units, pixel_frequency, controlled_units FROM class_counts
                     WHERE experiment_id = ? AND layer = ? ORDER BY class_index""")) {
                 st.setLong(1, experimentId);
                 st.setString(2, layer);
                 List<ClassCountRow> out = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new ClassCountRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getDouble(5)));
+                        out.add(new ClassCountRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getDouble(5),
+                                rs.getObject(6, Integer.class)));
                     }
                 }
                 return out;
@@ -419,12 +441,16 @@ public final class ResultRepository {
         });
     }
 
-    /** Interpretable units of a layer per rule and category (see {@link CountRow}); empty for dissections without controls. */
+    /**
+     * Interpretable units of a layer per rule and category (see {@link CountRow}), the controlled
+     * rule first (docs/CONTROLS.md: the headline), then "spec" (without control), then "top1";
+     * empty for dissections without controls.
+     */
     public List<CountRow> interpretableCounts(long experimentId, String layer) {
         return Database.inTransaction(ds, c -> {
             try (PreparedStatement st = c.prepareStatement("""
                     SELECT rule, category, units, ci_low, ci_high FROM interpretable_counts WHERE experiment_id = ? AND layer = ?
-                    ORDER BY CASE rule WHEN 'spec' THEN 0 WHEN 'controlled' THEN 1 ELSE 2 END,
+                    ORDER BY CASE rule WHEN 'controlled' THEN 0 WHEN 'spec' THEN 1 ELSE 2 END,
                     CASE category WHEN 'object' THEN 0 WHEN 'part' THEN 1 WHEN 'material' THEN 2 WHEN 'total' THEN 4 ELSE 3 END, category""")) {
                 st.setLong(1, experimentId);
                 st.setString(2, layer);

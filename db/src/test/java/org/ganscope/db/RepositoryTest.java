@@ -129,12 +129,14 @@ class RepositoryTest {
         long id = experiments.create("controls", b, "{}", null, List.of());
         steps.queue(id, "dissect", "layer3", 10);
         var withControls = new ResultRepository.UnitRow(0, 0.5, 3, "tree", "object", 0.12, 0.05, true, new long[] {4}, 0.10, 0.14, 0.03,
-                0.09, 0.03, 0.01, true, true, false);
+                0.09, 0.03, 0.01, true, true, false, 1.5e-12, 4.0e-11, true);
         var old = new ResultRepository.UnitRow(1, 0.7, 9, "door", "part", 0.01, 0.002, false, new long[] {});
         var counts = List.of(new ResultRepository.CountRow("top1", "total", 0, null, null),
                 new ResultRepository.CountRow("controlled", "total", 1, 0.0, 1.0),
                 new ResultRepository.CountRow("spec", "total", 1, 1.0, 1.0), new ResultRepository.CountRow("spec", "object", 1, 1.0, 1.0));
-        results.replaceDissection(id, "layer3", List.of(withControls, old), List.of(), counts, "key-c");
+        var classes = List.of(new ResultRepository.ClassCountRow(3, "tree", "object", 1, 0.04, 1),
+                new ResultRepository.ClassCountRow(9, "door", "part", 0, 0.01));
+        results.replaceDissection(id, "layer3", List.of(withControls, old), classes, counts, "key-c");
         var rows = results.units(id, "layer3");
         var r = rows.get(0);
         assertEquals(List.of(0.10, 0.14, 0.03, 0.09, 0.03, 0.01), List.of(r.iouCiLow(), r.iouCiHigh(), r.nullIou(), r.locationIou(), r.lift(),
@@ -142,7 +144,11 @@ class RepositoryTest {
         assertEquals(List.of(true, true, false), List.of(r.beatsLocation(), r.interpretableControlled(), r.top1Interpretable()));
         assertEquals(null, rows.get(1).locationIou());
         assertEquals(null, rows.get(1).beatsLocation());
-        assertEquals(List.of(counts.get(3), counts.get(2), counts.get(1), counts.get(0)), results.interpretableCounts(id, "layer3"));
+        assertEquals(List.of(1.5e-12, 4.0e-11, true), List.of(r.locationP(), r.locationQ(), r.minEffect()));
+        assertEquals(null, rows.get(1).locationP());
+        assertEquals(classes, results.classCounts(id, "layer3"), "controlled units per class, null for rows without");
+        // the controlled count first (docs/CONTROLS.md), then without control (spec), then the top-1% rule
+        assertEquals(List.of(counts.get(1), counts.get(3), counts.get(2), counts.get(0)), results.interpretableCounts(id, "layer3"));
     }
 
     @Test

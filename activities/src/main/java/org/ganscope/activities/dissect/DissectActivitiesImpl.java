@@ -100,7 +100,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
             if (shard < 0 || shard >= task.shards()) {
                 throw new AnalysisException("shard " + shard + " outside 0.." + (task.shards() - 1));
             }
-            String key = ResultKeys.of(task.bundleHash(), "dissect.shard/controls", DissectTasks.shardParams(task, shard), thresholdsKey);
+            String key = ResultKeys.of(task.bundleHash(), "dissect.shard/controls2", DissectTasks.shardParams(task, shard), thresholdsKey);
             int attempt = StepRunner.attempt();
             long start = DissectTasks.shardStart(task, shard);
             long end = DissectTasks.shardStart(task, shard + 1);
@@ -175,7 +175,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
             List<String> upstream = new ArrayList<>();
             upstream.add(thresholdsKey);
             upstream.addAll(shardKeys);
-            String key = ResultKeys.of(task.bundleHash(), "dissect.merge/controls", DissectTasks.thresholdParams(task) + ";"
+            String key = ResultKeys.of(task.bundleHash(), "dissect.merge/controls2", DissectTasks.thresholdParams(task) + ";"
                     + DissectTasks.shardParams(task, 0) + ";shards=" + task.shards(), upstream.toArray(String[]::new));
             return StepRunner.Step.<LayerDissection>of(STEP, task.experimentId(), task.layer()).bundle(task.bundleHash(), task.bundlePath())
                     .key(key).files(".json").phase("merge").alwaysCompute().startedBy(() -> { })
@@ -204,7 +204,7 @@ public final class DissectActivitiesImpl implements DissectActivities {
 
     /** The content key of a shard's partial tally over its first {@code images} images. */
     private static String partialKey(DissectTask task, String thresholdsKey, int shard, long images) {
-        return ResultKeys.of(task.bundleHash(), "dissect.partial", DissectTasks.shardParams(task, shard) + ";images=" + images, thresholdsKey);
+        return ResultKeys.of(task.bundleHash(), "dissect.partial/2", DissectTasks.shardParams(task, shard) + ";images=" + images, thresholdsKey);
     }
 
     private Thresholds readThresholds(String key) throws IOException {

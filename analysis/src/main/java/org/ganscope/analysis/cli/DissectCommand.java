@@ -20,6 +20,7 @@ import javax.imageio.ImageIO;
 import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleLoader;
+import org.ganscope.analysis.dissect.BenjaminiHochberg;
 import org.ganscope.analysis.dissect.DissectHtml;
 import org.ganscope.analysis.dissect.DissectJson;
 import org.ganscope.analysis.dissect.GroupDissection;
@@ -101,10 +102,9 @@ public final class DissectCommand implements Callable<Integer> {
         }, ConsoleProgress.forCommand("dissect"));
         double secs = (System.nanoTime() - t0) / 1e9;
         write(d, b, out, images);
-        System.out.printf(Locale.ROOT, "%s %s: %d of %d units interpretable %s, %d samples in %.1f s (%.1f images/s incl. threshold pass)%n",
-                b.name(), p.layer(), d.report().nInterpretable(), d.units(), d.interpretableByCategory(), d.images(), secs,
-                (d.images() + p.thresholdSamples()) / secs);
-        printControls(d);
+        System.out.printf(Locale.ROOT, "%s %s: %d units, %d samples in %.1f s (%.1f images/s incl. threshold pass)%n",
+                b.name(), p.layer(), d.units(), d.images(), secs, (d.images() + p.thresholdSamples()) / secs);
+        countLines(d).forEach(System.out::println);
         if (conceptGroups || b.manifest().groups().size() > 1) {
             writeGroups(b, d, p, out);
         }
@@ -167,19 +167,42 @@ public final class DissectCommand implements Callable<Integer> {
         System.out.println(line.append("; wrote ").append(out.resolve("concept_groups.json")));
     }
 
-    /** The controls next to the count: location baseline, bootstrap intervals, the top-1% rule. */
-    static void printControls(LayerDissection d) {
+    /**
+     * The counts as printed: the controlled count first (docs/CONTROLS.md), the SPEC count one
+     * line below as "without control", the decision step by step, per class (controlled /
+     * without control) and the top-1% rule. Without controls only the SPEC count, so named.
+     */
+    static List<String> countLines(LayerDissection d) {
+        List<String> out = new java.util.ArrayList<>();
         var c = d.controls();
+        int n = d.report().nInterpretable();
         if (c == null) {
-            return;
+            out.add(String.format(Locale.ROOT, "  Interpretable units without control (no controls counted): %d of %d %s", n, d.units(),
+                    d.interpretableByCategory()));
+            return out;
         }
         double[] all = c.countInterval().get(UnitControls.TOTAL);
         double[] ctl = c.controlledCountInterval().get(UnitControls.TOTAL);
-        int n = d.report().nInterpretable();
-        System.out.printf(Locale.ROOT, "  interpretable %d (95%% bootstrap interval %.0f-%.0f); beating their location baseline: %d of %d (%.0f%%) %s"
-                + " (interval %.0f-%.0f); top-1%% quantile rule: %d %s%n",
-                n, all[0], all[1], c.controlledTotal(), n, n == 0 ? 0.0 : 100.0 * c.controlledTotal() / n,
-                withoutTotal(c.controlledByCategory()), ctl[0], ctl[1], c.topRuleTotal(), withoutTotal(c.topRuleByCategory()));
+        out.add(String.format(Locale.ROOT, "  Interpretable units (controlled): %d of %d %s, 95%% bootstrap interval %.0f-%.0f",
+                c.controlledTotal(), d.units(), d.controlledByCategory(), ctl[0], ctl[1]));
+        out.add(String.format(Locale.ROOT, "  without control (SPEC: IQR > 0.01, IoU > 0.05): %d of %d %s, 95%% bootstrap interval %.0f-%.0f",
+                n, d.units(), d.interpretableByCategory(), all[0], all[1]));
+        int[] f = c.funnel(d.report());
+        out.add(String.format(Locale.ROOT, "  the decision: %d pass the SPEC rule -> %d of them beat their location baseline at p <= %.2f"
+                + " uncorrected -> %d after Benjamini-Hochberg at q = %.2f over %d units -> %d with the minimum effect (lift >= %.2f,"
+                + " IoU >= %.0fx null IoU) = the controlled count", f[0], f[1], BenjaminiHochberg.Q, f[2], BenjaminiHochberg.Q, d.units(),
+                f[3], UnitControls.MIN_LIFT, UnitControls.NULL_RATIO));
+        Map<String, Integer> byClass = d.interpretableByClass();
+        Map<String, Integer> ctlClass = d.controlledByClass();
+        if (!byClass.isEmpty()) {
+            StringBuilder line = new StringBuilder("  by class (controlled / without control):");
+            for (var e : byClass.entrySet()) {
+                line.append(' ').append(e.getKey()).append(' ').append(ctlClass.getOrDefault(e.getKey(), 0)).append('/').append(e.getValue());
+            }
+            out.add(line.toString());
+        }
+        out.add(String.format(Locale.ROOT, "  top-1%% quantile rule (without control): %d %s", c.topRuleTotal(), withoutTotal(c.topRuleByCategory())));
+        return out;
     }
 
     private static Map<String, Integer> withoutTotal(Map<String, Integer> m) {

@@ -17,7 +17,10 @@ import java.util.Arrays;
  * <li>per bootstrap replicate {@code b} ({@link Bootstrap}): the weighted image count, class
  *   pixels, unit on-pixels, and for each tracked class of each unit (the threshold set's
  *   label in IQR mode, every class in quantile mode) the intersection and the location-mask
- *   intersection.</li>
+ *   intersection;</li>
+ * <li>for each tracked class of each unit, the ten second moments of the per-image
+ *   {@code (I, U, L, V)} of the location test ({@link LocationTest}, docs/CONTROLS.md), summed
+ *   over images ({@code mom}) and weighted per bootstrap replicate ({@code bMom}).</li>
  * </ul>
  */
 public final class ControlTally {
@@ -36,11 +39,14 @@ public final class ControlTally {
     final long[] bOn;
     final long[] bInter;
     final long[] bLoc;
+    final long[] mom;  // [U][slots][MOMENTS]
+    final long[] bMom; // [B][U][slots][MOMENTS]
     // per-image scratch
     private final int[] w;
     private final long[] tc;
     private final long[] au;
     private final int[][] cum;
+    private final long[] prod;
 
     public ControlTally(HeldOut held, long seed, int replicates) {
         this.held = held;
@@ -62,6 +68,9 @@ public final class ControlTally {
         this.bOn = new long[replicates * units];
         this.bInter = new long[replicates * units * slots];
         this.bLoc = new long[replicates * units * slots];
+        this.mom = new long[units * slots * LocationTest.MOMENTS];
+        this.bMom = new long[replicates * units * slots * LocationTest.MOMENTS];
+        this.prod = new long[units * slots * LocationTest.MOMENTS];
         this.w = new int[replicates];
         this.tc = new long[classes];
         this.au = new long[units];
@@ -129,7 +138,14 @@ public final class ControlTally {
                 a += on[u * classes + c];
             }
             au[u] = a;
+            for (int s = 0; s < slots; s++) {
+                int c = slotClass(u, s);
+                long inter = on[u * classes + c];
+                long l = cum[c][area[u]];
+                LocationTest.products(inter, a + tc[c] - inter, l, area[u] + tc[c] - l, prod, (u * slots + s) * LocationTest.MOMENTS);
+            }
         }
+        add(mom, prod);
         Bootstrap.weights(seed, index, w);
         for (int b = 0; b < replicates; b++) {
             long wb = w[b];
@@ -149,6 +165,10 @@ public final class ControlTally {
                     bLoc[base + s] += wb * cum[c][area[u]];
                 }
             }
+            int mb = b * prod.length;
+            for (int k = 0; k < prod.length; k++) {
+                bMom[mb + k] += wb * prod[k];
+            }
         }
     }
 
@@ -163,6 +183,8 @@ public final class ControlTally {
         add(bOn, o.bOn);
         add(bInter, o.bInter);
         add(bLoc, o.bLoc);
+        add(mom, o.mom);
+        add(bMom, o.bMom);
     }
 
     private static void add(long[] a, long[] b) {
@@ -180,11 +202,21 @@ public final class ControlTally {
         return bLoc[(b * units + u) * slots + slot(u, c)];
     }
 
+    /** Offset of the moments of unit {@code u}, class {@code c} in {@link #mom} (tracked classes only). */
+    int momentOffset(int u, int c) {
+        return (u * slots + slot(u, c)) * LocationTest.MOMENTS;
+    }
+
+    /** Offset of replicate {@code b}'s moments of unit {@code u}, class {@code c} in {@link #bMom}. */
+    int replicateMomentOffset(int b, int u, int c) {
+        return ((b * units + u) * slots + slot(u, c)) * LocationTest.MOMENTS;
+    }
+
     public void write(DataOutputStream out) throws IOException {
         held.write(out);
         out.writeLong(seed);
         out.writeInt(replicates);
-        for (long[] a : new long[][] {loc, topOn, bImages, bClass, bOn, bInter, bLoc}) {
+        for (long[] a : new long[][] {loc, topOn, bImages, bClass, bOn, bInter, bLoc, mom, bMom}) {
             for (long v : a) {
                 out.writeLong(v);
             }
@@ -199,7 +231,7 @@ public final class ControlTally {
             throw new IOException("bad replicate count " + replicates);
         }
         ControlTally t = new ControlTally(held, seed, replicates);
-        for (long[] a : new long[][] {t.loc, t.topOn, t.bImages, t.bClass, t.bOn, t.bInter, t.bLoc}) {
+        for (long[] a : new long[][] {t.loc, t.topOn, t.bImages, t.bClass, t.bOn, t.bInter, t.bLoc, t.mom, t.bMom}) {
             for (int k = 0; k < a.length; k++) {
                 a[k] = in.readLong();
             }

@@ -242,10 +242,14 @@ public final class EvalShard {
     }
 
     private static final int MAGIC = 0x47535348; // "GSSH"
-    private static final int MAGIC_CONTROLS = 0x47535332; // "GSS2": followed by the control counts
+    private static final int MAGIC_CONTROLS = 0x47535333; // "GSS3": followed by the control counts with the location-test moments
+    private static final int MAGIC_CONTROLS_V2 = 0x47535332; // "GSS2": control counts without the moments (no longer read)
 
     public static EvalShard read(DataInputStream in) throws IOException {
         int magic = in.readInt();
+        if (magic == MAGIC_CONTROLS_V2) {
+            throw new IOException("a dissection shard of an older ganscope (control counts without the location-test moments); count it again");
+        }
         if (magic != MAGIC && magic != MAGIC_CONTROLS) {
             throw new IOException("not a ganscope dissection shard");
         }

@@ -65,6 +65,37 @@ public record LayerDissection(String bundleName, String bundleHash, Manifest.Lay
         return m;
     }
 
+    /**
+     * Controlled-interpretable units (docs/CONTROLS.md) per class name, classes with none
+     * omitted, by class index; empty without controls.
+     */
+    public Map<String, Integer> controlledByClass() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        if (controls == null) {
+            return m;
+        }
+        int[] n = controls.controlledPerClass();
+        for (int c = 0; c < n.length; c++) {
+            if (n[c] > 0) {
+                m.put(classes.get(c).name(), n[c]);
+            }
+        }
+        return m;
+    }
+
+    /** Controlled-interpretable units per category (object, part, material), in that order; empty without controls. */
+    public Map<String, Integer> controlledByCategory() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        if (controls != null) {
+            controls.controlledByCategory().forEach((k, v) -> {
+                if (!k.equals(UnitControls.TOTAL)) {
+                    m.put(k, v);
+                }
+            });
+        }
+        return m;
+    }
+
     /** Fraction of evaluation pixels per class. */
     public double[] classFrequencies() {
         long total = 0;

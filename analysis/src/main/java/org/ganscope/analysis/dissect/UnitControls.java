@@ -6,41 +6,47 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The controls of a dissection, for each unit's label {@code c} (all from the evaluation
- * images; {@code n} = evaluation pixels, {@code N} = evaluation images, {@code P} = pixels
- * per image):
+ * The controls of a dissection and the controlled decision of docs/CONTROLS.md, for each
+ * unit's label {@code c} (all from the evaluation images; {@code n} = evaluation pixels,
+ * {@code N} = evaluation images):
  *
  * <ul>
  * <li><b>null IoU</b>: a mask independent of the image with the unit's area share
- *   {@code a = A/n} against class share {@code s = T/n}: {@code E[I]/E[U]} with
- *   {@code E[I] = a s n}, {@code E[U] = (a + s - a s) n}, i.e. {@code a s / (a + s - a s)}
- *   (0 when both are 0).</li>
- * <li><b>mean area</b>: the unit's on-pixels per evaluation image, {@code A/N} (its location
- *   mask has the threshold set's mean, {@code area[u]}, fixed before the evaluation pass).</li>
- * <li><b>location IoU</b>: the IoU of the unit's {@link HeldOut location mask} for
- *   {@code c} (the same {@code k = area[u]} pixels in every image, where {@code c} is most
- *   frequent on the threshold set): {@code L / (k N + T - L)}, {@code L} = class pixels
- *   inside the mask summed over images. <b>lift</b> = IoU - location IoU.</li>
- * <li><b>intervals</b>: Poisson bootstrap over images ({@link Bootstrap}), labels fixed; each
- *   replicate's IoU and location IoU from its weighted counts; 2.5% and 97.5% quantiles.</li>
- * <li><b>beats location</b>: the 2.5% quantile of the replicate lifts is above 0 (a
- *   one-sided 97.5% bound). A unit is <b>interpretable with control</b> when it is
- *   interpretable (SPEC section 5) and beats its location mask.</li>
- * <li><b>count intervals</b>: per replicate, the units whose replicate IQR and IoU pass the
- *   SPEC cut-offs, by category; with control, of those the units that beat their location
- *   mask (the decision above, fixed, as the labels are).</li>
+ *   {@code a = A/n} against class share {@code s = T/n}: {@code a s / (a + s - a s)}.</li>
+ * <li><b>mean area</b>: the unit's on-pixels per evaluation image, {@code A/N}.</li>
+ * <li><b>location IoU</b>: the IoU of the unit's {@link HeldOut location mask} for {@code c};
+ *   <b>lift</b> = IoU - location IoU.</li>
+ * <li><b>location test</b>: per unit the one-sided delta-method p-value that the lift is
+ *   above 0 ({@link LocationTest}), Benjamini-Hochberg q-values over the layer's units
+ *   ({@link BenjaminiHochberg}); <b>beats location</b> iff {@code q <= 0.05}.</li>
+ * <li><b>minimum effect</b>: {@code lift >= MIN_LIFT} and {@code IoU >= NULL_RATIO * null IoU}.</li>
+ * <li><b>interpretable with control</b>: SPEC section 5 and beats location and minimum effect.</li>
+ * <li><b>intervals</b>: Poisson bootstrap over images ({@link Bootstrap}); per unit the IoU and
+ *   the lift at the unit's label (descriptive); for the counts, the whole decision recomputed
+ *   per replicate (labels in quantile mode, SPEC rule, location mask of the replicate's label,
+ *   p-values from the replicate's weighted moments, BH, minimum effect); 2.5% and 97.5% quantiles.</li>
  * <li><b>top-1% rule</b>: the SPEC quantile-mode report (IoU argmax labels) at the
  *   {@link HeldOut#topThresholds top-1% thresholds} of the same evaluation images.</li>
  * </ul>
  */
 public record UnitControls(double[] nullIou, double[] meanArea, int[] locationArea, double[] locationIou, double[] lift, double[] iouLow, double[] iouHigh,
-        double[] liftLow, boolean[] beatsLocation, boolean[] interpretableControlled, int replicates,
-        Map<String, Integer> controlledByCategory, Map<String, double[]> countInterval,
-        Map<String, double[]> controlledCountInterval, DissectionReport topRule, Map<String, Integer> topRuleByCategory) {
+        double[] liftLow, double[] liftSe, double[] locationP, double[] locationQ, boolean[] beatsLocation, boolean[] minEffect,
+        boolean[] interpretableControlled, int replicates, Map<String, Integer> controlledByCategory, int[] controlledPerClass,
+        Map<String, double[]> countInterval, Map<String, double[]> controlledCountInterval, DissectionReport topRule,
+        Map<String, Integer> topRuleByCategory) {
 
     /** Categories counted, in report order; "total" is every interpretable unit. */
     public static final List<String> CATEGORIES = List.of("object", "part", "material");
     public static final String TOTAL = "total";
+    /** Minimum effect: the lift over the location baseline (docs/CONTROLS.md section 5). */
+    public static final double MIN_LIFT = 0.02;
+    /** Minimum effect: IoU at least this multiple of the null IoU. */
+    public static final double NULL_RATIO = 2.0;
+
+    /** The minimum effect of docs/CONTROLS.md section 5. */
+    public static boolean minEffect(double iou, double lift, double nullIou) {
+        return lift >= MIN_LIFT && iou >= NULL_RATIO * nullIou;
+    }
 
     public static UnitControls of(DissectionReport r, EvalShard merged, List<String> categoryOfClass) {
         ControlTally ct = merged.controls();
@@ -50,6 +56,8 @@ public record UnitControls(double[] nullIou, double[] meanArea, int[] locationAr
         long images = merged.images();
         ThresholdTally tally = merged.tally();
         int[] area = ct.heldOut().area();
+        long pixels = ct.heldOut().pixels();
+        boolean fixedLabels = ct.heldOut().labels().length > 0 && ct.heldOut().labels()[0] >= 0;
         double[] nullIou = new double[units];
         double[] meanArea = new double[units];
         double[] loc = new double[units];
@@ -57,59 +65,97 @@ public record UnitControls(double[] nullIou, double[] meanArea, int[] locationAr
         double[] low = new double[units];
         double[] high = new double[units];
         double[] liftLow = new double[units];
-        boolean[] beats = new boolean[units];
-        boolean[] controlled = new boolean[units];
+        double[] liftSe = new double[units];
+        double[] pValue = new double[units];
+        boolean[] minEffect = new boolean[units];
         int b = ct.replicates();
         double[][] repIou = new double[units][b];
         double[][] repLift = new double[units][b];
-        double[][] repIqr = new double[units][b];
-        long pixels = ct.heldOut().pixels();
         for (int u = 0; u < units; u++) {
             int c = r.bestLabel()[u];
             long a = tally.activeCount(u);
             long n = tally.pixelCount(u);
             long t = classPixels[c];
+            long inter = tally.intersection(u, c);
+            long l = ct.loc[u * classes + c];
             nullIou[u] = nullIou(a, t, n);
             meanArea[u] = images == 0 ? 0 : (double) a / images;
-            loc[u] = Scores.iou(area[u] * images, t, ct.loc[u * classes + c]);
+            loc[u] = Scores.iou(area[u] * images, t, l);
             lift[u] = r.bestIou()[u] - loc[u];
+            double var = LocationTest.variance(images, inter, a + t - inter, l, area[u] * images + t - l, ct.mom, ct.momentOffset(u, c));
+            liftSe[u] = Double.isNaN(var) ? Double.NaN : Math.sqrt(var);
+            pValue[u] = LocationTest.pValue(lift[u], var);
+            minEffect[u] = minEffect(r.bestIou()[u], lift[u], nullIou[u]);
             for (int k = 0; k < b; k++) {
                 long bn = ct.bImages[k];
                 long ba = ct.bOn[k * units + u];
                 long bt = ct.bClass[k * classes + c];
                 long bi = ct.replicateInter(k, u, c);
                 repIou[u][k] = Scores.iou(ba, bt, bi);
-                repIqr[u][k] = bn == 0 ? 0.0 : Scores.iqr(ba, bt, bi, bn * pixels);
                 repLift[u][k] = repIou[u][k] - Scores.iou(area[u] * bn, bt, ct.replicateLoc(k, u, c));
             }
             double[] ci = Bootstrap.interval(repIou[u]);
             low[u] = ci[0];
             high[u] = ci[1];
             liftLow[u] = Bootstrap.lower(repLift[u]);
-            beats[u] = liftLow[u] > 0;
-            controlled[u] = r.interpretable()[u] && beats[u];
+        }
+        double[] qValue = BenjaminiHochberg.qValues(pValue);
+        boolean[] beats = new boolean[units];
+        boolean[] controlled = new boolean[units];
+        int[] perClass = new int[classes];
+        for (int u = 0; u < units; u++) {
+            beats[u] = qValue[u] <= BenjaminiHochberg.Q;
+            controlled[u] = r.interpretable()[u] && beats[u] && minEffect[u];
+            if (controlled[u]) {
+                perClass[r.bestLabel()[u]]++;
+            }
         }
         Map<String, Integer> controlledBy = counts(controlled, r.bestLabel(), categoryOfClass);
-        Map<String, double[]> plainCi = new LinkedHashMap<>();
-        Map<String, double[]> controlledCi = new LinkedHashMap<>();
+
+        // the whole decision once per replicate, from the replicate's weighted counts
         List<String> keys = new ArrayList<>(CATEGORIES);
         keys.add(TOTAL);
         double[][] plainRep = new double[keys.size()][b];
         double[][] controlledRep = new double[keys.size()][b];
+        int[] label = new int[units];
+        double[] iou = new double[units];
+        double[] p = new double[units];
+        boolean[] spec = new boolean[units];
+        boolean[] effect = new boolean[units];
         for (int k = 0; k < b; k++) {
+            long bn = ct.bImages[k];
             for (int u = 0; u < units; u++) {
-                boolean in = repIqr[u][k] > DissectionReport.IQR_THRESHOLD && repIou[u][k] > DissectionReport.IOU_THRESHOLD;
-                int cat = keys.indexOf(categoryOfClass.get(r.bestLabel()[u]));
+                long ba = ct.bOn[k * units + u];
+                int c = fixedLabels ? r.bestLabel()[u] : replicateLabel(ct, k, u, classes);
+                label[u] = c;
+                long bt = ct.bClass[k * classes + c];
+                long bi = ct.replicateInter(k, u, c);
+                long bl = ct.replicateLoc(k, u, c);
+                iou[u] = Scores.iou(ba, bt, bi);
+                double iqr = bn == 0 ? 0.0 : Scores.iqr(ba, bt, bi, bn * pixels);
+                spec[u] = iqr > DissectionReport.IQR_THRESHOLD && iou[u] > DissectionReport.IOU_THRESHOLD;
+                double bLift = iou[u] - Scores.iou(area[u] * bn, bt, bl);
+                double var = LocationTest.variance(bn, bi, ba + bt - bi, bl, area[u] * bn + bt - bl, ct.bMom, ct.replicateMomentOffset(k, u, c));
+                p[u] = LocationTest.pValue(bLift, var);
+                effect[u] = minEffect(iou[u], bLift, nullIou(ba, bt, bn * pixels));
+            }
+            double[] q = BenjaminiHochberg.qValues(p);
+            for (int u = 0; u < units; u++) {
+                if (!spec[u]) {
+                    continue;
+                }
+                boolean ctl = q[u] <= BenjaminiHochberg.Q && effect[u];
+                int cat = keys.indexOf(categoryOfClass.get(label[u]));
                 for (int j : cat < 0 ? new int[] {keys.size() - 1} : new int[] {cat, keys.size() - 1}) {
-                    if (in) {
-                        plainRep[j][k]++;
-                        if (beats[u]) {
-                            controlledRep[j][k]++;
-                        }
+                    plainRep[j][k]++;
+                    if (ctl) {
+                        controlledRep[j][k]++;
                     }
                 }
             }
         }
+        Map<String, double[]> plainCi = new LinkedHashMap<>();
+        Map<String, double[]> controlledCi = new LinkedHashMap<>();
         for (int j = 0; j < keys.size(); j++) {
             plainCi.put(keys.get(j), Bootstrap.interval(plainRep[j]));
             controlledCi.put(keys.get(j), Bootstrap.interval(controlledRep[j]));
@@ -117,8 +163,23 @@ public record UnitControls(double[] nullIou, double[] meanArea, int[] locationAr
         ThresholdTally topTally = ThresholdTally.ofCounts(ct.heldOut().topThresholds(), classes, ct.topOn, totals(classPixels, units));
         DissectionReport top = DissectionReport.byIou(topTally);
         Map<String, Integer> topBy = counts(top.interpretable(), top.bestLabel(), categoryOfClass);
-        return new UnitControls(nullIou, meanArea, area.clone(), loc, lift, low, high, liftLow, beats, controlled, b, controlledBy, plainCi, controlledCi,
-                top, topBy);
+        return new UnitControls(nullIou, meanArea, area.clone(), loc, lift, low, high, liftLow, liftSe, pValue, qValue, beats, minEffect,
+                controlled, b, controlledBy, perClass, plainCi, controlledCi, top, topBy);
+    }
+
+    /** Quantile mode: the replicate's IoU argmax over classes {@code >= 1} (first max), as {@link DissectionReport#byIou}. */
+    private static int replicateLabel(ControlTally ct, int k, int u, int classes) {
+        long ba = ct.bOn[k * ct.heldOut().units() + u];
+        int best = 1;
+        double bestIou = Scores.iou(ba, ct.bClass[k * classes + 1], ct.replicateInter(k, u, 1));
+        for (int c = 2; c < classes; c++) {
+            double v = Scores.iou(ba, ct.bClass[k * classes + c], ct.replicateInter(k, u, c));
+            if (v > bestIou) {
+                bestIou = v;
+                best = c;
+            }
+        }
+        return best;
     }
 
     /** {@code a s / (a + s - a s)} with {@code a = A/n}, {@code s = T/n}; 0 when {@code n} or both shares are 0. */
@@ -159,6 +220,35 @@ public record UnitControls(double[] nullIou, double[] meanArea, int[] locationAr
 
     public int controlledTotal() {
         return controlledByCategory.get(TOTAL);
+    }
+
+    /** Units that beat their location baseline after BH (whatever the SPEC rule and minimum effect). */
+    public int beatsTotal() {
+        int n = 0;
+        for (boolean x : beatsLocation) {
+            n += x ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * The decision step by step over the units of {@code r}: {@code [SPEC rule (without control),
+     * ... and location p <= 0.05 uncorrected, ... and beating the location baseline after BH,
+     * ... and the minimum effect (= controlled)]}.
+     */
+    public int[] funnel(DissectionReport r) {
+        int[] f = new int[4];
+        for (int u = 0; u < locationP.length; u++) {
+            if (r.interpretable()[u]) {
+                f[0]++;
+                f[1] += locationP[u] <= BenjaminiHochberg.Q ? 1 : 0;
+                if (beatsLocation[u]) {
+                    f[2]++;
+                    f[3] += minEffect[u] ? 1 : 0;
+                }
+            }
+        }
+        return f;
     }
 
     public int topRuleTotal() {

@@ -142,12 +142,39 @@ class LayerDissectorTest {
 
     @Test
     void commandWritesJsonAndReport(@TempDir Path out) throws Exception {
-        int rc = Main.run(new String[] {"dissect", "--bundle", TestBundles.demo("outdoor-base").toString(), "--layer", "layer2",
-                "--samples", "20", "--seed", "1", "--threshold-samples", "16", "--images", "3", "--out", out.toString()});
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        int rc;
+        try {
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            rc = Main.run(new String[] {"dissect", "--bundle", TestBundles.demo("outdoor-base").toString(), "--layer", "layer2",
+                    "--samples", "20", "--seed", "1", "--threshold-samples", "16", "--images", "3", "--out", out.toString()});
+        } finally {
+            System.setOut(stdout);
+        }
         assertEquals(0, rc);
         String json = Files.readString(out.resolve("dissect.json"));
         assertTrue(json.contains("\"schema\" : \"ganscope.dissect/1\""));
-        assertTrue(Files.readString(out.resolve("report.html")).contains("Units by IoU"));
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("Units by IoU"));
+        // the controlled count is the headline everywhere; the SPEC count follows, "without control"
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        var summary = root.get("summary");
+        int controlled = summary.get("interpretable_controlled").asInt();
+        int without = summary.get("interpretable").asInt();
+        assertEquals("interpretable_controlled", summary.fieldNames().next().equals("headline") ? summary.get("headline").asText() : "");
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        summary.fieldNames().forEachRemaining(fields::add);
+        assertTrue(fields.indexOf("interpretable_controlled") < fields.indexOf("interpretable"), fields.toString());
+        int h = html.indexOf("Interpretable units (controlled): " + controlled + " of 128");
+        int w = html.indexOf("without control (SPEC: IQR &gt; 0.01, IoU &gt; 0.05): <b>" + without + "</b> of 128");
+        assertTrue(h >= 0 && w > h, "report.html: the controlled count first, then without control");
+        String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        int ph = text.indexOf("Interpretable units (controlled): " + controlled + " of 128");
+        int pw = text.indexOf("without control (SPEC: IQR > 0.01, IoU > 0.05): " + without + " of 128");
+        assertTrue(ph >= 0 && pw > ph && text.indexOf('\n', ph) < pw && text.indexOf('\n', text.indexOf('\n', ph) + 1) > pw,
+                "printout: the controlled count first, without control on the next line:\n" + text);
+        assertTrue(text.contains("after Benjamini-Hochberg at q = 0.05 over 128 units"), text);
         try (var s = Files.list(out.resolve("units"))) {
             assertEquals(3, s.count());
         }

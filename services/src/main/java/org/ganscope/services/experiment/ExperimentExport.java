@@ -37,7 +37,8 @@ public class ExperimentExport {
      */
     public byte[] unitsCsv(long id, String layer) {
         StringBuilder b = new StringBuilder("unit,label,label_name,category,iou,iqr,threshold,interpretable,top_samples,"
-                + "iou_ci_low,iou_ci_high,null_iou,location_iou,lift,lift_ci_low,beats_location,interpretable_controlled,top1_interpretable\n");
+                + "iou_ci_low,iou_ci_high,null_iou,location_iou,lift,lift_ci_low,beats_location,interpretable_controlled,top1_interpretable,"
+                + "location_p,location_q,min_effect\n");
         for (ResultRepository.UnitRow u : units(id, layer)) {
             b.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%.6f,%.6f,%.9g,%b,%s", u.unit(), u.label(), csv(u.labelName()),
                     csv(u.category()), u.iou(), u.iqr(), u.threshold(), u.interpretable(),
@@ -45,6 +46,10 @@ public class ExperimentExport {
             for (Object v : new Object[] {u.iouCiLow(), u.iouCiHigh(), u.nullIou(), u.locationIou(), u.lift(), u.liftCiLow(), u.beatsLocation(),
                     u.interpretableControlled(), u.top1Interpretable()}) {
                 b.append(',').append(v == null ? "" : v instanceof Double d ? String.format(Locale.ROOT, "%.6f", d) : v.toString());
+            }
+            // p- and q-values span many decades: 6 significant digits, not 6 decimals
+            for (Object v : new Object[] {u.locationP(), u.locationQ(), u.minEffect()}) {
+                b.append(',').append(v == null ? "" : v instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : v.toString());
             }
             b.append('\n');
         }

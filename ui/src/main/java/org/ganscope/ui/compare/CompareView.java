@@ -95,11 +95,12 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                 .setHeader(Fmt.header("bundle (dataset · variant)")).setAutoWidth(true);
         table.addComponentColumn(this::layerChoice).setHeader("layer").setAutoWidth(true);
         // each value with its 95% interval on a second, smaller line, so that the whole table fits a laptop's width
+        // the controlled count leads (docs/CONTROLS.md); the count without control follows it
         for (String cat : List.of("object", "part", "material")) {
-            table.addColumn(withCi(c -> withInterval(c, cat))).setHeader(cat).setAutoWidth(true);
+            table.addColumn(withCi(c -> controlled(c, cat))).setHeader(cat).setAutoWidth(true);
         }
-        table.addColumn(withCi(c -> withInterval(c, "total"))).setHeader("interpretable").setAutoWidth(true);
-        table.addColumn(withCi(c -> LayerFigure.cell(c.counts(), "controlled", "total"))).setHeader(Fmt.header("beating location")).setAutoWidth(true);
+        table.addColumn(withCi(c -> controlled(c, "total"))).setHeader(Fmt.header("interpretable with control")).setAutoWidth(true);
+        table.addColumn(withCi(c -> withInterval(c, "total"))).setHeader(Fmt.header("without control")).setAutoWidth(true);
         table.addColumn(withCi(c -> metric(c, "domain_fd"))).setHeader("domain FD").setAutoWidth(true);
         table.addColumn(withCi(c -> metric(c, "swd"))).setHeader("SWD").setAutoWidth(true);
         table.addColumn(withCi(c -> metric(c, "precision"))).setHeader("precision").setAutoWidth(true);
@@ -150,6 +151,12 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
             q.put("layer", layers.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList());
         }
         getUI().ifPresent(ui -> ui.navigate(CompareView.class, new QueryParameters(q)));
+    }
+
+    /** The controlled count with its interval; for a dissection made before the controls, "—". */
+    private static String controlled(Column c, String category) {
+        String v = LayerFigure.cell(c.counts(), "controlled", category);
+        return v.isEmpty() ? "—" : v;
     }
 
     private static String withInterval(Column c, String category) {
@@ -309,12 +316,14 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         xAxis.putObject("axisLabel").put("interval", 0).put("rotate", 40); // every class label, turned to fit
         ArrayNode x = xAxis.putArray("data");
         classes.forEach(x::add);
-        o.putObject("yAxis").put("type", "value").put("name", "interpretable units");
+        o.putObject("yAxis").put("type", "value").put("name", "interpretable units (with control)");
         ArrayNode series = o.putArray("series");
         for (Column c : cols) {
             ArrayNode d = series.addObject().put("type", "bar")
                     .put("name", "#" + c.experiment().id() + " " + c.experiment().bundleName() + " " + c.layer()).putArray("data");
-            Map<String, Integer> n = c.classCounts().stream().collect(Collectors.toMap(r -> r.className(), r -> r.interpretableUnits(), (a, b) -> a));
+            // controlled counts per class; the SPEC count only for dissections made before the controls
+            Map<String, Integer> n = c.classCounts().stream().collect(Collectors.toMap(r -> r.className(),
+                    r -> r.controlledUnits() != null ? r.controlledUnits() : r.interpretableUnits(), (a, b) -> a));
             classes.forEach(cls -> d.add(n.getOrDefault(cls, 0)));
         }
         return o.toString();

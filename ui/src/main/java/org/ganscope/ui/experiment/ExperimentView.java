@@ -147,7 +147,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         units.addColumn(u -> Fmt.score(u.iou())).setHeader("IoU").setComparator(UnitResult::iou);
         units.addColumn(u -> Fmt.score(u.iqr())).setHeader("IQR").setComparator(UnitResult::iqr);
         units.addColumn(u -> String.format(Locale.ROOT, "%.4g", u.threshold())).setHeader("threshold");
-        units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader("interpretable").setSortable(true);
+        units.addColumn(u -> u.interpretableControlled() == null ? "" : u.interpretableControlled() ? "yes" : "")
+                .setHeader("interpretable (controlled)").setSortable(true);
+        units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader("without control").setSortable(true);
         // controls (null for dissections made before them): bootstrap interval, null IoU, location baseline
         units.addColumn(u -> u.iouCiLow() == null ? "" : "[" + Fmt.score(u.iouCiLow()) + ", " + Fmt.score(u.iouCiHigh()) + "]")
                 .setHeader("IoU 95% CI");
@@ -156,8 +158,11 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 .setComparator(u -> u.locationIou() == null ? -1 : u.locationIou());
         units.addColumn(u -> u.lift() == null ? "" : String.format(Locale.ROOT, "%+.3f", u.lift())).setHeader("lift")
                 .setComparator(u -> u.lift() == null ? -9 : u.lift());
-        units.addColumn(u -> u.interpretableControlled() == null ? "" : u.interpretableControlled() ? "yes" : "")
-                .setHeader("beats location").setSortable(true);
+        units.addColumn(u -> u.locationP() == null ? "" : String.format(Locale.ROOT, "%.2g", u.locationP())).setHeader("p (location)")
+                .setComparator(u -> u.locationP() == null ? 2 : u.locationP());
+        units.addColumn(u -> u.locationQ() == null ? "" : String.format(Locale.ROOT, "%.2g", u.locationQ())).setHeader("q (BH)")
+                .setComparator(u -> u.locationQ() == null ? 2 : u.locationQ());
+        units.addColumn(u -> u.beatsLocation() == null ? "" : u.beatsLocation() ? "yes" : "").setHeader("beats location").setSortable(true);
         layer.addValueChangeListener(e -> showUnits());
         card.setId("unit-card");
         units.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));

@@ -27,13 +27,25 @@ public final class LayerFigure extends VerticalLayout {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The three interpretability rules as a researcher reads them, in the order shown. */
-    static final String SPEC_LABEL = "interpretable (IoU > 0.05, IQR > 0.01)";
-    static final String CONTROLLED_LABEL = "… also beating the location baseline";
-    static final String TOP1_LABEL = "… under the top-1% quantile rule";
+    /**
+     * The three interpretability rules as a researcher reads them, in the order shown: the
+     * controlled count first (docs/CONTROLS.md), the SPEC count "without control" next.
+     */
+    static final String CONTROLLED_LABEL = "interpretable with control (beats its location baseline at FDR 5%, lift ≥ 0.02, IoU ≥ 2× null)";
+    static final String SPEC_LABEL = "without control (IoU > 0.05, IQR > 0.01)";
+    static final String TOP1_LABEL = "… without control, top-1% quantile rule";
 
-    /** One table row: a layer's counts per category (SPEC rule) with intervals, the controlled and the top-1% totals. */
-    record Row(String layer, String object, String part, String material, String total, String controlled, String top1) {
+    /**
+     * One table row: a layer's controlled counts per category and total with intervals (the
+     * SPEC counts for dissections made before the controls), then the totals without control
+     * and under the top-1% rule.
+     */
+    record Row(String layer, String object, String part, String material, String total, String spec, String top1) {
+    }
+
+    /** The rule whose per-category counts lead: "controlled" where the layer has it, else "spec". */
+    static String headlineRule(List<UnitCount> c) {
+        return find(c, "controlled", "total").isPresent() ? "controlled" : "spec";
     }
 
     LayerFigure() {
@@ -53,11 +65,12 @@ public final class LayerFigure extends VerticalLayout {
         CATEGORIES.forEach(c -> perCategory.put(c, new ArrayList<>()));
         for (String l : layers) {
             List<UnitCount> c = counts.apply(l);
+            String rule = headlineRule(c);
             for (String cat : CATEGORIES) {
-                perCategory.get(cat).add(find(c, "spec", cat).map(UnitCount::units).orElse(0));
+                perCategory.get(cat).add(find(c, rule, cat).map(UnitCount::units).orElse(0));
             }
-            rows.add(new Row(l, cell(c, "spec", "object"), cell(c, "spec", "part"), cell(c, "spec", "material"), cell(c, "spec", "total"),
-                    cell(c, "controlled", "total"), cell(c, "top1", "total")));
+            rows.add(new Row(l, cell(c, rule, "object"), cell(c, rule, "part"), cell(c, rule, "material"), cell(c, rule, "total"),
+                    rule.equals("spec") ? "" : cell(c, "spec", "total"), cell(c, "top1", "total")));
         }
         EChart chart = new EChart("layer-chart", "560px", "260px");
         chart.setOption(chartOption(layers, perCategory));
@@ -67,8 +80,8 @@ public final class LayerFigure extends VerticalLayout {
         table.addColumn(Row::object).setHeader("object");
         table.addColumn(Row::part).setHeader("part");
         table.addColumn(Row::material).setHeader("material");
-        table.addColumn(Row::total).setHeader(Fmt.header("total " + SPEC_LABEL));
-        table.addColumn(Row::controlled).setHeader(Fmt.header(CONTROLLED_LABEL));
+        table.addColumn(Row::total).setHeader(Fmt.header("total " + CONTROLLED_LABEL));
+        table.addColumn(Row::spec).setHeader(Fmt.header(SPEC_LABEL));
         table.addColumn(Row::top1).setHeader(Fmt.header(TOP1_LABEL));
         table.setItems(rows);
         table.setAllRowsVisible(true);
@@ -78,7 +91,7 @@ public final class LayerFigure extends VerticalLayout {
     /** The stacked bars of interpretable units per layer and category, built as JSON (layer names are data, not code). */
     static String chartOption(List<String> layers, Map<String, List<Integer>> perCategory) {
         ObjectNode o = JSON.createObjectNode();
-        o.putObject("title").put("text", "interpretable units per layer").putObject("textStyle").put("fontSize", 13);
+        o.putObject("title").put("text", "interpretable units per layer (with control)").putObject("textStyle").put("fontSize", 13);
         o.putObject("legend").put("top", 22);
         o.putObject("grid").put("top", 60).put("left", 50).put("containLabel", true);
         ArrayNode names = o.putObject("xAxis").put("type", "category").putArray("data");
@@ -105,8 +118,8 @@ public final class LayerFigure extends VerticalLayout {
         if (controlled.isEmpty() && top1.isEmpty()) {
             return out;
         }
-        out.add(new String[] {SPEC_LABEL, spec.isEmpty() ? "—" : spec});
         out.add(new String[] {CONTROLLED_LABEL, controlled.isEmpty() ? "—" : controlled});
+        out.add(new String[] {SPEC_LABEL, spec.isEmpty() ? "—" : spec});
         out.add(new String[] {TOP1_LABEL, top1.isEmpty() ? "—" : top1 + " (no interval computed)"});
         return out;
     }
@@ -121,18 +134,27 @@ public final class LayerFigure extends VerticalLayout {
                 : String.format(Locale.ROOT, "%d [%.0f, %.0f]", r.units(), r.ciLow(), r.ciHigh())).orElse("");
     }
 
-    /** The layer's one-line summary: interpretable units per category out of the layer's units, with intervals where recorded. */
+    /**
+     * The layer's one-line summary: interpretable units with control per category out of the
+     * layer's units, with intervals, then the total without control; for dissections made
+     * before the controls, the SPEC counts, named "without control".
+     */
     static String summary(int units, Map<String, Integer> byCategory, List<UnitCount> counts) {
-        StringBuilder b = new StringBuilder("interpretable units of ").append(units).append(": ");
+        boolean controlled = headlineRule(counts).equals("controlled");
+        StringBuilder b = new StringBuilder(controlled ? "interpretable units with control of " : "interpretable units without control of ")
+                .append(units).append(": ");
         int total = 0;
         for (int i = 0; i < CATEGORIES.size(); i++) {
             String cat = CATEGORIES.get(i);
-            String withCi = cell(counts, "spec", cat);
-            int n = byCategory.getOrDefault(cat, 0);
+            String withCi = cell(counts, controlled ? "controlled" : "spec", cat);
+            int n = controlled ? find(counts, "controlled", cat).map(UnitCount::units).orElse(0) : byCategory.getOrDefault(cat, 0);
             total += n;
             b.append(i == 0 ? "" : " · ").append(cat).append(' ').append(withCi.isEmpty() ? String.valueOf(n) : withCi);
         }
-        b.append(" · total ").append(total); // the controlled and top-1% totals are shown beside it (ruleCounts)
-        return b.append(" · 95% bootstrap intervals in brackets").toString();
+        b.append(" · total ").append(total);
+        if (controlled) {
+            b.append(" · without control ").append(cell(counts, "spec", "total"));
+        }
+        return b.append(controlled || !counts.isEmpty() ? " · 95% bootstrap intervals in brackets" : "").toString();
     }
 }

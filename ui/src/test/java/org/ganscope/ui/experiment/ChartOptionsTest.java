@@ -104,9 +104,14 @@ class ChartOptionsTest {
         var counts = List.of(new UnitCount("spec", "object", 40, 35.0, 44.0), new UnitCount("spec", "total", 93, 88.0, 97.0),
                 new UnitCount("controlled", "total", 41, 36.0, 47.0), new UnitCount("top1", "total", 70, null, null));
         List<String[]> rules = LayerFigure.ruleCounts(counts);
-        assertEquals(List.of("interpretable (IoU > 0.05, IQR > 0.01)", "… also beating the location baseline",
-                "… under the top-1% quantile rule"), rules.stream().map(r -> r[0]).toList());
-        assertEquals(List.of("93 [88, 97]", "41 [36, 47]", "70 (no interval computed)"), rules.stream().map(r -> r[1]).toList());
+        assertEquals(List.of("interpretable with control (beats its location baseline at FDR 5%, lift ≥ 0.02, IoU ≥ 2× null)",
+                "without control (IoU > 0.05, IQR > 0.01)", "… without control, top-1% quantile rule"), rules.stream().map(r -> r[0]).toList());
+        assertEquals(List.of("41 [36, 47]", "93 [88, 97]", "70 (no interval computed)"), rules.stream().map(r -> r[1]).toList(),
+                "the controlled count first");
+        String line = LayerFigure.summary(128, java.util.Map.of("object", 40), counts);
+        assertTrue(line.startsWith("interpretable units with control of 128: object 0"), line);
+        assertTrue(line.indexOf("total 41") < line.indexOf("without control 93 [88, 97]"), line);
+        assertTrue(LayerFigure.summary(128, java.util.Map.of("object", 40), List.of()).startsWith("interpretable units without control of 128: object 40"));
         assertEquals(List.of(), LayerFigure.ruleCounts(List.of()), "a dissection from before the controls shows no rule comparison");
     }
 }
