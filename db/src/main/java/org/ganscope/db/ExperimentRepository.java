@@ -103,6 +103,18 @@ public final class ExperimentRepository {
         update("UPDATE experiments SET status = ?, error = ?, updated_at = now() WHERE id = ?", status, error, id);
     }
 
+    /**
+     * Ends the experiment with {@code status} (and error) only if it is still QUEUED or
+     * RUNNING; false if it had ended meanwhile (its workflow's own bookkeeping landed first).
+     */
+    public boolean endIfOpen(long id, String status, String error) {
+        if (!STATUSES.contains(status)) {
+            throw new IllegalArgumentException("unknown status " + status);
+        }
+        return Database.update(ds, "UPDATE experiments SET status = ?, error = ?, updated_at = now() WHERE id = ? AND status IN ('QUEUED', 'RUNNING')",
+                status, error, id) == 1;
+    }
+
     public void setNotes(long id, String notes) {
         update("UPDATE experiments SET notes = ?, updated_at = now() WHERE id = ?", notes, id);
     }

@@ -54,6 +54,16 @@ public final class StepRepository {
                 reason, experimentId);
     }
 
+    /**
+     * Marks the steps still RUNNING or RETRYING CANCELLED with the reason (a cancel recorded
+     * without its workflow, e.g. one whose workflow never started); returns how many.
+     */
+    public int cancelRunning(long experimentId, String reason) {
+        return Database.update(ds, """
+                UPDATE steps SET status = 'CANCELLED', error = ?, finished_at = now()
+                WHERE experiment_id = ? AND status IN ('RUNNING', 'RETRYING')""", reason, experimentId);
+    }
+
     /** Ends the step: SUCCEEDED (with its result key), FAILED or CANCELLED (with the error), RETRYING, SKIPPED. */
     public void finish(long experimentId, String name, String layer, String status, String resultKey, String error) {
         if (!STATUSES.contains(status)) {

@@ -3,8 +3,10 @@ package org.ganscope.workflows;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Recording (a tool, not a test; run on a release before changing the workflow):
  * {@code mvn -pl workflows -am test -Dtest=HistoryReplayTest -Dganscope.record-histories=PREFIX -Dsurefire.failIfNoSpecifiedTests=false}
  * writes {@code PREFIX-<case>.json} for a few experiments (the bundle path and worker
- * identities in them are replaced by neutral strings; replay does not compare them).
+ * identities in them are replaced by neutral strings; replay does not compare them);
+ * {@code -Dganscope.record-cases=cancel-dissect,...} records only the cases named.
  */
 class HistoryReplayTest {
     private static final Path DIR = PlatformFixture.repo().resolve("workflows/src/test/resources/histories");
@@ -60,11 +63,29 @@ class HistoryReplayTest {
     void record() throws Exception {
         String prefix = System.getProperty("ganscope.record-histories");
         try (PlatformFixture fx = new PlatformFixture()) {
-            record(fx, prefix + "-dissect-metrics", List.of("layer2"), List.of("dissect", "metrics"), null, false);
-            record(fx, prefix + "-all-steps", List.of("layer2"), ExperimentSpec.STEPS, List.of("tree"), false);
-            record(fx, prefix + "-two-layers", List.of("layer1", "layer2"), List.of("dissect", "explain"), null, false);
-            record(fx, prefix + "-bad-layer", List.of("layer9"), List.of("dissect", "metrics"), null, true);
+            String only = System.getProperty("ganscope.record-cases", "");
+            java.util.function.Predicate<String> wanted = c -> only.isBlank() || List.of(only.split(",")).contains(c);
+            if (wanted.test("dissect-metrics")) {
+                record(fx, prefix + "-dissect-metrics", List.of("layer2"), List.of("dissect", "metrics"), null, false);
+            }
+            if (wanted.test("all-steps")) {
+                record(fx, prefix + "-all-steps", List.of("layer2"), ExperimentSpec.STEPS, List.of("tree"), false);
+            }
+            if (wanted.test("two-layers")) {
+                record(fx, prefix + "-two-layers", List.of("layer1", "layer2"), List.of("dissect", "explain"), null, false);
+            }
+            if (wanted.test("bad-layer")) {
+                record(fx, prefix + "-bad-layer", List.of("layer9"), List.of("dissect", "metrics"), null, true);
+            }
+            if (wanted.test("cancel-dissect")) {
+                recordCancelled(fx, prefix + "-cancel-dissect");
+            }
         }
+    }
+
+    private static ExperimentWorkflow stub(PlatformFixture fx, String wid) {
+        return fx.env.getWorkflowClient().newWorkflowStub(ExperimentWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(wid).build());
     }
 
     private static void record(PlatformFixture fx, String name, List<String> layers, List<String> steps, List<String> classes,
@@ -74,13 +95,35 @@ class HistoryReplayTest {
                 .layers(layers).samples(20).seed(5).thresholds(10, 6).method("iqr").quantile(0.01).topK(4).batch(8).shards(2)
                 .steps(steps).classes(classes).build();
         String wid = "exp-" + id;
-        ExperimentWorkflow wf = fx.env.getWorkflowClient().newWorkflowStub(ExperimentWorkflow.class,
-                WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(wid).build());
+        ExperimentWorkflow wf = stub(fx, wid);
         if (fails) {
             assertThrows(WorkflowFailedException.class, () -> wf.run(spec));
         } else {
             wf.run(spec);
         }
+        write(fx, wid, name);
+    }
+
+    /** A dissect + metrics experiment cancelled by a user while its dissection's shards run. */
+    private static void recordCancelled(PlatformFixture fx, String name) throws Exception {
+        long id = fx.experiments.create(name, fx.bundleId, "{}", "recorder", List.of());
+        ExperimentSpec spec = ExperimentSpec.builder().experimentId(id).bundle(fx.bundle.hash(), fx.bundle.dir().toString())
+                .layers(List.of("layer2")).samples(4000).seed(5).thresholds(10, 6).method("iqr").quantile(0.01).topK(4).batch(8).shards(2)
+                .steps(List.of("dissect", "metrics")).build();
+        String wid = "exp-" + id;
+        ExperimentWorkflow wf = stub(fx, wid);
+        WorkflowClient.start(wf::run, spec);
+        for (int i = 0; i < 600 && fx.shardRuns.list(id).isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(!fx.shardRuns.list(id).isEmpty(), "no shard started");
+        WorkflowStub.fromTyped(wf).cancel();
+        WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> WorkflowStub.fromTyped(wf).getResult(List.class));
+        assertTrue(e.getCause() instanceof io.temporal.failure.CanceledFailure, "cancelled, not " + e.getCause());
+        write(fx, wid, name);
+    }
+
+    private static void write(PlatformFixture fx, String wid, String name) throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.JsonNode tree = mapper.readTree(fx.env.getWorkflowClient().fetchHistory(wid).toJson(true));
         scrub(tree, fx.bundle.dir().toString());

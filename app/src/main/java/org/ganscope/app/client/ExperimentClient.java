@@ -223,8 +223,9 @@ public final class ExperimentClient {
 
         @Override
         public Integer call() {
-            request("POST", "/api/experiments/" + id + "/cancel", null);
-            println("experiment " + id + " cancelling");
+            JsonNode r = request("POST", "/api/experiments/" + id + "/cancel", null);
+            boolean already = r != null && r.has("cancelling") && !r.get("cancelling").asBoolean();
+            println("experiment " + id + (already ? " was already cancelled" : " cancelling"));
             return 0;
         }
     }

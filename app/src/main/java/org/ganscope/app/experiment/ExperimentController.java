@@ -72,7 +72,8 @@ public class ExperimentController {
             @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey, Principal user) {
         ExperimentService.Launched l = service.launch(request, user == null ? null : user.getName(), idempotencyKey);
         return ResponseEntity.status(l.created() ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(Map.of("id", l.id(), "workflowId", ExperimentService.workflowId(l.id()), "replayed", !l.created()));
+                .body(Map.of("id", l.id(), "workflowId", ExperimentService.workflowId(l.id()), "replayed", !l.created(),
+                        "status", experiments.get(l.id()).map(ExperimentRepository.ExperimentRow::status).orElse("QUEUED")));
     }
 
     @GetMapping("/{id}")
@@ -155,8 +156,9 @@ public class ExperimentController {
 
     @PostMapping("/{id}/cancel")
     public Map<String, Object> cancel(@PathVariable long id) {
-        service.cancel(id);
-        return Map.of("id", id, "cancelling", true);
+        // a second cancel of a cancelled experiment answers the same, without cancelling anything
+        boolean cancelling = service.cancel(id);
+        return Map.of("id", id, "cancelling", cancelling, "status", experiments.get(id).map(ExperimentRepository.ExperimentRow::status).orElse("CANCELLED"));
     }
 
     @PostMapping("/{id}/retry")
@@ -182,6 +184,12 @@ public class ExperimentController {
             default -> "a valid value";
         };
         return ResponseEntity.badRequest().body(Map.of("error", e.getName() + " must be " + want + ", got '" + e.getValue() + "'"));
+    }
+
+    /** A launch (or retry) recorded whose workflow could not be started: the experiment is FAILED with the reason. */
+    @ExceptionHandler(ExperimentService.StartFailed.class)
+    public ResponseEntity<Map<String, Object>> startFailed(ExperimentService.StartFailed e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("error", e.getMessage(), "id", e.id(), "status", "FAILED"));
     }
 
     @ExceptionHandler(ExperimentService.Conflict.class)

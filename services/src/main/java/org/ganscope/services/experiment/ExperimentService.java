@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -181,9 +183,61 @@ public class ExperimentService {
             throw new IllegalStateException(e);
         }
         if (made.created()) {
-            start(made.id(), spec.withId(made.id()));
+            startOrFail(made.id(), spec.withId(made.id()));
+        } else {
+            // a replay: if the first request recorded the experiment but its workflow never started (the start failed, or it
+            // failed before its row was marked), start it now; a replay that cannot start it either says so, like the first
+            var e = experiments.get(made.id()).orElseThrow(() -> new NotFound("no experiment " + made.id()));
+            if (e.workflowId() == null && (e.status().equals("QUEUED") || e.status().equals("FAILED"))) {
+                if (e.status().equals("FAILED")) {
+                    experiments.setStatus(e.id(), "QUEUED", null);
+                }
+                startOrFail(e.id(), storedSpec(e));
+            }
         }
         return new Launched(made.id(), made.created());
+    }
+
+    private static ExperimentSpec storedSpec(ExperimentRepository.ExperimentRow e) {
+        try {
+            return JSON.readValue(e.paramsJson(), ExperimentSpec.class).withId(e.id());
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("stored parameters of experiment " + e.id() + " are unreadable", ex);
+        }
+    }
+
+    /**
+     * Starts the recorded experiment's workflow; if that fails (Temporal unreachable, the
+     * request refused) the experiment is marked FAILED with the reason, so it neither waits
+     * QUEUED forever nor blocks a retry, and {@link StartFailed} says so. If even that mark
+     * cannot be written, the row stays QUEUED without a workflow, which the next platform
+     * start starts (or fails with the reason).
+     */
+    private void startOrFail(long id, ExperimentSpec spec) {
+        try {
+            start(id, spec);
+        } catch (RuntimeException ex) {
+            String reason = "the workflow could not be started: " + describe(ex);
+            LOG.warn("experiment {}: {}", id, reason);
+            try {
+                experiments.endIfOpen(id, "FAILED", reason);
+            } catch (RuntimeException db) {
+                ex.addSuppressed(db);
+            }
+            throw new StartFailed("experiment " + id + " was recorded, but " + reason + "; retry it (or repeat the launch with the same Idempotency-Key)", id, ex);
+        }
+    }
+
+    /** What went wrong, from the causes' messages (the SDK's own exception names only the workflow): "UNAVAILABLE: io exception: Connection refused ...". */
+    private static String describe(Throwable ex) {
+        List<String> parts = new ArrayList<>();
+        for (Throwable t = ex.getCause() == null ? ex : ex.getCause(); t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (parts.isEmpty() || !parts.get(parts.size() - 1).contains(m)) {
+                parts.add(m);
+            }
+        }
+        return String.join(": ", parts);
     }
 
     /** Replaces an experiment's notes and tags (validated like a launch's tags). */
@@ -235,22 +289,65 @@ public class ExperimentService {
         if (!e.status().equals("FAILED") && !e.status().equals("CANCELLED")) {
             throw new Conflict("experiment " + id + " is " + e.status() + "; only FAILED or CANCELLED experiments can be retried");
         }
-        ExperimentSpec spec;
-        try {
-            spec = JSON.readValue(e.paramsJson(), ExperimentSpec.class).withId(id);
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("stored parameters of experiment " + id + " are unreadable", ex);
-        }
+        ExperimentSpec spec = storedSpec(e);
         experiments.setStatus(id, "QUEUED", null);
-        start(id, spec);
+        startOrFail(id, spec);
     }
 
-    public void cancel(long id) {
+    /**
+     * Cancels a QUEUED or RUNNING experiment: its workflow records the cancel (the running step
+     * CANCELLED, the rest SKIPPED, the experiment CANCELLED). Where Temporal has no open
+     * workflow for it (it never started, or it ended without its bookkeeping landing) the
+     * cancel is recorded here. Cancelling a CANCELLED experiment again changes nothing.
+     *
+     * @return false if it was already cancelled
+     */
+    public boolean cancel(long id) {
         var e = experiments.get(id).orElseThrow(() -> new NotFound("no experiment " + id));
+        if (e.status().equals("CANCELLED")) {
+            return false;
+        }
         if (!e.status().equals("QUEUED") && !e.status().equals("RUNNING")) {
             throw new Conflict("experiment " + id + " is " + e.status() + "; only QUEUED or RUNNING experiments can be cancelled");
         }
-        client.newUntypedWorkflowStub(workflowId(id)).cancel();
+        // the server accepts a cancel of a closed workflow and changes nothing, so ask first whether one is open
+        var open = temporalStatus(id).filter(st -> st == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+        if (open.isPresent()) {
+            try {
+                client.newUntypedWorkflowStub(workflowId(id)).cancel();
+                return true;
+            } catch (WorkflowNotFoundException ex) {
+                // it closed meanwhile
+            }
+        }
+        LOG.info("experiment {} has no open workflow: its cancel is recorded without one", id);
+        recordCancelled(id);
+        return true;
+    }
+
+    /** Records a cancel that no workflow records: running steps CANCELLED, queued ones SKIPPED, the experiment CANCELLED. */
+    private void recordCancelled(long id) {
+        if (experiments.endIfOpen(id, "CANCELLED", "cancelled by a user")) {
+            steps.cancelRunning(id, "cancelled by a user");
+            steps.skipQueued(id, "not run: the experiment was cancelled");
+        }
+    }
+
+    /**
+     * The status of the experiment's latest workflow run on the Temporal server, or empty if
+     * the server has none (the in-memory server after a restart, or it never started).
+     */
+    private Optional<WorkflowExecutionStatus> temporalStatus(long id) {
+        try {
+            return Optional.of(client.newUntypedWorkflowStub(workflowId(id)).describe().getStatus());
+        } catch (WorkflowNotFoundException ex) {
+            return Optional.empty();
+        } catch (io.grpc.StatusRuntimeException ex) {
+            if (ex.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw ex;
+        }
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -264,6 +361,12 @@ public class ExperimentService {
         }
         for (var e : open) {
             try {
+                // a workflow the server ended as cancelled is not run again (its cancel did not reach PostgreSQL: record it now)
+                if (e.workflowId() != null && temporalStatus(e.id()).orElse(null) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED) {
+                    LOG.info("experiment {} ({}) was cancelled in Temporal: recorded as CANCELLED, not started again", e.id(), e.name());
+                    recordCancelled(e.id());
+                    continue;
+                }
                 ExperimentSpec spec = JSON.readValue(e.paramsJson(), ExperimentSpec.class).withId(e.id());
                 if (start(e.id(), spec)) {
                     LOG.info("started experiment {} ({}) again: the Temporal server had no running workflow for it", e.id(), e.name());
@@ -272,6 +375,20 @@ public class ExperimentService {
                 LOG.warn("cannot resume experiment {}: {}", e.id(), ex.getMessage());
                 experiments.setStatus(e.id(), "FAILED", "could not be resumed after a restart: " + ex.getMessage());
             }
+        }
+    }
+
+    /** The experiment was recorded (and is now FAILED with the reason) but its workflow could not be started (HTTP 503). */
+    public static class StartFailed extends RuntimeException {
+        private final long id;
+
+        public StartFailed(String message, long id, Throwable cause) {
+            super(message, cause);
+            this.id = id;
+        }
+
+        public long id() {
+            return id;
         }
     }
 

@@ -160,6 +160,9 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
 
     private String progress = "queued";
 
+    /** The step running now: its name and layer ("" for a step run once); null between steps. */
+    private String[] running;
+
     /** The steps of the plan this run executes, in plan order; reads every step's gate, in the order the steps were added. */
     private List<Step> enabled(ExperimentSpec spec) {
         Map<String, Boolean> gated = new HashMap<>();
@@ -189,8 +192,15 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 timeline.add(new StepSpec(s.name(), l, s.total().applyAsLong(spec)));
             }
         }
-        book.queueSteps(spec.experimentId(), timeline);
-        book.setStatus(spec.experimentId(), "RUNNING", null);
+        try {
+            book.queueSteps(spec.experimentId(), timeline);
+            book.setStatus(spec.experimentId(), "RUNNING", null);
+        } catch (ActivityFailure e) {
+            if (cancelled(e) && recordsCancel()) {
+                recordCancel(spec.experimentId(), null);
+            }
+            throw e;
+        }
         // result keys by "step:layer" ("step" for a step run once); the workflow returns them in the order they were made
         Map<String, String> keys = new HashMap<>();
         List<String> made = new ArrayList<>();
@@ -209,7 +219,9 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                             upstream.put(u, k);
                         }
                     }
+                    running = new String[] {s.name(), l};
                     String key = s.run().run(spec, l, upstream);
+                    running = null;
                     keys.put(keyName(s.name(), l), key);
                     made.add(key);
                 }
@@ -218,6 +230,10 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             book.setStatus(spec.experimentId(), "SUCCEEDED", null);
             return made;
         } catch (CanceledFailure e) {
+            if (recordsCancel()) {
+                recordCancel(spec.experimentId(), running);
+                throw e;
+            }
             String failedLayer = layer;
             String failedStep = step;
             Workflow.newDetachedCancellationScope(() -> {
@@ -230,6 +246,13 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             }).run();
             throw e;
         } catch (ActivityFailure e) {
+            // a cancelled activity (or a bookkeeping call cut off by the cancel) arrives as an ActivityFailure whose cause is the
+            // CanceledFailure; before version 1 of "cancel-bookkeeping" it took the failure path below, whose first bookkeeping
+            // call was cancelled at once, so the experiment stayed RUNNING in PostgreSQL while Temporal said CANCELED (issue #28)
+            if (cancelled(e) && recordsCancel()) {
+                recordCancel(spec.experimentId(), running);
+                throw e;
+            }
             String message = rootMessage(e);
             String where = step + (layer == null || layer.isEmpty() ? "" : " " + layer);
             book.stepFailed(spec.experimentId(), step, layer == null ? "" : layer, "FAILED", message);
@@ -239,6 +262,39 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             book.setStatus(spec.experimentId(), "FAILED", where + ": " + message);
             throw ApplicationFailure.newNonRetryableFailure(where + ": " + message, "StepFailed");
         }
+    }
+
+    /**
+     * Whether this run records a cancellation in PostgreSQL through {@link #recordCancel} (version 1 of
+     * "cancel-bookkeeping", read only once a cancellation arrives); histories recorded before it replay without.
+     */
+    private static boolean recordsCancel() {
+        return Workflow.getVersion("cancel-bookkeeping", Workflow.DEFAULT_VERSION, 1) >= 1;
+    }
+
+    /** Whether the failure is (or was caused by) the workflow's cancellation. */
+    private static boolean cancelled(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CanceledFailure) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Records the cancellation, in a scope the cancel does not reach: the step that was running
+     * (if one was: {@code running} is its name and layer) CANCELLED, the steps that never
+     * started SKIPPED, the experiment CANCELLED (so a platform start does not run it again).
+     */
+    private void recordCancel(long experimentId, String[] running) {
+        Workflow.newDetachedCancellationScope(() -> {
+            if (running != null) {
+                book.stepFailed(experimentId, running[0], running[1], "CANCELLED", "cancelled by a user");
+            }
+            book.skipQueued(experimentId, "not run: the experiment was cancelled");
+            book.setStatus(experimentId, "CANCELLED", "cancelled by a user");
+        }).run();
     }
 
     private String dissectLayer(DissectTask task) {
