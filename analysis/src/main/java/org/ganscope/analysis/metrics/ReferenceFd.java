@@ -65,13 +65,10 @@ public record ReferenceFd(double fd, double realFloor, int samples, int realCoun
         Manifest.ReferenceFeatures r = b.manifest().reference().orElseThrow();
         int d = r.dim();
         Frechet.requireFullRank(samplesField, samples, d);
-        NpyArray mean = Npy.read(b.file(r.realMean()));
-        NpyArray cov = Npy.read(b.file(r.realCov()));
-        NpyArray held = Npy.read(b.file(r.heldOutSample()));
-        check(b, r.realMean(), mean.rank() == 1 && mean.dim(0) == d, mean, "[" + d + "]");
-        check(b, r.realCov(), cov.rank() == 2 && cov.dim(0) == d && cov.dim(1) == d, cov, "[" + d + ", " + d + "]");
-        check(b, r.heldOutSample(), held.rank() == 2 && held.dim(0) == r.heldOutCount() && held.dim(1) == d, held,
-                "[" + r.heldOutCount() + ", " + d + "] (reference_features.held_out_count)");
+        NpyArray[] a = arrays(b, r);
+        NpyArray mean = a[0];
+        NpyArray cov = a[1];
+        NpyArray held = a[2];
         double[] c = cov.toDoubles();
         double[][] c2 = new double[d][d];
         for (int i = 0; i < d; i++) {
@@ -83,6 +80,40 @@ public record ReferenceFd(double fd, double realFloor, int samples, int realCoun
         Frechet.Prepared real = new Frechet.Prepared(mu, c2);
         return new ReferenceFd(real.distance(gen.mean(), gen.cov()), real.distance(floor.mean(), floor.cov()),
                 samples, r.realCount(), r.heldOutCount(), null);
+    }
+
+    /**
+     * For {@code bundle verify}: the shapes of the bundle's reference statistics and whether this
+     * ganscope has the network they were made with; null for a bundle without them.
+     */
+    public static String verify(Bundle b) {
+        Manifest.ReferenceFeatures r = b.manifest().reference().orElse(null);
+        if (r == null) {
+            return null;
+        }
+        arrays(b, r);
+        String net;
+        try {
+            ReferenceNetwork n = ReferenceNetwork.locate();
+            net = n.name().equals(r.network()) && n.sha256().equals(r.onnxSha256()) ? "the network here matches"
+                    : "made with another network than this ganscope's " + n.name() + " " + n.sha256().substring(0, 12) + ": FD n/a";
+        } catch (AnalysisException e) {
+            net = "network not available here: " + e.getMessage();
+        }
+        return String.format(java.util.Locale.ROOT, "reference features %s (%d-d): statistics of %d real images, %d held out ok; %s",
+                r.network(), r.dim(), r.realCount(), r.heldOutCount(), net);
+    }
+
+    private static NpyArray[] arrays(Bundle b, Manifest.ReferenceFeatures r) {
+        int d = r.dim();
+        NpyArray mean = Npy.read(b.file(r.realMean()));
+        NpyArray cov = Npy.read(b.file(r.realCov()));
+        NpyArray held = Npy.read(b.file(r.heldOutSample()));
+        check(b, r.realMean(), mean.rank() == 1 && mean.dim(0) == d, mean, "[" + d + "]");
+        check(b, r.realCov(), cov.rank() == 2 && cov.dim(0) == d && cov.dim(1) == d, cov, "[" + d + ", " + d + "]");
+        check(b, r.heldOutSample(), held.rank() == 2 && held.dim(0) == r.heldOutCount() && held.dim(1) == d, held,
+                "[" + r.heldOutCount() + ", " + d + "] (reference_features.held_out_count)");
+        return new NpyArray[] {mean, cov, held};
     }
 
     private static void check(Bundle b, String file, boolean ok, NpyArray a, String expected) {
