@@ -150,7 +150,11 @@ def features_of(session, imgs, batch=50):
 
 
 def session(path=DEFAULT_OUT, threads=2):
-    import onnxruntime as ort
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        raise SystemExit("the real statistics of the metrics' feature network are computed with ONNX Runtime (the graph the engine "
+                         "runs); use a Python that has it, e.g. the one .ci/install-python prints")
     o = ort.SessionOptions()
     o.intra_op_num_threads = threads
     o.inter_op_num_threads = 1
