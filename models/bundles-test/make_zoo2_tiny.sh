@@ -7,7 +7,9 @@
 # on one idle core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-/usr/bin/python3}
+# the export also writes the real statistics of the metrics' feature network with ONNX Runtime:
+# the Python of .ci/install-python (Debian's torch plus onnxruntime) unless PYTHON says otherwise
+PY=${PYTHON:-$(../.ci/install-python)}
 ck=$(mktemp -d)
 trap 'rm -rf "$ck"' EXIT
 common=(--iterations 20 --train-images 256 --ckpt-root "$ck" --ckpt-every 10 --log-every 10)

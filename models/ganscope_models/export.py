@@ -12,6 +12,8 @@ A bundle directory holds (schema version 1, documented in models/README.md):
   segmenter.onnx             x -> class probabilities [B,C,S,S]
   features.onnx              x -> [B,D] features for Frechet-distance-style metrics
   real/features_{mean,cov}.npy, real/features_sample.npy   real-data feature statistics
+  real/effnet_features_{mean,cov,heldout}.npy   (schema 2) real statistics in the metrics' independent
+                             feature network, models/features (export_features.write_real_statistics)
   real/images.png, real/labels.png   held-out real images and label maps (sprite sheets)
   samples.png                a grid of 64 generated samples (for people; not hashed)
 Weights of the generator and segmenter are stored in float16 and cast to float32 inside
@@ -282,6 +284,14 @@ def export_v2(gan_run, seg_run, out):
         Image.fromarray(sprite(real_labs[:REAL_SHEET, gi], 10), mode="L").save(os.path.join(out, label_files[g]),
                                                                               optimize=True)
     write_real_features(out, featnet, real_imgs)
+    # the metrics' independent features (models/features): statistics of these 2,000 real images and 2,000 held out
+    from . import export_features
+
+    def render_real(seed, start, count):
+        if seed == REAL_SEED and start == 0 and count == REAL_FEATURES:
+            return real_imgs
+        return scenes2.render_many(dataset, seed, start, count)[0]
+    reference = export_features.write_real_statistics(out, render_real, REAL_SEED, threads=torch.get_num_threads())
     real_shares = scenes2.pixel_shares(real_labs, dataset)
     with torch.no_grad():
         xs = nets2.FusedStages(fused, 0, fused.n)(torch.randn(32, nets2.ZDIM, generator=torch.Generator().manual_seed(0)))
@@ -328,6 +338,7 @@ def export_v2(gan_run, seg_run, out):
                      "description": "segmenter encoder, global average pooled",
                      "real_mean": "real/features_mean.npy", "real_cov": "real/features_cov.npy",
                      "real_sample": "real/features_sample.npy", "real_count": REAL_FEATURES},
+        "reference_features": reference,
         "real": {"images": "real/images.png", "labels": "real/labels.png", "count": REAL_SHEET, "columns": 10,
                  "seed": REAL_SEED},
         "sample_grid": "samples.png",

@@ -43,7 +43,7 @@ def main():
             counts[name, layer] = (d["summary"], d["layer"]["units"])
             print("%s %s: %s" % (name, layer, d["summary"]), flush=True)
         line = ganscope("metrics", "--bundle", b, "--samples", "500", "--seed", "0").strip().splitlines()[-1]
-        fd = float(re.search(r"domain FD ([0-9.]+)", line).group(1))
+        fd = float(re.search(r"domain FD (?:\(segmenter features\) )?([0-9.]+)", line).group(1))
         swd = float(re.search(r"SWD ([0-9.]+)", line).group(1))
         prec = float(re.search(r"precision ([0-9.]+)", line).group(1))
         rec = float(re.search(r"recall ([0-9.]+)", line).group(1))

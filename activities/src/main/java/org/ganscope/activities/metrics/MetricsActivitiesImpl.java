@@ -10,10 +10,16 @@ import org.ganscope.activities.StepRunner;
 import org.ganscope.activities.store.ResultKeys;
 import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.metrics.MetricIntervals;
+import org.ganscope.analysis.metrics.ReferenceFd;
+import org.ganscope.analysis.metrics.ReferenceNetwork;
 import org.ganscope.analysis.metrics.SampleMetrics;
 
 public final class MetricsActivitiesImpl implements MetricsActivities {
     static final String STEP = "metrics";
+    /** The metric name of "FD (EfficientNet-Lite0)" in stored results; "domain_fd" stays the segmenter-feature FD. */
+    static final String REFERENCE_FD = "fd_efficientnet_lite0";
+    /** How the sample count is named when FD (EfficientNet-Lite0) is refused for too few samples. */
+    static final String SAMPLES_FIELD = "the metrics step's samples (the experiment's samples, at most 2000)";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final StepRunner runner;
 
@@ -26,14 +32,24 @@ public final class MetricsActivitiesImpl implements MetricsActivities {
         // the same bundle, samples and seed measured before: the stored values are reused
         return runner.run(() -> {
             // the result now also holds the bootstrap intervals and the real floor: its own key, so older stored results are not reused
-            String key = ResultKeys.of(task.bundleHash(), STEP, task.params() + ";intervals=" + MetricIntervals.DEFAULT_REPLICATES);
+            // and FD (EfficientNet-Lite0): again its own key (the bundle hash pins the network's hash its statistics were made with)
+            String key = ResultKeys.of(task.bundleHash(), STEP, task.params() + ";intervals=" + MetricIntervals.DEFAULT_REPLICATES
+                    + ";reference=" + ReferenceNetwork.NAME);
             return StepRunner.Step.<Map<String, Double>>of(STEP, task.experimentId(), "").bundle(task.bundleHash(), task.bundlePath())
                     .key(key).files(".json")
                     .compute(ctx -> {
                         SampleMetrics.Measured measured = SampleMetrics.measure(ctx.bundle(), task.layer(), new int[0], task.samples(),
-                                task.seed(), 32, null, Progress.NONE, MetricIntervals.DEFAULT_REPLICATES, task.seed());
+                                task.seed(), 32, null, Progress.NONE, MetricIntervals.DEFAULT_REPLICATES, task.seed(), SAMPLES_FIELD);
                         SampleMetrics m = measured.metrics();
                         Map<String, Double> values = new LinkedHashMap<>();
+                        // FD on the independent features (EfficientNet-Lite0) with its real floor; NaN (stored as null: n/a) where it
+                        // cannot be measured (a bundle without reference_features, 1280 or fewer samples; `ganscope metrics` says why)
+                        ReferenceFd ref = measured.reference();
+                        values.put(REFERENCE_FD, ref.fd());
+                        if (ref.available()) {
+                            values.put(REFERENCE_FD + "|real_floor", ref.realFloor());
+                            values.put(REFERENCE_FD + "|real_floor_samples", (double) ref.heldOutCount());
+                        }
                         values.put("domain_fd", m.domainFd());
                         values.put("swd", m.swd().mean());
                         values.put("precision", m.prdc().precision());

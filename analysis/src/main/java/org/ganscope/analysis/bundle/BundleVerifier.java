@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.ganscope.analysis.metrics.RealFeatures;
+import org.ganscope.analysis.metrics.ReferenceFd;
 import org.ganscope.analysis.ort.Graph;
 import org.ganscope.analysis.sample.Latents;
 
@@ -119,6 +120,10 @@ public final class BundleVerifier {
         }
         var real = RealFeatures.of(b);
         lines.add("features dim " + m.features().dim() + " ok, real statistics of " + real.sampleCount() + " shipped samples ok");
+        String reference = ReferenceFd.verify(b);
+        if (reference != null) {
+            lines.add(reference);
+        }
         RealSampleCheck.check(b);
         lines.add("real sample " + m.real().count() + " images with label maps ok");
         return lines;

@@ -27,7 +27,8 @@ public record Manifest(
         RealSample real,
         Map<String, FileEntry> files,
         JsonNode raw,
-        List<ConceptGroup> groups) {
+        List<ConceptGroup> groups,
+        ReferenceFeatures referenceFeatures) {
 
     /** The newest schema version this ganscope reads (it reads every version from 1 up). */
     public static final int SCHEMA_VERSION = 2;
@@ -82,6 +83,21 @@ public record Manifest(
     }
 
     public record Features(String file, int dim, String realMean, String realCov, String realSample) {
+    }
+
+    /**
+     * The real data's statistics in the metrics' independent feature network (manifest
+     * {@code reference_features}, models/features/README.md): mean [D] and covariance [D, D] of
+     * {@code realCount} real images, and the features [M, D] of {@code heldOutCount} other real
+     * images (the real floor); {@code onnxSha256} is the network's graph they were computed with.
+     */
+    public record ReferenceFeatures(String network, String onnxSha256, int dim, String realMean, String realCov, int realCount,
+            String heldOutSample, int heldOutCount) {
+    }
+
+    /** The reference-feature statistics, empty for a bundle exported before them. */
+    public Optional<ReferenceFeatures> reference() {
+        return Optional.ofNullable(referenceFeatures);
     }
 
     /** Held-out real images and label maps, stored as PNG sprite sheets of {@code columns} tiles per row. */

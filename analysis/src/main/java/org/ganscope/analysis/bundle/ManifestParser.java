@@ -107,13 +107,28 @@ public final class ManifestParser {
                 ? List.of(new Manifest.ConceptGroup("main", List.copyOf(classes), Manifest.MAIN_OUTPUT, null, real.labels(), Map.of()))
                 : conceptGroups(root, classes, real);
         Manifest m = new Manifest(schema, name, str(root, "dataset"), str(root, "variant"), zdim, imageSize,
-                List.copyOf(layers), List.copyOf(classes), seg, feat, real, Map.copyOf(files), root, groups);
+                List.copyOf(layers), List.copyOf(classes), seg, feat, real, Map.copyOf(files), root, groups, referenceFeatures(root));
         for (String referenced : referencedFiles(m)) {
             if (!files.containsKey(referenced)) {
                 throw new BundleException("manifest.json: file '" + referenced + "' is used but not listed under 'files' with its hash");
             }
         }
         return m;
+    }
+
+    /** The optional {@code reference_features} entry (models/features/README.md), null when absent. */
+    private static Manifest.ReferenceFeatures referenceFeatures(JsonNode root) {
+        if (!root.has("reference_features")) {
+            return null;
+        }
+        JsonNode r = obj(root, "reference_features");
+        String at = "reference_features";
+        String sha = str(r, "onnx_sha256", at);
+        if (!SHA256.matcher(sha).matches()) {
+            throw new BundleException("manifest.json: " + at + ".onnx_sha256 is not 64 lower-case hex digits");
+        }
+        return new Manifest.ReferenceFeatures(str(r, "network", at), sha, posInt(r, "dim", at), str(r, "real_mean", at),
+                str(r, "real_cov", at), posInt(r, "real_count", at), str(r, "held_out_sample", at), posInt(r, "held_out_count", at));
     }
 
     /** Every file the manifest refers to. */
@@ -131,6 +146,11 @@ public final class ManifestParser {
         out.add(m.features().realMean());
         out.add(m.features().realCov());
         out.add(m.features().realSample());
+        m.reference().ifPresent(r -> {
+            out.add(r.realMean());
+            out.add(r.realCov());
+            out.add(r.heldOutSample());
+        });
         out.add(m.real().images());
         out.add(m.real().labels());
         for (Manifest.ConceptGroup g : m.groups()) {

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.metrics.Prdc;
+import org.ganscope.analysis.metrics.ReferenceNetwork;
 import org.ganscope.analysis.metrics.SampleMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,8 +20,10 @@ import picocli.CommandLine.Option;
  *     arrays [N, D] (float32 or float64) writes {@code {"fid", "precision", "recall",
  *     "density", "coverage"}} exactly as SPEC.md sections 6 and 7 define them.</li>
  * <li>{@code ganscope metrics --bundle DIR [--samples N] [--seed S] [--layer L --ablate u,v,...]}:
- *     domain FD, SWD and PRDC of the generator's samples against the bundle's real data,
- *     optionally with units of a layer ablated.</li>
+ *     FD on the independent EfficientNet-Lite0 features (with its real floor; needs more than
+ *     1280 samples and a bundle with {@code reference_features}, else n/a with the reason), the
+ *     domain FD on the bundle's segmenter features, SWD, and PRDC on the segmenter features, of
+ *     the generator's samples against the bundle's real data, optionally with units of a layer ablated.</li>
  * </ul>
  */
 @Command(name = "metrics", mixinStandardHelpOptions = true, sortOptions = false,
@@ -74,14 +77,27 @@ public final class MetricsCommand implements Callable<Integer> {
         }
         Check.between("--samples", samples, 10, 1_000_000);
         long t0 = System.nanoTime();
-        String fdName = featureGraph == null ? "domain FD" : inception ? "FID" : "FD (" + featureGraph.getFileName() + " features)";
-        SampleMetrics m = SampleMetrics.compute(b, layer, ablate, samples, seed, Check.between("--batch", batch, 1, 512), featureGraph,
-                ConsoleProgress.forCommand("metrics"));
-        System.out.printf(Locale.ROOT, "%s: %d samples (seed %d)%s: %s %.4f, SWD %.2f (x1e3, per level %s), precision %.4f, recall %.4f, density %.4f, coverage %.4f (%.1f s)%n",
-                b.name(), samples, seed, ablate.length == 0 ? "" : ", " + ablate.length + " units of " + layer + " ablated",
-                fdName, m.domainFd(), m.swd().mean(), Arrays.toString(Arrays.stream(m.swd().perLevel())
-                        .map(v -> Math.round(v * 100) / 100.0).toArray()), m.prdc().precision(), m.prdc().recall(), m.prdc().density(), m.prdc().coverage(),
-                (System.nanoTime() - t0) / 1e9);
+        String features = featureGraph == null ? "segmenter features" : featureGraph.getFileName() + " features";
+        String fdName = featureGraph == null ? "domain FD (segmenter features)" : inception ? "FID" : "FD (" + features + ")";
+        SampleMetrics.Measured measured = SampleMetrics.measure(b, layer, ablate, samples, seed, Check.between("--batch", batch, 1, 512),
+                featureGraph, ConsoleProgress.forCommand("metrics"), 0, 0, "--samples");
+        System.out.println(line(b.name(), samples, seed, ablate.length == 0 ? "" : ", " + ablate.length + " units of " + layer + " ablated",
+                measured, fdName, features, (System.nanoTime() - t0) / 1e9));
         return 0;
+    }
+
+    /**
+     * The printed result: FD on the independent features (EfficientNet-Lite0, with its real
+     * floor, or n/a with the reason), then the FD on the bundle's (or the given) features, SWD
+     * and PRDC (on the latter features).
+     */
+    static String line(String bundle, int samples, long seed, String ablated, SampleMetrics.Measured measured, String fdName,
+            String features, double seconds) {
+        SampleMetrics m = measured.metrics();
+        return String.format(Locale.ROOT, "%s: %d samples (seed %d)%s: %s %s, %s %.4f, SWD %.2f (x1e3, per level %s), "
+                        + "precision %.4f, recall %.4f, density %.4f, coverage %.4f (PRDC on %s) (%.1f s)",
+                bundle, samples, seed, ablated, ReferenceNetwork.FD_LABEL, measured.reference().describe(), fdName, m.domainFd(),
+                m.swd().mean(), Arrays.toString(Arrays.stream(m.swd().perLevel()).map(v -> Math.round(v * 100) / 100.0).toArray()),
+                m.prdc().precision(), m.prdc().recall(), m.prdc().density(), m.prdc().coverage(), features, seconds);
     }
 }

@@ -9,6 +9,7 @@ import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleCatalog;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.bundle.RealLabels;
+import org.ganscope.analysis.metrics.ReferenceNetwork;
 import org.ganscope.analysis.zoo.ZooCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ganscope zoo check [BUNDLE...]}: for each bundle (default: the repository's
  * bundles), generated samples through its segmenter (and rule groups), the generated/real
- * pixel share of every class of every concept group, and the domain FD; then one line
+ * pixel share of every class of every concept group, FD (EfficientNet-Lite0) with its real
+ * floor and the domain FD (segmenter features); then one line
  * {@code zoo: bundles=B classes_in_range=K/L door_share=X min_ratio=R} over the main
  * groups' concept classes (K of L in [0.5, 2]; door_share: the smallest generated share of
  * door among the bundles that have the class; min_ratio: the smallest ratio of any).
@@ -36,12 +38,14 @@ public final class ZooCommand implements Callable<Integer> {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Does each generator draw its concepts? Generated vs real pixel share per class and group, domain FD.",
+            description = {"Does each generator draw its concepts? Generated vs real pixel share per class and group,",
+                    "FD (EfficientNet-Lite0) with its real floor, domain FD (segmenter features).",
                     "A class is in range when generated/real is within [" + ZooCheck.RANGE_LO + ", " + ZooCheck.RANGE_HI + "]."})
     static final class CheckZoo implements Callable<Integer> {
         @Parameters(arity = "0..*", paramLabel = "BUNDLE", description = "bundle directories (default: the bundles found under models/bundles)")
         List<Path> dirs = List.of();
-        @Option(names = "--samples", defaultValue = "1000", paramLabel = "N", description = "generated samples per bundle (default ${DEFAULT-VALUE})")
+        @Option(names = "--samples", defaultValue = "2000", paramLabel = "N",
+                description = "generated samples per bundle (default ${DEFAULT-VALUE}; FD (EfficientNet-Lite0) needs more than 1280)")
         int samples;
         @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "seed of the samples (default ${DEFAULT-VALUE})")
         long seed;
@@ -59,7 +63,7 @@ public final class ZooCommand implements Callable<Integer> {
             List<ZooCheck.Result> results = new ArrayList<>();
             for (Path dir : found) {
                 Bundle b = BundleLoader.load(dir);
-                ZooCheck.Result r = ZooCheck.check(b, samples, seed, batch, ConsoleProgress.forCommand("zoo check"));
+                ZooCheck.Result r = ZooCheck.check(b, samples, seed, batch, ConsoleProgress.forCommand("zoo check"), "--samples");
                 print(b, r);
                 results.add(r);
             }
@@ -72,10 +76,16 @@ public final class ZooCommand implements Callable<Integer> {
             return 0;
         }
 
+        /** The first line of a bundle's result: both FDs, named, and the main classes in range. */
+        static String headline(Bundle b, ZooCheck.Result r) {
+            return String.format(Locale.ROOT, "%s (schema %d): %d samples of seed %d, %s %s, domain FD (segmenter features) %.4f, "
+                            + "main classes in [%.1f, %.1f]: %d of %d, min ratio %.3f", r.bundle(), b.manifest().schemaVersion(), r.samples(),
+                    r.seed(), ReferenceNetwork.FD_LABEL, r.reference().describe(), r.domainFd(), ZooCheck.RANGE_LO, ZooCheck.RANGE_HI,
+                    r.mainInRange(), r.main().size(), r.minRatio());
+        }
+
         private static void print(Bundle b, ZooCheck.Result r) {
-            System.out.printf(Locale.ROOT, "%s (schema %d): %d samples of seed %d, domain FD %.4f, main classes in [%.1f, %.1f]: %d of %d, "
-                            + "min ratio %.3f%n", r.bundle(), b.manifest().schemaVersion(), r.samples(), r.seed(), r.domainFd(),
-                    ZooCheck.RANGE_LO, ZooCheck.RANGE_HI, r.mainInRange(), r.main().size(), r.minRatio());
+            System.out.println(headline(b, r));
             String group = null;
             for (ZooCheck.ClassShare s : r.shares()) {
                 if (!s.group().equals(group)) {

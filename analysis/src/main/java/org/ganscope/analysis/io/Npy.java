@@ -18,7 +18,7 @@ import org.ganscope.analysis.io.NpyArray.DType;
 
 /**
  * Reads and writes NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0), C order,
- * dtypes {@code <f4 <f8 <i4 <i8 |u1 |b1}. Anything else (Fortran order, big-endian,
+ * dtypes {@code <f4 <f8 <i4 <i8 |u1 |b1} ({@code <f2} is read too, widened exactly to {@code <f4}). Anything else (Fortran order, big-endian,
  * structured or other dtypes, a file shorter or longer than its header promises) is an
  * {@link AnalysisException} whose message names the file and what was found.
  *
@@ -171,7 +171,7 @@ public final class Npy {
             String why = descr.startsWith(">") ? "big-endian dtypes are not supported"
                     : "unsupported dtype";
             throw new AnalysisException(name + ": " + why + ": found " + found
-                    + "; expected one of <f4, <f8, <i4, <i8, |u1, |b1");
+                    + "; expected one of <f4, <f8, <f2, <i4, <i8, |u1, |b1");
         }
         return new Header(descr, t, shape);
     }
@@ -226,7 +226,7 @@ public final class Npy {
     private static NpyArray readData(FileChannel ch, long start, Header h, int count) throws IOException {
         DType t = h.dtype;
         Object data = switch (t) {
-            case F4 -> new float[count];
+            case F4, F2 -> new float[count];
             case F8 -> new double[count];
             case I4 -> new int[count];
             case I8 -> new long[count];
@@ -245,10 +245,32 @@ public final class Npy {
                 case F8 -> buf.asDoubleBuffer().get((double[]) data, off, cnt);
                 case I4 -> buf.asIntBuffer().get((int[]) data, off, cnt);
                 case I8 -> buf.asLongBuffer().get((long[]) data, off, cnt);
+                case F2 -> {
+                    float[] f = (float[]) data;
+                    for (int i = 0; i < cnt; i++) {
+                        f[off + i] = halfToFloat(buf.getShort(2 * i));
+                    }
+                }
                 default -> buf.get((byte[]) data, off, cnt);
             }
         }
-        return NpyArray.raw(t, h.shape, data, count);
+        return NpyArray.raw(t == DType.F2 ? DType.F4 : t, h.shape, data, count);
+    }
+
+    /** The IEEE 754 binary16 value {@code h} as a float (exact: every half is a float). */
+    static float halfToFloat(short h) {
+        int bits = h & 0xffff;
+        int sign = (bits & 0x8000) << 16;
+        int exp = (bits >>> 10) & 0x1f;
+        int mant = bits & 0x3ff;
+        if (exp == 0) { // zero or subnormal: mant * 2^-24
+            float v = mant * 0x1p-24f;
+            return sign != 0 ? -v : v;
+        }
+        if (exp == 31) { // infinity or NaN
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        }
+        return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
     }
 
     private static boolean hasMagic(ByteBuffer b) {

@@ -13,7 +13,9 @@ public final class NpyArray {
 
     /** The element types supported (little-endian where it matters). */
     public enum DType {
-        F4("<f4", 4), F8("<f8", 8), I4("<i4", 4), I8("<i8", 8), U1("|u1", 1), B1("|b1", 1);
+        F4("<f4", 4), F8("<f8", 8), I4("<i4", 4), I8("<i8", 8), U1("|u1", 1), B1("|b1", 1),
+        /** Half precision: read only, widened (exactly) to {@link #F4} on read, so no array holds it. */
+        F2("<f2", 2);
 
         /** The NumPy descr string written to headers. */
         public final String descr;

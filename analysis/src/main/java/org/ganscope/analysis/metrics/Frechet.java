@@ -1,6 +1,7 @@
 package org.ganscope.analysis.metrics;
 
 import java.util.Arrays;
+import org.ganscope.analysis.AnalysisException;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -70,6 +71,19 @@ public final class Frechet {
         }
     }
 
+    /**
+     * Refuses a Frechet distance on too few samples: with {@code samples <= dim} the covariance
+     * of {@code dim}-dimensional features is rank-deficient and the distance is dominated by
+     * that, not by the distributions. {@code field} names where the count came from (an option
+     * such as {@code --samples}, or a manifest field), so the error says what to change.
+     */
+    public static void requireFullRank(String field, long samples, int dim) {
+        if (samples <= dim) {
+            throw new AnalysisException(field + " is " + samples + ", but FD on " + dim + "-dimensional features needs more than " + dim
+                    + " samples for a full-rank covariance");
+        }
+    }
+
     /** FID between two feature sets {@code x1[N1][D]}, {@code x2[N2][D]}. */
     public static double distance(float[] x1, int n1, float[] x2, int n2, int dim) {
         return distance(Stats.of(x1, n1, dim), Stats.of(x2, n2, dim));
@@ -100,13 +114,57 @@ public final class Frechet {
         return diff + tr1 + tr2 - 2 * traceSqrtProduct(s1, s2);
     }
 
+    /**
+     * One side's Gaussian with its covariance's square root computed once, for several
+     * distances against it (e.g. generated samples and the real floor against the same real
+     * statistics): {@link #distance} equals {@link Frechet#distance(double[], double[][], double[], double[][])}
+     * bit for bit, without repeating the eigendecomposition with vectors.
+     */
+    public static final class Prepared {
+        private final double[] mu;
+        private final double tr;
+        private final DMatrixRMaj root;
+
+        public Prepared(double[] mu, double[][] cov) {
+            if (cov.length != mu.length) {
+                throw new IllegalArgumentException("mean and covariance dimensions differ");
+            }
+            this.mu = mu.clone();
+            double t = 0;
+            for (int k = 0; k < mu.length; k++) {
+                t += cov[k][k];
+            }
+            this.tr = t;
+            this.root = mu.length == 0 ? null : sqrtMatrix(symmetric(cov));
+        }
+
+        public double distance(double[] mu2, double[][] s2) {
+            int dim = mu.length;
+            if (mu2.length != dim || s2.length != dim) {
+                throw new IllegalArgumentException("mean and covariance dimensions differ");
+            }
+            double diff = 0;
+            double tr2 = 0;
+            for (int k = 0; k < dim; k++) {
+                double t = mu[k] - mu2[k];
+                diff += t * t;
+                tr2 += s2[k][k];
+            }
+            return diff + tr + tr2 - 2 * (dim == 0 ? 0 : traceSqrtProduct(root, s2));
+        }
+    }
+
     /** {@code tr sqrt(S1 S2)} via the eigenvalues of {@code R S2 R}, {@code R = S1^(1/2)}. */
     public static double traceSqrtProduct(double[][] s1, double[][] s2) {
         int dim = s1.length;
         if (dim == 0) {
             return 0;
         }
-        DMatrixRMaj r = sqrtMatrix(symmetric(s1));
+        return traceSqrtProduct(sqrtMatrix(symmetric(s1)), s2);
+    }
+
+    private static double traceSqrtProduct(DMatrixRMaj r, double[][] s2) {
+        int dim = r.numRows;
         DMatrixRMaj b = symmetric(s2);
         if (b.numRows != dim) {
             throw new IllegalArgumentException("mean and covariance dimensions differ");

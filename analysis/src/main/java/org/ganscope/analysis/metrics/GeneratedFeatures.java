@@ -37,6 +37,15 @@ public final class GeneratedFeatures {
     /** As above, reporting the generated samples to {@code progress}. */
     public static float[] compute(Bundle b, String layerName, int[] ablate, int samples, long seed, int batch, float[] images,
             Path featureGraph, Progress progress) {
+        return compute(b, layerName, ablate, samples, seed, batch, images, featureGraph, progress, null, null);
+    }
+
+    /**
+     * As above; with {@code reference} non-null the same images also go through that network
+     * (the metrics' independent features), into {@code referenceOut} [samples][reference.dim()].
+     */
+    public static float[] compute(Bundle b, String layerName, int[] ablate, int samples, long seed, int batch, float[] images,
+            Path featureGraph, Progress progress, ReferenceNetwork reference, float[] referenceOut) {
         Manifest m = b.manifest();
         Manifest.Layer layer = b.layer(layerName);
         Path fg = featureGraph != null ? featureGraph : b.file(m.features().file());
@@ -50,7 +59,13 @@ public final class GeneratedFeatures {
         boolean arena = OrtRuntime.arenaFor((long) batch * 3 * s * s * Float.BYTES);
         try (Graph h = new Graph(layer.hFile(), b.file(layer.hFile()), arena);
              Graph f = new Graph(layer.fFile(), b.file(layer.fFile()), arena);
-             Graph feat = new Graph(fg.getFileName().toString(), fg, arena)) {
+             Graph feat = new Graph(fg.getFileName().toString(), fg, arena);
+             Graph ref = reference == null ? null : reference.open(arena)) {
+            int refDim = reference == null ? 0 : reference.dim();
+            if (ref != null && referenceOut.length != (long) samples * refDim) {
+                throw new IllegalArgumentException("referenceOut holds " + referenceOut.length + " floats, need " + samples + " x " + refDim);
+            }
+            FloatBuffer rv = ref == null ? null : Graph.directFloats((long) batch * refDim);
             FloatBuffer z = Graph.directFloats((long) batch * m.zdim());
             FloatBuffer r = Graph.directFloats((long) batch * rSize);
             FloatBuffer x = Graph.directFloats((long) batch * 3 * s * s);
@@ -80,6 +95,12 @@ public final class GeneratedFeatures {
                 fv.position(0);
                 fv.get(out, start * dim, n * dim);
                 fv.position(0);
+                if (ref != null) {
+                    ReferenceNetwork.run(ref, x, s, n, rv);
+                    rv.position(0);
+                    rv.get(referenceOut, start * refDim, n * refDim);
+                    rv.position(0);
+                }
                 progress.advance(n);
             }
             progress.end();

@@ -2,6 +2,7 @@ package org.ganscope.analysis.metrics;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 
@@ -33,8 +34,11 @@ public record SampleMetrics(double domainFd, Prdc prdc, SlicedWasserstein.Result
         return measure(b, layer, ablate, samples, seed, batch, featureGraph, progress, 0, 0).metrics();
     }
 
-    /** The metrics with their bootstrap intervals and the real floor ({@link MetricIntervals}). */
-    public record Measured(SampleMetrics metrics, MetricIntervals intervals) {
+    /**
+     * The metrics with their bootstrap intervals and the real floor ({@link MetricIntervals});
+     * {@code reference}: FD on the independent feature network, null when not asked for.
+     */
+    public record Measured(SampleMetrics metrics, MetricIntervals intervals, ReferenceFd reference) {
     }
 
     /**
@@ -43,12 +47,34 @@ public record SampleMetrics(double domainFd, Prdc prdc, SlicedWasserstein.Result
      */
     public static Measured measure(Bundle b, String layer, int[] ablate, int samples, long seed, int batch, Path featureGraph,
             Progress progress, int replicates, long intervalSeed) {
+        return measure(b, layer, ablate, samples, seed, batch, featureGraph, progress, replicates, intervalSeed, null);
+    }
+
+    /**
+     * As above, and with {@code referenceSamplesField} non-null also {@link ReferenceFd} ("FD
+     * (EfficientNet-Lite0)") of the same generated images, in the same generator pass; where it
+     * cannot be measured (see {@link ReferenceFd#prepare}) it is not available with the reason,
+     * and the other metrics are measured as without it. {@code referenceSamplesField} names the
+     * sample count in errors (e.g. {@code --samples}).
+     */
+    public static Measured measure(Bundle b, String layer, int[] ablate, int samples, long seed, int batch, Path featureGraph,
+            Progress progress, int replicates, long intervalSeed, String referenceSamplesField) {
+        ReferenceNetwork net = null;
+        String why = null;
+        if (referenceSamplesField != null) {
+            try {
+                net = ReferenceFd.prepare(b, samples, referenceSamplesField);
+            } catch (AnalysisException e) { // BundleException is one too
+                why = e.getMessage();
+            }
+        }
+        float[] refFeatures = net == null ? null : new float[Math.multiplyExact(samples, net.dim())];
         RealFeatures real = featureGraph == null ? RealFeatures.of(b) : RealFeatures.through(b, featureGraph);
         float[] realImages = RealImages.load(b);
         int s = b.manifest().imageSize();
         int nImages = Math.min(samples, realImages.length / (3 * s * s));
         float[] fakeImages = new float[nImages * 3 * s * s];
-        float[] fake = GeneratedFeatures.compute(b, layer, ablate, samples, seed, batch, fakeImages, featureGraph, progress);
+        float[] fake = GeneratedFeatures.compute(b, layer, ablate, samples, seed, batch, fakeImages, featureGraph, progress, net, refFeatures);
         SlicedWasserstein.Result swd = SlicedWasserstein.compute(Arrays.copyOf(realImages, fakeImages.length), fakeImages,
                 nImages, s, 1234);
         MomentAccumulator moments = new MomentAccumulator(real.dim());
@@ -57,6 +83,8 @@ public record SampleMetrics(double domainFd, Prdc prdc, SlicedWasserstein.Result
         int n = Math.min(samples, real.sampleCount());
         Prdc prdc = Prdc.compute(real.sample(), real.sampleCount(), Arrays.copyOf(fake, n * real.dim()), n, real.dim(), Prdc.DEFAULT_K);
         MetricIntervals ci = replicates > 0 ? MetricIntervals.bootstrap(real, fake, samples, replicates, intervalSeed) : null;
-        return new Measured(new SampleMetrics(fd, prdc, swd, samples), ci);
+        ReferenceFd ref = referenceSamplesField == null ? null
+                : net == null ? ReferenceFd.notAvailable(why) : ReferenceFd.compute(b, refFeatures, samples, referenceSamplesField);
+        return new Measured(new SampleMetrics(fd, prdc, swd, samples), ci, ref);
     }
 }

@@ -137,7 +137,31 @@ public final class Graph implements AutoCloseable {
         if (latentName != null) {
             throw new IllegalStateException(label + " also takes the latent z: use runTail");
         }
-        run(input, null, batch, outputs);
+        run(input, null, inputShape, batch, outputs);
+    }
+
+    /**
+     * As {@link #run(FloatBuffer, int, FloatBuffer...)} for a graph whose input has symbolic
+     * axes besides the batch (e.g. image height and width): {@code itemShape} is the input's
+     * shape without the batch axis; it must agree with every axis the graph fixes.
+     */
+    public void runShaped(FloatBuffer input, long[] itemShape, int batch, FloatBuffer... outputs) {
+        if (latentName != null) {
+            throw new IllegalStateException(label + " also takes the latent z: use runTail");
+        }
+        if (itemShape.length != inputShape.length - 1) {
+            throw new IllegalArgumentException(label + ": input has rank " + inputShape.length + ", item shape " + Arrays.toString(itemShape));
+        }
+        long[] shape = new long[inputShape.length];
+        shape[0] = -1;
+        for (int i = 0; i < itemShape.length; i++) {
+            if (inputShape[i + 1] >= 0 && inputShape[i + 1] != itemShape[i]) {
+                throw new IllegalArgumentException(label + ": takes items " + Arrays.toString(inputItemShape()) + ", got "
+                        + Arrays.toString(itemShape));
+            }
+            shape[i + 1] = itemShape[i];
+        }
+        run(input, null, shape, batch, outputs);
     }
 
     /**
@@ -145,10 +169,10 @@ public final class Graph implements AutoCloseable {
      * their latents {@code z} (batch * zdim floats) when the graph takes z, else ignores it.
      */
     public void runTail(FloatBuffer r, FloatBuffer z, int batch, FloatBuffer... outputs) {
-        run(r, latentName == null ? null : z, batch, outputs);
+        run(r, latentName == null ? null : z, inputShape, batch, outputs);
     }
 
-    private void run(FloatBuffer input, FloatBuffer latent, int batch, FloatBuffer... outputs) {
+    private void run(FloatBuffer input, FloatBuffer latent, long[] inputShape, int batch, FloatBuffer... outputs) {
         if (outputs.length != outputNames.size()) {
             throw new IllegalArgumentException(label + ": " + outputNames.size() + " outputs, got " + outputs.length + " buffers");
         }

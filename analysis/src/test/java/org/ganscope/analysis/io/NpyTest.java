@@ -31,6 +31,27 @@ class NpyTest {
     }
 
     @Test
+    void readsHalfPrecisionWidenedExactlyToFloat() throws IOException {
+        // numpy.save of np.array([1, -2, 65504, 2**-24, inf, 0.333, -0.0], dtype=np.float16): header then little-endian halves
+        short[] halves = {0x3c00, (short) 0xc000, 0x7bff, 0x0001, 0x7c00, 0x3554, (short) 0x8000};
+        String dict = "{'descr': '<f2', 'fortran_order': False, 'shape': (7,), }";
+        int total = 10 + dict.length() + 1;
+        String header = dict + " ".repeat((64 - total % 64) % 64) + "\n";
+        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + 2 * halves.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        b.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        for (short h : halves) {
+            b.putShort(h);
+        }
+        Path f = dir.resolve("h.npy");
+        Files.write(f, b.array());
+        NpyArray a = Npy.read(f);
+        assertEquals(DType.F4, a.dtype());
+        assertArrayEquals(new int[] {7}, a.shape());
+        assertArrayEquals(new float[] {1f, -2f, 65504f, 0x1p-24f, Float.POSITIVE_INFINITY, 0.33300781f, -0f}, a.floatData());
+    }
+
+    @Test
     void roundTripsEveryDtype() throws IOException {
         float[] f = {1.5f, -0f, Float.MAX_VALUE, Float.NaN, 3e-40f, 7f};
         assertArrayEquals(f, roundTrip(NpyArray.ofFloats(f, 2, 3)).floatData());

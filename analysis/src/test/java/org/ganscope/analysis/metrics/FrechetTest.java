@@ -3,6 +3,7 @@ package org.ganscope.analysis.metrics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -64,5 +65,34 @@ class FrechetTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void refusesFewerSamplesThanDimensionsNamingTheField() {
+        var e = assertThrows(org.ganscope.analysis.AnalysisException.class, () -> Frechet.requireFullRank("--samples", 1280, 1280));
+        assertEquals("--samples is 1280, but FD on 1280-dimensional features needs more than 1280 samples for a full-rank covariance",
+                e.getMessage());
+        assertThrows(org.ganscope.analysis.AnalysisException.class, () -> Frechet.requireFullRank("reference_features.real_count", 5, 1280));
+        Frechet.requireFullRank("--samples", 1281, 1280); // enough
+    }
+
+    @Test
+    void preparedSideGivesTheSameDistancesBitForBit() {
+        java.util.Random r = new java.util.Random(3);
+        double[] x = new double[40 * 6];
+        double[] y = new double[30 * 6];
+        double[] z = new double[50 * 6];
+        for (double[] a : new double[][] {x, y, z}) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextGaussian() * (1 + i % 6);
+            }
+        }
+        Frechet.Stats sx = Frechet.Stats.of(x, 40, 6);
+        Frechet.Stats sy = Frechet.Stats.of(y, 30, 6);
+        Frechet.Stats sz = Frechet.Stats.of(z, 50, 6);
+        Frechet.Prepared p = new Frechet.Prepared(sx.mean(), sx.cov());
+        assertEquals(Frechet.distance(sx, sy), p.distance(sy.mean(), sy.cov()), 0.0);
+        assertEquals(Frechet.distance(sx, sz), p.distance(sz.mean(), sz.cov()), 0.0);
+        assertTrue(p.distance(sy.mean(), sy.cov()) > 0);
     }
 }

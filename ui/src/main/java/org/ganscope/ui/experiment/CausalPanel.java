@@ -63,7 +63,10 @@ final class CausalPanel extends VerticalLayout {
 
     /** What each sample metric measures, against what, and which way is better. */
     static final List<String[]> METRICS = List.of(
-            new String[] {"domain_fd", "domain FD", "Fréchet distance between generated and real feature statistics", "lower"},
+            new String[] {"fd_efficientnet_lite0", "FD (EfficientNet-Lite0)", "Fréchet distance between generated and real statistics of "
+                    + "EfficientNet-Lite0 (ImageNet) features, a network independent of the segmenter; n/a for bundles without its real "
+                    + "statistics or with 1280 samples or fewer", "lower"},
+            new String[] {"domain_fd", "domain FD (segmenter features)", "Fréchet distance between generated and real feature statistics", "lower"},
             new String[] {"swd", "SWD", "sliced Wasserstein distance between generated and real features (mean over projections)", "lower"},
             new String[] {"precision", "precision", "share of generated samples inside the real samples' k-NN manifold", "higher"},
             new String[] {"recall", "recall", "share of real samples inside the generated samples' k-NN manifold", "higher"},
@@ -91,8 +94,12 @@ final class CausalPanel extends VerticalLayout {
                 against += "; real floor " + Fmt.metric(m.get("domain_fd|real_floor")) + " (the FD of "
                         + Math.round(m.getOrDefault("domain_fd|real_floor_samples", 0.0)) + " real images against the same statistics)";
             }
+            if (m.containsKey(def[0] + "|real_floor") && !def[0].equals("domain_fd")) {
+                against += "; real floor " + Fmt.metric(m.get(def[0] + "|real_floor")) + " (the FD of "
+                        + Math.round(m.getOrDefault(def[0] + "|real_floor_samples", 0.0)) + " held-out real images against the same statistics)";
+            }
             // distances at four significant digits; the shares (and density) at three decimals, so 0.025 is not 0.02500 next to 0.000
-            java.util.function.DoubleFunction<String> f = def[0].equals("domain_fd") || def[0].equals("swd") ? Fmt::metric : Fmt::score;
+            java.util.function.DoubleFunction<String> f = def[0].contains("fd") || def[0].equals("swd") ? Fmt::metric : Fmt::score;
             // name, value and interval on one line each (only "measured against" wraps)
             b.append("<tr><td style=\"padding:2px 8px;white-space:nowrap\">").append(def[1])
                     .append("</td><td style=\"text-align:right;padding:2px 8px;white-space:nowrap\">")
@@ -107,7 +114,8 @@ final class CausalPanel extends VerticalLayout {
         Div d = new Div(table);
         d.setId("metrics-panel");
         Double reps = m.get("bootstrap|replicates");
-        d.add(new Paragraph("Generated samples of this experiment against the bundle's real images, both in the bundle's feature space. "
+        d.add(new Paragraph("Generated samples of this experiment against the bundle's real images: FD (EfficientNet-Lite0) in the features "
+                + "of an ImageNet network independent of the segmenter, the others in the bundle's own (segmenter) feature space. "
                 + (reps == null ? "No interval was recorded for this run."
                         : "Intervals: 2.5% to 97.5% percentiles of " + Math.round(reps) + " bootstrap replicates over the generated samples"
                         + " (seeded; the real statistics fixed); SWD has none.")

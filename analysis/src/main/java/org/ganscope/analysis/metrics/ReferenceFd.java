@@ -1,0 +1,124 @@
+package org.ganscope.analysis.metrics;
+
+import org.ganscope.analysis.AnalysisException;
+import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.bundle.BundleException;
+import org.ganscope.analysis.bundle.Manifest;
+import org.ganscope.analysis.io.Npy;
+import org.ganscope.analysis.io.NpyArray;
+
+/**
+ * "FD (EfficientNet-Lite0)": the Frechet distance (SPEC section 6) of generated samples
+ * against the bundle's real statistics in the independent feature network's space
+ * ({@link ReferenceNetwork}, the bundle's {@code reference_features}), beside its real floor:
+ * the FD of the bundle's held-out real sample against the same statistics. Either measured,
+ * or not available with the reason ({@link #unavailable()}): a bundle exported before these
+ * statistics, a different network than the one they were computed with, or too few samples
+ * ({@link Frechet#requireFullRank}: more than 1280 on every side).
+ *
+ * @param samples generated samples behind {@code fd}
+ * @param realCount real images behind the statistics
+ * @param heldOutCount held-out real images behind {@code realFloor}
+ * @param unavailable null when measured, else why not
+ */
+public record ReferenceFd(double fd, double realFloor, int samples, int realCount, int heldOutCount, String unavailable) {
+
+    public static ReferenceFd notAvailable(String reason) {
+        return new ReferenceFd(Double.NaN, Double.NaN, 0, 0, 0, reason);
+    }
+
+    public boolean available() {
+        return unavailable == null;
+    }
+
+    /** The value as a table cell: the FD with the floor, or "n/a (reason)". */
+    public String describe() {
+        return available() ? String.format(java.util.Locale.ROOT, "%.4f (real floor %.4f, %d held-out real images)", fd, realFloor, heldOutCount)
+                : "n/a (" + unavailable + ")";
+    }
+
+    /**
+     * Checks, before any sample is generated, that the bundle's generated samples can be measured
+     * this way; returns the network to run, or throws with the reason.
+     *
+     * @param samplesField names the generated-sample count where the caller took it from (e.g. {@code --samples})
+     */
+    public static ReferenceNetwork prepare(Bundle b, int samples, String samplesField) {
+        Manifest.ReferenceFeatures r = b.manifest().reference().orElseThrow(() -> new BundleException("bundle " + b.name()
+                + " has no reference_features (exported before them; python3 -m ganscope_models.export_features --add-to-bundle DIR adds them)"));
+        ReferenceNetwork net = ReferenceNetwork.locate();
+        if (!r.network().equals(net.name()) || !r.onnxSha256().equals(net.sha256())) {
+            throw new BundleException("bundle " + b.name() + ": reference_features were computed with " + r.network() + " "
+                    + r.onnxSha256().substring(0, 12) + ", this ganscope has " + net.name() + " " + net.sha256().substring(0, 12));
+        }
+        if (r.dim() != net.dim()) {
+            throw new BundleException("bundle " + b.name() + ": reference_features.dim is " + r.dim() + ", the network's is " + net.dim());
+        }
+        Frechet.requireFullRank("reference_features.real_count", r.realCount(), r.dim());
+        Frechet.requireFullRank("reference_features.held_out_count", r.heldOutCount(), r.dim());
+        Frechet.requireFullRank(samplesField, samples, r.dim());
+        return net;
+    }
+
+    /** The FD of generated features {@code fake} [samples][dim] and the real floor, after {@link #prepare}. */
+    public static ReferenceFd compute(Bundle b, float[] fake, int samples, String samplesField) {
+        Manifest.ReferenceFeatures r = b.manifest().reference().orElseThrow();
+        int d = r.dim();
+        Frechet.requireFullRank(samplesField, samples, d);
+        NpyArray[] a = arrays(b, r);
+        NpyArray mean = a[0];
+        NpyArray cov = a[1];
+        NpyArray held = a[2];
+        double[] c = cov.toDoubles();
+        double[][] c2 = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            System.arraycopy(c, i * d, c2[i], 0, d);
+        }
+        double[] mu = mean.toDoubles();
+        Frechet.Stats gen = Frechet.Stats.of(fake, samples, d);
+        Frechet.Stats floor = Frechet.Stats.of(held.toDoubles(), r.heldOutCount(), d);
+        Frechet.Prepared real = new Frechet.Prepared(mu, c2);
+        return new ReferenceFd(real.distance(gen.mean(), gen.cov()), real.distance(floor.mean(), floor.cov()),
+                samples, r.realCount(), r.heldOutCount(), null);
+    }
+
+    /**
+     * For {@code bundle verify}: the shapes of the bundle's reference statistics and whether this
+     * ganscope has the network they were made with; null for a bundle without them.
+     */
+    public static String verify(Bundle b) {
+        Manifest.ReferenceFeatures r = b.manifest().reference().orElse(null);
+        if (r == null) {
+            return null;
+        }
+        arrays(b, r);
+        String net;
+        try {
+            ReferenceNetwork n = ReferenceNetwork.locate();
+            net = n.name().equals(r.network()) && n.sha256().equals(r.onnxSha256()) ? "the network here matches"
+                    : "made with another network than this ganscope's " + n.name() + " " + n.sha256().substring(0, 12) + ": FD n/a";
+        } catch (AnalysisException e) {
+            net = "network not available here: " + e.getMessage();
+        }
+        return String.format(java.util.Locale.ROOT, "reference features %s (%d-d): statistics of %d real images, %d held out ok; %s",
+                r.network(), r.dim(), r.realCount(), r.heldOutCount(), net);
+    }
+
+    private static NpyArray[] arrays(Bundle b, Manifest.ReferenceFeatures r) {
+        int d = r.dim();
+        NpyArray mean = Npy.read(b.file(r.realMean()));
+        NpyArray cov = Npy.read(b.file(r.realCov()));
+        NpyArray held = Npy.read(b.file(r.heldOutSample()));
+        check(b, r.realMean(), mean.rank() == 1 && mean.dim(0) == d, mean, "[" + d + "]");
+        check(b, r.realCov(), cov.rank() == 2 && cov.dim(0) == d && cov.dim(1) == d, cov, "[" + d + ", " + d + "]");
+        check(b, r.heldOutSample(), held.rank() == 2 && held.dim(0) == r.heldOutCount() && held.dim(1) == d, held,
+                "[" + r.heldOutCount() + ", " + d + "] (reference_features.held_out_count)");
+        return new NpyArray[] {mean, cov, held};
+    }
+
+    private static void check(Bundle b, String file, boolean ok, NpyArray a, String expected) {
+        if (!ok) {
+            throw new BundleException("bundle " + b.name() + ": " + file + " has shape " + a.describe() + ", expected " + expected);
+        }
+    }
+}
