@@ -106,6 +106,10 @@ public final class ExplainCommand implements Callable<Integer> {
                 + " over the %d held-out images, %d replicates); mean held-out gain %+.4f%n", HeldOut.MIN_GAIN, sum.gained(), sum.units(),
                 100 * sum.share(), count(sum.low()), count(sum.high()), 100 * sum.shareLow(), 100 * sum.shareHigh(), sum.images(), sum.replicates(),
                 sum.meanGain());
+        long negative = Arrays.stream(h).filter(x -> x.gain() < 0).count();
+        long searchGained = Arrays.stream(e).filter(x -> x.searchGain() >= HeldOut.MIN_GAIN).count();
+        System.out.printf(Locale.ROOT, "held-out gain < 0 (the formula fits the search half only): %d units; on the search half %d units gain >= %.2f%n",
+                negative, searchGained, HeldOut.MIN_GAIN);
         System.out.printf(Locale.ROOT, "formulas using AND: %d, AND NOT: %d, OR: %d; single concepts: %d (of %d units; %d concepts from %d"
                 + " concept group%s)%n", r.using(Formula.Op.AND), r.using(Formula.Op.AND_NOT), r.using(Formula.Op.OR),
                 Arrays.stream(e).filter(x -> x.formula().length() == 1).count(), e.length, r.conceptNames().size(), b.manifest().groups().size(),
@@ -130,6 +134,7 @@ public final class ExplainCommand implements Callable<Integer> {
         number(ho, "units_gained_ci_high", sum.high());
         number(ho, "share_ci_low", sum.shareLow());
         number(ho, "share_ci_high", sum.shareHigh());
+        ho.put("units_negative", negative).put("search_units_gained", searchGained);
         ho.put("mean_gain", sum.meanGain()).put("interval", "95%: 2.5% and 97.5% Hazen quantiles of the count over " + sum.replicates()
                 + " Poisson-bootstrap replicates of the held-out images (weights seeded by seed and sample index); formulas fixed by the search half");
         root.putObject("operators").put("and", r.using(Formula.Op.AND)).put("and_not", r.using(Formula.Op.AND_NOT))
