@@ -108,8 +108,8 @@ public final class ExplainCommand implements Callable<Integer> {
                 sum.meanGain());
         long negative = Arrays.stream(h).filter(x -> x.gain() < 0).count();
         long searchGained = Arrays.stream(e).filter(x -> x.searchGain() >= HeldOut.MIN_GAIN).count();
-        System.out.printf(Locale.ROOT, "held-out gain < 0 (the formula fits the search half only): %d units; on the search half %d units gain >= %.2f%n",
-                negative, searchGained, HeldOut.MIN_GAIN);
+        System.out.printf(Locale.ROOT, "held-out gain < 0 (the formula fits the search half only): %d of %d units; on the search half %d of %d units gain >= %.2f%n",
+                negative, e.length, searchGained, e.length, HeldOut.MIN_GAIN);
         System.out.printf(Locale.ROOT, "formulas using AND: %d, AND NOT: %d, OR: %d; single concepts: %d (of %d units; %d concepts from %d"
                 + " concept group%s)%n", r.using(Formula.Op.AND), r.using(Formula.Op.AND_NOT), r.using(Formula.Op.OR),
                 Arrays.stream(e).filter(x -> x.formula().length() == 1).count(), e.length, r.conceptNames().size(), b.manifest().groups().size(),
