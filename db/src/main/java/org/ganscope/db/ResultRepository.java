@@ -52,14 +52,30 @@ public final class ResultRepository {
     }
 
     /**
+     * @param iou the formula's IoU on the images it was searched on (since V23 the search half)
+     * @param bestSingleIou the best single concept's IoU there
      * @param formulaCode the formula in machine form (Formula.code), null for rows written before V8
      * @param threshold the unit's activation threshold for its mask
      * @param examples sample indices of example images, best first (empty if none)
+     * @param heldOutIou the formula's IoU on the held-out images, null for rows written before V23
+     * @param heldOutSingleIou the best single concept's (chosen on the search half) IoU on the held-out images, null before V23
      */
     public record ExplanationRow(int unit, String formula, double iou, String bestSingle, double bestSingleIou, String formulaCode,
-            double threshold, long[] examples) {
+            double threshold, long[] examples, Double heldOutIou, Double heldOutSingleIou) {
+        /** A row without held-out scores (written before V23). */
+        public ExplanationRow(int unit, String formula, double iou, String bestSingle, double bestSingleIou, String formulaCode,
+                double threshold, long[] examples) {
+            this(unit, formula, iou, bestSingle, bestSingleIou, formulaCode, threshold, examples, null, null);
+        }
+
+        /** The formula's gain over the best single concept on the searched images (>= 0 by construction). */
         public double gain() {
             return iou - bestSingleIou;
+        }
+
+        /** The gain on the held-out images (can be negative); null without held-out scores. */
+        public Double heldOutGain() {
+            return heldOutIou == null || heldOutSingleIou == null ? null : heldOutIou - heldOutSingleIou;
         }
     }
 
@@ -186,8 +202,8 @@ public final class ResultRepository {
             delete(c, "DELETE FROM explanations WHERE experiment_id = ? AND layer = ?", experimentId, layer);
             try (PreparedStatement st = c.prepareStatement("""
                     INSERT INTO explanations (experiment_id, layer, unit, formula, iou, best_single, best_single_iou,
-                        formula_code, threshold, examples)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                        formula_code, threshold, examples, held_out_iou, held_out_single_iou)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 for (ExplanationRow r : rows) {
                     st.setLong(1, experimentId);
                     st.setString(2, layer);
@@ -199,6 +215,8 @@ public final class ResultRepository {
                     st.setString(8, r.formulaCode());
                     st.setDouble(9, r.threshold());
                     st.setArray(10, c.createArrayOf("bigint", Arrays.stream(r.examples()).boxed().toArray()));
+                    st.setObject(11, finiteOrNull(r.heldOutIou()), Types.DOUBLE);
+                    st.setObject(12, finiteOrNull(r.heldOutSingleIou()), Types.DOUBLE);
                     st.addBatch();
                 }
                 st.executeBatch();
@@ -208,10 +226,15 @@ public final class ResultRepository {
         });
     }
 
+    private static Double finiteOrNull(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
+    }
+
     public List<ExplanationRow> explanations(long experimentId, String layer) {
         return Database.inTransaction(ds, c -> {
             try (PreparedStatement st = c.prepareStatement("""
-                    SELECT unit, formula, iou, best_single, best_single_iou, formula_code, threshold, examples FROM explanations
+                    SELECT unit, formula, iou, best_single, best_single_iou, formula_code, threshold, examples,
+                        held_out_iou, held_out_single_iou FROM explanations
                     WHERE experiment_id = ? AND layer = ? ORDER BY unit""")) {
                 st.setLong(1, experimentId);
                 st.setString(2, layer);
@@ -222,7 +245,7 @@ public final class ResultRepository {
                         long[] examples = ex == null ? new long[0]
                                 : Arrays.stream((Long[]) ex.getArray()).mapToLong(Long::longValue).toArray();
                         out.add(new ExplanationRow(rs.getInt(1), rs.getString(2), rs.getDouble(3), rs.getString(4), rs.getDouble(5),
-                                rs.getString(6), rs.getDouble(7), examples));
+                                rs.getString(6), rs.getDouble(7), examples, rs.getObject(9, Double.class), rs.getObject(10, Double.class)));
                     }
                 }
                 return out;

@@ -2,6 +2,7 @@ package org.ganscope.db;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -161,6 +162,27 @@ class RepositoryTest {
                 new ResultRepository.InterventionRow("tree", "insertion", 5, "", 0.1, 0.05, 0, 12));
         results.replaceInterventions(id, "layer3", rows, "key-i");
         assertEquals(rows, results.interventions(id, "layer3"));
+    }
+
+    @Test
+    void explanationsKeepTheirHeldOutIousOrNull() {
+        long b = bundle("outdoor-pixnorm");
+        long id = experiments.create("explanations", b, "{}", null, List.of());
+        steps.queue(id, "explain", "layer3", 0);
+        results.replaceExplanations(id, "layer3", List.of(
+                new ResultRepository.ExplanationRow(0, "wall AND material:brick", 0.5, "wall", 0.3, "0&7", 1.5, new long[] {3, 1}, 0.25, 0.375),
+                new ResultRepository.ExplanationRow(1, "sky", 0.4, "sky", 0.4, "1", 0.5, new long[0]),
+                new ResultRepository.ExplanationRow(2, "tree", 0.1, "tree", 0.1, "2", 0.5, new long[0], Double.NaN, 0.0)), "key-e");
+        var rows = results.explanations(id, "layer3");
+        assertEquals(0.25, rows.get(0).heldOutIou());
+        assertEquals(0.375, rows.get(0).heldOutSingleIou());
+        assertEquals(-0.125, rows.get(0).heldOutGain(), 0.0, "a held-out gain can be negative");
+        assertEquals(0.2, rows.get(0).gain(), 1e-15);
+        assertArrayEquals(new long[] {3, 1}, rows.get(0).examples());
+        assertNull(rows.get(1).heldOutIou(), "written without held-out scores");
+        assertNull(rows.get(1).heldOutGain());
+        assertNull(rows.get(2).heldOutIou(), "a non-finite IoU is stored as NULL");
+        assertEquals(0.0, rows.get(2).heldOutSingleIou());
     }
 
     @Test

@@ -143,11 +143,12 @@ class ExperimentWorkflowTest {
         var rows = fx.results.explanations(id, "layer2");
         assertEquals(128, rows.size());
         assertTrue(rows.stream().allMatch(r -> !r.formula().isBlank() && r.iou() >= r.bestSingleIou() - 1e-12));
+        assertTrue(rows.stream().allMatch(r -> r.heldOutIou() != null && r.heldOutSingleIou() != null), "judged on held-out images");
         assertEquals("SUCCEEDED", fx.steps.list(id).get(0).status());
     }
 
     @Test
-    void afterADissectionTheExplainStepUsesItsThresholdsSoTheBestSingleIouIsTheDissectionsLargest() throws Exception {
+    void afterADissectionTheExplainStepUsesItsThresholdsAndJudgesFormulasOnHeldOutImages() throws Exception {
         long id = fx.experiments.create("dissect and explain", fx.bundleId, "{}", "test", List.of());
         ExperimentSpec spec = ExperimentSpec.builder().experimentId(id).bundle(fx.bundle.hash(), fx.bundle.dir().toString())
                 .layers(List.of("layer2")).samples(20).seed(5).thresholds(10, 6).method("iqr").quantile(0.01).topK(4).batch(8).shards(1)
@@ -159,10 +160,17 @@ class ExperimentWorkflowTest {
         for (var r : rows) {
             var u = dissection.get("units").get(r.unit());
             assertEquals(u.get("threshold").asDouble(), r.threshold(), 1e-6 * Math.abs(r.threshold()) + 1e-12, "unit " + r.unit() + " thresholded as in the dissection");
-            assertTrue(r.bestSingleIou() >= u.get("iou").asDouble() - 1e-12, "unit " + r.unit() + ": the label's IoU is a candidate");
+            // searched on the even samples, judged on the odd ones: the search gain is >= 0, the held-out one need not be
+            assertTrue(r.iou() >= r.bestSingleIou() - 1e-12, "unit " + r.unit());
+            assertTrue(r.heldOutIou() >= 0 && r.heldOutIou() <= 1 && r.heldOutSingleIou() >= 0 && r.heldOutSingleIou() <= 1, "unit " + r.unit());
         }
         var m = fx.results.metrics(id, ResultRepository.metricsKey("explain", "layer2"));
-        assertTrue(m.keySet().containsAll(List.of("label_agreement_share", "compound_gain_share|0.02", "mean_gain")), m.toString());
+        assertTrue(m.keySet().containsAll(List.of("label_agreement_share", "held_out_gain_share|0.02", "held_out_gain_share_ci_low|0.02",
+                "held_out_gain_share_ci_high|0.02", "held_out_mean_gain", "formulas_and", "formulas_and_not", "formulas_or")), m.toString());
+        long gained = rows.stream().filter(r -> r.heldOutGain() >= 0.02).count();
+        assertEquals(gained / 128.0, m.get("held_out_gain_share|0.02"), 1e-12);
+        assertTrue(m.get("held_out_gain_share_ci_low|0.02") <= m.get("held_out_gain_share|0.02")
+                && m.get("held_out_gain_share|0.02") <= m.get("held_out_gain_share_ci_high|0.02"), m.toString());
         WorkflowReplayer.replayWorkflowExecution(fx.env.getWorkflowClient().fetchHistory("exp-" + id), ExperimentWorkflowImpl.class);
 
         // a second experiment reuses the stored explanations: unit 0's formula and the mean gain are edited in the
@@ -171,7 +179,7 @@ class ExperimentWorkflowTest {
         ObjectNode edited = (ObjectNode) JSON.readTree(Files.readAllBytes(file));
         assertEquals(rows.get(0).formula(), edited.get("units").get(0).get("formula").asText(), "the stored result is what was recorded");
         ((ObjectNode) edited.get("units").get(0)).put("formula", "edited");
-        ((ObjectNode) edited.get("metrics")).put("mean_gain", 42.0);
+        ((ObjectNode) edited.get("metrics")).put("held_out_mean_gain", 42.0);
         Files.write(file, JSON.writeValueAsBytes(edited));
         long id2 = fx.experiments.create("dissect and explain again", fx.bundleId, "{}", "test", List.of());
         assertEquals(keys, stub("exp-" + id2).run(spec.withId(id2)), "the same inputs, the same keys");
@@ -188,14 +196,16 @@ class ExperimentWorkflowTest {
             assertEquals(a.iou(), b.iou(), 0.0);
             assertEquals(a.bestSingle(), b.bestSingle());
             assertEquals(a.bestSingleIou(), b.bestSingleIou(), 0.0);
+            assertEquals(a.heldOutIou(), b.heldOutIou());
+            assertEquals(a.heldOutSingleIou(), b.heldOutSingleIou());
             assertEquals(a.formulaCode(), b.formulaCode());
             assertEquals(a.threshold(), b.threshold(), 0.0);
             assertArrayEquals(a.examples(), b.examples(), "unit " + u);
         }
         var m2 = fx.results.metrics(id2, ResultRepository.metricsKey("explain", "layer2"));
-        assertEquals(42.0, m2.get("mean_gain"), 0.0);
-        m2.remove("mean_gain");
-        m.remove("mean_gain");
+        assertEquals(42.0, m2.get("held_out_mean_gain"), 0.0);
+        m2.remove("held_out_mean_gain");
+        m.remove("held_out_mean_gain");
         assertEquals(m, m2);
     }
 

@@ -13,16 +13,22 @@ import org.ganscope.activities.ModelWork;
 import org.ganscope.activities.StepRunner;
 import org.ganscope.activities.store.ResultKeys;
 import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.analysis.explain.Formula;
+import org.ganscope.analysis.explain.HeldOut;
 import org.ganscope.analysis.explain.LayerExplainer;
 import org.ganscope.db.ResultRepository;
 
 /**
- * Explanations of a layer's units. With the task's dissect key, units are thresholded at the
- * dissection's own thresholds (so the single-concept IoUs are the dissection's), and the
- * step also records metrics: label_agreement_share (best single concept = the dissection's
- * label), compound_gain_share|0.02 (best formula beats the best single label by >= 0.02 IoU),
- * mean_gain, units. A result already stored under the task's key (its rows and metrics as
- * JSON, beside the TSV of formulas) is reused, not explained again.
+ * Explanations of a layer's units, searched on the even samples and judged on the odd ones
+ * (analysis HeldOut). Per unit the rows carry the search-half IoUs of the formula and the
+ * best single concept and their held-out IoUs; the step records metrics: the share of units
+ * whose held-out gain is >= 0.02 with its bootstrap interval over held-out images
+ * (held_out_gain_share|0.02, held_out_gain_share_ci_low|0.02, held_out_gain_share_ci_high|0.02),
+ * held_out_mean_gain, how many formulas use AND, AND NOT, OR (formulas_and, formulas_and_not,
+ * formulas_or) and units. With the task's dissect key, units are thresholded at the
+ * dissection's own thresholds, and label_agreement_share (best single concept = the
+ * dissection's label) is recorded too. A result already stored under the task's key (its rows
+ * and metrics as JSON, beside the TSV of formulas) is reused, not explained again.
  */
 public final class ExplainActivitiesImpl implements ExplainActivities {
     static final String STEP = "explain";
@@ -43,7 +49,7 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
         return out;
     }
 
-    /** A layer's explanations: one row per unit, and the agreement metrics (null without a dissection). */
+    /** A layer's explanations: one row per unit, and the step's metrics (null in results stored before the held-out split). */
     record Explained(List<ResultRepository.ExplanationRow> rows, Map<String, Double> values) {
     }
 
@@ -75,7 +81,7 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
                     .persist((e, reused) -> {
                         ResultRepository results = runner.work().results();
                         results.replaceExplanations(task.experimentId(), task.layer(), e.rows(), key);
-                        if (e.values() != null) {
+                        if (e.values() != null) { // results stored before the held-out split without a dissection have none
                             results.replaceMetrics(task.experimentId(), STEP, task.layer(), e.values(), key);
                         }
                     });
@@ -92,22 +98,28 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
         List<ResultRepository.ExplanationRow> rows = new ArrayList<>();
         for (int u = 0; u < r.units().length; u++) {
             var e = r.units()[u];
+            var h = r.heldOut()[u];
             rows.add(new ResultRepository.ExplanationRow(u, e.formula().render(r.conceptNames()), e.iou(),
-                    e.bestSingle().render(r.conceptNames()), e.bestSingleIou(), e.formula().code(), r.thresholds()[u], r.examples()[u]));
+                    e.bestSingle().render(r.conceptNames()), e.bestSingleIou(), e.formula().code(), r.thresholds()[u], r.examples()[u],
+                    h.iou(), h.singleIou()));
         }
-        Map<String, Double> values = null;
+        HeldOut.Summary s = r.summary();
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("held_out_gain_share|" + HeldOut.MIN_GAIN, s.share());
+        values.put("held_out_gain_share_ci_low|" + HeldOut.MIN_GAIN, s.shareLow());
+        values.put("held_out_gain_share_ci_high|" + HeldOut.MIN_GAIN, s.shareHigh());
+        values.put("held_out_mean_gain", s.meanGain());
+        values.put("formulas_and", (double) r.using(Formula.Op.AND));
+        values.put("formulas_and_not", (double) r.using(Formula.Op.AND_NOT));
+        values.put("formulas_or", (double) r.using(Formula.Op.OR));
+        values.put("units", (double) s.units());
         if (dissection != null) {
             double[] label = field(dissection, "label");
             int[] labels = new int[label.length];
             for (int u = 0; u < labels.length; u++) {
                 labels[u] = (int) label[u];
             }
-            LayerExplainer.Agreement a = LayerExplainer.agreement(r, labels);
-            values = new LinkedHashMap<>();
-            values.put("label_agreement_share", a.agreeShare());
-            values.put("compound_gain_share|" + LayerExplainer.MIN_GAIN, a.gainedShare());
-            values.put("mean_gain", a.meanGain());
-            values.put("units", (double) a.units());
+            values.put("label_agreement_share", LayerExplainer.agreement(r, labels).agreeShare());
         }
         return new Explained(rows, values);
     }
@@ -115,12 +127,13 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
     /**
      * The stored result, so that a re-run records the same rows and metrics without explaining
      * again: {@code {"schema", "layer", "units": [{"unit", "formula", "iou", "best_single",
-     * "best_single_iou", "formula_code", "threshold", "examples"}, ...], "metrics": {...}}}
-     * ("metrics" only with a dissection). JSON has no NaN or Infinity: a non-finite number is
-     * written as null and read back as NaN.
+     * "best_single_iou", "formula_code", "threshold", "examples", "held_out_iou",
+     * "held_out_single_iou"}, ...], "metrics": {...}}} (schema ganscope.explain/2; "iou" and
+     * "best_single_iou" are search-half IoUs). JSON has no NaN or Infinity: a non-finite number
+     * is written as null and read back as NaN (the held-out IoUs as null, as the database keeps them).
      */
     static ObjectNode toJson(String layer, List<ResultRepository.ExplanationRow> rows, Map<String, Double> values) {
-        ObjectNode root = JSON.createObjectNode().put("schema", "ganscope.explain/1").put("layer", layer);
+        ObjectNode root = JSON.createObjectNode().put("schema", "ganscope.explain/2").put("layer", layer);
         ArrayNode units = root.putArray("units");
         for (ResultRepository.ExplanationRow r : rows) {
             ObjectNode u = units.addObject().put("unit", r.unit()).put("formula", r.formula());
@@ -133,6 +146,8 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
             for (long x : r.examples()) {
                 examples.add(x);
             }
+            number(u, "held_out_iou", r.heldOutIou() == null ? Double.NaN : r.heldOutIou());
+            number(u, "held_out_single_iou", r.heldOutSingleIou() == null ? Double.NaN : r.heldOutSingleIou());
         }
         if (values != null) {
             ObjectNode m = root.putObject("metrics");
@@ -153,6 +168,11 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
         return v.isNull() ? Double.NaN : v.asDouble();
     }
 
+    /** A number that may be absent (results stored before the held-out split) or null: null. */
+    private static Double optional(JsonNode v) {
+        return v == null || v.isNull() ? null : v.asDouble();
+    }
+
     /** The explanation rows of a stored result. */
     static List<ResultRepository.ExplanationRow> rows(JsonNode result) {
         List<ResultRepository.ExplanationRow> rows = new ArrayList<>();
@@ -164,7 +184,7 @@ public final class ExplainActivitiesImpl implements ExplainActivities {
             }
             rows.add(new ResultRepository.ExplanationRow(u.get("unit").asInt(), u.get("formula").asText(), number(u.get("iou")),
                     u.get("best_single").asText(), number(u.get("best_single_iou")), u.get("formula_code").asText(), number(u.get("threshold")),
-                    examples));
+                    examples, optional(u.get("held_out_iou")), optional(u.get("held_out_single_iou"))));
         }
         return rows;
     }

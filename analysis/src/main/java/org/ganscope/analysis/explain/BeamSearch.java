@@ -14,8 +14,13 @@ import java.util.List;
  * intersection can only shrink, so IoU <= |f AND u| / |u|.
  */
 public final class BeamSearch {
+    /**
+     * The best formula and the best single concept on the searched images, with their IoUs
+     * there; {@link #searchGain()} >= 0 by construction (see {@link HeldOut} for the gain on
+     * images the search did not see).
+     */
     public record Explanation(Formula formula, double iou, Formula bestSingle, double bestSingleIou) {
-        public double gain() {
+        public double searchGain() {
             return iou - bestSingleIou;
         }
     }

@@ -40,6 +40,11 @@ public final class BitMask {
         return n;
     }
 
+    /** |this| over the bit range [from, to). */
+    public long count(int from, int to) {
+        return countAnd(this, from, to);
+    }
+
     /** |this AND other| over the bit range [from, to). */
     public long countAnd(BitMask other, int from, int to) {
         long n = 0;

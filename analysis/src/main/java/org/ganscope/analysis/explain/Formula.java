@@ -1,6 +1,7 @@
 package org.ganscope.analysis.explain;
 
 import java.util.List;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +22,15 @@ public sealed interface Formula permits Formula.Leaf, Formula.Node {
 
     int length();
 
+    /** Whether the formula combines a concept with {@code op} anywhere. */
+    boolean uses(Op op);
+
+    /**
+     * Whether a pixel lies in the formula's mask, given which concepts it lies in (on a
+     * schema 2 bundle a pixel is in up to one concept per group; see {@link Concepts}).
+     */
+    boolean test(IntPredicate inConcept);
+
     String render(List<String> names);
 
     record Leaf(int concept) implements Formula {
@@ -35,8 +45,13 @@ public sealed interface Formula permits Formula.Leaf, Formula.Node {
         }
 
         @Override
-        public boolean test(int label) {
-            return label == concept + 1;
+        public boolean uses(Op op) {
+            return false;
+        }
+
+        @Override
+        public boolean test(IntPredicate inConcept) {
+            return inConcept.test(concept);
         }
 
         @Override
@@ -58,12 +73,17 @@ public sealed interface Formula permits Formula.Leaf, Formula.Node {
         }
 
         @Override
-        public boolean test(int label) {
-            boolean c = label == concept + 1;
+        public boolean uses(Op o) {
+            return op == o || left.uses(o);
+        }
+
+        @Override
+        public boolean test(IntPredicate inConcept) {
+            boolean c = inConcept.test(concept);
             return switch (op) {
-                case AND -> left.test(label) && c;
-                case OR -> left.test(label) || c;
-                case AND_NOT -> left.test(label) && !c;
+                case AND -> left.test(inConcept) && c;
+                case OR -> left.test(inConcept) || c;
+                case AND_NOT -> left.test(inConcept) && !c;
             };
         }
 
@@ -78,10 +98,12 @@ public sealed interface Formula permits Formula.Leaf, Formula.Node {
     }
 
     /**
-     * Whether a pixel whose segmentation label is {@code label} (0 = unlabeled, concept
-     * {@code c} is label {@code c + 1}) lies in the formula's mask.
+     * Whether a pixel whose (only) segmentation label is {@code label} lies in the formula's
+     * mask: a bundle with the main group only (0 = unlabeled, concept {@code c} is label {@code c + 1}).
      */
-    boolean test(int label);
+    default boolean test(int label) {
+        return test(c -> label == c + 1);
+    }
 
     /** A compact machine form, e.g. {@code 3&5|7-9} (& AND, | OR, - AND NOT); {@link #parse} reads it back. */
     String code();

@@ -34,7 +34,7 @@ class BeamSearchTest {
         var e = BeamSearch.explain(mask("11000000"), c, 5, 3);
         assertEquals(1.0, e.iou(), 1e-12);
         assertEquals("a AND NOT b", e.formula().render(List.of("a", "b", "c")));
-        assertTrue(e.gain() > 0);
+        assertTrue(e.searchGain() > 0);
     }
 
     @Test

@@ -42,6 +42,11 @@ public class ExperimentResults {
         return results.metrics(experimentId, step);
     }
 
+    /** The metrics the explain step recorded for a layer (held_out_gain_share|0.02 and its interval, ...). */
+    public Map<String, Double> explainMetrics(long experimentId, String layer) {
+        return results.metrics(experimentId, ResultRepository.metricsKey("explain", layer));
+    }
+
     public List<Explanation> explanations(long experimentId, String layer) {
         return results.explanations(experimentId, layer).stream().map(Explanation::of).toList();
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.ganscope.services.experiment.ExperimentResults;
 import org.ganscope.services.experiment.Explanation;
 import org.ganscope.services.unit.UnitImageService;
@@ -19,8 +20,10 @@ import java.util.Comparator;
 import org.ganscope.ui.common.Fmt;
 
 /**
- * Compositional explanations of a layer's units (the explain step): formula, its IoU, the
- * best single label's IoU and the gain, sortable; selecting a unit shows example images
+ * Compositional explanations of a layer's units (the explain step): formula, its held-out IoU
+ * and gain over the best single label (both chosen on the search half of the images), the
+ * single label's held-out IoU and the formula's search IoU, sortable, most held-out gain first;
+ * above them the share of units whose held-out gain is >= 0.02; selecting a unit shows example images
  * with the formula's region bright and the unit's mask outlined. Hidden when the
  * experiment has no explanations for the layer.
  */
@@ -30,6 +33,8 @@ final class ExplanationsPanel extends VerticalLayout {
     /** Rows shown without scrolling; a larger layer's explanations scroll inside a grid this high (header + 20 Lumo rows). */
     static final int VISIBLE_ROWS = 20;
     static final String GRID_HEIGHT = "calc(21 * var(--lumo-size-m) + 2px)";
+    /** Held-out gain that counts (the explain step's HeldOut.MIN_GAIN). */
+    static final double MIN_GAIN = 0.02;
     private final Grid<Explanation> grid = new Grid<>();
     private final Div card = new Div();
     private final Paragraph summary = new Paragraph();
@@ -43,10 +48,11 @@ final class ExplanationsPanel extends VerticalLayout {
         grid.setId("explanations");
         grid.addColumn(Explanation::unit).setHeader("unit").setSortable(true).setAutoWidth(true);
         grid.addColumn(Explanation::formula).setHeader("formula").setSortable(true).setFlexGrow(3);
-        grid.addColumn(r -> fmt(r.iou())).setHeader("IoU").setComparator(Explanation::iou);
+        grid.addColumn(r -> Fmt.score(r.heldOutIou())).setHeader("held-out IoU").setComparator(ExplanationsPanel::heldOutIou);
+        grid.addColumn(r -> Fmt.score(r.heldOutGain())).setHeader("held-out gain").setComparator(ExplanationsPanel::heldOutGain);
         grid.addColumn(Explanation::bestSingle).setHeader("best single label").setSortable(true);
-        grid.addColumn(r -> fmt(r.bestSingleIou())).setHeader("single IoU").setComparator(Explanation::bestSingleIou);
-        grid.addColumn(r -> fmt(r.gain())).setHeader("gain (IoU)").setComparator(Explanation::gain);
+        grid.addColumn(r -> Fmt.score(r.heldOutSingleIou())).setHeader("single held-out IoU").setComparator(Explanation::bestSingleIou);
+        grid.addColumn(r -> fmt(r.iou())).setHeader("search IoU").setComparator(Explanation::iou);
         card.setId("explanation-card");
         grid.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
         add(new H3("Compositional explanations"), summary, card, grid);
@@ -57,7 +63,7 @@ final class ExplanationsPanel extends VerticalLayout {
         this.experimentId = experimentId;
         this.layer = layer;
         List<Explanation> rows = layer == null ? List.of() : results.explanations(experimentId, layer).stream()
-                .sorted(Comparator.comparingDouble(Explanation::gain).reversed()).toList(); // most compositional first
+                .sorted(Comparator.comparingDouble(ExplanationsPanel::heldOutGain).reversed()).toList(); // most compositional on held-out images first
         setVisible(!rows.isEmpty());
         grid.setItems(rows);
         // every row up to VISIBLE_ROWS; more scroll inside a grid of that height
@@ -67,11 +73,39 @@ final class ExplanationsPanel extends VerticalLayout {
         }
         card.removeAll();
         if (!rows.isEmpty()) {
-            long compound = rows.stream().filter(r -> r.gain() > 1e-12).count();
-            double meanGain = rows.stream().mapToDouble(Explanation::gain).average().orElse(0);
-            summary.setText(String.format(Locale.ROOT, "%d of %d units in %s are explained better by a formula than by one label"
-                    + " (mean IoU gain %.3f)", compound, rows.size(), layer, meanGain));
+            summary.setText(summaryText(rows, layer, results.explainMetrics(experimentId, layer)));
         }
+    }
+
+    /**
+     * What the panel says above the table: how many units' formulas beat their best single label
+     * by at least 0.02 IoU on held-out images, with the step's bootstrap interval when recorded.
+     */
+    static String summaryText(List<Explanation> rows, String layer, Map<String, Double> metrics) {
+        List<Explanation> judged = rows.stream().filter(r -> r.heldOutGain() != null && Double.isFinite(r.heldOutGain())).toList();
+        if (judged.isEmpty()) { // recorded before the held-out split: the gain on the searched images only
+            long compound = rows.stream().filter(r -> r.gain() > 1e-12).count();
+            return String.format(Locale.ROOT, "%d of %d units in %s are explained better by a formula than by one label on the images searched"
+                    + " (recorded before held-out judging; re-run the explain step)", compound, rows.size(), layer);
+        }
+        long gained = judged.stream().filter(r -> r.heldOutGain() >= MIN_GAIN).count();
+        double mean = judged.stream().mapToDouble(Explanation::heldOutGain).average().orElse(0);
+        Double low = metrics.get("held_out_gain_share_ci_low|" + MIN_GAIN);
+        Double high = metrics.get("held_out_gain_share_ci_high|" + MIN_GAIN);
+        String ci = low == null || high == null ? "" : String.format(Locale.ROOT, ", 95%% interval %.0f%%-%.0f%% by bootstrap over held-out images",
+                100 * low, 100 * high);
+        return String.format(Locale.ROOT, "Held-out gain >= %.2f: %d of %d units in %s (%.0f%%%s); mean held-out gain %+.3f."
+                + " Formulas and best single labels are chosen on half the images and judged on the other half.", MIN_GAIN, gained, judged.size(),
+                layer, 100.0 * gained / judged.size(), ci, mean);
+    }
+
+    private static double heldOutGain(Explanation r) {
+        Double g = r.heldOutGain();
+        return g == null || !Double.isFinite(g) ? Double.NEGATIVE_INFINITY : g;
+    }
+
+    private static double heldOutIou(Explanation r) {
+        return r.heldOutIou() == null || !Double.isFinite(r.heldOutIou()) ? Double.NEGATIVE_INFINITY : r.heldOutIou();
     }
 
     private void showCard(Explanation r) {
@@ -79,8 +113,9 @@ final class ExplanationsPanel extends VerticalLayout {
         if (r == null) {
             return;
         }
-        String text = String.format(Locale.ROOT, "unit %d: %s (IoU %.3f; best single label %s, IoU %.3f)", r.unit(), r.formula(), r.iou(),
-                r.bestSingle(), r.bestSingleIou());
+        String text = String.format(Locale.ROOT, "unit %d: %s (held-out IoU %s; best single label %s, held-out IoU %s; held-out gain %s;"
+                + " on the searched images IoU %.3f vs %.3f)", r.unit(), r.formula(), Fmt.score(r.heldOutIou()), r.bestSingle(),
+                Fmt.score(r.heldOutSingleIou()), Fmt.score(r.heldOutGain()), r.iou(), r.bestSingleIou());
         if (!r.hasExamples()) {
             card.add(new Paragraph(text + "; no example images recorded"));
             return;

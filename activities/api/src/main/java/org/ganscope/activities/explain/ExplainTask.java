@@ -15,8 +15,13 @@ public record ExplainTask(long experimentId, String bundleHash, String bundlePat
         this(experimentId, bundleHash, bundlePath, layer, samples, seed, quantile, beam, maxLength, null);
     }
 
+    /**
+     * The step's parameters in its result key. {@code split=parity} names the held-out split
+     * (search on even samples, judge on odd ones), so results stored before it, searched on all
+     * images and without held-out scores, are not reused.
+     */
     public String params() {
-        String base = String.format(Locale.ROOT, "layer=%s;n=%d;seed=%d;q=%s;beam=%d;len=%d", layer, samples, seed, Double.toString(quantile), beam,
+        String base = String.format(Locale.ROOT, "layer=%s;n=%d;seed=%d;q=%s;beam=%d;len=%d;split=parity", layer, samples, seed, Double.toString(quantile), beam,
                 maxLength);
         return dissectKey == null ? base : base + ";thresholds=dissect";
     }
