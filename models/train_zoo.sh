@@ -34,7 +34,9 @@ done_run() {  # RUN_DIR -> true when its record says done
 }
 
 export_ready() {  # export every finished GAN run whose segmenter is done and whose bundle is missing or older
-  local run ds variant seed out its
+  local run ds variant seed out xpy
+  # the exporter needs onnxruntime (the metrics' feature network): the models/ tests' venv
+  xpy=${GANSCOPE_PYTHON:-$(../.ci/install-python)}
   for run in "$GANSCOPE_ZOO_CKPT"/gan-*-s*; do
     [ -d "$run" ] && done_run "$run" || continue
     IFS=- read -r _ ds variant seed <<<"$(basename "$run")"
@@ -47,7 +49,7 @@ sys.exit(0 if m["training"]["generator"]["iterations"] == r["iterations"] else 1
     # one exporter at a time (both lanes may get here)
     ( flock 8
       echo "$(date -u +%FT%TZ) export $out" >>"$logs/zoo-export.log"
-      nice -n 19 "$py" -m ganscope_models.export --schema 2 --gan-run "$run" --seg-run "$GANSCOPE_ZOO_CKPT/seg-$ds-s10" \
+      nice -n 19 "$xpy" -m ganscope_models.export --schema 2 --gan-run "$run" --seg-run "$GANSCOPE_ZOO_CKPT/seg-$ds-s10" \
         --out "$out.tmp" --threads 1 >>"$logs/zoo-export.log" 2>&1 && rm -rf "$out" && mv "$out.tmp" "$out" \
         && echo "$(date -u +%FT%TZ) exported $out" >>"$logs/zoo-export.log" \
         || echo "$(date -u +%FT%TZ) export of $run failed, see $logs/zoo-export.log" >&2
