@@ -5,7 +5,7 @@
 # and exits 75), a finished run returns at once. Every run checkpoints every 200 iterations
 # under $GANSCOPE_ZOO_CKPT (default ~/.cache/ganscope/zoo) and continues from its checkpoint
 # when started again. A second copy of this script while one runs exits at once.
-#   models/train_zoo.sh     (GAN_ITERATIONS=6000 SEG_ITERATIONS=3000 ZOO_LOG_DIR=$TMPDIR/ganscope-zoo
+#   models/train_zoo.sh     (GAN_ITERATIONS=8000 SEG_ITERATIONS=3000 ZOO_LOG_DIR=$TMPDIR/ganscope-zoo
 #                            ZOO_BUNDLES=models/bundles; ZOO_JOBS="seg:outdoor:10 gan:outdoor:mbstd:100 ...")
 # After each GAN whose dataset's segmenter is done (and after each segmenter), every finished
 # GAN without a bundle of its iteration count is exported to $ZOO_BUNDLES/<dataset>-<variant>-s<seed>
@@ -15,22 +15,24 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export GANSCOPE_ZOO_CKPT=${GANSCOPE_ZOO_CKPT:-$HOME/.cache/ganscope/zoo}
-gan_it=${GAN_ITERATIONS:-6000}
+gan_it=${GAN_ITERATIONS:-8000}
 seg_it=${SEG_ITERATIONS:-3000}
 logs=${ZOO_LOG_DIR:-${TMPDIR:-/tmp}/ganscope-zoo}
 bundles=${ZOO_BUNDLES:-$PWD/bundles}
 py=/usr/bin/python3
-# the zoo of issue 26 in the order the lanes take it: both segmenters first (every export needs
-# its dataset's), then one GAN of each variant per dataset, then the second training seed
-jobs=${ZOO_JOBS:-"seg:outdoor:10 seg:indoor:10 gan:outdoor:mbstd:100 gan:indoor:mbstd:100
+# the zoo of issue 26 in the order the lanes take it: each dataset's segmenter before its GANs
+# (every export needs it), one GAN of each variant per dataset, then the second training seed
+jobs=${ZOO_JOBS:-"seg:outdoor:10 gan:outdoor:mbstd:100 seg:indoor:10 gan:indoor:mbstd:100
   gan:outdoor:base:100 gan:indoor:base:100 gan:outdoor:pixnorm:100 gan:indoor:pixnorm:100
   gan:outdoor:mbstd:101 gan:outdoor:base:101 gan:outdoor:pixnorm:101"}
 mkdir -p "$GANSCOPE_ZOO_CKPT" "$logs" "$bundles"
 exec 9>"$GANSCOPE_ZOO_CKPT/train_zoo.lock"
 flock -n 9 || { echo "train_zoo: already running (lock $GANSCOPE_ZOO_CKPT/train_zoo.lock)" >&2; exit 1; }
 
-done_run() {  # RUN_DIR -> true when its record says done
-  [ -f "$1/record.json" ] && "$py" -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r.get("done") and r.get("budget", r["config"].get("iterations")) else 1)' "$1/record.json"
+done_run() {  # RUN_DIR BUDGET -> true when the run has reached BUDGET iterations (a segmenter: and was evaluated)
+  [ -f "$1/record.json" ] && "$py" -c 'import json,sys
+r = json.load(open(sys.argv[1]))
+sys.exit(0 if r["iterations"] >= int(sys.argv[2]) and (r["config"]["kind"] != "segmenter" or "quality" in r) else 1)' "$1/record.json" "$2"
 }
 
 export_ready() {  # export every finished GAN run whose segmenter is done and whose bundle is missing or older
@@ -38,9 +40,9 @@ export_ready() {  # export every finished GAN run whose segmenter is done and wh
   # the exporter needs onnxruntime (the metrics' feature network): the models/ tests' venv
   xpy=${GANSCOPE_PYTHON:-$(../.ci/install-python)}
   for run in "$GANSCOPE_ZOO_CKPT"/gan-*-s*; do
-    [ -d "$run" ] && done_run "$run" || continue
+    [ -d "$run" ] && done_run "$run" "$gan_it" || continue
     IFS=- read -r _ ds variant seed <<<"$(basename "$run")"
-    done_run "$GANSCOPE_ZOO_CKPT/seg-$ds-s10" || continue
+    done_run "$GANSCOPE_ZOO_CKPT/seg-$ds-s10" "$seg_it" || continue
     out=$bundles/$ds-$variant-$seed
     if [ -f "$out/manifest.json" ] && "$py" -c 'import json,sys
 r = json.load(open(sys.argv[1])); m = json.load(open(sys.argv[2]))
@@ -58,17 +60,17 @@ sys.exit(0 if m["training"]["generator"]["iterations"] == r["iterations"] else 1
 }
 
 lane() {
-  local id=$1 job kind ds arg seed name rc
+  local id=$1 job kind ds arg seed name rc budget
   for job in $jobs; do
     IFS=: read -r kind ds arg seed <<<"$job"
     if [ "$kind" = gan ]; then
-      name=gan-$ds-$arg-s$seed
+      name=gan-$ds-$arg-s$seed budget=$gan_it
       set -- gan --dataset "$ds" --variant "$arg" --seed "$seed" --iterations "$gan_it"
     else
-      name=seg-$ds-s$arg
+      name=seg-$ds-s$arg budget=$seg_it
       set -- seg --dataset "$ds" --seed "$arg" --iterations "$seg_it"
     fi
-    done_run "$GANSCOPE_ZOO_CKPT/$name" && continue
+    done_run "$GANSCOPE_ZOO_CKPT/$name" "$budget" && continue
     rc=0
     nice -n 19 "$py" -m ganscope_models.train2 "$@" --threads 1 >>"$logs/zoo-$name.log" 2>&1 || rc=$?
     case $rc in

@@ -579,9 +579,9 @@ def parser():
             p.add_argument("--lr", type=float, default=2e-4)
             p.add_argument("--betas", type=lambda s: tuple(float(v) for v in s.split(",")), default=(0.0, 0.99),
                            help="Adam betas of both networks")
-            p.add_argument("--loss", choices=sorted(LOSSES), default="ns")
-            p.add_argument("--r1-gamma", type=float, default=0.2)
-            p.add_argument("--r2-gamma", type=float, default=0.0, help="R2 penalty on fake images (RpGAN: = r1-gamma)")
+            p.add_argument("--loss", choices=sorted(LOSSES), default="rpgan")
+            p.add_argument("--r1-gamma", type=float, default=2.0)
+            p.add_argument("--r2-gamma", type=float, default=2.0, help="R2 penalty on fake images")
             p.add_argument("--precision", choices=("fp32", "bf16"), default="bf16",
                            help="bf16: autocast of both networks' forward passes, fp32 master weights and penalties")
             p.add_argument("--memory-format", choices=("contiguous", "channels_last"), default="channels_last")
