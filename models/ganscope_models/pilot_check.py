@@ -7,7 +7,9 @@ label maps of N held-out renders), and how many of the 12 classes are within [0.
   python3 -m ganscope_models.pilot_check RUN_DIR --seg-run SEG_RUN_DIR [--samples 500]
 
 Prints one line per step: iteration, classes in range, door and window shares (generated /
-real), and the classes out of range with their ratios.
+real), the Frechet distance of the samples to the N real images in the segmenter encoder's
+128-d pooled features (the segmenter labels the classes too, so this is a within-run trend,
+not the bundle's independent metric), and the classes out of range with their ratios.
 """
 import argparse
 import glob
@@ -33,6 +35,19 @@ def load_seg(seg_run, dataset):
     return seg.eval()
 
 
+def frechet(a, b):
+    """Frechet distance between Gaussians fitted to feature rows a and b."""
+    ma, mb = a.mean(0), b.mean(0)
+    ca, cb = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    # tr sqrt(ca cb) = sum of the square roots of the eigenvalues of ca cb (real, >= 0 up to rounding)
+    root = np.sqrt(np.clip(np.linalg.eigvals(ca @ cb).real, 0, None)).sum()
+    return float(((ma - mb) ** 2).sum() + np.trace(ca) + np.trace(cb) - 2 * root)
+
+
+def features(seg, x):
+    return seg.encode(x)[3].mean(dim=[2, 3]).numpy().astype(np.float64)
+
+
 def generated_shares(ema_path, seg, n, batch=100):
     ck = torch.load(ema_path, map_location="cpu")
     cfg = ck["config"]
@@ -40,15 +55,16 @@ def generated_shares(ema_path, seg, n, batch=100):
         gen = nets2.Generator(cfg["variant"], cfg["widths"])
     gen.load_state_dict(ck["ema"])
     gen = train2.recalibrated(gen).eval()
-    counts = None
+    counts, feats = None, []
     g = torch.Generator().manual_seed(1234)
     with torch.no_grad():
         for s in range(0, n, batch):
             x = gen(torch.randn(min(batch, n - s), nets2.ZDIM, generator=g))
+            feats.append(features(seg, x))
             pred = seg(x)["main"].argmax(1).numpy().ravel()
             c = np.bincount(pred, minlength=len(scenes2.classes(cfg["dataset"]))).astype(np.float64)
             counts = c if counts is None else counts + c
-    return ck["iteration"], counts / counts.sum()
+    return ck["iteration"], counts / counts.sum(), np.concatenate(feats)
 
 
 def main(argv=None):
@@ -61,23 +77,25 @@ def main(argv=None):
     torch.set_num_threads(1)
     dataset = torch.load(os.path.join(args.run, "ckpt.pt"), map_location="cpu")["config"]["dataset"]
     names = [c[0] for c in scenes2.classes(dataset)]
-    labs = scenes2.render_many(dataset, REAL_SEED, 0, args.samples)[1]
+    imgs, labs = scenes2.render_many(dataset, REAL_SEED, 0, args.samples)
     real = np.bincount(labs[:, 0].ravel(), minlength=len(names)).astype(np.float64)
     real /= real.sum()
     seg = load_seg(args.seg_run, dataset)
+    with torch.no_grad():
+        real_feats = np.concatenate([features(seg, train2.to_tensor(imgs[s:s + 100])) for s in range(0, len(imgs), 100)])
     steps = sorted(glob.glob(os.path.join(args.run, "ema-*.pt")))
     for path in steps:
         it = int(re.search(r"ema-(\d+)\.pt", path).group(1))
         if args.every and it % args.every:
             continue
-        it, gen = generated_shares(path, seg, args.samples)
+        it, gen, feats = generated_shares(path, seg, args.samples)
         ratio = {k: gen[i] / real[i] for i, k in enumerate(names) if i > 0 and real[i] > 0}
         ok = sum(LO <= r <= HI for r in ratio.values())
         bad = " ".join("%s=%.2f" % (k, r) for k, r in ratio.items() if not LO <= r <= HI)
         di, wi = names.index("door"), names.index("window")
-        print("%s it=%6d in-range %2d/%d door %.2f%%/%.2f%% window %.2f%%/%.2f%% out: %s" % (
+        print("%s it=%6d in-range %2d/%d door %.2f%%/%.2f%% window %.2f%%/%.2f%% seg-FD %.3f out: %s" % (
             os.path.basename(args.run.rstrip("/")), it, ok, len(ratio), 100 * gen[di], 100 * real[di],
-            100 * gen[wi], 100 * real[wi], bad or "-"), flush=True)
+            100 * gen[wi], 100 * real[wi], frechet(feats, real_feats), bad or "-"), flush=True)
 
 
 if __name__ == "__main__":
