@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
  * bundle only: PyTorch needs the model's source), and peak RSS of a dissection at two sample
  * counts (separate JVMs, same method). Ends with
  * {@code dissect_vs_raw=R method=M speedup_vs_torch_reimpl=S rss_ratio=X}. (The launcher
- * follows it with {@code bench experiment}, the whole six-step experiment.)
+ * follows a successful run with {@code bench experiment}, the whole six-step experiment; not
+ * after a help request or a usage error, nor with {@code --skip-experiment}.)
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Speed and memory figures of the engine (each comparison measured in the same run).",
@@ -112,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
         boolean skipPytorch;
         @Option(names = "--skip-rss", description = "no memory probes")
         boolean skipRss;
-        @Option(names = "--skip-experiment", description = "accepted for the launcher, which runs bench experiment after this")
+        @Option(names = "--skip-experiment", description = "the launcher runs bench experiment after this one unless given")
         boolean skipExperiment;
 
         @Override

@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.ganscope.analysis.cli.ConsoleProgress;
+import org.ganscope.ops.Ops;
 import org.ganscope.ops.cluster.LocalCluster;
 import org.ganscope.workflows.experiment.ExperimentSpec;
 
@@ -25,14 +27,49 @@ public final class ExperimentBench {
     private ExperimentBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static final String USAGE = """
+            usage: ganscope bench experiment [--bundle NAME] [--layer L] [--samples N] [--class C] [--threads T]
+              The default six-step experiment (dissect, metrics, explain, intervene, optimize, artifacts) on a local
+              cluster (one platform node, one model worker, fresh store); seconds per step and total. Ends with
+              experiment_seconds total=T dissect=a ....
+              --bundle NAME        bundle under models/bundles (default outdoor-base)
+              --layer L            layer (default layer3)
+              --samples N          evaluation images (default: the experiment's default)
+              --class C            class of interest of intervene and optimize (default tree)
+              --threads T          ONNX Runtime threads of the worker (default: all cores)
+            """;
+
+    private static final List<String> VALUED = List.of("bundle", "layer", "samples", "class", "threads");
+
+    /** Reads --name value pairs; a wrong option is a UsageException naming it. */
+    static Map<String, String> parse(String[] args) {
         Map<String, String> a = new TreeMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || !VALUED.contains(arg.substring(2))) {
+                throw new Ops.UsageException("unknown " + (arg.startsWith("-") ? "option" : "argument") + " '" + arg + "'");
             }
-            a.put(args[i].substring(2), args[i + 1]);
+            if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                throw new Ops.UsageException("option '" + arg + "' needs a value");
+            }
+            a.put(arg.substring(2), args[++i]);
         }
+        for (String k : List.of("samples", "threads")) {
+            if (a.containsKey(k)) {
+                try {
+                    if (Integer.parseInt(a.get(k)) < 1) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw new Ops.UsageException("option '--" + k + "' needs a positive whole number, not '" + a.get(k) + "'");
+                }
+            }
+        }
+        return a;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = parse(args);
         String bundle = a.getOrDefault("bundle", "outdoor-base");
         String layer = a.getOrDefault("layer", "layer3");
         String cls = a.getOrDefault("class", "tree"); // intervene needs a class of interest
