@@ -19,7 +19,7 @@ public final class Ops {
                                   the reliability suite against a local cluster
               bench workers [--bundle B] [--layer L] [--samples N] [--shards K] [--threads T]
                                   1 vs 2 model worker processes on one dissection
-              bench experiment [--bundle B] [--layer L] [--samples N] [--class C] [--threads T]
+              bench experiment [--bundle B] [--layer L] [--samples N] [--class C] [--threads T] [--no-pause-training]
                                   the default six-step experiment on a local cluster (bench experiment --help)
               bench grid [--experiments N] [--reps R]
                                   the experiments grid's page load over N experiments

@@ -119,6 +119,7 @@ class LauncherBenchUsageTest {
             ranNothing(r, "bench dissect " + h);
             assertEquals(0, r.exit, r.output);
             assertTrue(r.output.contains("Usage: ganscope bench dissect"), r.output);
+            assertTrue(r.output.contains("--no-pause-training"), "the help names the opt-out: " + r.output);
         }
     }
 
@@ -138,6 +139,7 @@ class LauncherBenchUsageTest {
             ranNothing(r, "bench experiment " + h);
             assertEquals(0, r.exit, r.output);
             assertTrue(r.output.contains("usage: ganscope bench experiment"), r.output);
+            assertTrue(r.output.contains("--no-pause-training"), r.output);
         }
     }
 
