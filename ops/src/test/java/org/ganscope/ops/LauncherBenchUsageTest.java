@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -45,8 +45,8 @@ class LauncherBenchUsageTest {
         Path script = home.resolve("ganscope");
         Files.copy(REPO.resolve("ganscope"), script, StandardCopyOption.REPLACE_EXISTING);
         assertTrue(script.toFile().setExecutable(true));
-        String classPath = Collections.list(Collections.enumeration(List.of(System.getProperty("java.class.path").split(File.pathSeparator))))
-                .stream().filter(s -> !s.isBlank()).map(s -> Path.of(s).toAbsolutePath().toUri().toString()).collect(Collectors.joining(" "));
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(s -> !s.isBlank()).map(s -> Path.of(s).toAbsolutePath().toUri().toString()).collect(Collectors.joining(" "));
         // the jar names the launcher looks for; no sources beside them, so it builds nothing
         for (String jar : List.of("analysis/target/ganscope-analysis-0.1.0-SNAPSHOT.jar", "ops/target/ganscope-ops.jar")) {
             Path j = home.resolve(jar);
