@@ -19,8 +19,8 @@ public final class Ops {
                                   the reliability suite against a local cluster
               bench workers [--bundle B] [--layer L] [--samples N] [--shards K] [--threads T]
                                   1 vs 2 model worker processes on one dissection
-              bench experiment [--bundle B] [--layer L] [--samples N] [--class C] [--threads T]
-                                  the default six-step experiment on a local cluster
+              bench experiment [--bundle B] [--layer L] [--samples N] [--class C] [--threads T] [--no-pause-training]
+                                  the default six-step experiment on a local cluster (bench experiment --help)
               bench grid [--experiments N] [--reps R]
                                   the experiments grid's page load over N experiments
             """;
@@ -28,12 +28,20 @@ public final class Ops {
     private Ops() {
     }
 
+    /** A wrong option or argument: one line naming it, exit code 2, nothing run. */
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
         String command = args.length == 0 ? "help" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
-            System.out.print(USAGE);
+            boolean experiment = command.equals("bench") && rest.length > 0 && rest[0].equals("experiment");
+            System.out.print(experiment ? ExperimentBench.USAGE : USAGE);
             return;
         }
         switch (command) {
@@ -49,7 +57,14 @@ public final class Ops {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (what) {
             case "workers" -> WorkersBench.main(rest);
-            case "experiment" -> ExperimentBench.main(rest);
+            case "experiment" -> {
+                try {
+                    ExperimentBench.main(rest);
+                } catch (UsageException e) {
+                    System.err.println("ganscope bench experiment: " + e.getMessage() + " (see './ganscope bench experiment --help')");
+                    System.exit(2);
+                }
+            }
             case "grid" -> GridBench.main(rest);
             default -> fail("bench needs workers, experiment or grid" + (what.isEmpty() ? "" : ", not '" + what + "'"));
         }

@@ -7,13 +7,16 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ganscope.analysis.AnalysisException;
 import org.ganscope.analysis.bench.DissectBench;
+import org.ganscope.analysis.bench.LoadWatch;
 import org.ganscope.analysis.bench.PeakRss;
+import org.ganscope.analysis.bench.TrainingPause;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.bundle.BundleLoader;
 import org.ganscope.analysis.dissect.DissectParams;
@@ -40,8 +43,12 @@ import picocli.CommandLine.Spec;
  * gandissect's published code) of the same bundle, layer, samples and thresholds (perf
  * bundle only: PyTorch needs the model's source), and peak RSS of a dissection at two sample
  * counts (separate JVMs, same method). Ends with
- * {@code dissect_vs_raw=R method=M speedup_vs_torch_reimpl=S rss_ratio=X}. (The launcher
- * follows it with {@code bench experiment}, the whole six-step experiment.)
+ * {@code dissect_vs_raw=R method=M speedup_vs_torch_reimpl=S rss_ratio=X load_max=L cores=N}; a
+ * timing figure is {@code UNRELIABLE(x)} and the line ends {@code UNRELIABLE: load X > N cores}
+ * when the 1-minute load exceeded the core count during the run ({@link LoadWatch}). Background
+ * training is paused meanwhile unless {@code --no-pause-training} ({@link TrainingPause}). (The
+ * launcher follows a successful run with {@code bench experiment}, the whole six-step experiment;
+ * not after a help request or a usage error, nor with {@code --skip-experiment}.)
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Speed and memory figures of the engine (each comparison measured in the same run).",
@@ -88,7 +95,17 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Command(name = "dissect", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Raw inference vs full dissection (same run); ganscope vs the project's PyTorch reimplementation (perf bundle,",
-                    "quantile mode); peak RSS at two sample counts. Ends with dissect_vs_raw=R method=M speedup_vs_torch_reimpl=S rss_ratio=X."})
+                    "quantile mode); peak RSS at two sample counts. Ends with",
+                    "dissect_vs_raw=R dissect_vs_raw_cpu=C method=M speedup_vs_torch_reimpl=S rss_ratio=X load_max=L cores=N."},
+            footer = {"",
+                    "Load: the 1-minute load average (/proc/loadavg) is sampled at the start, every 5 s and at the end and printed "
+                            + "beside each figure; when its maximum exceeds the core count, the timing figures are printed UNRELIABLE(x) "
+                            + "and the line says UNRELIABLE: load X > N cores (peak RSS is memory and is not marked).",
+                    "Training: this user's ganscope_models.train2 processes are paused (SIGSTOP) during the run and continued "
+                            + "(SIGCONT) after it, also on failure or Ctrl-C; after pausing, the run waits up to 90 s for the load "
+                            + "average to fall to the core count. --no-pause-training leaves them running.",
+                    "Launcher: ./ganscope bench dissect runs bench experiment after a successful run (not with --skip-experiment); "
+                            + "a help request or a usage error runs nothing else."})
     static final class Dissect implements Callable<Integer> {
         @Option(names = "--bundle", paramLabel = "DIR", description = "default: the ProGAN-256 perf bundle (built with Python on first use)")
         Path bundle;
@@ -112,8 +129,12 @@ public final class BenchCommand implements Callable<Integer> {
         boolean skipPytorch;
         @Option(names = "--skip-rss", description = "no memory probes")
         boolean skipRss;
-        @Option(names = "--skip-experiment", description = "accepted for the launcher, which runs bench experiment after this")
+        @Option(names = "--skip-experiment", description = "the launcher runs bench experiment after this one unless given")
         boolean skipExperiment;
+        @Option(names = "--no-pause-training", description = "leave background training running (by default this user's processes whose "
+                + "command line contains ganscope_models.train2 are paused with SIGSTOP while the benchmark runs and continued with SIGCONT "
+                + "after it, also on failure or Ctrl-C; the PIDs are printed)")
+        boolean noPauseTraining;
 
         @Override
         public Integer call() throws Exception {
@@ -124,15 +145,30 @@ public final class BenchCommand implements Callable<Integer> {
             String layer = this.layer != null ? this.layer : perf ? "layer4" : middleLayer(b);
             int samples = Check.between("--samples", this.samples != null ? this.samples : perf ? 200 : 2000, 1, DissectParams.MAX_SAMPLES);
             DissectParams p = method.params(layer, samples, thresholdSamples != null ? thresholdSamples : Math.min(samples, 500));
+            int[] rssNs = skipRss ? new int[0] : Check.ints("--rss-samples", rssSamples);
+            // training paused from here to the end, whatever ends the run (TrainingPause: finally, shutdown hook, sentinel)
+            try (TrainingPause paused = noPauseTraining ? TrainingPause.none(System.out) : TrainingPause.pause(System.out)) {
+                if (!paused.pids().isEmpty()) {
+                    LoadWatch.settle(Duration.ofSeconds(90), System.out::println);
+                }
+                try (LoadWatch load = LoadWatch.start()) {
+                    measure(home, bundleDir, b, perf, p, rssNs, load);
+                }
+            }
+            return 0;
+        }
+
+        private void measure(Path home, Path bundleDir, Bundle b, boolean perf, DissectParams p, int[] rssNs, LoadWatch load) throws Exception {
             System.out.println(OrtRuntime.get().describe());
             System.out.printf(Locale.ROOT, "bundle %s, layer %s, %d evaluation + %d threshold samples, %s thresholds, batch %d%n",
-                    b.name(), layer, p.samples(), p.thresholdSamples(), p.method().name().toLowerCase(Locale.ROOT), p.batch());
+                    b.name(), p.layer(), p.samples(), p.thresholdSamples(), p.method().name().toLowerCase(Locale.ROOT), p.batch());
 
             DissectBench.Result r = DissectBench.run(b, p, ConsoleProgress.forCommand("bench dissect"));
-            System.out.printf(Locale.ROOT, "raw inference: %.2f images/s; full dissection: %.2f images/s; ratio %.3f (statistics overhead %.1f%%);"
-                    + " CPU time raw %.2f s vs dissection %.2f s, ratio %.3f%n",
-                    r.rawImagesPerSecond(), r.dissectImagesPerSecond(), r.ratio(), 100 * (1 - r.ratio()), r.rawCpuSeconds(), r.dissectCpuSeconds(),
-                    r.cpuRatio());
+            System.out.printf(Locale.ROOT, "raw inference: %.2f images/s; full dissection: %.2f images/s; ratio %s (statistics overhead %.1f%%);"
+                    + " CPU time raw %.2f s vs dissection %.2f s, ratio %s%n",
+                    r.rawImagesPerSecond(), r.dissectImagesPerSecond(), load.value(fmt("%.3f", r.ratio())), 100 * (1 - r.ratio()),
+                    r.rawCpuSeconds(), r.dissectCpuSeconds(), load.value(fmt("%.3f", r.cpuRatio())));
+            loadLine(load);
 
             double speedup = Double.NaN;
             if (!skipPytorch) {
@@ -145,27 +181,40 @@ public final class BenchCommand implements Callable<Integer> {
                     Files.deleteIfExists(ref);
                     speedup = r.dissectImagesPerSecond() / torch;
                     System.out.printf(Locale.ROOT, "torch reimplementation (this project's torch_dissect.py, eager CPU torch, exact sort; not gandissect's code): "
-                            + "%.2f images/s; ganscope speed-up %.2fx%n", torch, speedup);
+                            + "%.2f images/s; ganscope speed-up %sx%n", torch, load.value(fmt("%.2f", speedup)));
+                    loadLine(load);
                 } else {
                     System.out.println("torch reimplementation: only for the perf bundle (needs the generator's PyTorch source)");
                 }
             }
             double rssRatio = Double.NaN;
-            if (!skipRss) {
+            if (rssNs.length > 0) {
                 Path rssBundle = this.rssBundle != null ? this.rssBundle : home.resolve("models/bundles/outdoor-base");
-                int[] ns = Check.ints("--rss-samples", rssSamples);
-                long[] kib = new long[ns.length];
-                for (int i = 0; i < ns.length; i++) {
-                    kib[i] = probe(rssBundle, rssLayer, ns[i], p.method());
+                long[] kib = new long[rssNs.length];
+                for (int i = 0; i < rssNs.length; i++) {
+                    kib[i] = probe(rssBundle, rssLayer, rssNs[i], p.method());
                     System.out.printf(Locale.ROOT, "peak RSS, %s %s, %d samples, %s: %.1f MiB%n", rssBundle.getFileName(), rssLayer,
-                            ns[i], p.method().name().toLowerCase(Locale.ROOT), kib[i] / 1024.0);
+                            rssNs[i], p.method().name().toLowerCase(Locale.ROOT), kib[i] / 1024.0);
                 }
+                // memory, not time: the load does not change it, so it is never marked
                 rssRatio = (double) kib[kib.length - 1] / kib[0];
+                loadLine(load);
             }
-            System.out.printf(Locale.ROOT, "dissect_vs_raw=%.3f dissect_vs_raw_cpu=%.3f method=%s speedup_vs_torch_reimpl=%.2f rss_ratio=%.3f%n", r.ratio(),
-                    r.cpuRatio(), p.method().name().toLowerCase(Locale.ROOT), speedup, rssRatio);
-            return 0;
+            load.close(); // the end sample: the summary is marked by the whole run's maximum
+            System.out.printf(Locale.ROOT, "dissect_vs_raw=%s dissect_vs_raw_cpu=%s method=%s speedup_vs_torch_reimpl=%s rss_ratio=%.3f %s%n",
+                    load.value(fmt("%.3f", r.ratio())), load.value(fmt("%.3f", r.cpuRatio())), p.method().name().toLowerCase(Locale.ROOT),
+                    Double.isNaN(speedup) ? "NaN" : load.value(fmt("%.2f", speedup)), rssRatio, load.fields());
         }
+    }
+
+    /** "  load: load max ... on N cores" and, once over, ": UNRELIABLE: load X > N cores". */
+    private static void loadLine(LoadWatch load) {
+        String d = load.describe();
+        System.out.println("  " + d + (load.reliable() ? "" : ": " + load.mark()));
+    }
+
+    private static String fmt(String format, double v) {
+        return String.format(Locale.ROOT, format, v);
     }
 
     /**

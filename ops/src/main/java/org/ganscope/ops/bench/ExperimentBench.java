@@ -6,10 +6,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.ganscope.analysis.bench.LoadWatch;
+import org.ganscope.analysis.bench.TrainingPause;
 import org.ganscope.analysis.cli.ConsoleProgress;
+import org.ganscope.ops.Ops;
 import org.ganscope.ops.cluster.LocalCluster;
 import org.ganscope.workflows.experiment.ExperimentSpec;
 
@@ -19,20 +23,68 @@ import org.ganscope.workflows.experiment.ExperimentSpec;
  * artifacts) on a local cluster (one platform node, one model worker, fresh store, nothing
  * reused), timed per step from the platform's own step records (started to finished, summed
  * over layers) and end to end from launch to SUCCEEDED. Ends with one line:
- * {@code experiment_seconds total=T dissect=a metrics=b ...}.
+ * {@code experiment_seconds total=T dissect=a metrics=b ... load_max=L cores=N}; each figure is
+ * {@code UNRELIABLE(x)} and the line ends {@code UNRELIABLE: load X > N cores} when the 1-minute
+ * load exceeded the core count while the experiment ran ({@link LoadWatch}). Background
+ * training ({@code ganscope_models.train2}) is paused meanwhile unless
+ * {@code --no-pause-training} ({@link TrainingPause}).
  */
 public final class ExperimentBench {
     private ExperimentBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static final String USAGE = """
+            usage: ganscope bench experiment [--bundle NAME] [--layer L] [--samples N] [--class C] [--threads T] [--no-pause-training]
+              The default six-step experiment (dissect, metrics, explain, intervene, optimize, artifacts) on a local
+              cluster (one platform node, one model worker, fresh store); seconds per step and total. Ends with
+              experiment_seconds total=T dissect=a ... load_max=L cores=N.
+              --bundle NAME        bundle under models/bundles (default outdoor-base)
+              --layer L            layer (default layer3)
+              --samples N          evaluation images (default: the experiment's default)
+              --class C            class of interest of intervene and optimize (default tree)
+              --threads T          ONNX Runtime threads of the worker (default: all cores)
+              --no-pause-training  leave background training running; by default processes whose command line
+                                   contains ganscope_models.train2 (this user's) are paused (SIGSTOP) while the
+                                   benchmark runs and continued (SIGCONT) after it, also on failure or Ctrl-C
+              The 1-minute load average is sampled at the start, every 5 s and at the end; when its maximum exceeds
+              the core count the line is marked UNRELIABLE: load X > N cores.
+            """;
+
+    private static final List<String> VALUED = List.of("bundle", "layer", "samples", "class", "threads");
+
+    /** Reads --name value pairs and --no-pause-training; a wrong option is a UsageException naming it. */
+    static Map<String, String> parse(String[] args) {
         Map<String, String> a = new TreeMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--no-pause-training")) {
+                a.put("no-pause-training", "true");
+                continue;
             }
-            a.put(args[i].substring(2), args[i + 1]);
+            if (!arg.startsWith("--") || !VALUED.contains(arg.substring(2))) {
+                throw new Ops.UsageException("unknown " + (arg.startsWith("-") ? "option" : "argument") + " '" + arg + "'");
+            }
+            if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                throw new Ops.UsageException("option '" + arg + "' needs a value");
+            }
+            a.put(arg.substring(2), args[++i]);
         }
+        for (String k : List.of("samples", "threads")) {
+            if (a.containsKey(k)) {
+                try {
+                    if (Integer.parseInt(a.get(k)) < 1) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw new Ops.UsageException("option '--" + k + "' needs a positive whole number, not '" + a.get(k) + "'");
+                }
+            }
+        }
+        return a;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = parse(args);
         String bundle = a.getOrDefault("bundle", "outdoor-base");
         String layer = a.getOrDefault("layer", "layer3");
         String cls = a.getOrDefault("class", "tree"); // intervene needs a class of interest
@@ -44,29 +96,40 @@ public final class ExperimentBench {
         System.out.printf(Locale.ROOT, "bench experiment: %s %s, steps %s, class of interest %s, default parameters otherwise, 1 worker with %d ONNX Runtime thread(s), %d cores%n",
                 bundle, layer, ExperimentSpec.STEPS, cls, threads, Runtime.getRuntime().availableProcessors());
         Path dir = Files.createTempDirectory("ganscope-bench-experiment");
-        try (LocalCluster cluster = new LocalCluster(dir)) {
+        boolean pause = !a.containsKey("no-pause-training");
+        // training paused before the cluster starts (it starts faster too) and continued when it has stopped
+        try (TrainingPause paused = pause ? TrainingPause.pause(System.out) : TrainingPause.none(System.out);
+             LocalCluster cluster = new LocalCluster(dir)) {
             cluster.startPlatform();
             cluster.startWorkers(dir.resolve("store"), threads, "worker");
-            long t0 = System.nanoTime();
-            long id = cluster.launch(body);
-            String status = cluster.await(id, Duration.ofMinutes(60), ConsoleProgress.forCommand("bench experiment"), "experiment " + id);
-            double total = (System.nanoTime() - t0) / 1e9;
-            if (!status.equals("SUCCEEDED")) {
-                throw new IllegalStateException("experiment " + id + " ended " + status + "; logs in " + cluster.dir());
+            if (!paused.pids().isEmpty()) {
+                LoadWatch.settle(Duration.ofSeconds(90), System.out::println);
             }
-            JsonNode exp = cluster.get("/api/experiments/" + id);
-            System.out.println("parameters: " + exp.get("experiment"));
-            Map<String, Double> perStep = new LinkedHashMap<>();
-            for (String s : ExperimentSpec.STEPS) {
-                perStep.put(s, 0.0);
+            try (LoadWatch load = LoadWatch.start()) {
+                long t0 = System.nanoTime();
+                long id = cluster.launch(body);
+                String status = cluster.await(id, Duration.ofMinutes(60), ConsoleProgress.forCommand("bench experiment"), "experiment " + id);
+                double total = (System.nanoTime() - t0) / 1e9;
+                load.close(); // the end sample
+                if (!status.equals("SUCCEEDED")) {
+                    throw new IllegalStateException("experiment " + id + " ended " + status + "; logs in " + cluster.dir());
+                }
+                JsonNode exp = cluster.get("/api/experiments/" + id);
+                System.out.println("parameters: " + exp.get("experiment"));
+                Map<String, Double> perStep = new LinkedHashMap<>();
+                for (String s : ExperimentSpec.STEPS) {
+                    perStep.put(s, 0.0);
+                }
+                for (JsonNode s : exp.get("steps")) {
+                    double secs = seconds(s.get("finishedAt")) - seconds(s.get("startedAt"));
+                    perStep.merge(s.get("name").asText(), secs, Double::sum);
+                }
+                System.out.println("while the experiment ran: " + load.describe());
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "experiment_seconds total=%s", load.value(String.format(Locale.ROOT, "%.1f", total))));
+                perStep.forEach((k, v) -> line.append(String.format(Locale.ROOT, " %s=%s", k, load.value(String.format(Locale.ROOT, "%.1f", v)))));
+                line.append(' ').append(load.fields());
+                System.out.println(line);
             }
-            for (JsonNode s : exp.get("steps")) {
-                double secs = seconds(s.get("finishedAt")) - seconds(s.get("startedAt"));
-                perStep.merge(s.get("name").asText(), secs, Double::sum);
-            }
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "experiment_seconds total=%.1f", total));
-            perStep.forEach((k, v) -> line.append(String.format(Locale.ROOT, " %s=%.1f", k, v)));
-            System.out.println(line);
         }
     }
 
