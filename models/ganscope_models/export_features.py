@@ -27,7 +27,6 @@ Real statistics for a bundle: `real_statistics(dataset, render_many, out)` (used
 (the real images are rendered again and must reproduce the bundle's real/images.png exactly).
 """
 import argparse
-import hashlib
 import json
 import os
 import time
@@ -36,6 +35,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from .export import sha256
 
 NAME = "efficientnet-lite0"
 DIM = 1280
@@ -51,14 +52,6 @@ DEFAULT_OUT = os.path.join(HERE, "..", "features", NAME + ".onnx")
 # real statistics in a bundle (see models/README.md, "Reference features")
 REAL_STATS = 2000         # real images behind the mean and covariance: render(dataset, 2, 0..1999)
 HELD_OUT = 2000           # held-out real images for the real floor: render(dataset, 2, 2000..3999)
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def weights_path():
