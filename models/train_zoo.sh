@@ -36,7 +36,7 @@ sys.exit(0 if r["iterations"] >= int(sys.argv[2]) and (r["config"]["kind"] != "s
 }
 
 export_ready() {  # export every finished GAN run whose segmenter is done and whose bundle is missing or older
-  local run ds variant seed out xpy
+  local run ds variant seed out xpy tmp
   # the exporter needs onnxruntime (the metrics' feature network): the models/ tests' venv
   xpy=${GANSCOPE_PYTHON:-$(../.ci/install-python)}
   for run in "$GANSCOPE_ZOO_CKPT"/gan-*-s*; do
@@ -49,10 +49,13 @@ r = json.load(open(sys.argv[1])); m = json.load(open(sys.argv[2]))
 sys.exit(0 if m["training"]["generator"]["iterations"] == r["iterations"] else 1)' "$run/record.json" "$out/manifest.json"
     then continue; fi
     # one exporter at a time (both lanes may get here)
+    # exported under its own name in a scratch folder (the bundle's name is its folder's), then moved in whole
+    tmp=$GANSCOPE_ZOO_CKPT/export/$(basename "$out")
     ( flock 8
       echo "$(date -u +%FT%TZ) export $out" >>"$logs/zoo-export.log"
+      rm -rf "$tmp"
       nice -n 19 "$xpy" -m ganscope_models.export --schema 2 --gan-run "$run" --seg-run "$GANSCOPE_ZOO_CKPT/seg-$ds-s10" \
-        --out "$out.tmp" --threads 1 >>"$logs/zoo-export.log" 2>&1 && rm -rf "$out" && mv "$out.tmp" "$out" \
+        --out "$tmp" --threads 1 >>"$logs/zoo-export.log" 2>&1 && rm -rf "$out" && mv "$tmp" "$out" \
         && echo "$(date -u +%FT%TZ) exported $out" >>"$logs/zoo-export.log" \
         || echo "$(date -u +%FT%TZ) export of $run failed, see $logs/zoo-export.log" >&2
     ) 8>"$GANSCOPE_ZOO_CKPT/export.lock"
