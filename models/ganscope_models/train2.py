@@ -151,16 +151,20 @@ class Record:
     def __init__(self, path, config):
         self.path = path
         self.data = json.load(open(path)) if os.path.exists(path) else {"config": config, "sessions": []}
-        self.t0 = time.time()
+        self.t0, self.c0 = time.time(), time.process_time()
         self.session = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": machine()}
 
     def update(self, start_it, it, images_per_it, extra):
         self.session.update({"from_iteration": start_it, "to_iteration": it,
-                             "wall_seconds": round(time.time() - self.t0, 1)})
+                             "wall_seconds": round(time.time() - self.t0, 1),
+                             "cpu_seconds": round(time.process_time() - self.c0, 1)})  # this process's CPU time
         sessions = [s for s in self.data["sessions"] if s["started"] != self.session["started"]] + [self.session]
         self.data["sessions"] = sessions
         self.data.update({"iterations": it, "images_seen": it * images_per_it,
-                          "wall_seconds": round(sum(s["wall_seconds"] for s in sessions), 1)})
+                          "wall_seconds": round(sum(s["wall_seconds"] for s in sessions), 1),
+                          # null when a session predates the field (its CPU time was not measured)
+                          "cpu_seconds": round(sum(s["cpu_seconds"] for s in sessions), 1)
+                          if all("cpu_seconds" in s for s in sessions) else None})
         self.data.update(extra)
         tmp = self.path + ".tmp"
         with open(tmp, "w") as f:
