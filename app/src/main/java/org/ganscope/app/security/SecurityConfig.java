@@ -20,12 +20,14 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.ganscope.services.security.FirstStart;
 import org.ganscope.services.security.UserService;
 
 /**
  * Login for everything a platform node serves. The REST API: HTTP Basic, stateless (no
- * session cookie, hence no CSRF token needed), GET needs viewer, POST to experiments
+ * session cookie, hence no CSRF token), but since browsers resend cached Basic credentials a
+ * state-changing request from another origin is refused ({@link SameOriginFilter}); GET needs viewer, POST to experiments
  * operator, anything else admin; the OpenAPI description needs viewer. The dashboard: a
  * login form with Vaadin's session-based security (CSRF protection on), views annotated
  * with the least role they need. On the first start an {@code admin} user is created with
@@ -61,7 +63,7 @@ public class SecurityConfig {
 
     @Bean
     @Order(1)
-    public SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
+    public SecurityFilterChain apiSecurity(HttpSecurity http, @Value("${ganscope.api.allowed-origins:}") String allowedOrigins) throws Exception {
         http.securityMatcher("/api/**", "/v3/api-docs/**", "/swagger-ui/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(HttpMethod.GET, "/api/**", "/v3/api-docs/**", "/swagger-ui/**").hasRole(UserService.VIEWER)
@@ -70,7 +72,10 @@ public class SecurityConfig {
                         .anyRequest().hasRole(UserService.ADMIN))
                 .httpBasic(Customizer.withDefaults())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(c -> c.disable()); // stateless Basic authentication: no cookie a forged request could ride on
+                // no CSRF token (stateless Basic), but browsers replay cached Basic credentials on their own:
+                // a state change sent from another site's page is refused by its Origin/Referer instead
+                .csrf(c -> c.disable())
+                .addFilterBefore(new SameOriginFilter(allowedOrigins), BasicAuthenticationFilter.class);
         return http.build();
     }
 
