@@ -24,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The API's defences against browsers, on the real platform over real HTTP: state changes sent
  * from another origin's page are refused (cached Basic credentials would otherwise ride on
- * them).
+ * them), and unknown API paths answer a JSON 404 instead of the dashboard's page.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ApiSecurityTest {
@@ -102,5 +102,20 @@ class ApiSecurityTest {
         HttpResponse<String> same = send("POST", "/api/experiments/" + id + "/cancel", null, "Origin", own());
         assertEquals(200, same.statusCode(), same.body());
         assertEquals(true, JSON.readTree(same.body()).get("cancelling").asBoolean(), same.body());
+    }
+
+    @Test
+    void unknownApiPathsAnswerJson404() throws Exception {
+        for (String[] call : new String[][] {{"GET", "/api/nope"}, {"GET", "/api/experiments/1/nope"}, {"POST", "/api/nope"},
+                {"DELETE", "/api/bundles/x/y/z"}}) {
+            HttpResponse<String> r = send(call[0], call[1], null, "Accept", "text/html,application/xhtml+xml");
+            assertEquals(404, r.statusCode(), call[0] + " " + call[1] + " -> " + r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.headers().toString());
+            assertEquals("no API endpoint " + call[0] + " " + call[1] + " (the API is described at /v3/api-docs)",
+                    JSON.readTree(r.body()).get("error").asText(), r.body());
+        }
+        // the real endpoints are still matched first
+        assertEquals(200, send("GET", "/api/bundles", null).statusCode());
+        assertFalse(send("GET", "/v3/api-docs", null).body().contains("no API endpoint"), "the fallback is not part of the API description");
     }
 }
