@@ -4,6 +4,12 @@ import com.vaadin.flow.spring.security.VaadinAwareSecurityContextHolderStrategyC
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import org.ganscope.ui.login.LoginView;
 import org.ganscope.db.UserRepository;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -31,7 +37,8 @@ import org.ganscope.services.security.UserService;
  * operator, anything else admin; the OpenAPI description needs viewer. The dashboard: a
  * login form with Vaadin's session-based security (CSRF protection on), views annotated
  * with the least role they need. On the first start an {@code admin} user is created with
- * {@code GANSCOPE_ADMIN_PASSWORD} or a generated password shown once in the start-up banner.
+ * {@code GANSCOPE_ADMIN_PASSWORD} or a generated password written to a 0600 file in the data
+ * directory (the start-up banner names the file, never the password).
  * Workers run no web server and none of this.
  */
 @Configuration
@@ -51,14 +58,43 @@ public class SecurityConfig {
         return new UserService(users, encoder);
     }
 
-    /** Creates {@code admin} on the first start; a generated password goes to the start-up banner ({@code ReadyLog}). */
+    /**
+     * Creates {@code admin} on the first start. A generated password is written to
+     * {@code <data-dir>/admin-password}, readable by the platform's user only (0600), and the
+     * start-up banner ({@code ReadyLog}) names that file: the password never goes to standard
+     * output, where container logs and terminal recordings would keep it.
+     */
     @Bean
-    public FirstStart firstStart(UserService users, @Value("${ganscope.admin-password:}") String adminPassword) {
+    public FirstStart firstStart(UserService users, @Value("${ganscope.admin-password:}") String adminPassword,
+            @Value("${ganscope.data-dir}") String dataDir) throws IOException {
         String created = users.bootstrapAdmin(adminPassword);
-        if (created != null && !adminPassword.isBlank()) {
-            LOG.info("first start: created user 'admin' with the password from GANSCOPE_ADMIN_PASSWORD");
+        if (created == null) {
+            return new FirstStart(false, null);
         }
-        return new FirstStart(created != null, created != null && adminPassword.isBlank() ? created : null);
+        if (!adminPassword.isBlank()) {
+            LOG.info("first start: created user 'admin' with the password from GANSCOPE_ADMIN_PASSWORD");
+            return new FirstStart(true, null);
+        }
+        Path file = writePrivate(Path.of(dataDir).toAbsolutePath().resolve(ADMIN_PASSWORD_FILE), created + "\n");
+        LOG.info("first start: created user 'admin'; its generated password is in {} (mode 0600)", file);
+        return new FirstStart(true, file);
+    }
+
+    /** The file in the data directory that holds a generated first-start admin password. */
+    public static final String ADMIN_PASSWORD_FILE = "admin-password";
+
+    /** Writes text to a file created with mode 0600 (then moved into place), so it is never readable by others, not even briefly. */
+    static Path writePrivate(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), ".admin-password", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return file;
     }
 
     @Bean
