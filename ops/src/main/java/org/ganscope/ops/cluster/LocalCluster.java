@@ -142,7 +142,7 @@ public final class LocalCluster implements AutoCloseable {
             spawn(name, jvm, List.of("--spring.profiles.active=worker",
                     "--ganscope.temporal.target=127.0.0.1:" + temporalPort,
                     "--ganscope.db.url=jdbc:postgresql://127.0.0.1:" + dbPort + "/ganscope", "--ganscope.data-dir=" + dataDir,
-                    "--ganscope.worker-name=" + name));
+                    "--ganscope.worker-name=" + name), dbCredentials());
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         for (String name : names) {
@@ -249,6 +249,24 @@ public final class LocalCluster implements AutoCloseable {
 
     private String basic() {
         return "Basic " + Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The platform's embedded PostgreSQL asks every connection for a password: workers connect
+     * as its application role, with the password the platform generated into its data
+     * directory, handed over through the environment (not the command line, which ps shows).
+     */
+    private Map<String, String> dbCredentials() throws IOException {
+        Path file = dir.resolve("platform").resolve(org.ganscope.db.EmbeddedDatabase.CREDENTIALS_FILE);
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newBufferedReader(file)) {
+            p.load(in);
+        }
+        String password = p.getProperty("role.ganscope.password");
+        if (password == null) {
+            throw new IllegalStateException(file + " has no password for the role ganscope: start the platform first");
+        }
+        return Map.of("GANSCOPE_DB_USER", "ganscope", "GANSCOPE_DB_PASSWORD", password);
     }
 
     private Process spawn(String name, List<String> jvm, List<String> args) throws IOException {
