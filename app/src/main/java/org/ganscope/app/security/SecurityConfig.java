@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -67,34 +68,50 @@ public class SecurityConfig {
     @Bean
     public FirstStart firstStart(UserService users, @Value("${ganscope.admin-password:}") String adminPassword,
             @Value("${ganscope.data-dir}") String dataDir) throws IOException {
-        String created = users.bootstrapAdmin(adminPassword);
-        if (created == null) {
-            return new FirstStart(false, null);
-        }
         if (!adminPassword.isBlank()) {
-            LOG.info("first start: created user 'admin' with the password from GANSCOPE_ADMIN_PASSWORD");
-            return new FirstStart(true, null);
+            boolean created = users.bootstrapAdmin(adminPassword) != null;
+            if (created) {
+                LOG.info("first start: created user 'admin' with the password from GANSCOPE_ADMIN_PASSWORD");
+            }
+            return new FirstStart(created, null);
         }
-        Path file = writePrivate(Path.of(dataDir).toAbsolutePath().resolve(ADMIN_PASSWORD_FILE), created + "\n");
+        // the private file is written before the user is created: a data directory that cannot hold it must not
+        // leave an admin whose password nobody knows; it is moved into place only if admin was created
+        Path file = Path.of(dataDir).toAbsolutePath().resolve(ADMIN_PASSWORD_FILE);
+        String generated = generate(24);
+        Path tmp = writePrivateTemp(file.getParent(), generated + "\n");
+        try {
+            if (users.bootstrapAdmin(generated) == null) {
+                return new FirstStart(false, null); // users exist: nothing created, an earlier file is left as it is
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
         LOG.info("first start: created user 'admin'; its generated password is in {} (mode 0600)", file);
         return new FirstStart(true, file);
+    }
+
+    private static String generate(int length) {
+        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        SecureRandom r = new SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 
     /** The file in the data directory that holds a generated first-start admin password. */
     public static final String ADMIN_PASSWORD_FILE = "admin-password";
 
-    /** Writes text to a file created with mode 0600 (then moved into place), so it is never readable by others, not even briefly. */
-    static Path writePrivate(Path file, String text) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), ".admin-password", ".tmp",
+    /** A new file in dir, created with mode 0600 before anything is written to it, holding text. */
+    static Path writePrivateTemp(Path dir, String text) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".admin-password", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        return file;
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        return tmp;
     }
 
     @Bean
