@@ -118,4 +118,25 @@ class ApiSecurityTest {
         assertEquals(200, send("GET", "/api/bundles", null).statusCode());
         assertFalse(send("GET", "/v3/api-docs", null).body().contains("no API endpoint"), "the fallback is not part of the API description");
     }
+
+    @Test
+    void unknownDashboardViewAnswers404ForASignedInUser() throws Exception {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+        // signed out: any view, known or not, sends to the sign-in page
+        HttpResponse<String> anonymous = browser.send(HttpRequest.newBuilder(URI.create(own() + "/no-such-view")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, anonymous.statusCode());
+        // sign in as the login form does: the CSRF token from the page's meta tags, then a form post
+        String page = browser.send(HttpRequest.newBuilder(URI.create(own() + "/login")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<meta name=\"_csrf\" content=\"([^\"]+)\"").matcher(page);
+        assertTrue(m.find(), "no CSRF token on the sign-in page");
+        String form = "username=admin&password=security-test-pw&_csrf=" + java.net.URLEncoder.encode(m.group(1), StandardCharsets.UTF_8);
+        HttpResponse<String> signIn = browser.send(HttpRequest.newBuilder(URI.create(own() + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, signIn.statusCode(), signIn.body());
+        assertFalse(signIn.headers().firstValue("Location").orElse("").contains("error"), signIn.headers().toString());
+        HttpResponse<String> known = browser.send(HttpRequest.newBuilder(URI.create(own() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, known.statusCode());
+        HttpResponse<String> unknown = browser.send(HttpRequest.newBuilder(URI.create(own() + "/no-such-view")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, unknown.statusCode(), "an unknown view of the dashboard");
+    }
 }
