@@ -33,11 +33,11 @@ final class TestDatabase {
     static HikariDataSource fresh() throws Exception {
         String base = base();
         String name = "gs_test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
-        try (Connection c = DriverManager.getConnection(base + "postgres", "postgres", null); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(base + "postgres", "postgres", embedded.superuserPassword()); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + name);
             st.execute("CREATE DATABASE " + name);
         }
-        HikariDataSource ds = Database.connect(base + name, "postgres", null, 4);
+        HikariDataSource ds = Database.connect(base + name, "postgres", embedded.superuserPassword(), 4);
         Database.migrate(ds);
         return ds;
     }

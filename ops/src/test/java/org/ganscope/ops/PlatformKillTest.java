@@ -40,9 +40,11 @@ class PlatformKillTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dai.djl.offline=true", "-Dganscope.home=" + repo, "-cp", System.getProperty("java.class.path"),
                 GanscopeApplication.class.getName(), "--server.port=" + port, "--ganscope.data-dir=" + data,
-                "--ganscope.admin-password=" + PASSWORD, "--ganscope.temporal.mode=dev", "--ganscope.temporal.cli=" + TemporalCli.require(),
+                "--ganscope.temporal.mode=dev", "--ganscope.temporal.cli=" + TemporalCli.require(),
                 "--ganscope.temporal.embedded-port=" + temporalPort, "--ganscope.temporal.ui-port=-1"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("GANSCOPE_ADMIN_PASSWORD", PASSWORD); // not on the command line, which ps shows to every local user
+        return pb.start();
     }
 
     private JsonNode get(int port, String path) throws Exception {

@@ -62,10 +62,10 @@ final class PlatformFixture implements AutoCloseable {
             counter++;
         }
         String name = "gs_wf_" + ProcessHandle.current().pid() + "_" + counter;
-        try (Connection c = DriverManager.getConnection(base + "postgres", "postgres", null); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(base + "postgres", "postgres", pg.superuserPassword()); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         }
-        ds = Database.connect(base + name, "postgres", null, 4);
+        ds = Database.connect(base + name, "postgres", pg.superuserPassword(), 4);
         Database.migrate(ds);
         experiments = new ExperimentRepository(ds);
         steps = new StepRepository(ds);

@@ -3,10 +3,6 @@ package org.ganscope.app.config;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import org.ganscope.db.BundleRepository;
 import org.ganscope.db.Database;
 import org.ganscope.db.EmbeddedDatabase;
@@ -53,15 +49,10 @@ public class DatabaseConfig {
         String jdbc = url;
         if (embedded.db() != null) {
             jdbc = embedded.db().jdbcUrl("ganscope");
-            try (Connection c = DriverManager.getConnection(embedded.db().jdbcUrl("postgres"), "postgres", null);
-                 Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'ganscope'")) {
-                if (!rs.next()) {
-                    st.execute("CREATE DATABASE ganscope");
-                }
-            }
-            user = "postgres";
-            password = null;
+            // the application's queries run as a role that owns its database but is no superuser
+            EmbeddedDatabase.Role role = embedded.db().ensureOwnedDatabase("ganscope", "ganscope");
+            user = role.name();
+            password = role.password();
         }
         HikariDataSource ds = Database.connect(jdbc, user, password == null || password.isEmpty() ? null : password, 8);
         int applied = Database.migrate(ds);

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * When the process is fully started: one log line (what it runs and where; the local cluster
  * and the tests wait for it) and, for a platform node, a short banner on the console after the
  * framework's logging: the dashboard's address, who signs in, and on the first start the
- * generated admin password (shown only then).
+ * file holding the generated admin password (never the password itself).
  */
 @Component
 public class ReadyLog {
@@ -49,9 +49,9 @@ public class ReadyLog {
         String rule = "-".repeat(66);
         StringBuilder b = new StringBuilder("\n").append(rule).append('\n');
         b.append("  ganscope is ready:  ").append(url).append('\n');
-        if (first != null && first.generatedPassword() != null) {
-            b.append("  sign in as admin with the password  ").append(first.generatedPassword()).append('\n');
-            b.append("  (first start: shown only now, only its hash is stored; add users under Users)\n");
+        if (first != null && first.passwordFile() != null) {
+            b.append("  sign in as admin with the password in  ").append(first.passwordFile()).append('\n');
+            b.append("  (first start: generated, readable by you only; delete the file once you have it)\n");
         } else if (first != null && first.adminCreated()) {
             b.append("  sign in as admin with GANSCOPE_ADMIN_PASSWORD (first start)\n");
         } else {

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class ReadyLogTest {
     @Test
-    void firstStartBannerShowsAddressUserAndGeneratedPasswordOnly() {
-        String b = ReadyLog.banner("http://127.0.0.1:8080", "temporal-dev", "http://127.0.0.1:8233", new FirstStart(true, "s3cret-generated-pw"));
+    void firstStartBannerShowsAddressUserAndThePasswordFileOnly() {
+        String b = ReadyLog.banner("http://127.0.0.1:8080", "temporal-dev", "http://127.0.0.1:8233", new FirstStart(true, java.nio.file.Path.of("/data/admin-password")));
         assertTrue(b.contains("ganscope is ready:  http://127.0.0.1:8080"), b);
-        assertTrue(b.contains("sign in as admin with the password  s3cret-generated-pw"), b);
+        assertTrue(b.contains("sign in as admin with the password in  /data/admin-password"), b);
         assertTrue(b.contains("Temporal: temporal-dev, web UI http://127.0.0.1:8233"), b);
         assertTrue(b.lines().count() <= 7, "short: " + b);
         String later = ReadyLog.banner("http://127.0.0.1:8080", "test-server", null, new FirstStart(false, null));

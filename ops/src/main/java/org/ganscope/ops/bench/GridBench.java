@@ -41,7 +41,7 @@ public final class GridBench {
         }
         Path dir = Files.createTempDirectory("ganscope-bench-grid");
         try (EmbeddedDatabase pg = EmbeddedDatabase.start(dir.resolve("pg"), 0);
-             HikariDataSource ds = Database.connect(pg.jdbcUrl("postgres"), "postgres", null, 4)) {
+             HikariDataSource ds = Database.connect(pg.jdbcUrl("postgres"), "postgres", pg.superuserPassword(), 4)) {
             Database.migrate(ds);
             long bundle = new BundleRepository(ds).register("0".repeat(64), "outdoor-base", "outdoor", "base", "/bundles/outdoor-base", "{}");
             long t0 = System.nanoTime();

@@ -109,9 +109,10 @@ public final class LocalCluster implements AutoCloseable {
     public void startPlatform() throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--server.port=" + httpPort, "--ganscope.data-dir=" + dir.resolve("platform"),
                 "--ganscope.db.embedded-port=" + dbPort, "--ganscope.temporal.embedded-port=" + temporalPort,
-                "--ganscope.workers=workflows,bookkeeping", "--ganscope.admin-password=" + adminPassword));
+                "--ganscope.workers=workflows,bookkeeping"));
         args.addAll(platformArgs);
-        Process p = spawn("platform", List.of(), args);
+        // the password through the environment, not the command line, which every local user can read (ps)
+        Process p = spawn("platform", List.of(), args, Map.of("GANSCOPE_ADMIN_PASSWORD", adminPassword));
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -141,7 +142,7 @@ public final class LocalCluster implements AutoCloseable {
             spawn(name, jvm, List.of("--spring.profiles.active=worker",
                     "--ganscope.temporal.target=127.0.0.1:" + temporalPort,
                     "--ganscope.db.url=jdbc:postgresql://127.0.0.1:" + dbPort + "/ganscope", "--ganscope.data-dir=" + dataDir,
-                    "--ganscope.worker-name=" + name));
+                    "--ganscope.worker-name=" + name), dbCredentials());
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         for (String name : names) {
@@ -250,7 +251,29 @@ public final class LocalCluster implements AutoCloseable {
         return "Basic " + Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The platform's embedded PostgreSQL asks every connection for a password: workers connect
+     * as its application role, with the password the platform generated into its data
+     * directory, handed over through the environment (not the command line, which ps shows).
+     */
+    private Map<String, String> dbCredentials() throws IOException {
+        Path file = dir.resolve("platform").resolve(org.ganscope.db.EmbeddedDatabase.CREDENTIALS_FILE);
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newBufferedReader(file)) {
+            p.load(in);
+        }
+        String password = p.getProperty("role.ganscope.password");
+        if (password == null) {
+            throw new IllegalStateException(file + " has no password for the role ganscope: start the platform first");
+        }
+        return Map.of("GANSCOPE_DB_USER", "ganscope", "GANSCOPE_DB_PASSWORD", password);
+    }
+
     private Process spawn(String name, List<String> jvm, List<String> args) throws IOException {
+        return spawn(name, jvm, args, Map.of());
+    }
+
+    private Process spawn(String name, List<String> jvm, List<String> args, Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
@@ -263,7 +286,9 @@ public final class LocalCluster implements AutoCloseable {
         // the platform's own entry point, on this JVM's class path (the ops jar beside the app's plain jar and its libraries)
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GanscopeApplication.class.getName()));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(name).toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(name).toFile()));
+        pb.environment().putAll(env);
+        Process p = pb.start();
         processes.put(name, p);
         return p;
     }

@@ -76,10 +76,10 @@ final class DurablePlatform implements AutoCloseable {
             counter++;
         }
         String name = "gs_svc_" + ProcessHandle.current().pid() + "_" + counter;
-        try (Connection c = DriverManager.getConnection(base + "postgres", "postgres", null); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(base + "postgres", "postgres", pg.superuserPassword()); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         }
-        ds = Database.connect(base + name, "postgres", null, 6);
+        ds = Database.connect(base + name, "postgres", pg.superuserPassword(), 6);
         Database.migrate(ds);
         experiments = new ExperimentRepository(ds);
         steps = new StepRepository(ds);
