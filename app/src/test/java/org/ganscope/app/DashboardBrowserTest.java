@@ -560,7 +560,7 @@ class DashboardBrowserTest {
                     + " return [t.scrollWidth, t.clientWidth];");
             assertTrue(widths.get(0) <= widths.get(1), "the variant table's width (content, visible): " + widths);
             // the per-class bars name every class on the axis (turned, not skipped) and say what the bars count
-            assertEquals(List.of(0L, 40L, "interpretable units"), js.executeScript("const o = echarts.getInstanceByDom(document.getElementById('class-chart'))"
+            assertEquals(List.of(0L, 40L, "interpretable units (with control)"), js.executeScript("const o = echarts.getInstanceByDom(document.getElementById('class-chart'))"
                     + ".getOption(); return [o.xAxis[0].axisLabel.interval, o.xAxis[0].axisLabel.rotate, o.yAxis[0].name];"));
             // the parameter diff in words, lists spaced: "≠ bundle hash", "dissect, metrics, explain, ..."
             String paramText = driver.findElement(By.id("param-diff")).getText();
