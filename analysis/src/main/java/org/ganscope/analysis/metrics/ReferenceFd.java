@@ -148,14 +148,24 @@ public record ReferenceFd(double fd, double realFloor, int samples, int realCoun
             return null;
         }
         ReferenceNetwork n = null;
-        String net;
+        String missing = null;
         try {
             n = ReferenceNetwork.locate();
-            net = n.name().equals(r.network()) && n.sha256().equals(r.onnxSha256()) ? "the network here matches"
-                    : "made with another network than this ganscope's " + n.name() + " " + n.sha256().substring(0, 12) + ": FD n/a";
         } catch (AnalysisException e) {
-            net = "network not available here: " + e.getMessage();
+            missing = e.getMessage();
         }
+        return verify(b, n, missing);
+    }
+
+    /** {@link #verify(Bundle)} with the network given, or null with why it is not available. */
+    static String verify(Bundle b, ReferenceNetwork n, String missing) {
+        Manifest.ReferenceFeatures r = b.manifest().reference().orElse(null);
+        if (r == null) {
+            return null;
+        }
+        String net = n == null ? "network not available here: " + missing
+                : n.name().equals(r.network()) && n.sha256().equals(r.onnxSha256()) ? "the network here matches"
+                : "made with another network than this ganscope's " + n.name() + " " + n.sha256().substring(0, 12) + ": FD n/a";
         String stats;
         if (!r.isShared()) {
             arrays(b, r, null);

@@ -154,6 +154,15 @@ class ReferenceSharedStatisticsTest {
         assertTrue(line.contains("NOT usable, FD n/a") && line.contains("outdoor-seed2-nowhere/" + NAMES[0] + " is missing"), line);
         line = ReferenceFd.verify(BundleLoader.load(inBundle(t.resolve("b"))));
         assertTrue(line.contains("held out ok (in the bundle)"), line);
+        // beside a network that has them: found and matching; then one changed
+        String key = "outdoor-seed2-verify";
+        Path dir = sharedFiles(key);
+        Bundle sh = BundleLoader.load(shared(t.resolve("v"), key));
+        line = ReferenceFd.verify(sh, net, null);
+        assertTrue(line.contains("held out ok (shared " + key + ", SHA-256 match); the network here matches"), line);
+        Files.write(dir.resolve(NAMES[0]), new byte[] {1, 2, 3});
+        line = ReferenceFd.verify(sh, net, null);
+        assertTrue(line.contains("NOT usable, FD n/a") && line.contains(key + "/" + NAMES[0] + " has SHA-256"), line);
     }
 
     @Test
