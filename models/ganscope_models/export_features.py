@@ -34,6 +34,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import time
 
@@ -179,7 +180,8 @@ def render_fingerprint(*images):
 def shared_key(dataset, real_seed, fingerprint):
     """The directory name of shared statistics: <dataset>-seed<real seed>-<first 12 hex of the renders' fingerprint>."""
     key = "%s-seed%d-%s" % (dataset, real_seed, fingerprint[:12])
-    if "/" in key or "\\" in key or ".." in key or key.startswith("."):
+    # the engine's rule (ManifestParser.sharedKey): one directory name, no separators, no ".."
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}", key) or ".." in key:
         raise SystemExit("dataset %r does not give a valid shared-statistics key (%r)" % (dataset, key))
     return key
 

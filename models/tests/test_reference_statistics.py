@@ -106,7 +106,7 @@ def test_the_in_bundle_form_is_unchanged(net, tmp_path):
     assert a["real_count"] == 20 and a["held_out_count"] == 10
 
 
-@pytest.mark.parametrize("dataset", ["../x", "a/b", ".hidden"])
+@pytest.mark.parametrize("dataset", ["../x", "a/b", ".hidden", "-x", "a..b", "a b"])
 def test_an_invalid_key_is_refused(dataset):
     with pytest.raises(SystemExit, match="valid shared-statistics key"):
         ef.shared_key(dataset, 2, "0" * 64)
