@@ -12,8 +12,11 @@ A bundle directory holds (schema version 1, documented in models/README.md):
   segmenter.onnx             x -> class probabilities [B,C,S,S]
   features.onnx              x -> [B,D] features for Frechet-distance-style metrics
   real/features_{mean,cov}.npy, real/features_sample.npy   real-data feature statistics
-  real/effnet_features_{mean,cov,heldout}.npy   (schema 2) real statistics in the metrics' independent
-                             feature network, models/features (export_features.write_real_statistics)
+  reference_features         (schema 2) real statistics in the metrics' independent feature network,
+                             models/features: by default shared, stored once per dataset in
+                             models/features/real/<key>/ and named by key and SHA-256; with
+                             --reference-statistics bundle as real/effnet_features_{mean,cov,heldout}.npy
+                             (export_features.write_real_statistics)
   real/images.png, real/labels.png   held-out real images and label maps (sprite sheets)
   samples.png                a grid of 64 generated samples (for people; not hashed)
 Weights of the generator and segmenter are stored in float16 and cast to float32 inside
@@ -224,7 +227,7 @@ def group_table(table):
     return [{"index": i, "name": n, "category": c, "color": "#%02x%02x%02x" % col} for i, (n, c, col) in enumerate(table)]
 
 
-def export_v2(gan_run, seg_run, out):
+def export_v2(gan_run, seg_run, out, shared_statistics=True):
     """Schema version 2 (a proposal, see models/README.md): a zoo-v2 GAN run (its EMA
     generator, BatchNorm recalibrated and folded) and a zoo-v2 segmenter run (one head per
     learned concept group) -> bundle with concept groups."""
@@ -291,7 +294,8 @@ def export_v2(gan_run, seg_run, out):
         if seed == REAL_SEED and start == 0 and count == REAL_FEATURES:
             return real_imgs
         return scenes2.render_many(dataset, seed, start, count)[0]
-    reference = export_features.write_real_statistics(out, render_real, REAL_SEED, threads=torch.get_num_threads())
+    reference = export_features.write_real_statistics(out, render_real, REAL_SEED, threads=torch.get_num_threads(),
+                                                      dataset=dataset if shared_statistics else None)
     real_shares = scenes2.pixel_shares(real_labs, dataset)
     with torch.no_grad():
         xs = nets2.FusedStages(fused, 0, fused.n)(torch.randn(32, nets2.ZDIM, generator=torch.Generator().manual_seed(0)))
@@ -362,6 +366,9 @@ def main():
     ap.add_argument("--gan-run", help="schema 2: a train2 GAN run directory")
     ap.add_argument("--seg-run", help="schema 2: a train2 segmenter run directory of the same dataset")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--reference-statistics", choices=("shared", "bundle"), default="shared",
+                    help="schema 2: the EfficientNet-Lite0 real statistics (11.4 MB) once per dataset in "
+                         "models/features/real/<key> (shared, default) or inside the bundle")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -372,7 +379,7 @@ def main():
     if args.schema == 1:
         export(args.build, args.variant, args.out)
     else:
-        export_v2(args.gan_run, args.seg_run, args.out)
+        export_v2(args.gan_run, args.seg_run, args.out, shared_statistics=args.reference_statistics == "shared")
 
 
 if __name__ == "__main__":

@@ -90,9 +90,31 @@ public record Manifest(
      * {@code reference_features}, models/features/README.md): mean [D] and covariance [D, D] of
      * {@code realCount} real images, and the features [M, D] of {@code heldOutCount} other real
      * images (the real floor); {@code onnxSha256} is the network's graph they were computed with.
+     *
+     * <p>Two forms. In-bundle ({@code shared} null): {@code realMean}, {@code realCov} and
+     * {@code heldOutSample} are bundle files listed in the manifest's file table. Shared
+     * ({@code reference_features.statistics.shared}, schema 2 exports): the three arrays are
+     * stored once per (dataset, real seed, network) in {@code models/features/real/<shared>/}
+     * beside the network, under the fixed names {@link #SHARED_FILES}, and {@code sharedSha256}
+     * holds their SHA-256 by role ({@code real_mean}, {@code real_cov}, {@code held_out_sample});
+     * {@code realMean} etc. are then those file names inside that directory.
      */
     public record ReferenceFeatures(String network, String onnxSha256, int dim, String realMean, String realCov, int realCount,
-            String heldOutSample, int heldOutCount) {
+            String heldOutSample, int heldOutCount, String shared, Map<String, String> sharedSha256) {
+        /** The file names of the shared statistics inside {@code models/features/real/<key>/}, by role. */
+        public static final Map<String, String> SHARED_FILES = Map.of("real_mean", "effnet_features_mean.npy",
+                "real_cov", "effnet_features_cov.npy", "held_out_sample", "effnet_features_heldout.npy");
+
+        /** An in-bundle form. */
+        public ReferenceFeatures(String network, String onnxSha256, int dim, String realMean, String realCov, int realCount,
+                String heldOutSample, int heldOutCount) {
+            this(network, onnxSha256, dim, realMean, realCov, realCount, heldOutSample, heldOutCount, null, Map.of());
+        }
+
+        /** Whether the arrays are the shared statistics {@link #shared()} rather than bundle files. */
+        public boolean isShared() {
+            return shared != null;
+        }
     }
 
     /** The reference-feature statistics, empty for a bundle exported before them. */

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 public final class ManifestParser {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern SHARED_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Set<String> CATEGORIES = Set.of("object", "part", "material", "none");
     private static final Set<String> CATEGORIES_V2 = Set.of("object", "part", "material", "color", "none");
     private static final int MAX_DIM = 1 << 16;
@@ -116,7 +117,11 @@ public final class ManifestParser {
         return m;
     }
 
-    /** The optional {@code reference_features} entry (models/features/README.md), null when absent. */
+    /**
+     * The optional {@code reference_features} entry (models/features/README.md), null when absent:
+     * either in-bundle paths ({@code real_mean}, {@code real_cov}, {@code held_out_sample}) or
+     * {@code statistics: {shared: KEY, sha256: {real_mean, real_cov, held_out_sample}}}.
+     */
     private static Manifest.ReferenceFeatures referenceFeatures(JsonNode root) {
         if (!root.has("reference_features")) {
             return null;
@@ -127,8 +132,46 @@ public final class ManifestParser {
         if (!SHA256.matcher(sha).matches()) {
             throw new BundleException("manifest.json: " + at + ".onnx_sha256 is not 64 lower-case hex digits");
         }
-        return new Manifest.ReferenceFeatures(str(r, "network", at), sha, posInt(r, "dim", at), str(r, "real_mean", at),
-                str(r, "real_cov", at), posInt(r, "real_count", at), str(r, "held_out_sample", at), posInt(r, "held_out_count", at));
+        String network = str(r, "network", at);
+        int dim = posInt(r, "dim", at);
+        int realCount = posInt(r, "real_count", at);
+        int heldOutCount = posInt(r, "held_out_count", at);
+        if (!r.has("statistics")) {
+            return new Manifest.ReferenceFeatures(network, sha, dim, str(r, "real_mean", at), str(r, "real_cov", at), realCount,
+                    str(r, "held_out_sample", at), heldOutCount);
+        }
+        for (String k : Manifest.ReferenceFeatures.SHARED_FILES.keySet()) {
+            if (r.has(k)) {
+                throw new BundleException("manifest.json: " + at + " has both 'statistics' (shared) and '" + k
+                        + "' (a bundle file); it must be one form or the other");
+            }
+        }
+        JsonNode st = obj(r, "statistics");
+        String key = sharedKey(str(st, "shared", at + ".statistics"));
+        JsonNode hashes = st.get("sha256");
+        if (hashes == null || !hashes.isObject()) {
+            throw new BundleException("manifest.json: missing object field '" + at + ".statistics.sha256'");
+        }
+        Map<String, String> sums = new java.util.TreeMap<>();
+        for (String k : Manifest.ReferenceFeatures.SHARED_FILES.keySet()) {
+            String h = str(hashes, k, at + ".statistics.sha256");
+            if (!SHA256.matcher(h).matches()) {
+                throw new BundleException("manifest.json: " + at + ".statistics.sha256." + k + " is not 64 lower-case hex digits");
+            }
+            sums.put(k, h);
+        }
+        Map<String, String> f = Manifest.ReferenceFeatures.SHARED_FILES;
+        return new Manifest.ReferenceFeatures(network, sha, dim, f.get("real_mean"), f.get("real_cov"), realCount,
+                f.get("held_out_sample"), heldOutCount, key, Map.copyOf(sums));
+    }
+
+    /** A shared-statistics key: one directory name under models/features/real, so no path separators, no '..'. */
+    static String sharedKey(String key) {
+        if (!SHARED_KEY.matcher(key).matches() || key.contains("..")) {
+            throw new BundleException("manifest.json: reference_features.statistics.shared is '" + key
+                    + "', not a valid key (letters, digits, '.', '_', '-', at most 128, no '..', no path separators)");
+        }
+        return key;
     }
 
     /** Every file the manifest refers to. */
@@ -146,7 +189,7 @@ public final class ManifestParser {
         out.add(m.features().realMean());
         out.add(m.features().realCov());
         out.add(m.features().realSample());
-        m.reference().ifPresent(r -> {
+        m.reference().filter(r -> !r.isShared()).ifPresent(r -> {
             out.add(r.realMean());
             out.add(r.realCov());
             out.add(r.heldOutSample());

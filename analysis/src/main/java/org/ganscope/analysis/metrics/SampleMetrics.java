@@ -83,8 +83,14 @@ public record SampleMetrics(double domainFd, Prdc prdc, SlicedWasserstein.Result
         int n = Math.min(samples, real.sampleCount());
         Prdc prdc = Prdc.compute(real.sample(), real.sampleCount(), Arrays.copyOf(fake, n * real.dim()), n, real.dim(), Prdc.DEFAULT_K);
         MetricIntervals ci = replicates > 0 ? MetricIntervals.bootstrap(real, fake, samples, replicates, intervalSeed) : null;
-        ReferenceFd ref = referenceSamplesField == null ? null
-                : net == null ? ReferenceFd.notAvailable(why) : ReferenceFd.compute(b, refFeatures, samples, referenceSamplesField);
+        ReferenceFd ref = null;
+        if (referenceSamplesField != null) {
+            try {
+                ref = net == null ? ReferenceFd.notAvailable(why) : ReferenceFd.compute(b, net, refFeatures, samples, referenceSamplesField);
+            } catch (AnalysisException e) { // e.g. shared statistics changed since prepare: FD n/a, the other metrics stand
+                ref = ReferenceFd.notAvailable(e.getMessage());
+            }
+        }
         return new Measured(new SampleMetrics(fd, prdc, swd, samples), ci, ref);
     }
 }
