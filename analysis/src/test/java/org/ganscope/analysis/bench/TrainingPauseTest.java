@@ -30,7 +30,7 @@ class TrainingPauseTest {
 
     /** A sleep whose command line contains tag, orphaned (its parent shell exits at once). */
     private long dummy(String tag) throws Exception {
-        Process p = new ProcessBuilder("bash", "-c", "exec -a " + tag + " sleep 120 </dev/null >/dev/null 2>&1 & echo $!").start();
+        Process p = new ProcessBuilder("bash", "-c", "exec -a " + tag + " sleep 900 </dev/null >/dev/null 2>&1 & echo $!").start();
         String pid = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         long id = Long.parseLong(pid);
@@ -132,7 +132,9 @@ class TrainingPauseTest {
     }
 
     private Process child(String tag) throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+        // env --default-signal=INT: a build started as a background job (`cmd &` in a script) runs with SIGINT
+        // ignored, the child would inherit that and the JVM then installs no SIGINT handler (Ctrl-C ignored)
+        return new ProcessBuilder("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
                 "-cp", System.getProperty("java.class.path"), TrainingPauseTest.class.getName(), tag).redirectErrorStream(true).start();
     }
 
