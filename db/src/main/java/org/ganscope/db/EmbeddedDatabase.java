@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -33,7 +32,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
     /** The file, beside the data directory, holding the generated passwords. */
     public static final String CREDENTIALS_FILE = "db-credentials";
-    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private static final Pattern TRUST = Pattern.compile("^(\\s*(?:local|host\\S*)\\s.*\\s)trust(\\s*)$", Pattern.MULTILINE);
 
     private final EmbeddedPostgres pg;
@@ -74,7 +72,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         String key = "role." + role + ".password";
         String password = credentials.getProperty(key);
         if (password == null) {
-            password = generate(32);
+            password = Secrets.generate(32);
             credentials.setProperty(key, password);
             saveCredentials(credentialsFile, credentials);
         }
@@ -109,14 +107,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    static String generate(int length) {
-        SecureRandom r = new SecureRandom();
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < length; i++) {
-            b.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
-        }
-        return b.toString();
-    }
 
     /** The credentials file of a data directory: beside it (initdb wants the directory itself empty). */
     public static Path credentialsFile(Path dataDir) {
@@ -182,7 +172,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
         }
         if (superPw == null) {
-            superPw = generate(32);
+            superPw = Secrets.generate(32);
             creds.setProperty("superuser.password", superPw);
             saveCredentials(credFile, creds);
         }

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
+import org.ganscope.db.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -78,7 +78,7 @@ public class SecurityConfig {
         // the private file is written before the user is created: a data directory that cannot hold it must not
         // leave an admin whose password nobody knows; it is moved into place only if admin was created
         Path file = Path.of(dataDir).toAbsolutePath().resolve(ADMIN_PASSWORD_FILE);
-        String generated = generate(24);
+        String generated = Secrets.generate(24);
         Path tmp = writePrivateTemp(file.getParent(), generated + "\n");
         try {
             if (users.bootstrapAdmin(generated) == null) {
@@ -90,16 +90,6 @@ public class SecurityConfig {
         }
         LOG.info("first start: created user 'admin'; its generated password is in {} (mode 0600)", file);
         return new FirstStart(true, file);
-    }
-
-    private static String generate(int length) {
-        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-        SecureRandom r = new SecureRandom();
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < length; i++) {
-            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
-        }
-        return b.toString();
     }
 
     /** The file in the data directory that holds a generated first-start admin password. */

@@ -1,9 +1,9 @@
 package org.ganscope.services.security;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.ganscope.db.Secrets;
 import org.ganscope.db.UserRepository;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -26,7 +26,6 @@ public class UserService implements UserDetailsService {
     public static final String ADMIN = "ADMIN";
     /** The roles a user can have, least first: viewer, operator, admin. */
     public static final List<String> ROLES = UserRepository.ROLES;
-    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private final UserRepository users;
     private final PasswordEncoder encoder;
 
@@ -87,19 +86,10 @@ public class UserService implements UserDetailsService {
         if (users.count() > 0) {
             return null;
         }
-        String password = configuredPassword == null || configuredPassword.isBlank() ? generate(20) : configuredPassword;
+        String password = configuredPassword == null || configuredPassword.isBlank() ? Secrets.generate(20) : configuredPassword;
         if (password.length() < 10) {
             throw new IllegalArgumentException("GANSCOPE_ADMIN_PASSWORD must have at least 10 characters");
         }
         return users.create("admin", encoder.encode(password), "admin") ? password : null;
-    }
-
-    static String generate(int length) {
-        SecureRandom r = new SecureRandom();
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < length; i++) {
-            b.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
-        }
-        return b.toString();
     }
 }
