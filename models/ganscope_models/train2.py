@@ -97,12 +97,13 @@ def data_fingerprint(dataset):
     return hashlib.sha256(imgs.tobytes() + labs.tobytes()).hexdigest()
 
 
-def training_renders(dataset, count, root=None):
+def training_renders(dataset, count, root, fingerprint):
     """scenes2.render_many(dataset, TRAIN_SEED, 0, count), cached under <ckpt-root>/renders as
     .npy files named by the data fingerprint (a changed renderer renders anew): the runs of a
-    lane share one rendering instead of 1-3 CPU-minutes each."""
+    lane share one rendering instead of 1-3 CPU-minutes each. fingerprint: data_fingerprint(dataset),
+    which the caller has already computed for its checkpoint."""
     cache = os.path.join(ckpt_root(root), "renders")
-    base = os.path.join(cache, "%s-%d-%d-%s" % (dataset, TRAIN_SEED, count, data_fingerprint(dataset)[:16]))
+    base = os.path.join(cache, "%s-%d-%d-%s" % (dataset, TRAIN_SEED, count, fingerprint[:16]))
     if os.path.exists(base + ".labels.npy"):
         return np.load(base + ".images.npy"), np.load(base + ".labels.npy")
     imgs, labs = scenes2.render_many(dataset, TRAIN_SEED, 0, count)
@@ -194,7 +195,8 @@ LOSSES = {"ns": "non-saturating logistic + lazy R1 on reals (+ lazy R2 on fakes 
 
 
 def _gan_losses(disc, real, fake, loss):
-    """(D loss, D(real)) for the discriminator step; fake is detached by the caller."""
+    """(D loss, D(real), D(fake)) for the discriminator step (the penalties need both logits); fake is
+    detached by the caller."""
     d_real, d_fake = disc(real), disc(fake)
     if loss == "rpgan":
         return F.softplus(d_fake - d_real).mean(), d_real, d_fake
@@ -259,7 +261,7 @@ def train_gan(args, imgs=None, log=_log):
         return run
     if imgs is None:
         t = time.time()
-        imgs = training_renders(args.dataset, args.train_images, args.ckpt_root)[0]  # labels not kept
+        imgs = training_renders(args.dataset, args.train_images, args.ckpt_root, fingerprint)[0]  # labels not kept
         log("rendered %d images in %.1fs" % (len(imgs), time.time() - t))
 
     def checkpoint():
@@ -443,7 +445,7 @@ def train_seg(args, data=None, log=_log):
         return run
     if data is None:
         t = time.time()
-        data = training_renders(args.dataset, args.train_images, args.ckpt_root)
+        data = training_renders(args.dataset, args.train_images, args.ckpt_root, fingerprint)
         log("rendered %d images in %.1fs" % (len(data[0]), time.time() - t))
     imgs, labs = data
     gi = [scenes2.GROUPS.index(g) for g in SEG_GROUPS]
