@@ -20,7 +20,7 @@ import sys
 import numpy as np
 import torch
 
-from . import nets2, scenes2, train2
+from . import nets, nets2, scenes2, train2
 
 REAL_SEED = 2        # held-out real images (as in the bundles' real statistics)
 LO, HI = 0.5, 2.0    # ZooCheck.RANGE_LO / RANGE_HI
@@ -44,10 +44,6 @@ def frechet(a, b):
     return float(((ma - mb) ** 2).sum() + np.trace(ca) + np.trace(cb) - 2 * root)
 
 
-def features(seg, x):
-    return seg.encode(x)[3].mean(dim=[2, 3]).numpy().astype(np.float64)
-
-
 def generated_shares(ema_path, seg, n, batch=100):
     ck = torch.load(ema_path, map_location="cpu")
     cfg = ck["config"]
@@ -60,7 +56,7 @@ def generated_shares(ema_path, seg, n, batch=100):
     with torch.no_grad():
         for s in range(0, n, batch):
             x = gen(torch.randn(min(batch, n - s), nets2.ZDIM, generator=g))
-            feats.append(features(seg, x))
+            feats.append(nets.FeatureNet(seg)(x).numpy().astype(np.float64))
             pred = seg(x)["main"].argmax(1).numpy().ravel()
             c = np.bincount(pred, minlength=len(scenes2.classes(cfg["dataset"]))).astype(np.float64)
             counts = c if counts is None else counts + c
@@ -82,7 +78,9 @@ def main(argv=None):
     real /= real.sum()
     seg = load_seg(args.seg_run, dataset)
     with torch.no_grad():
-        real_feats = np.concatenate([features(seg, train2.to_tensor(imgs[s:s + 100])) for s in range(0, len(imgs), 100)])
+        featnet = nets.FeatureNet(seg)
+        real_feats = np.concatenate([featnet(train2.to_tensor(imgs[s:s + 100])).numpy().astype(np.float64)
+                                     for s in range(0, len(imgs), 100)])
     steps = sorted(glob.glob(os.path.join(args.run, "ema-*.pt")))
     for path in steps:
         it = int(re.search(r"ema-(\d+)\.pt", path).group(1))
