@@ -188,10 +188,12 @@ public final class DissectCommand implements Callable<Integer> {
         out.add(String.format(Locale.ROOT, "  without control (SPEC: IQR > 0.01, IoU > 0.05): %d of %d %s, 95%% bootstrap interval %.0f-%.0f",
                 n, d.units(), d.interpretableByCategory(), all[0], all[1]));
         int[] f = c.funnel(d.report());
-        out.add(String.format(Locale.ROOT, "  the decision: %d pass the SPEC rule -> %d of them beat their location baseline at p <= %.2f"
-                + " uncorrected -> %d after Benjamini-Hochberg at q = %.2f over %d units -> %d with the minimum effect (lift >= %.2f,"
-                + " IoU >= %.0fx null IoU) = the controlled count", f[0], f[1], BenjaminiHochberg.Q, f[2], BenjaminiHochberg.Q, d.units(),
-                f[3], UnitControls.MIN_LIFT, UnitControls.NULL_RATIO));
+        double[][] fi = c.funnelInterval();
+        out.add(String.format(Locale.ROOT, "  the decision: %d [%.0f-%.0f] pass the SPEC rule -> %d [%.0f-%.0f] of them beat their location"
+                + " baseline at p <= %.2f uncorrected -> %d [%.0f-%.0f] after Benjamini-Hochberg at q = %.2f over %d units -> %d [%.0f-%.0f]"
+                + " with the minimum effect (lift >= %.2f, IoU >= %.0fx null IoU) = the controlled count (95%% bootstrap intervals)",
+                f[0], fi[0][0], fi[0][1], f[1], fi[1][0], fi[1][1], BenjaminiHochberg.Q, f[2], fi[2][0], fi[2][1], BenjaminiHochberg.Q,
+                d.units(), f[3], fi[3][0], fi[3][1], UnitControls.MIN_LIFT, UnitControls.NULL_RATIO));
         Map<String, Integer> byClass = d.interpretableByClass();
         Map<String, Integer> ctlClass = d.controlledByClass();
         if (!byClass.isEmpty()) {

@@ -32,7 +32,8 @@ import java.util.Map;
  *   "controls": {..., "location_test": {...}, "constants": {"fdr_q", "min_lift", "null_ratio", "iqr_threshold", "iou_threshold"}},
  *   "summary": {"headline": "interpretable_controlled", "interpretable_controlled": n, "by_category_controlled": {...},
  *               "by_class_controlled": {...}, "interpretable_controlled_ci": {"object": [lo, hi], ..., "total": [lo, hi]},
- *               "beats_location": n, then the SPEC fields ("without control") and "interpretable_ci": {...},
+ *               "beats_location": n, "decision_steps": [{"step": "without_control" | "location_uncorrected" |
+ *               "location_fdr" | "controlled", "count": n, "ci": [lo, hi]}], then the SPEC fields ("without control") and "interpretable_ci": {...},
  *               "top1_rule": {"interpretable": n, "by_category": {...}}},
  *   "units": [{..., "iou_ci_low", "iou_ci_high", "null_iou", "location_iou", "location_area", "mean_area", "lift", "lift_ci_low",
  *              "lift_se" (null when undefined), "location_p", "location_q", "beats_location", "min_effect",
@@ -78,6 +79,13 @@ public final class DissectJson {
             d.controlledByClass().forEach(ccl::put);
             putIntervals(summary.putObject("interpretable_controlled_ci"), uc.controlledCountInterval());
             summary.put("beats_location", uc.beatsTotal());
+            // the decision step by step (docs/CONTROLS.md section 6), each count with its interval
+            ArrayNode steps = summary.putArray("decision_steps");
+            int[] f = uc.funnel(d.report());
+            for (int j = 0; j < f.length; j++) {
+                double[] ci = uc.funnelInterval()[j];
+                steps.addObject().put("step", UnitControls.FUNNEL_STEPS.get(j)).put("count", f[j]).putArray("ci").add(ci[0]).add(ci[1]);
+            }
         }
         summary.put("interpretable", d.report().nInterpretable());
         ObjectNode byCat = summary.putObject("by_category");

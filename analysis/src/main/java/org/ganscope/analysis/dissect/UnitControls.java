@@ -32,12 +32,17 @@ import java.util.Map;
 public record UnitControls(double[] nullIou, double[] meanArea, int[] locationArea, double[] locationIou, double[] lift, double[] iouLow, double[] iouHigh,
         double[] liftLow, double[] liftSe, double[] locationP, double[] locationQ, boolean[] beatsLocation, boolean[] minEffect,
         boolean[] interpretableControlled, int replicates, Map<String, Integer> controlledByCategory, int[] controlledPerClass,
-        Map<String, double[]> countInterval, Map<String, double[]> controlledCountInterval, DissectionReport topRule,
+        Map<String, double[]> countInterval, Map<String, double[]> controlledCountInterval, double[][] funnelInterval, DissectionReport topRule,
         Map<String, Integer> topRuleByCategory) {
 
     /** Categories counted, in report order; "total" is every interpretable unit. */
     public static final List<String> CATEGORIES = List.of("object", "part", "material");
     public static final String TOTAL = "total";
+    /**
+     * The steps of {@link #funnel}, in order: the SPEC rule (without control), and the location
+     * test at p <= 0.05 uncorrected, and after Benjamini-Hochberg, and the minimum effect (controlled).
+     */
+    public static final List<String> FUNNEL_STEPS = List.of("without_control", "location_uncorrected", "location_fdr", "controlled");
     /** Minimum effect: the lift over the location baseline (docs/CONTROLS.md section 5). */
     public static final double MIN_LIFT = 0.02;
     /** Minimum effect: IoU at least this multiple of the null IoU. */
@@ -117,6 +122,7 @@ public record UnitControls(double[] nullIou, double[] meanArea, int[] locationAr
         keys.add(TOTAL);
         double[][] plainRep = new double[keys.size()][b];
         double[][] controlledRep = new double[keys.size()][b];
+        double[][] funnelRep = new double[FUNNEL_STEPS.size()][b];
         int[] label = new int[units];
         double[] iou = new double[units];
         double[] p = new double[units];
@@ -145,6 +151,10 @@ public record UnitControls(double[] nullIou, double[] meanArea, int[] locationAr
                     continue;
                 }
                 boolean ctl = q[u] <= BenjaminiHochberg.Q && effect[u];
+                funnelRep[0][k]++;
+                funnelRep[1][k] += p[u] <= BenjaminiHochberg.Q ? 1 : 0;
+                funnelRep[2][k] += q[u] <= BenjaminiHochberg.Q ? 1 : 0;
+                funnelRep[3][k] += ctl ? 1 : 0;
                 int cat = keys.indexOf(categoryOfClass.get(label[u]));
                 for (int j : cat < 0 ? new int[] {keys.size() - 1} : new int[] {cat, keys.size() - 1}) {
                     plainRep[j][k]++;
@@ -160,11 +170,15 @@ public record UnitControls(double[] nullIou, double[] meanArea, int[] locationAr
             plainCi.put(keys.get(j), Bootstrap.interval(plainRep[j]));
             controlledCi.put(keys.get(j), Bootstrap.interval(controlledRep[j]));
         }
+        double[][] funnelCi = new double[FUNNEL_STEPS.size()][];
+        for (int j = 0; j < funnelCi.length; j++) {
+            funnelCi[j] = Bootstrap.interval(funnelRep[j]);
+        }
         ThresholdTally topTally = ThresholdTally.ofCounts(ct.heldOut().topThresholds(), classes, ct.topOn, totals(classPixels, units));
         DissectionReport top = DissectionReport.byIou(topTally);
         Map<String, Integer> topBy = counts(top.interpretable(), top.bestLabel(), categoryOfClass);
         return new UnitControls(nullIou, meanArea, area.clone(), loc, lift, low, high, liftLow, liftSe, pValue, qValue, beats, minEffect,
-                controlled, b, controlledBy, perClass, plainCi, controlledCi, top, topBy);
+                controlled, b, controlledBy, perClass, plainCi, controlledCi, funnelCi, top, topBy);
     }
 
     /** Quantile mode: the replicate's IoU argmax over classes {@code >= 1} (first max), as {@link DissectionReport#byIou}. */
@@ -234,7 +248,8 @@ public record UnitControls(double[] nullIou, double[] meanArea, int[] locationAr
     /**
      * The decision step by step over the units of {@code r}: {@code [SPEC rule (without control),
      * ... and location p <= 0.05 uncorrected, ... and beating the location baseline after BH,
-     * ... and the minimum effect (= controlled)]}.
+     * ... and the minimum effect (= controlled)]}; their 95% intervals, the whole decision per
+     * replicate, are {@link #funnelInterval} in the same order ({@link #FUNNEL_STEPS}).
      */
     public int[] funnel(DissectionReport r) {
         int[] f = new int[4];

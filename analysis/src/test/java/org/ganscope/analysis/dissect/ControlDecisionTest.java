@@ -392,6 +392,7 @@ class ControlDecisionTest {
             List<String> keys = List.of("object", "part", "material", "total");
             double[][] plain = new double[keys.size()][reps];
             double[][] ctl = new double[keys.size()][reps];
+            double[][] steps = new double[UnitControls.FUNNEL_STEPS.size()][reps];
             int[] wb = new int[n];
             for (int b = 0; b < reps; b++) {
                 for (int i = 0; i < n; i++) {
@@ -399,6 +400,12 @@ class ControlDecisionTest {
                 }
                 Decision x = decide(wb, fixedLabels ? labels : null, on, cls, inter, loc, held.area(), px);
                 for (int u = 0; u < unitsTotal; u++) {
+                    if (x.spec[u]) {
+                        steps[0][b]++;
+                        steps[1][b] += x.p[u] <= 0.05 ? 1 : 0;
+                        steps[2][b] += x.q[u] <= 0.05 ? 1 : 0;
+                        steps[3][b] += x.controlled[u] ? 1 : 0;
+                    }
                     for (int j = 0; j < keys.size(); j++) {
                         if (x.spec[u] && (keys.get(j).equals("total") || ControlsTest.CATS.get(x.label[u]).equals(keys.get(j)))) {
                             plain[j][b]++;
@@ -416,6 +423,13 @@ class ControlDecisionTest {
                         uc.controlledCountInterval().get(key), 1e-12, key);
                 total += Arrays.stream(ctl[j]).sum();
             }
+            // the decision step by step: each step's interval from the same replicates
+            for (int j = 0; j < steps.length; j++) {
+                assertArrayEquals(new double[] {ControlsTest.hazen(steps[j], 0.025), ControlsTest.hazen(steps[j], 0.975)},
+                        uc.funnelInterval()[j], 1e-12, UnitControls.FUNNEL_STEPS.get(j));
+            }
+            assertArrayEquals(uc.countInterval().get("total"), uc.funnelInterval()[0], 0.0);
+            assertArrayEquals(uc.controlledCountInterval().get("total"), uc.funnelInterval()[3], 0.0);
             assertTrue(total > 0, "some replicates count controlled units (a test that can fail)");
             double[] ci = uc.controlledCountInterval().get("total");
             assertTrue(uc.controlledTotal() >= 1, "some units pass");

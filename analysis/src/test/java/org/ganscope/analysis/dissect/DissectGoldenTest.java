@@ -30,10 +30,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DissectGoldenTest {
     @ParameterizedTest
     @CsvSource({
-        "IQR,      layer3, 1, 1934564269e044ec8c5df79dd06fe5d50184ca87f00f6b6ab2f7712f893dab28",
-        "IQR,      layer3, 3, 1934564269e044ec8c5df79dd06fe5d50184ca87f00f6b6ab2f7712f893dab28",
-        "QUANTILE, layer3, 1, 3a6430270c5ec74cf431b47f394798e579d644b7b8149e60445d218ab595a53a",
-        "IQR,      layer4, 2, 45a646450d0996da1173c7ea77aef23405af837316d1b4d0c4e0c76dd0b031f9",
+        "IQR,      layer3, 1, d3fcc422b14fd802bcae8856974c6fa6243072397cd058442dab828229d85f03",
+        "IQR,      layer3, 3, d3fcc422b14fd802bcae8856974c6fa6243072397cd058442dab828229d85f03",
+        "QUANTILE, layer3, 1, d29a30c2ecf51595ed72ec5b876b67fcc59adda3e81afeccfb962b5593f98787",
+        "IQR,      layer4, 2, 8710211ddc8eefd3a23dc99f889eacec96be28500ced492bcb02b101741c1dfa",
     })
     void dissectJsonIsBitIdenticalToTheRecordedEngine(DissectParams.Method method, String layer, int shards, String digest) throws Exception {
         Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
