@@ -60,9 +60,16 @@ public final class Heartbeats {
         }
     }
 
-    /** How long the engine may report no progress in a watched phase: {@value #STALL_PROPERTY} seconds, default 10 minutes. */
+    /** The stall time's environment variable, read where the system property is not set. */
+    public static final String STALL_ENV = "GANSCOPE_STALL_SECONDS";
+
+    /** How long the engine may report no progress in a watched phase: {@value #STALL_PROPERTY} (or {@value #STALL_ENV}) seconds, default 600. */
     public static Duration stallTime() {
-        return Duration.ofMillis(Math.round(Double.parseDouble(System.getProperty(STALL_PROPERTY, "600")) * 1000));
+        String s = System.getProperty(STALL_PROPERTY);
+        if (s == null || s.isBlank()) {
+            s = System.getenv(STALL_ENV);
+        }
+        return Duration.ofMillis(Math.round(Double.parseDouble(s == null || s.isBlank() ? "600" : s.strip()) * 1000));
     }
 
     public static <T> T during(ActivityExecutionContext ctx, String phase, Work<T> work) throws Exception {
