@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 import org.ganscope.activities.store.ArtifactStore;
 import org.ganscope.analysis.bundle.Bundle;
+import org.ganscope.db.DatabaseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that runs a pipeline step's activity: inside {@link Failures#classify} it
@@ -19,8 +22,15 @@ import org.ganscope.analysis.bundle.Bundle;
  * under {@link Heartbeats#during}, and stores the files), then persists it (the database
  * rows), and returns the key. A step declares only its name, layer, content key, upstream
  * results by name, its files, the computation and the persistence ({@link Step}).
+ *
+ * <p>Encoding, storing and persisting heartbeat too (a slow write is not timed out half-way),
+ * with the step's own details for a step that heartbeats itself. The computation's progress
+ * feeds the watchdog of {@link Heartbeats} and the step's row on the timeline; that row is
+ * cosmetic, so a failed progress write is logged and skipped ({@link #cosmetic}), never the
+ * end of the attempt.
  */
 public final class StepRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ModelWork work;
 
@@ -188,6 +198,7 @@ public final class StepRunner {
     /** What a computation may use: the bundle (resolved on first use), upstream results, progress on the timeline. */
     public final class Context {
         private final Step<?> step;
+        private final Heartbeats.Watch watch = new Heartbeats.Watch();
         private Bundle bundle;
 
         private Context(Step<?> step) {
@@ -210,8 +221,10 @@ public final class StepRunner {
                     .orElseThrow(() -> new IOException(name + " result " + key + " is missing from the artifact store")));
         }
 
+        /** Progress on the step's timeline row (best effort) and for the stall watchdog. */
         public void progress(long done, long total) {
-            work.steps().progress(step.experimentId, step.name, step.layer, done, total);
+            watch.advanced();
+            cosmetic("progress of " + step.name + " " + step.layer, () -> work.steps().progress(step.experimentId, step.name, step.layer, done, total));
         }
 
         public ArtifactStore store() {
@@ -240,14 +253,38 @@ public final class StepRunner {
             } else {
                 Context ctx = new Context(step);
                 result = step.phase == null ? step.compute.compute(ctx)
-                        : Heartbeats.during(Activity.getExecutionContext(), step.phase, () -> step.compute.compute(ctx));
-                for (Map.Entry<String, byte[]> f : step.encode.encode(result).entrySet()) {
-                    store.put(step.key, f.getKey(), f.getValue());
-                }
+                        : Heartbeats.during(activity(), step.phase, () -> step.phase, ctx.watch, () -> step.compute.compute(ctx));
             }
-            step.persist.persist(result, stored);
+            R finished = result;
+            boolean reused = stored;
+            ActivityExecutionContext activity = activity();
+            // a step that heartbeats itself keeps its details (a retry reads them); the others name the phase
+            String phase = (step.phase == null ? step.name : step.phase) + "/store";
+            java.util.function.Supplier<Object> details = step.phase == null
+                    ? () -> activity.getLastHeartbeatDetails(Object.class).orElse(null) : () -> phase;
+            Heartbeats.during(activity, phase, details, null, () -> {
+                if (!reused) {
+                    for (Map.Entry<String, byte[]> f : step.encode.encode(finished).entrySet()) {
+                        store.put(step.key, f.getKey(), f.getValue());
+                    }
+                }
+                step.persist.persist(finished, reused);
+                return null;
+            });
             return step.key;
         });
+    }
+
+    /**
+     * Runs a write that only shows progress (a timeline row, a shard's images so far): a
+     * database failure in it is logged and skipped; the real work goes on.
+     */
+    public static void cosmetic(String what, Runnable write) {
+        try {
+            write.run();
+        } catch (DatabaseException e) {
+            LOG.warn("{}: not recorded ({}); the work goes on", what, e.getMessage());
+        }
     }
 
     /** This activity attempt's number (1 for the first). */

@@ -53,6 +53,12 @@ final class PlatformFixture implements AutoCloseable {
 
     /** @param wrap optional wrapper around the real dissect activities (to inject faults) */
     PlatformFixture(java.util.function.UnaryOperator<org.ganscope.activities.dissect.DissectActivities> wrap) throws Exception {
+        this(wrap, null);
+    }
+
+    /** @param extra optional: adds a test's own workers (given the model work) before the environment starts */
+    PlatformFixture(java.util.function.UnaryOperator<org.ganscope.activities.dissect.DissectActivities> wrap,
+            java.util.function.BiConsumer<TestWorkflowEnvironment, org.ganscope.activities.ModelWork> extra) throws Exception {
         String base;
         synchronized (PlatformFixture.class) {
             if (pg == null) {
@@ -89,6 +95,9 @@ final class PlatformFixture implements AutoCloseable {
         }
         model.registerActivitiesImplementations(impls.toArray());
         env.newWorker(TaskQueues.BOOKKEEPING).registerActivitiesImplementations(new ExperimentActivitiesImpl(experiments, steps));
+        if (extra != null) {
+            extra.accept(env, work);
+        }
         env.start();
     }
 

@@ -14,6 +14,8 @@ public final class FailureTypes {
     public static final String DATABASE_UNAVAILABLE = "DatabaseUnavailable";
     /** The artifact store failed (e.g. disk full): retried. */
     public static final String STORAGE_ERROR = "StorageError";
+    /** The engine made no progress for the stall time (a hung native call): retried. */
+    public static final String STALLED = "Stalled";
     /** Any other checked exception: retried. */
     public static final String UNEXPECTED = "Unexpected";
 

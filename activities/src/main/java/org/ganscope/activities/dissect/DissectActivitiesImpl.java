@@ -85,7 +85,8 @@ public final class DissectActivitiesImpl implements DissectActivities {
                         return Map.of(".thr", bytes.toByteArray());
                     })
                     .decode(files -> null) // the shards and the merge read them by key
-                    .persist((t, reused) -> steps.progress(task.experimentId(), STEP, task.layer(), thresholdWork, total));
+                    .persist((t, reused) -> StepRunner.cosmetic("progress of " + STEP + " " + task.layer(),
+                            () -> steps.progress(task.experimentId(), STEP, task.layer(), thresholdWork, total)));
         });
     }
 
@@ -158,8 +159,12 @@ public final class DissectActivitiesImpl implements DissectActivities {
                 unreported += e - s;
                 // progress rows at most once per REPORT_NANOS per shard: at 100 fast workers, per-chunk writes would hammer one row
                 if (e == end || System.nanoTime() - lastReport >= REPORT_NANOS) {
-                    steps.advance(task.experimentId(), STEP, task.layer(), unreported);
-                    shardRuns.progress(task.experimentId(), task.layer(), shard, attempt, worker, e - start);
+                    long advance = unreported;
+                    long images = e - start;
+                    StepRunner.cosmetic("progress of shard " + shard + " of " + task.layer(), () -> {
+                        steps.advance(task.experimentId(), STEP, task.layer(), advance);
+                        shardRuns.progress(task.experimentId(), task.layer(), shard, attempt, worker, images);
+                    });
                     unreported = 0;
                     lastReport = System.nanoTime();
                 }

@@ -20,16 +20,19 @@ public final class DissectTasks {
                 task.topK(), task.batch());
     }
 
-    /** The parameters that determine the thresholds, canonically (result keys hash this). */
+    /**
+     * The parameters that determine the thresholds, canonically (result keys hash this). The
+     * batch is among them: the generator runs batched, and a batch size may change a float's last bits.
+     */
     public static String thresholdParams(DissectTask task) {
-        return String.format(Locale.ROOT, "layer=%s;n=%d;seed=%d;method=%s;q=%s", task.layer(), task.thresholdSamples(), task.thresholdSeed(),
-                task.method().toLowerCase(Locale.ROOT), Double.toString(task.quantile()));
+        return String.format(Locale.ROOT, "layer=%s;n=%d;seed=%d;method=%s;q=%s;batch=%d", task.layer(), task.thresholdSamples(),
+                task.thresholdSeed(), task.method().toLowerCase(Locale.ROOT), Double.toString(task.quantile()), task.batch());
     }
 
-    /** The parameters of evaluation shard {@code k}, canonically. */
+    /** The parameters of evaluation shard {@code k}, canonically (with the batch, as the thresholds'). */
     public static String shardParams(DissectTask task, int k) {
-        return String.format(Locale.ROOT, "layer=%s;from=%d;to=%d;seed=%d;topk=%d", task.layer(), shardStart(task, k), shardStart(task, k + 1),
-                task.seed(), task.topK());
+        return String.format(Locale.ROOT, "layer=%s;from=%d;to=%d;seed=%d;topk=%d;batch=%d", task.layer(), shardStart(task, k),
+                shardStart(task, k + 1), task.seed(), task.topK(), task.batch());
     }
 
     public static long shardStart(DissectTask task, int k) {
