@@ -16,6 +16,7 @@ import org.ganscope.services.experiment.ExperimentResults;
 import org.ganscope.services.experiment.ExperimentService;
 import org.ganscope.services.experiment.ExperimentSummary;
 import org.ganscope.services.experiment.StepSummary;
+import org.ganscope.services.experiment.PixelShare;
 import org.ganscope.services.experiment.UnitCount;
 import org.ganscope.services.experiment.UnitResult;
 import org.springframework.stereotype.Service;
@@ -36,7 +37,8 @@ public class CompareService {
      */
     public record Column(ExperimentSummary experiment, String layer, Map<String, Integer> byCategory, List<ClassCount> classCounts,
             Map<String, Double> metrics, Map<String, String> params, List<UnitResult> units, List<String> dissectedLayers,
-            List<UnitCount> counts, String countsState, String metricsState, String recipe, String trainingSeed) {
+            List<UnitCount> counts, String countsState, String metricsState, String recipe, String trainingSeed,
+            List<PixelShare> pixelShares) {
         public int interpretable() {
             return byCategory.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -175,7 +177,7 @@ public class CompareService {
         String[] recipe = recipe(flatten(e.paramsJson()).get("bundlePath"), flatten(e.paramsJson()).getOrDefault("bundleHash", ""));
         return new Column(e, layer, results.interpretableByCategory(id, layer), results.classCounts(id, layer), results.metrics(id, "metrics"),
                 shown, results.units(id, layer), layers, results.interpretableCounts(id, layer), state(e, steps, "dissect", layer),
-                state(e, steps, "metrics", ""), recipe[0], recipe[1]);
+                state(e, steps, "metrics", ""), recipe[0], recipe[1], results.pixelShares(id));
     }
 
     /** "" when the step (of the layer) succeeded; "pending" while the experiment may still run it; else "not run". */
@@ -236,6 +238,29 @@ public class CompareService {
         numbers.put("recall", c -> c.metric("recall"));
         return SeedGroups.group(columns, c -> SeedGroups.key(c.params(), c.experiment().dataset(), c.experiment().variant(), c.recipe(), c.layer()),
                 c -> c.experiment().id(), Column::seeds, c -> c.experiment().bundleName() + " · " + c.layer(), numbers);
+    }
+
+    /** A class of a concept group with each column's pixel share (null where that run has none), for the side-by-side table. */
+    public record ShareRow(String group, String className, List<PixelShare> perColumn) {
+    }
+
+    /** The pixel shares of every column side by side: the classes of the first column's order, then any others. */
+    public static List<ShareRow> pixelShares(List<Column> columns) {
+        Map<String, ShareRow> rows = new LinkedHashMap<>();
+        for (Column c : columns) {
+            for (PixelShare p : c.pixelShares()) {
+                rows.computeIfAbsent(p.group() + ":" + p.className(), k -> new ShareRow(p.group(), p.className(), new ArrayList<>()));
+            }
+        }
+        List<ShareRow> out = new ArrayList<>();
+        for (ShareRow r : rows.values()) {
+            for (Column c : columns) {
+                r.perColumn().add(c.pixelShares().stream().filter(p -> p.group().equals(r.group()) && p.className().equals(r.className()))
+                        .findFirst().orElse(null));
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     /** Parameters that differ among the columns and change what a shown number means. */

@@ -74,6 +74,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     private final EChart intervalChart = new EChart("interval-chart", "1000px", "300px");
     private final EChart manyRuns = new EChart("many-runs", "1000px", "360px");
     private final Paragraph manyRunsNote = new Paragraph();
+    private final Grid<CompareService.ShareRow> shares = new Grid<>();
     /** The flags of the shown comparison, by kind of number (MeaningFlags.SAMPLE_METRICS, UNIT_COUNTS): the text of the marks. */
     private Map<String, String> flagText = Map.of();
     private final VerticalLayout results = new VerticalLayout();
@@ -135,6 +136,9 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         groups.getStyle().set("--lumo-space-m", "0.5rem");
         manyRuns.getElement().setAttribute("aria-label", "every finished run: dataset, variant, layer, seed against the controlled count, FD and recall");
 
+        shares.setId("compare-pixel-shares");
+        shares.setAllRowsVisible(true);
+
         params.setId("param-diff");
         params.setAllRowsVisible(true);
         best.setId("best-units");
@@ -146,7 +150,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         barsNote.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
         results.add(new H3("Variant table"), table, flagNotes, new H3("Runs grouped by everything but seed"), groupNote, groups,
                 new H3("With intervals"), barsNote, intervalChart, new H3("Interpretable units per class"), classChart, new H3("Parameters"), params,
-                new H3("Best unit per class"), best);
+                new H3("Best unit per class"), best, new H3("What the generators cannot draw"), sharesNote(), shares);
         results.setVisible(false);
         manyRunsNote.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
         Div many = new Div(new H3("All finished runs"), manyRunsNote, manyRuns);
@@ -272,6 +276,18 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         }
         params.setItems(rows);
 
+        shares.removeAllColumns();
+        shares.addColumn(r -> r.group().equals("main") ? r.className() : r.group() + ": " + r.className()).setHeader("class").setAutoWidth(true);
+        for (int i = 0; i < cols.size(); i++) {
+            int k = i;
+            Column c = cols.get(k);
+            shares.addColumn(LitRenderer.<CompareService.ShareRow>of("<span>${item.v}</span> <span class=\"ci\" style=\"display: block;"
+                    + " font-size: var(--lumo-font-size-xs); color: var(--lumo-secondary-text-color); line-height: 1.2\">${item.ci}</span>")
+                    .withProperty("v", r -> shareCell(r.perColumn().get(k), c)[0]).withProperty("ci", r -> shareCell(r.perColumn().get(k), c)[1]))
+                    .setHeader(Fmt.header("#" + c.experiment().id() + " " + c.experiment().bundleName() + ": generated / real")).setAutoWidth(true);
+        }
+        shares.setItems(CompareService.pixelShares(cols));
+
         best.removeAll();
         // one grid for all classes: a column per experiment, so each class's units line up under their experiment
         best.getStyle().set("display", "grid").set("grid-template-columns", "7em repeat(" + cols.size() + ", max-content)")
@@ -311,6 +327,26 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                 row.add(cell);
             }
         }
+    }
+
+    private static Paragraph sharesNote() {
+        Paragraph p = new Paragraph("Per class, the share of generated pixels / the share of real pixels, below them their 95% bootstrap"
+                + " intervals over images (none for a real share the bundle's manifest records without per-image counts).");
+        p.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+        return p;
+    }
+
+    /** A run's generated / real share of a class, and below them their intervals; "pending" or "not run" before its metrics step. */
+    static String[] shareCell(org.ganscope.services.experiment.PixelShare p, Column c) {
+        if (!c.metricsState().isEmpty()) {
+            return new String[] {c.metricsState(), ""};
+        }
+        if (p == null) {
+            return new String[] {"—", ""};
+        }
+        String gen = p.generatedLow() == null ? "" : "[" + Fmt.score(p.generatedLow()) + ", " + Fmt.score(p.generatedHigh()) + "]";
+        String real = p.realLow() == null ? "no interval" : "[" + Fmt.score(p.realLow()) + ", " + Fmt.score(p.realHigh()) + "]";
+        return new String[] {Fmt.score(p.generated()) + " / " + Fmt.score(p.real()), gen + " / " + real};
     }
 
     /** A parameter value; hashes shortened to 12 characters, the full one in the tooltip and a copy button. */
