@@ -767,4 +767,119 @@ class DashboardBrowserTest {
             driver.quit();
         }
     }
+
+    /**
+     * Compare v3 as a user sees it: two runs that differ only by evaluation seed form a group with a mean and an interval
+     * across the seeds; a run with another sample count carries a warning mark beside its sample metrics and counts,
+     * with the reason under the table; a run still going says pending; what the generators cannot draw side by side and
+     * on the experiment page; the many-run chart. Screenshots: compare-v3*.png, experiment-pixel-shares.png.
+     */
+    @Test
+    void compareFlagsASampleCountDifferenceAndGroupsTwoSeeds() throws Exception {
+        List<String> steps = List.of("dissect", "metrics");
+        long a = experiments.launch(new LaunchRequest("seed 11", "outdoor-base", List.of("layer2"), 40, 11L, 20, null, null, null, 1, List.of("v3"), steps), "test");
+        long b = experiments.launch(new LaunchRequest("seed 12", "outdoor-base", List.of("layer2"), 40, 12L, 20, null, null, null, 1, List.of("v3"), steps), "test");
+        long c = experiments.launch(new LaunchRequest("60 samples", "outdoor-base", List.of("layer2"), 60, 11L, 20, null, null, null, 1, List.of("v3"), steps), "test");
+        long deadline = System.nanoTime() + Duration.ofSeconds(900).toNanos();
+        for (long x : List.of(a, b, c)) {
+            while (!experimentRows.get(x).orElseThrow().status().equals("SUCCEEDED")) {
+                assertTrue(System.nanoTime() < deadline && !experimentRows.get(x).orElseThrow().status().equals("FAILED"),
+                        "experiment " + x + ": " + experimentRows.get(x).orElseThrow().status());
+                Thread.sleep(500);
+            }
+        }
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary("/usr/bin/chromium");
+        o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,900");
+        ChromeDriver driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build(), o);
+        long d = -1;
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
+            JavascriptExecutor js = driver;
+            signIn(driver, wait, "admin", "browser-test-password");
+            // still going while the page is open: a dissection of 2,000 images launched just now
+            d = experiments.launch(new LaunchRequest("still going", "outdoor-base", List.of("layer2"), 2000, 13L, 20, null, null, null, 1, List.of("v3"), steps), "test");
+            driver.get("http://127.0.0.1:" + port + "/compare?ids=" + a + "," + b + "," + c + "," + d);
+            wait.until(x -> js.executeScript(ROW_CELLS, "compare-table", 3) != null);
+            wait.until(x -> "true".equals(x.findElement(By.id("interval-chart")).getAttribute("data-rendered")));
+            assertTrue(!"SUCCEEDED".equals(experimentRows.get(d).orElseThrow().status()), "the long run is still going");
+            @SuppressWarnings("unchecked")
+            List<String> pending = (List<String>) js.executeScript(ROW_CELLS, "compare-table", 3);
+            assertTrue(pending.stream().filter(x -> x.replace("\u26a0", "").equals("pending")).count() >= 5, "a run still going says pending, not 0: " + pending);
+            // the sample-count difference: a mark beside the sample metrics and counts of every run, and the reason beneath
+            @SuppressWarnings("unchecked")
+            List<String> marks = (List<String>) js.executeScript("return [...document.querySelectorAll('#compare-table .meaning-flag')].map(m => m.title);");
+            assertTrue(marks.size() >= 4 * 4 && marks.stream().anyMatch(t -> t.contains("metrics samples differ (40 vs 60 vs 2000)")),
+                    "marks beside the flagged numbers: " + marks.size() + " " + (marks.isEmpty() ? "" : marks.get(0)));
+            String notes = driver.findElement(By.id("meaning-flags")).getText();
+            assertTrue(notes.contains("sample metrics: metrics samples differ") && notes.contains("FD") && notes.contains("#" + c + " 60")
+                    && notes.contains("unit counts: samples differ"), notes);
+            // two seeds, one group: a mean with its interval across the seeds, n = 2
+            @SuppressWarnings("unchecked")
+            List<List<String>> groupRows = (List<List<String>>) js.executeScript("""
+                    const g = document.getElementById('seed-groups');
+                    return [...g.shadowRoot.querySelectorAll('#items tr')].filter(r => r.index !== undefined && !r.hidden)
+                      .map(r => [...r.querySelectorAll('td slot')].map(s => s.assignedElements()[0]).map(x => x ? x.textContent.trim() : ''));""");
+            List<String> pair = groupRows.stream().filter(r -> r.get(1).equals("#" + a + " #" + b)).findFirst().orElseThrow(() -> new AssertionError(groupRows.toString()));
+            assertEquals("seed 11, seed 12", pair.get(2).replace(" · training seed 100", ""), pair.toString());
+            assertTrue(pair.get(3).matches("-?\\d+\\.\\d \\[-?\\d+\\.\\d, -?\\d+\\.\\d\\] n = 2"), "controlled count, mean [interval] n = 2: " + pair);
+            assertTrue(pair.get(5).matches(".*\\[.*\\] n = 2"), "domain FD across the seeds: " + pair);
+            assertTrue(groupRows.stream().anyMatch(r -> r.get(1).equals("#" + c) && r.get(3).contains("(1 run)")), "60 samples is a group of its own: " + groupRows);
+            // error bars: the group's interval and each run's bootstrap interval are drawn
+            @SuppressWarnings("unchecked")
+            List<Object> bars = (List<Object>) js.executeScript("const o = echarts.getInstanceByDom(document.getElementById('interval-chart')).getOption();"
+                    + " return o.series.filter(s => s.type === 'candlestick').map(s => s.data.filter(v => Array.isArray(v)).length);");
+            assertTrue(((Number) bars.get(0)).intValue() >= 4 && ((Number) bars.get(1)).intValue() >= 4, "error bars (counts, domain FD): " + bars);
+            // the step parameters are filled, and differ
+            @SuppressWarnings("unchecked")
+            List<String> paramNames = (List<String>) js.executeScript("return [...document.querySelectorAll('#param-diff vaadin-grid-cell-content')]"
+                    + ".map(c => c.textContent.trim()).filter(t => t.startsWith('\u2260 '));");
+            assertTrue(paramNames.contains("\u2260 step params · metrics · samples"), paramNames.toString());
+            // what the generators cannot draw, side by side: generated / real with intervals per run
+            @SuppressWarnings("unchecked")
+            List<String> shareRow = (List<String>) wait.until(x -> js.executeScript(ROW_CELLS, "compare-pixel-shares", 0));
+            assertTrue(shareRow.get(1).matches("\\d\\.\\d{3} / \\d\\.\\d{3} \\[\\d\\.\\d{3}, \\d\\.\\d{3}\\] / \\[\\d\\.\\d{3}, \\d\\.\\d{3}\\]"),
+                    "generated / real with intervals: " + shareRow);
+            assertEquals("pending", shareRow.get(4), shareRow.toString());
+            // best units only among controlled-interpretable units
+            @SuppressWarnings("unchecked")
+            List<String> best = (List<String>) js.executeScript("return [...document.querySelectorAll('img.best-unit')].map(i => i.title);");
+            for (String t : best) {
+                String[] parts = t.split("#|unit |, IoU ");
+                var u = results.units(Long.parseLong(parts[1].trim()), "layer2").stream().filter(r -> r.unit() == Integer.parseInt(parts[2].trim())).findFirst().orElseThrow();
+                assertTrue(Boolean.TRUE.equals(u.interpretableControlled()), "best unit passes the controlled decision: " + t);
+            }
+            assertNoRawJava(driver, "compare v3");
+            js.executeScript("document.getElementById('compare-table').scrollIntoView()");
+            saveScreenshot(driver, "compare-v3-table.png");
+            js.executeScript("document.getElementById('seed-groups').scrollIntoView()");
+            saveScreenshot(driver, "compare-v3-groups.png");
+            js.executeScript("document.getElementById('interval-chart').scrollIntoView()");
+            saveScreenshot(driver, "compare-v3-intervals.png");
+            js.executeScript("document.getElementById('compare-pixel-shares').scrollIntoView()");
+            saveScreenshot(driver, "compare-v3-pixel-shares.png");
+            // the many-run view: every finished run's layer as a line over dataset, variant, layer, seeds and the numbers
+            wait.until(x -> "true".equals(x.findElement(By.id("many-runs")).getAttribute("data-rendered")));
+            Long lines = (Long) js.executeScript("const o = echarts.getInstanceByDom(document.getElementById('many-runs')).getOption();"
+                    + " return o.series.reduce((n, s) => n + s.data.length, 0);");
+            assertTrue(lines >= 3, "a line per finished run: " + lines);
+            js.executeScript("document.getElementById('many-runs').scrollIntoView()");
+            saveScreenshot(driver, "compare-v3-many-runs.png");
+
+            // the experiment page: a section of its own, with the classes the generator draws least first
+            driver.get("http://127.0.0.1:" + port + "/experiments/" + a);
+            wait.until(x -> "true".equals(x.findElement(By.id("pixel-share-chart")).getAttribute("data-rendered")));
+            @SuppressWarnings("unchecked")
+            List<String> first = (List<String>) wait.until(x -> js.executeScript(ROW_CELLS, "pixel-share-table", 0));
+            assertTrue(first.get(1).matches("\\d\\.\\d{3} \\[\\d\\.\\d{3}, \\d\\.\\d{3}\\]"), "generated share with interval: " + first);
+            js.executeScript("document.getElementById('pixel-shares').scrollIntoView()");
+            saveScreenshot(driver, "experiment-pixel-shares.png");
+        } finally {
+            driver.quit();
+            if (d > 0 && !experimentRows.get(d).orElseThrow().status().equals("SUCCEEDED")) {
+                experiments.cancel(d);
+            }
+        }
+    }
 }

@@ -13,6 +13,7 @@ import org.ganscope.analysis.metrics.MetricIntervals;
 import org.ganscope.analysis.metrics.ReferenceFd;
 import org.ganscope.analysis.metrics.ReferenceNetwork;
 import org.ganscope.analysis.metrics.SampleMetrics;
+import org.ganscope.analysis.zoo.PixelShares;
 
 public final class MetricsActivitiesImpl implements MetricsActivities {
     static final String STEP = "metrics";
@@ -20,6 +21,8 @@ public final class MetricsActivitiesImpl implements MetricsActivities {
     static final String REFERENCE_FD = "fd_efficientnet_lite0";
     /** How the sample count is named when FD (EfficientNet-Lite0) is refused for too few samples. */
     static final String SAMPLES_FIELD = "the metrics step's samples (the experiment's samples, at most 2000)";
+    /** The prefix of the stored pixel shares: {@code pixel_share:GROUP:CLASS|generated}, {@code |generated_ci_lo}, {@code |real}, ... */
+    public static final String PIXEL_SHARES = "pixel_share";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final StepRunner runner;
 
@@ -34,7 +37,7 @@ public final class MetricsActivitiesImpl implements MetricsActivities {
             // the result now also holds the bootstrap intervals and the real floor: its own key, so older stored results are not reused
             // and FD (EfficientNet-Lite0): again its own key (the bundle hash pins the network's hash its statistics were made with)
             String key = ResultKeys.of(task.bundleHash(), STEP, task.params() + ";intervals=" + MetricIntervals.DEFAULT_REPLICATES
-                    + ";reference=" + ReferenceNetwork.NAME);
+                    + ";reference=" + ReferenceNetwork.NAME + ";pixel_shares=" + PIXEL_SHARES);
             return StepRunner.Step.<Map<String, Double>>of(STEP, task.experimentId(), "").bundle(task.bundleHash(), task.bundlePath())
                     .key(key).files(".json")
                     .compute(ctx -> {
@@ -64,6 +67,20 @@ public final class MetricsActivitiesImpl implements MetricsActivities {
                         values.put("domain_fd|real_floor", measured.intervals().realFloorFd());
                         values.put("domain_fd|real_floor_samples", (double) measured.intervals().realFloorSamples());
                         values.put("bootstrap|replicates", (double) measured.intervals().replicates());
+                        // what the generator cannot draw: per class of every concept group, generated vs real pixel share with
+                        // their 95% bootstrap intervals over images (the real one NaN, stored null, where the manifest gives the share)
+                        PixelShares.Counts counts = PixelShares.count(ctx.bundle(), task.samples(), task.seed(), 32, Progress.NONE);
+                        for (PixelShares.Share sh : PixelShares.shares(ctx.bundle(), counts)) {
+                            String n = PIXEL_SHARES + ":" + sh.group() + ":" + sh.name() + "|";
+                            values.put(n + "generated", sh.generated());
+                            values.put(n + "generated_ci_lo", sh.generatedLow());
+                            values.put(n + "generated_ci_hi", sh.generatedHigh());
+                            values.put(n + "real", sh.real());
+                            if (!Double.isNaN(sh.realLow())) {
+                                values.put(n + "real_ci_lo", sh.realLow());
+                                values.put(n + "real_ci_hi", sh.realHigh());
+                            }
+                        }
                         return values;
                     })
                     .encode(values -> Map.of(".json", toJson(values)))

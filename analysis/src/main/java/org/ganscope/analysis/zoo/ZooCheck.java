@@ -8,7 +8,6 @@ import org.ganscope.analysis.bundle.Manifest;
 import org.ganscope.analysis.bundle.RealLabels;
 import org.ganscope.analysis.metrics.ReferenceFd;
 import org.ganscope.analysis.metrics.SampleMetrics;
-import org.ganscope.analysis.model.LayerModel;
 
 /**
  * Does a bundle's generator draw its concepts? For every class of every concept group, the
@@ -70,37 +69,19 @@ public final class ZooCheck {
     public static Result check(Bundle b, int samples, long seed, int batch, Progress progress, String samplesField) {
         Manifest m = b.manifest();
         List<Manifest.ConceptGroup> groups = m.groups();
-        long[][] counts = new long[groups.size()][];
-        for (int g = 0; g < groups.size(); g++) {
-            counts[g] = new long[groups.get(g).numClasses()];
-        }
-        progress.begin(b.name() + ": segmenting samples", samples, "images");
-        try (LayerModel model = new LayerModel(b, m.layers().get(0).name(), batch)) {
-            for (int start = 0; start < samples; start += batch) {
-                int n = Math.min(batch, samples - start);
-                model.generate(seed, start, n);
-                for (int g = 0; g < groups.size(); g++) {
-                    int[] labels = model.groupLabels(g);
-                    long[] c = counts[g];
-                    for (int p = 0, end = n * model.segPixels(); p < end; p++) {
-                        c[labels[p]]++;
-                    }
-                }
-                progress.advance(n);
-            }
-        }
-        progress.end();
+        PixelShares.Counts counts = PixelShares.count(b, samples, seed, batch, progress);
         List<ClassShare> shares = new ArrayList<>();
         for (int g = 0; g < groups.size(); g++) {
             Manifest.ConceptGroup group = groups.get(g);
             double[] real = RealLabels.pixelShares(b, group);
+            long[] perClass = counts.totals(g);
             long total = 0;
-            for (long c : counts[g]) {
+            for (long c : perClass) {
                 total += c;
             }
             for (int c = 0; c < group.numClasses(); c++) {
                 Manifest.ConceptClass cc = group.classes().get(c);
-                shares.add(new ClassShare(group.name(), cc.name(), cc.category(), (double) counts[g][c] / total, real[c]));
+                shares.add(new ClassShare(group.name(), cc.name(), cc.category(), (double) perClass[c] / total, real[c]));
             }
         }
         progress.begin(b.name() + ": FD (EfficientNet-Lite0 and segmenter features)", 1, "runs");

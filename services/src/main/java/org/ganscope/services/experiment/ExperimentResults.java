@@ -42,6 +42,11 @@ public class ExperimentResults {
         return results.metrics(experimentId, step);
     }
 
+    /** What the generator cannot draw: generated vs real pixel share per class and concept group, from the metrics step (empty before it). */
+    public List<PixelShare> pixelShares(long experimentId) {
+        return PixelShare.of(results.metrics(experimentId, "metrics"));
+    }
+
     /** The metrics the explain step recorded for a layer (held_out_gain_share|0.02 and its interval, ...). */
     public Map<String, Double> explainMetrics(long experimentId, String layer) {
         return results.metrics(experimentId, ResultRepository.metricsKey("explain", layer));

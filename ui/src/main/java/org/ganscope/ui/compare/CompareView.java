@@ -37,6 +37,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.ganscope.services.compare.CompareService;
 import org.ganscope.services.compare.CompareService.Column;
+import org.ganscope.services.compare.MeaningFlags;
+import org.ganscope.services.compare.SeedGroups;
 import org.ganscope.services.experiment.ExperimentSummary;
 import org.ganscope.services.unit.UnitImageService;
 import com.vaadin.flow.component.Component;
@@ -67,6 +69,14 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     private final EChart classChart = new EChart("class-chart", "1000px", "320px");
     private final Grid<CompareService.ParamRow> params = new Grid<>();
     private final Div best = new Div();
+    private final Div flagNotes = new Div();
+    private final Grid<SeedGroups.Group> groups = new Grid<>();
+    private final EChart intervalChart = new EChart("interval-chart", "1000px", "300px");
+    private final EChart manyRuns = new EChart("many-runs", "1000px", "360px");
+    private final Paragraph manyRunsNote = new Paragraph();
+    private final Grid<CompareService.ShareRow> shares = new Grid<>();
+    /** The flags of the shown comparison, by kind of number (MeaningFlags.SAMPLE_METRICS, UNIT_COUNTS): the text of the marks. */
+    private Map<String, String> flagText = Map.of();
     private final VerticalLayout results = new VerticalLayout();
 
     public CompareView(CompareService compare, UnitImageService images) {
@@ -96,32 +106,66 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         table.addComponentColumn(this::layerChoice).setHeader("layer").setAutoWidth(true);
         // each value with its 95% interval on a second, smaller line, so that the whole table fits a laptop's width
         // the controlled count leads (docs/CONTROLS.md); the count without control follows it
+        // a number whose meaning differs across the runs (another sample count, another threshold rule) carries a warning
+        // mark beside it, its reason in the tooltip and in the notes under the table
+        String counts = MeaningFlags.UNIT_COUNTS;
+        String sample = MeaningFlags.SAMPLE_METRICS;
         for (String cat : List.of("object", "part", "material")) {
-            table.addColumn(withCi(c -> controlled(c, cat))).setHeader(cat).setAutoWidth(true);
+            table.addColumn(withCi(c -> controlled(c, cat), counts)).setHeader(cat).setAutoWidth(true);
         }
-        table.addColumn(withCi(c -> controlled(c, "total"))).setHeader(Fmt.header("interpretable with control")).setAutoWidth(true);
-        table.addColumn(withCi(c -> withInterval(c, "total"))).setHeader(Fmt.header("without control")).setAutoWidth(true);
-        table.addColumn(withCi(c -> metric(c, "domain_fd"))).setHeader("domain FD").setAutoWidth(true);
-        table.addColumn(withCi(c -> metric(c, "swd"))).setHeader("SWD").setAutoWidth(true);
-        table.addColumn(withCi(c -> metric(c, "precision"))).setHeader("precision").setAutoWidth(true);
-        table.addColumn(withCi(c -> metric(c, "recall"))).setHeader("recall").setAutoWidth(true);
+        table.addColumn(withCi(c -> controlled(c, "total"), counts)).setHeader(Fmt.header("interpretable with control")).setAutoWidth(true);
+        table.addColumn(withCi(c -> withInterval(c, "total"), counts)).setHeader(Fmt.header("without control")).setAutoWidth(true);
+        table.addColumn(withCi(c -> metric(c, "domain_fd"), sample)).setHeader("domain FD").setAutoWidth(true);
+        table.addColumn(withCi(c -> metric(c, "swd"), sample)).setHeader("SWD").setAutoWidth(true);
+        table.addColumn(withCi(c -> metric(c, "precision"), sample)).setHeader("precision").setAutoWidth(true);
+        table.addColumn(withCi(c -> metric(c, "recall"), sample)).setHeader("recall").setAutoWidth(true);
         table.setAllRowsVisible(true);
         table.getStyle().set("--lumo-space-m", "0.5rem"); // narrower cell padding: thirteen columns at 1200 px
+
+        flagNotes.setId("meaning-flags");
+        groups.setId("seed-groups");
+        groups.addColumn(g -> g.label()).setHeader(Fmt.header("group (bundle · layer)")).setAutoWidth(true);
+        groups.addColumn(g -> g.ids().stream().map(i -> "#" + i).collect(Collectors.joining(" "))).setHeader("runs").setAutoWidth(true);
+        groups.addColumn(g -> String.join(", ", g.seeds())).setHeader(Fmt.header("seeds (what varies)")).setAutoWidth(true);
+        groups.addColumn(groupStat("controlled", 0)).setHeader(Fmt.header("interpretable with control, mean")).setAutoWidth(true);
+        groups.addColumn(groupStat("spec", 0)).setHeader(Fmt.header("without control, mean")).setAutoWidth(true);
+        groups.addColumn(groupStat("domain_fd", 4)).setHeader(Fmt.header("domain FD, mean")).setAutoWidth(true);
+        groups.addColumn(groupStat("precision", 3)).setHeader(Fmt.header("precision, mean")).setAutoWidth(true);
+        groups.addColumn(groupStat("recall", 3)).setHeader(Fmt.header("recall, mean")).setAutoWidth(true);
+        groups.setAllRowsVisible(true);
+        groups.getStyle().set("--lumo-space-m", "0.5rem");
+        manyRuns.getElement().setAttribute("aria-label", "every finished run: dataset, variant, layer, seed against the controlled count, FD and recall");
+
+        shares.setId("compare-pixel-shares");
+        shares.setAllRowsVisible(true);
 
         params.setId("param-diff");
         params.setAllRowsVisible(true);
         best.setId("best-units");
         results.setPadding(false);
-        results.add(new H3("Variant table"), table, new H3("Interpretable units per class"), classChart, new H3("Parameters"), params,
-                new H3("Best unit per class"), best);
+        Paragraph groupNote = new Paragraph("Runs that differ only by seed (evaluation seed, or the generator's training seed with the same"
+                + " recipe) form one group: the mean across its runs, below it the 95% t-interval of that mean across seeds (none for a single run).");
+        groupNote.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+        Paragraph barsNote = new Paragraph("Each run with its 95% bootstrap interval over its images; each group of seeds with its 95% t-interval across runs.");
+        barsNote.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+        results.add(new H3("Variant table"), table, flagNotes, new H3("Runs grouped by everything but seed"), groupNote, groups,
+                new H3("With intervals"), barsNote, intervalChart, new H3("Interpretable units per class"), classChart, new H3("Parameters"), params,
+                new H3("Best unit per class"), best, new H3("What the generators cannot draw"), sharesNote(), shares);
         results.setVisible(false);
-        add(top, results);
+        manyRunsNote.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+        Div many = new Div(new H3("All finished runs"), manyRunsNote, manyRuns);
+        many.setId("many-runs-section");
+        add(top, results, many);
     }
 
     @Override
     protected void onAttach(AttachEvent event) {
         super.onAttach(event);
         event.getUI().getPage().addJavaScript("context://webjars/echarts/5.5.0/echarts.min.js", LoadMode.LAZY); // EChart waits for it: the page does not
+        List<CompareService.RunPoint> runs = compare.manyRuns(200);
+        manyRunsNote.setText(runs.size() + " dissected layers of the newest finished runs (at most 200 runs): a line per run and layer,"
+                + " by dataset; drag along an axis to select. A dash: not measured (FD (EfficientNet-Lite0) needs more than 1280 samples).");
+        manyRuns.setOption(manyRunsOption(runs));
     }
 
     private List<Long> shownIds = List.of();
@@ -155,11 +199,17 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
 
     /** The controlled count with its interval; for a dissection made before the controls, "—". */
     private static String controlled(Column c, String category) {
+        if (!c.countsState().isEmpty()) {
+            return c.countsState();
+        }
         String v = LayerFigure.cell(c.counts(), "controlled", category);
         return v.isEmpty() ? "—" : v;
     }
 
     private static String withInterval(Column c, String category) {
+        if (!c.countsState().isEmpty()) {
+            return c.countsState();
+        }
         String v = LayerFigure.cell(c.counts(), "spec", category);
         return v.isEmpty() ? String.valueOf(category.equals("total") ? c.interpretable() : c.byCategory().getOrDefault(category, 0)) : v;
     }
@@ -198,7 +248,21 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         shownIds = ids;
         List<Column> cols = compare.compare(ids, shownLayers);
         picker.setValue(picker.getListDataView().getItems().filter(e -> ids.contains(e.id())).collect(Collectors.toSet()));
+        List<MeaningFlags.Flag> flags = CompareService.flags(cols);
+        flagText = flags.stream().collect(Collectors.groupingBy(MeaningFlags.Flag::numbers, LinkedHashMap::new,
+                Collectors.mapping(MeaningFlags.Flag::text, Collectors.joining("; "))));
+        flagNotes.removeAll();
+        for (MeaningFlags.Flag f : flags) {
+            Paragraph line = new Paragraph("\u26a0 " + f.text() + " — " + String.join(", ", java.util.stream.IntStream.range(0, cols.size())
+                    .mapToObj(i -> "#" + cols.get(i).experiment().id() + " " + f.values().get(i)).toList()));
+            line.addClassName("meaning-flag-note");
+            line.getStyle().set("margin", "0.2em 0").set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-warning-text-color, #a15c00)");
+            flagNotes.add(line);
+        }
         table.setItems(cols);
+        List<SeedGroups.Group> grouped = CompareService.groups(cols);
+        groups.setItems(grouped);
+        intervalChart.setOption(intervalOption(cols, grouped));
         List<String> classes = CompareService.classesByUnits(cols);
         classChart.setOption(classOption(cols, classes));
 
@@ -212,6 +276,18 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         }
         params.setItems(rows);
 
+        shares.removeAllColumns();
+        shares.addColumn(r -> r.group().equals("main") ? r.className() : r.group() + ": " + r.className()).setHeader("class").setAutoWidth(true);
+        for (int i = 0; i < cols.size(); i++) {
+            int k = i;
+            Column c = cols.get(k);
+            shares.addColumn(LitRenderer.<CompareService.ShareRow>of("<span>${item.v}</span> <span class=\"ci\" style=\"display: block;"
+                    + " font-size: var(--lumo-font-size-xs); color: var(--lumo-secondary-text-color); line-height: 1.2\">${item.ci}</span>")
+                    .withProperty("v", r -> shareCell(r.perColumn().get(k), c)[0]).withProperty("ci", r -> shareCell(r.perColumn().get(k), c)[1]))
+                    .setHeader(Fmt.header("#" + c.experiment().id() + " " + c.experiment().bundleName() + ": generated / real")).setAutoWidth(true);
+        }
+        shares.setItems(CompareService.pixelShares(cols));
+
         best.removeAll();
         // one grid for all classes: a column per experiment, so each class's units line up under their experiment
         best.getStyle().set("display", "grid").set("grid-template-columns", "7em repeat(" + cols.size() + ", max-content)")
@@ -222,7 +298,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
             h.getStyle().set("font-weight", "600");
             best.add(h);
         }
-        for (String cls : classes.subList(0, Math.min(6, classes.size()))) {
+        for (String cls : classes) { // the classes of the chart above, all of them
             Div row = best; // cells go straight into the grid
             Span label = new Span(cls);
             label.addClassName("best-class");
@@ -230,7 +306,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
             for (Column c : cols) {
                 var u = c.bestUnit(cls);
                 if (u == null) {
-                    row.add(new Span("no unit"));
+                    row.add(new Span(!c.countsState().isEmpty() ? c.countsState() : "no unit with control"));
                     continue;
                 }
                 long id = c.experiment().id();
@@ -253,6 +329,26 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         }
     }
 
+    private static Paragraph sharesNote() {
+        Paragraph p = new Paragraph("Per class, the share of generated pixels / the share of real pixels, below them their 95% bootstrap"
+                + " intervals over images (none for a real share the bundle's manifest records without per-image counts).");
+        p.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+        return p;
+    }
+
+    /** A run's generated / real share of a class, and below them their intervals; "pending" or "not run" before its metrics step. */
+    static String[] shareCell(org.ganscope.services.experiment.PixelShare p, Column c) {
+        if (!c.metricsState().isEmpty()) {
+            return new String[] {c.metricsState(), ""};
+        }
+        if (p == null) {
+            return new String[] {"—", ""};
+        }
+        String gen = p.generatedLow() == null ? "" : "[" + Fmt.score(p.generatedLow()) + ", " + Fmt.score(p.generatedHigh()) + "]";
+        String real = p.realLow() == null ? "no interval" : "[" + Fmt.score(p.realLow()) + ", " + Fmt.score(p.realHigh()) + "]";
+        return new String[] {Fmt.score(p.generated()) + " / " + Fmt.score(p.real()), gen + " / " + real};
+    }
+
     /** A parameter value; hashes shortened to 12 characters, the full one in the tooltip and a copy button. */
     private Component paramCell(String name, String value) {
         if (value != null && value.matches("[0-9a-f]{40,}")) {
@@ -271,7 +367,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
 
     /** A launch parameter's name in words: thresholdSamples reads "threshold samples", bundleHash "bundle hash", topK "top k". */
     static String paramLabel(String name) {
-        return name.replaceAll("(?<=[a-z0-9])(?=[A-Z])", " ").toLowerCase(Locale.ROOT);
+        // a step's parameter (stepParams.metrics.samples) reads "step params · metrics · samples"
+        return name.replaceAll("(?<=[a-z0-9])(?=[A-Z])", " ").toLowerCase(Locale.ROOT).replace(".", " · ");
     }
 
     /** A list parameter (stored comma-joined: dissect,metrics,explain) with a space after each comma, as the experiment page writes it. */
@@ -281,6 +378,9 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
 
     /** The value, with its 95% bootstrap interval when the metrics step recorded one. */
     private static String metric(Column c, String name) {
+        if (!c.metricsState().isEmpty()) {
+            return c.metricsState();
+        }
         Double v = c.metrics().get(name);
         Double lo = c.metrics().get(name + "|ci_lo");
         Double hi = c.metrics().get(name + "|ci_hi");
@@ -302,9 +402,154 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                 .withProperty("v", c -> split(text.apply(c))[0]).withProperty("ci", c -> split(text.apply(c))[1]);
     }
 
+    /** As {@link #withCi(SerializableFunction)}, with a warning mark beside the value while {@code kind}'s numbers are flagged. */
+    private LitRenderer<Column> withCi(SerializableFunction<Column, String> text, String kind) {
+        return LitRenderer.<Column>of("<span>${item.v}</span>${item.flag ? html`<span class=\"meaning-flag\" title=\"${item.flag}\""
+                + " style=\"color: var(--lumo-warning-text-color, #a15c00); margin-left: 0.2em; cursor: help\">\u26a0</span>` : ''}"
+                + " <span class=\"ci\" style=\"display: block; font-size: var(--lumo-font-size-xs);"
+                + " color: var(--lumo-secondary-text-color); line-height: 1.2\">${item.ci}</span>")
+                .withProperty("v", c -> split(text.apply(c))[0]).withProperty("ci", c -> split(text.apply(c))[1])
+                .withProperty("flag", c -> flagText.getOrDefault(kind, ""));
+    }
+
+    /** A group's mean of {@code name} at {@code digits} decimals (0: a count, 1 decimal; 4: significant digits) with its interval. */
+    private static LitRenderer<SeedGroups.Group> groupStat(String name, int digits) {
+        SerializableFunction<SeedGroups.Group, String[]> f = g -> {
+            SeedGroups.Stat s = g.stats().get(name);
+            if (s == null) {
+                return new String[] {"—", ""};
+            }
+            java.util.function.DoubleFunction<String> fmt = digits == 0 ? v -> String.format(Locale.ROOT, "%.1f", v)
+                    : digits == 4 ? Fmt::metric : Fmt::score;
+            return new String[] {fmt.apply(s.mean()) + (s.n() > 1 ? "" : " (1 run)"),
+                    s.low() == null ? "" : "[" + fmt.apply(s.low()) + ", " + fmt.apply(s.high()) + "] n = " + s.n()};
+        };
+        return LitRenderer.<SeedGroups.Group>of("<span>${item.v}</span> <span class=\"ci\" style=\"display: block; font-size: var(--lumo-font-size-xs);"
+                + " color: var(--lumo-secondary-text-color); line-height: 1.2\">${item.ci}</span>")
+                .withProperty("v", g -> f.apply(g)[0]).withProperty("ci", g -> f.apply(g)[1]);
+    }
+
     private static String[] split(String s) {
         int at = s == null ? -1 : s.indexOf(" [");
         return at < 0 ? new String[] {s == null ? "" : s, ""} : new String[] {s.substring(0, at), s.substring(at + 1)};
+    }
+
+    /**
+     * The headline numbers with their error bars, in two panels: interpretable units with control and domain FD, per run
+     * (its bootstrap interval over its images) and per group of seeds (the t-interval across the group's runs). A value
+     * is a dot, its interval a whisker (a candlestick whose open and close are the value).
+     */
+    static String intervalOption(List<Column> cols, List<SeedGroups.Group> groups) {
+        List<String> cats = new ArrayList<>();
+        List<double[]> counts = new ArrayList<>(); // value, low, high (NaN: none)
+        List<double[]> fds = new ArrayList<>();
+        for (Column c : cols) {
+            cats.add("#" + c.experiment().id() + " " + c.experiment().bundleName() + " " + c.layer() + " (" + c.seeds() + ")");
+            var ctl = c.countsState().isEmpty() ? c.counts().stream().filter(x -> x.rule().equals("controlled") && x.category().equals("total")).findFirst() : java.util.Optional.<org.ganscope.services.experiment.UnitCount>empty();
+            counts.add(ctl.map(x -> new double[] {x.units(), x.ciLow() == null ? Double.NaN : x.ciLow(), x.ciHigh() == null ? Double.NaN : x.ciHigh()})
+                    .orElse(new double[] {Double.NaN, Double.NaN, Double.NaN}));
+            Double fd = c.metric("domain_fd");
+            Double lo = c.metricsState().isEmpty() ? c.metrics().get("domain_fd|ci_lo") : null;
+            Double hi = c.metricsState().isEmpty() ? c.metrics().get("domain_fd|ci_hi") : null;
+            fds.add(new double[] {fd == null ? Double.NaN : fd, lo == null ? Double.NaN : lo, hi == null ? Double.NaN : hi});
+        }
+        for (int g = 0; g < groups.size(); g++) {
+            SeedGroups.Group gr = groups.get(g);
+            if (gr.ids().size() < 2) {
+                continue; // a group of one run is that run, already shown
+            }
+            cats.add("group " + gr.label() + " (" + gr.ids().size() + " seeds, mean)");
+            for (var pair : List.of(Map.entry("controlled", counts), Map.entry("domain_fd", fds))) {
+                SeedGroups.Stat st = gr.stats().get(pair.getKey());
+                pair.getValue().add(st == null ? new double[] {Double.NaN, Double.NaN, Double.NaN}
+                        : new double[] {st.mean(), st.low() == null ? Double.NaN : st.low(), st.high() == null ? Double.NaN : st.high()});
+            }
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.putObject("tooltip").put("trigger", "item");
+        ArrayNode grid = o.putArray("grid");
+        grid.addObject().put("left", 60).put("width", "38%").put("bottom", 110).put("top", 40);
+        grid.addObject().put("left", "56%").put("width", "38%").put("bottom", 110).put("top", 40);
+        ArrayNode x = o.putArray("xAxis");
+        ArrayNode y = o.putArray("yAxis");
+        ArrayNode series = o.putArray("series");
+        String[] names = {"interpretable units with control", "domain FD"};
+        List<List<double[]>> data = List.of(counts, fds);
+        for (int k = 0; k < 2; k++) {
+            ObjectNode xa = x.addObject().put("type", "category").put("gridIndex", k);
+            xa.putObject("axisLabel").put("interval", 0).put("rotate", 30).put("fontSize", 10);
+            cats.forEach(xa.putArray("data")::add);
+            y.addObject().put("type", "value").put("gridIndex", k).put("name", names[k]).put("scale", true);
+            ArrayNode dots = series.addObject().put("type", "scatter").put("name", names[k]).put("xAxisIndex", k).put("yAxisIndex", k)
+                    .put("symbolSize", 9).putArray("data");
+            ArrayNode bars = series.addObject().put("type", "candlestick").put("name", names[k] + ", 95% interval").put("xAxisIndex", k)
+                    .put("yAxisIndex", k).put("barWidth", 10).putArray("data");
+            for (double[] v : data.get(k)) {
+                if (Double.isNaN(v[0])) {
+                    dots.add("-");
+                } else {
+                    dots.add(v[0]);
+                }
+                if (Double.isNaN(v[1]) || Double.isNaN(v[2])) {
+                    bars.add("-");
+                } else {
+                    bars.addArray().add(v[0]).add(v[0]).add(v[1]).add(v[2]);
+                }
+            }
+        }
+        o.putObject("legend").put("top", 0);
+        return o.toString();
+    }
+
+    /**
+     * Parallel coordinates over every finished run's dissected layers: dataset, variant, layer, evaluation seed,
+     * training seed, then the controlled count, FD (EfficientNet-Lite0), domain FD and recall. A line per run and
+     * layer, coloured by dataset; a missing number (not measured) leaves its line open there.
+     */
+    static String manyRunsOption(List<CompareService.RunPoint> runs) {
+        ObjectNode o = JSON.createObjectNode();
+        o.putObject("tooltip").put("trigger", "item");
+        o.putObject("parallel").put("left", 60).put("right", 120).put("bottom", 40).put("top", 50);
+        ArrayNode axes = o.putArray("parallelAxis");
+        String[][] dims = {{"dataset", "category"}, {"variant", "category"}, {"layer", "category"}, {"seed", "category"},
+                {"training seed", "category"}, {"with control", "value"}, {"FD (EfficientNet-Lite0)", "value"}, {"domain FD", "value"}, {"recall", "value"}};
+        List<java.util.function.Function<CompareService.RunPoint, Object>> get = List.of(CompareService.RunPoint::dataset,
+                CompareService.RunPoint::variant, CompareService.RunPoint::layer, CompareService.RunPoint::seed,
+                r -> r.trainingSeed().isEmpty() ? "?" : r.trainingSeed(), CompareService.RunPoint::controlled, CompareService.RunPoint::fd,
+                CompareService.RunPoint::domainFd, CompareService.RunPoint::recall);
+        for (int d = 0; d < dims.length; d++) {
+            ObjectNode a = axes.addObject().put("dim", d).put("name", dims[d][0]).put("type", dims[d][1]);
+            if (dims[d][1].equals("category")) {
+                int k = d;
+                runs.stream().map(r -> String.valueOf(get.get(k).apply(r))).distinct().sorted().forEach(a.putArray("data")::add);
+            } else {
+                a.put("scale", true);
+            }
+        }
+        List<String> datasets = runs.stream().map(CompareService.RunPoint::dataset).distinct().sorted().toList();
+        for (String ds : datasets) {
+            ObjectNode sr = o.withArray("series").addObject().put("type", "parallel").put("name", ds);
+            sr.putObject("lineStyle").put("width", 1.5).put("opacity", 0.6);
+            ArrayNode data = sr.putArray("data");
+            for (CompareService.RunPoint r : runs) {
+                if (!r.dataset().equals(ds)) {
+                    continue;
+                }
+                ArrayNode row = data.addArray();
+                for (int d = 0; d < dims.length; d++) {
+                    Object v = get.get(d).apply(r);
+                    if (v == null) {
+                        row.add("-");
+                    } else if (v instanceof Double x) {
+                        row.add(x);
+                    } else {
+                        row.add(String.valueOf(v));
+                    }
+                }
+            }
+        }
+        o.putObject("legend").put("top", 0);
+        return o.toString();
     }
 
     static String classOption(List<Column> cols, List<String> classes) {

@@ -91,6 +91,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final ExplanationsPanel explanations;
     private final InterventionsPanel interventions;
     private final CausalPanel causal;
+    private final PixelSharesPanel pixelShares;
     private long id;
     private long lastSucceeded;
     private final AuthenticationContext auth;
@@ -108,6 +109,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             ExperimentExport export, StepResults stored) {
         this.auth = auth;
         this.causal = new CausalPanel(results, stored);
+        this.pixelShares = new PixelSharesPanel(results);
         this.export = export;
         this.images = images;
         this.explanations = new ExplanationsPanel(results, images);
@@ -217,7 +219,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         // the results first: the notes and tags, which researchers write rather than read, close the page
         add(title, header, error, new H3("Steps"), stepGrid, layerFigure,
                 layerRow, ruleCounts, emptyUnits, gallery, chart, unitTableTitle,
-                units, card, interventions, causal, explanations, new H3("Notes and tags"), annotations);
+                units, card, interventions, causal, pixelShares, explanations, new H3("Notes and tags"), annotations);
     }
 
     /** A label cell and its value cell of the header grid. */
@@ -431,6 +433,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             explanations.show(id, shown);
             interventions.show(id, shown);
             causal.show(id, shown);
+            pixelShares.show(id);
         };
         getElement().executeJs(AFTER_GALLERY, wanted).then(rest::accept, failure -> rest.accept(failure));
     }
