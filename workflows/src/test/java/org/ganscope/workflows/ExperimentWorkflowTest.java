@@ -105,6 +105,15 @@ class ExperimentWorkflowTest {
         return fx.store.root().resolve(key.substring(0, 2)).resolve(key + suffix);
     }
 
+    /**
+     * Edits a stored result as a good one (file and its recorded size and SHA-256 together): the store
+     * verifies what it reuses, so an edit of the file alone reads as corrupt and is computed again.
+     */
+    private static void editStored(String key, String suffix, byte[] bytes) throws Exception {
+        Files.write(stored(key, suffix), bytes);
+        fx.artifacts.record(key, suffix.substring(1), bytes.length, org.ganscope.analysis.bundle.BundleLoader.sha256(bytes));
+    }
+
     @Test
     void theMetricsStepRecordsItsValuesAndASecondRunReusesTheStoredResult() throws Exception {
         long id = fx.experiments.create("metrics", fx.bundleId, "{}", "test", List.of());
@@ -118,11 +127,12 @@ class ExperimentWorkflowTest {
         assertEquals("SUCCEEDED", fx.steps.list(id).get(0).status());
 
         // the stored result is edited, so the second experiment's metrics show whether it was read or measured again
-        Path file = stored(keys.get(0), ".json");
+        String key = keys.get(0);
+        Path file = stored(key, ".json");
         ObjectNode edited = (ObjectNode) JSON.readTree(Files.readAllBytes(file));
         assertEquals(m.get("domain_fd"), edited.get("domain_fd").doubleValue(), 0.0, "the stored result is what was recorded");
         edited.put("domain_fd", -1.0);
-        Files.write(file, JSON.writeValueAsBytes(edited));
+        editStored(key, ".json", JSON.writeValueAsBytes(edited));
         long id2 = fx.experiments.create("metrics again", fx.bundleId, "{}", "test", List.of());
         assertEquals(keys, stub("exp-" + id2).run(spec.withId(id2)), "the same inputs, the same key");
         var m2 = fx.results.metrics(id2, "metrics");
@@ -175,12 +185,13 @@ class ExperimentWorkflowTest {
 
         // a second experiment reuses the stored explanations: unit 0's formula and the mean gain are edited in the
         // stored result, so a second explanation would show; everything else is recorded as the first time
-        Path file = stored(keys.get(1), ".json");
+        String key = keys.get(1);
+        Path file = stored(key, ".json");
         ObjectNode edited = (ObjectNode) JSON.readTree(Files.readAllBytes(file));
         assertEquals(rows.get(0).formula(), edited.get("units").get(0).get("formula").asText(), "the stored result is what was recorded");
         ((ObjectNode) edited.get("units").get(0)).put("formula", "edited");
         ((ObjectNode) edited.get("metrics")).put("held_out_mean_gain", 42.0);
-        Files.write(file, JSON.writeValueAsBytes(edited));
+        editStored(key, ".json", JSON.writeValueAsBytes(edited));
         long id2 = fx.experiments.create("dissect and explain again", fx.bundleId, "{}", "test", List.of());
         assertEquals(keys, stub("exp-" + id2).run(spec.withId(id2)), "the same inputs, the same keys");
         var rows2 = fx.results.explanations(id2, "layer2");
