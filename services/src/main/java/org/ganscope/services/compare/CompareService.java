@@ -236,8 +236,12 @@ public class CompareService {
         numbers.put("domain_fd", c -> c.metric("domain_fd"));
         numbers.put("precision", c -> c.metric("precision"));
         numbers.put("recall", c -> c.metric("recall"));
+        double inf = Double.POSITIVE_INFINITY;
+        Map<String, double[]> ranges = Map.of("controlled", new double[] {0, inf}, "spec", new double[] {0, inf},
+                "fd_efficientnet_lite0", new double[] {0, inf}, "domain_fd", new double[] {0, inf}, "precision", new double[] {0, 1},
+                "recall", new double[] {0, 1});
         return SeedGroups.group(columns, c -> SeedGroups.key(c.params(), c.experiment().dataset(), c.experiment().variant(), c.recipe(), c.layer()),
-                c -> c.experiment().id(), Column::seeds, c -> c.experiment().bundleName() + " · " + c.layer(), numbers);
+                c -> c.experiment().id(), Column::seeds, c -> c.experiment().bundleName() + " · " + c.layer(), numbers, ranges);
     }
 
     /** A class of a concept group with each column's pixel share (null where that run has none), for the side-by-side table. */

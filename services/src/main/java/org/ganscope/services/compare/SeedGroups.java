@@ -27,6 +27,14 @@ public final class SeedGroups {
     /** A number across a group's runs: mean, the 95% t-interval of the mean (null for one run), how many runs had it. */
     public record Stat(double mean, Double low, Double high, int n) {
         public static Stat of(List<Double> values) {
+            return of(values, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+        }
+
+        /**
+         * As {@link #of(List)}, the interval clipped to the number's range {@code [min, max]} (a count
+         * or an FD cannot be below 0, recall not above 1; the t-interval of few runs can reach past them).
+         */
+        public static Stat of(List<Double> values, double min, double max) {
             List<Double> v = values.stream().filter(x -> x != null && Double.isFinite(x)).toList();
             int n = v.size();
             if (n == 0) {
@@ -41,7 +49,7 @@ public final class SeedGroups {
                 ss += (x - mean) * (x - mean);
             }
             double half = new TDistribution(n - 1).inverseCumulativeProbability(0.975) * Math.sqrt(ss / (n - 1) / n);
-            return new Stat(mean, mean - half, mean + half, n);
+            return new Stat(mean, Math.max(min, mean - half), Math.min(max, mean + half), n);
         }
     }
 
@@ -62,6 +70,12 @@ public final class SeedGroups {
      */
     public static <T> List<Group> group(List<T> items, Function<T, Map<String, String>> key, Function<T, Long> id,
             Function<T, String> seed, Function<T, String> label, Map<String, Function<T, Double>> numbers) {
+        return group(items, key, id, seed, label, numbers, Map.of());
+    }
+
+    /** As above; {@code ranges} holds {@code [min, max]} of the numbers that have one (their intervals are clipped to it). */
+    public static <T> List<Group> group(List<T> items, Function<T, Map<String, String>> key, Function<T, Long> id,
+            Function<T, String> seed, Function<T, String> label, Map<String, Function<T, Double>> numbers, Map<String, double[]> ranges) {
         Map<Map<String, String>, List<Integer>> byKey = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i++) {
             byKey.computeIfAbsent(new TreeMap<>(key.apply(items.get(i))), k -> new ArrayList<>()).add(i);
@@ -70,7 +84,8 @@ public final class SeedGroups {
         for (List<Integer> members : byKey.values()) {
             Map<String, Stat> stats = new LinkedHashMap<>();
             numbers.forEach((name, f) -> {
-                Stat s = Stat.of(members.stream().map(i -> f.apply(items.get(i))).toList());
+                double[] r = ranges.getOrDefault(name, new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY});
+                Stat s = Stat.of(members.stream().map(i -> f.apply(items.get(i))).toList(), r[0], r[1]);
                 if (s != null) {
                     stats.put(name, s);
                 }

@@ -79,4 +79,16 @@ class CompareV3Test {
         SeedGroups.Stat s = SeedGroups.Stat.of(List.of(1.0, 2.0, 3.0, 4.0, 5.0));
         assertEquals(3 - 2.776445 * Math.sqrt(2.5 / 5), s.low(), 1e-5);
     }
+
+    @Test
+    void aCountsIntervalAcrossTwoSeedsStopsAtZero() {
+        // counts 1 and 39: mean 20, t(0.975, 1) = 12.706 * 19 reaches far below 0; a count cannot
+        SeedGroups.Stat raw = SeedGroups.Stat.of(List.of(1.0, 39.0));
+        assertTrue(raw.low() < 0, "the unclipped t-interval reaches below 0: " + raw.low());
+        SeedGroups.Stat s = SeedGroups.Stat.of(List.of(1.0, 39.0), 0, Double.POSITIVE_INFINITY);
+        assertEquals(0.0, s.low(), 0.0);
+        assertEquals(raw.high(), s.high(), 0.0);
+        SeedGroups.Stat r = SeedGroups.Stat.of(List.of(0.2, 0.95), 0, 1);
+        assertEquals(1.0, r.high(), 0.0, "recall stays within [0, 1]");
+    }
 }
