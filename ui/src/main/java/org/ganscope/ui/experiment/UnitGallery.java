@@ -123,6 +123,12 @@ final class UnitGallery extends VerticalLayout {
         count.getElement().setAttribute("data-shown", String.valueOf(shown.size()));
     }
 
+    /** The unit page's address. */
+    static String unitPath(long experiment, String layer, int unit) {
+        return "experiments/" + experiment + "/layers/" + java.net.URLEncoder.encode(layer, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20") + "/units/" + unit;
+    }
+
     private Div card(UnitResult u) {
         long exp = experiment;
         String l = layer;
@@ -155,6 +161,10 @@ final class UnitGallery extends VerticalLayout {
         Div card = new Div(img, text);
         card.addClassName("gallery-card");
         card.getElement().setAttribute("data-unit", String.valueOf(u.unit()));
+        card.getElement().setAttribute("title", "open unit " + u.unit() + "'s page");
+        // a click opens the unit's own page (at its address, so it can be shared and reopened)
+        card.addClickListener(e -> card.getUI().ifPresent(ui -> ui.navigate(unitPath(exp, l, u.unit()))));
+        card.getStyle().set("cursor", "pointer");
         card.getStyle().set("display", "flex").set("gap", "1em").set("align-items", "center").set("padding", "4px 0")
                 .set("border-bottom", "1px solid var(--lumo-contrast-10pct)").set("min-height", "100px");
         return card;

@@ -45,6 +45,8 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
     private final IntegerField seed = new IntegerField("seed");
     private final IntegerField sample = new IntegerField("sample");
     private final IntegerField units = new IntegerField("units (top-n by IoU)");
+    /** Chosen units instead of the top n (a unit page opens the playground with its unit here). */
+    private final com.vaadin.flow.component.textfield.TextField unitList = new com.vaadin.flow.component.textfield.TextField("or these units");
     private final IntegerField brush = new IntegerField("brush (cells)");
     private final RadioButtonGroup<String> mode = new RadioButtonGroup<>("edit");
     private final PaintCanvas canvas = new PaintCanvas(256);
@@ -62,6 +64,14 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         sample.setValue(0);
         sample.setId("pg-sample");
         units.setValue(20);
+        unitList.setId("pg-unit-list");
+        unitList.setPlaceholder("e.g. 37, 51");
+        unitList.setClearButtonVisible(true);
+        unitList.setHelperText("empty: the top n");
+        unitList.addValueChangeListener(e -> units.setEnabled(e.getValue().isBlank()));
+        seed.setId("pg-seed");
+        seed.setMin(0);
+        sample.setMin(0);
         units.setMin(1);
         units.setMax(512);
         mode.setItems("remove", "insert");
@@ -92,7 +102,7 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         brush.setMax(8);
         brush.setStepButtonsVisible(true);
         brush.addValueChangeListener(e -> canvas.brush(e.getValue() == null ? 1 : Math.min(8, Math.max(1, e.getValue()))));
-        HorizontalLayout controls = new HorizontalLayout(bundle, layer, seed, sample, cls, units, mode, brush, apply);
+        HorizontalLayout controls = new HorizontalLayout(bundle, layer, seed, sample, cls, units, unitList, mode, brush, apply);
         controls.setAlignItems(Alignment.BASELINE);
         controls.setWrap(true);
         add(controls, new HorizontalLayout(canvas, new VerticalLayout(outcome, result)));
@@ -106,6 +116,12 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         bundle.getListDataView().getItems().filter(b -> b.name().equals(p.apply("bundle"))).findFirst().ifPresent(bundle::setValue);
         if (bundle.getValue() == null) { // defaults, so a first visit shows a sample at once: the first bundle, its middle layer
             bundle.getListDataView().getItems().findFirst().ifPresent(bundle::setValue);
+        }
+        if (p.apply("seed") != null && p.apply("seed").matches("\\d{1,9}")) {
+            seed.setValue(Integer.parseInt(p.apply("seed")));
+        }
+        if (p.apply("unit") != null && p.apply("unit").matches("\\d{1,5}")) {
+            unitList.setValue(p.apply("unit"));
         }
         if (p.apply("sample") != null && p.apply("sample").matches("\\d{1,9}")) {
             sample.setValue(Integer.parseInt(p.apply("sample")));
@@ -144,8 +160,9 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
             if (bundle.getValue() == null || layer.getValue() == null || cls.getValue() == null) {
                 throw new IllegalArgumentException("choose a bundle, a layer and a class");
             }
+            int[] chosen = chosenUnits(unitList.getValue());
             var edit = playground.paint(bundle.getValue(), layer.getValue(), seed.getValue(), sample.getValue(), cls.getValue(),
-                    units.getValue() == null ? 20 : units.getValue(), "insert".equals(mode.getValue()), canvas.mask());
+                    units.getValue() == null ? 20 : units.getValue(), chosen, "insert".equals(mode.getValue()), canvas.mask());
             result.setSrc(new StreamResource("edit.png", () -> new ByteArrayInputStream(edit.png())));
             result.setAlt("before and after");
             outcome.setText(outcomeText(mode.getValue(), edit.units().length, cls.getValue(), layer.getValue(), edit.before(), edit.after(),
@@ -153,6 +170,22 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         } catch (IllegalArgumentException | IOException | AnalysisException ex) {
             Notification.show(ex.getMessage(), 6000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
         }
+    }
+
+    /** The units typed in "or these units" (comma or space separated), null when none are typed. */
+    static int[] chosenUnits(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String[] parts = text.trim().split("[,\\s]+");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            if (!parts[i].matches("\\d{1,5}")) {
+                throw new IllegalArgumentException("units must be unit numbers separated by commas, not '" + parts[i] + "'");
+            }
+            out[i] = Integer.parseInt(parts[i]);
+        }
+        return out;
     }
 
     /**
