@@ -102,11 +102,20 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private HorizontalLayout layerRow;
     private final H3 unitTableTitle = new H3("Unit table");
     private final HorizontalLayout annotations = new HorizontalLayout();
+    private final Anchor reportLink;
 
     public ExperimentView(ExperimentResults results, ExperimentService service,
             UnitImageService images, AuthenticationContext auth,
-            ExperimentExport export, StepResults stored) {
+            ExperimentExport export, StepResults stored, org.ganscope.services.report.ExperimentReport report) {
         this.auth = auth;
+        // the shareable report: one HTML file with everything inline, readable offline
+        Anchor reportLink = new Anchor(new StreamResource("report.html", () -> new ByteArrayInputStream(report.html(id).orElse(new byte[0]))),
+                "report (HTML)");
+        reportLink.getElement().setAttribute("download", true);
+        reportLink.getElement().setAttribute("title", "one self-contained HTML file of this experiment: parameters, bundle hash, steps,"
+                + " counts with intervals, unit gallery images, tables; opens offline");
+        reportLink.setId("download-report");
+        this.reportLink = reportLink;
         this.causal = new CausalPanel(results, stored);
         this.export = export;
         this.images = images;
@@ -213,6 +222,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         field(header, "finished", finished);
         field(header, "duration", duration);
         field(header, "parameters", parameters);
+        field(header, "share", reportLink);
         header.setId("exp-header");
         header.getStyle().set("display", "grid").set("grid-template-columns", "max-content 1fr").set("column-gap", "1em").set("row-gap", "0.2em");
         summary.setId("layer-summary");
