@@ -835,6 +835,9 @@ class DashboardBrowserTest {
                 assertEquals("done", r.text(), "fixed at launch, nothing revised: " + r);
             }
             wait.until(d -> (Boolean) js.executeScript("return !!document.querySelector('#unit-gallery .gallery-card');"));
+            // gallery tiles at exactly 2x (crisp, not a blurry 1.5x stretch)
+            assertEquals(List.of(512L, 128L, "pixelated"), js.executeScript("const i = document.querySelector('#unit-gallery img.gallery-image');"
+                    + " const r = i.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height), getComputedStyle(i).imageRendering];"));
             String best = (String) js.executeScript("return document.querySelector('#unit-gallery .gallery-card').dataset.unit;");
             js.executeScript("document.querySelector('#unit-gallery .gallery-card').click();");
             String unitUrl = "http://127.0.0.1:" + port + "/experiments/" + id + "/layers/layer2/units/" + best;
@@ -924,6 +927,8 @@ class DashboardBrowserTest {
             wait.until(d -> js.executeScript(FIRST_TILE) != null);
 
             // the shareable report: downloaded from the experiment page, opened from disk, offline, with its images
+            driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
+            wait.until(d -> !d.findElements(By.id("download-report")).isEmpty());
             String fetchBytes = "const done = arguments[arguments.length - 1];"
                     + " fetch(document.getElementById('download-report').href).then(r => r.text()).then(done, e => done('ERROR ' + e));";
             String reportHtml = (String) driver.executeAsyncScript(fetchBytes);

@@ -190,6 +190,13 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         retry = new Button("Retry", e -> act(() -> service.retry(id)));
         retry.setId("retry");
         gallery = new UnitGallery(images);
+        // the gallery's filters apply to the unit table too (once the table is sent, after the gallery's first images)
+        gallery.onFilter(shownUnits -> {
+            filteredUnits = shownUnits;
+            if (tableSent) {
+                units.setItems(shownUnits);
+            }
+        });
         notes.setId("notes");
         notes.setWidth("30em");
         tags.setId("tags");
@@ -301,6 +308,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             event.rerouteToError(NotFoundException.class, "There is no experiment " + raw + ".");
             return;
         }
+        com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(org.ganscope.ui.playground.PlaygroundView.LAST_BUNDLE, x.get().bundleName());
         notes.setValue(x.get().notes() == null ? "" : x.get().notes());
         tags.setValue(String.join(", ", x.get().tags()));
         refresh();
@@ -374,6 +382,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     }
 
     private int shownLayers = -1;
+    private List<UnitResult> filteredUnits;
+    private boolean tableSent;
     private List<StepSummary> shownSteps = List.of();
 
     private void header(ExperimentSummary x, List<StepSummary> st) {
@@ -389,6 +399,15 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         finished.setText(done ? Fmt.time(last) : "still " + x.status().toLowerCase(Locale.ROOT));
         duration.setText(first == null ? "" : Fmt.duration(first, last) + (done ? "" : " so far"));
         parameters.setText(parameterText(x.paramsJson()));
+    }
+
+    private List<String> classesOfInterest() {
+        try {
+            var s = new ObjectMapper().readValue(service.find(id).orElseThrow().paramsJson(), ExperimentSpec.class);
+            return s.classes() == null ? List.of() : s.classes();
+        } catch (Exception ex) {
+            return List.of();
+        }
     }
 
     /** The parameters a researcher reads: counts, seeds, method, layers, steps, classes; the bundle by a short hash. */
@@ -461,7 +480,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         List<UnitResult> rows = shown == null ? List.of() : results.units(id, shown);
         Map<String, Integer> byCategory = Map.of();
         if (shown != null) {
-            gallery.show(id, shown, rows);
+            gallery.show(id, shown, rows, classesOfInterest());
             byCategory = results.interpretableByCategory(id, shown);
             List<UnitCount> counts = results.interpretableCounts(id, shown);
             summary.setText(LayerFigure.summary(rows.size(), byCategory, counts));
@@ -478,7 +497,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             }
             loadCharts();
             if (shown != null) {
-                units.setItems(rows);
+                units.setItems(filteredUnits != null ? filteredUnits : rows);
+                tableSent = true;
                 chart.setOption(categoryOption(shown, categories));
             }
             explanations.show(id, shown);

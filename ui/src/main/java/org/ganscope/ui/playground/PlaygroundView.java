@@ -52,6 +52,8 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
     private final PaintCanvas canvas = new PaintCanvas(256);
     private final Image result = new Image();
     private final Paragraph outcome = new Paragraph("Paint a region (press and drag; nothing painted = the whole image), then apply.");
+    /** A refused edit's reason, under the controls (not a pop-up over the image). */
+    private final Paragraph problem = new Paragraph();
 
     public PlaygroundView(BundleService bundles, PlaygroundService playground) {
         this.playground = playground;
@@ -96,6 +98,9 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         apply.setId("pg-apply");
         result.setId("pg-result");
         outcome.setId("pg-outcome");
+        problem.setId("pg-error");
+        problem.getStyle().set("color", "var(--lumo-error-text-color)");
+        problem.setVisible(false);
         brush.setId("pg-brush");
         brush.setValue(1);
         brush.setMin(1);
@@ -105,7 +110,7 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         HorizontalLayout controls = new HorizontalLayout(bundle, layer, seed, sample, cls, units, unitList, mode, brush, apply);
         controls.setAlignItems(Alignment.BASELINE);
         controls.setWrap(true);
-        add(controls, new HorizontalLayout(canvas, new VerticalLayout(outcome, result)));
+        add(controls, problem, new HorizontalLayout(canvas, new VerticalLayout(outcome, result)));
     }
 
     /** Choices can come in the address: ?bundle=outdoor-base&layer=layer3&class=tree&sample=3&mode=insert. */
@@ -113,7 +118,11 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
     public void beforeEnter(BeforeEnterEvent event) {
         var q = event.getLocation().getQueryParameters().getParameters();
         Function<String, String> p = k -> q.getOrDefault(k, List.of()).stream().findFirst().orElse(null);
-        bundle.getListDataView().getItems().filter(b -> b.name().equals(p.apply("bundle"))).findFirst().ifPresent(bundle::setValue);
+        // the bundle asked for, else the one of the experiment or unit page the user came from
+        Object last = com.vaadin.flow.server.VaadinSession.getCurrent() == null ? null
+                : com.vaadin.flow.server.VaadinSession.getCurrent().getAttribute(LAST_BUNDLE);
+        String wanted = p.apply("bundle") != null ? p.apply("bundle") : last instanceof String s ? s : null;
+        bundle.getListDataView().getItems().filter(b -> b.name().equals(wanted)).findFirst().ifPresent(bundle::setValue);
         if (bundle.getValue() == null) { // defaults, so a first visit shows a sample at once: the first bundle, its middle layer
             bundle.getListDataView().getItems().findFirst().ifPresent(bundle::setValue);
         }
@@ -137,8 +146,21 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         }
     }
 
+    /** The session attribute naming the bundle of the last experiment or unit page viewed. */
+    public static final String LAST_BUNDLE = "ganscope.last-bundle";
+
     private void showSample() {
+        // another image: the last edit's result and outcome belonged to the old one
+        result.setSrc("");
+        result.setVisible(false);
+        outcome.setText("Paint a region (press and drag; nothing painted = the whole image), then apply.");
+        problem.setVisible(false);
         BundleSummary b = bundle.getValue();
+        if (sample.getValue() != null && sample.getValue() < 0 || seed.getValue() != null && seed.getValue() < 0) {
+            problem.setText("seed and sample must be whole numbers of 0 or more");
+            problem.setVisible(true);
+            return;
+        }
         String l = layer.getValue();
         if (b == null || l == null || seed.getValue() == null || sample.getValue() == null) {
             return;
@@ -160,15 +182,21 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
             if (bundle.getValue() == null || layer.getValue() == null || cls.getValue() == null) {
                 throw new IllegalArgumentException("choose a bundle, a layer and a class");
             }
+            if (sample.getValue() == null || sample.getValue() < 0 || seed.getValue() == null || seed.getValue() < 0) {
+                throw new IllegalArgumentException("seed and sample must be whole numbers of 0 or more");
+            }
             int[] chosen = chosenUnits(unitList.getValue());
             var edit = playground.paint(bundle.getValue(), layer.getValue(), seed.getValue(), sample.getValue(), cls.getValue(),
                     units.getValue() == null ? 20 : units.getValue(), chosen, "insert".equals(mode.getValue()), canvas.mask());
+            problem.setVisible(false);
+            result.setVisible(true);
             result.setSrc(new StreamResource("edit.png", () -> new ByteArrayInputStream(edit.png())));
             result.setAlt("before and after");
             outcome.setText(outcomeText(mode.getValue(), edit.units().length, cls.getValue(), layer.getValue(), edit.before(), edit.after(),
                     edit.regionPixels(), edit.millis()));
         } catch (IllegalArgumentException | IOException | AnalysisException ex) {
-            Notification.show(ex.getMessage(), 6000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+            problem.setText(ex.getMessage());
+            problem.setVisible(true);
         }
     }
 

@@ -92,6 +92,7 @@ public class UnitView extends VerticalLayout implements BeforeEnterObserver, Has
             return;
         }
         UnitDetail d = found.get();
+        com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(org.ganscope.ui.playground.PlaygroundView.LAST_BUNDLE, d.bundleName());
         int shown = Math.min(IMAGES, d.unit().topImages());
         images.prefetchTiles(id, layer, unit, shown, SCALE); // renders while the browser builds the page
         title = "Unit " + unit + " · " + layer + " · #" + id + " | ganscope";
