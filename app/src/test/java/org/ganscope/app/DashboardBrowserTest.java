@@ -113,7 +113,9 @@ class DashboardBrowserTest {
     /** Through the sign-in page, as a person would: type the name and password, press the button. */
     void signIn(ChromeDriver driver, WebDriverWait wait, String user, String password) {
         driver.get("http://127.0.0.1:" + port + "/login");
-        wait.until(d -> !d.findElements(By.cssSelector("vaadin-text-field[name='username'] > input")).isEmpty());
+        // the form's input present, shown and enabled (on a loaded machine the page's script takes a while to make it so)
+        wait.until(d -> d.findElements(By.cssSelector("vaadin-text-field[name='username'] > input")).stream()
+                .anyMatch(e -> e.isDisplayed() && e.isEnabled()));
         driver.findElement(By.cssSelector("vaadin-text-field[name='username'] > input")).sendKeys(user);
         driver.findElement(By.cssSelector("vaadin-password-field[name='password'] > input")).sendKeys(password);
         driver.findElement(By.cssSelector("vaadin-login-form vaadin-button")).click();
@@ -298,7 +300,7 @@ class DashboardBrowserTest {
             assertEquals("dissect layer2", partway.step());
             assertEquals(2L * 20 + 2000, partway.total(), "the threshold pass (2 x 20) and the 2,000 evaluation images");
             assertEquals((double) partway.done() / partway.total(), partway.bar(), 1e-9, "the bar shows the count: " + partway);
-            assertTrue(partway.bar() > 0 && partway.bar() < 1 && partway.text().matches("\\d+%"), "part-done, with its percentage: " + partway);
+            assertTrue(partway.bar() > 0 && partway.bar() < 1 && partway.text().matches("\\d+%( · about .+ left)?"), "part-done, with its percentage: " + partway);
             assertEquals("RUNNING", driver.findElement(By.id("status")).getText());
             // the badge keeps its own height beside the Cancel button; before a layer is dissected the page says so, with no
             // empty layer choice and no title over a hidden table
@@ -762,6 +764,207 @@ class DashboardBrowserTest {
             System.out.println("FAILED at " + driver.getCurrentUrl() + "; page text:\n" + driver.executeScript("return document.body.innerText;"));
             experimentRows.list(org.ganscope.db.ExperimentRepository.Query.all(), 0, 20).forEach(e -> System.out.println(
                     "experiment " + e.id() + " " + e.status() + " " + e.error()));
+            throw t;
+        } finally {
+            driver.quit();
+        }
+    }
+
+    @Autowired
+    org.ganscope.db.StepRepository stepRows;
+
+    @Autowired
+    org.ganscope.db.BundleRepository bundleRows;
+
+    static ChromeDriver chromium() {
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary("/usr/bin/chromium");
+        o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,900");
+        ChromeDriverService svc = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
+        return new ChromeDriver(svc, o);
+    }
+
+    /** ms after the navigation's start when the unit page's first top image had loaded, on the browser's clock. */
+    static final String FIRST_TILE = """
+            const i = document.getElementById('unit-top-0');
+            return i && i.complete && i.naturalWidth > 0 ? performance.now() : null;""";
+
+    /**
+     * The unit page opened from the gallery and from the table, what it shows; a step waiting for a worker shown as
+     * QUEUED with no start time.
+     */
+    @Test
+    void unitPageFromTheGalleryAndAQueuedStep() throws Exception {
+        long id = experiments.launch(new LaunchRequest("unit page", "outdoor-base", List.of("layer2"), 40, 3L, 20, null, null, null, 2,
+                List.of("ui"), List.of("dissect", "explain", "intervene"), List.of("tree")), "test");
+        // an experiment whose workflow has queued its steps and waits for a worker: as the platform records it
+        var source = experimentRows.get(id).orElseThrow();
+        long bundleId = bundleRows.all().stream().filter(b -> b.name().equals("outdoor-base")).findFirst().orElseThrow().id();
+        long queued = experimentRows.create("waiting for a worker", bundleId, source.paramsJson(), "test", List.of("ui"));
+        stepRows.queue(queued, "dissect", "layer2", 2L * 20 + 40);
+        stepRows.queue(queued, "metrics", "", 0);
+        ChromeDriver driver = chromium();
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            JavascriptExecutor js = driver;
+            signIn(driver, wait, "admin", "browser-test-password");
+
+            driver.get("http://127.0.0.1:" + port + "/experiments/" + queued);
+            wait.until(d -> StepRow.read(js).size() == 2);
+            assertEquals("QUEUED", driver.findElement(By.id("status")).getText(), "no step has started: the experiment is QUEUED");
+            for (int r = 0; r < 2; r++) {
+                int row = r;
+                @SuppressWarnings("unchecked")
+                List<String> cells = wait.until(d -> (List<String>) js.executeScript(ROW_CELLS, "steps", row));
+                assertEquals("QUEUED", cells.get(1), "step row " + row + ": " + cells);
+                assertEquals("", cells.get(3), "a queued step has no start time: " + cells);
+                assertEquals("", cells.get(4), "nor a duration: " + cells);
+            }
+            StepRow waiting = StepRow.read(js).get(0);
+            assertEquals(0.0, waiting.bar(), 1e-9);
+            assertEquals("queued", waiting.text(), "the bar says why it is empty: " + waiting);
+            assertTrue(driver.findElement(By.id("started")).getText().startsWith("not yet (queued "), driver.findElement(By.id("started")).getText());
+            saveScreenshot(driver, "experiment-queued.png");
+
+            driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
+            new WebDriverWait(driver, Duration.ofSeconds(900)).until(d -> "SUCCEEDED".equals(d.findElement(By.id("status")).getText()));
+            // the progress cells of a finished run: every bar full, no step's total revised since launch
+            for (StepRow r : StepRow.read(js)) {
+                assertEquals(1.0, r.bar(), 1e-9, r.toString());
+                assertEquals("done", r.text(), "fixed at launch, nothing revised: " + r);
+            }
+            wait.until(d -> (Boolean) js.executeScript("return !!document.querySelector('#unit-gallery .gallery-card');"));
+            // gallery tiles at exactly 2x (crisp, not a blurry 1.5x stretch)
+            assertEquals(List.of(512L, 128L, "pixelated"), js.executeScript("const i = document.querySelector('#unit-gallery img.gallery-image');"
+                    + " const r = i.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height), getComputedStyle(i).imageRendering];"));
+            String best = (String) js.executeScript("return document.querySelector('#unit-gallery .gallery-card').dataset.unit;");
+            js.executeScript("document.querySelector('#unit-gallery .gallery-card').click();");
+            String unitUrl = "http://127.0.0.1:" + port + "/experiments/" + id + "/layers/layer2/units/" + best;
+            wait.until(d -> d.getCurrentUrl().equals(unitUrl));
+            wait.until(d -> js.executeScript(FIRST_TILE) != null);
+            var rows = results.units(id, "layer2");
+            var row = rows.stream().filter(u -> u.unit() == Integer.parseInt(best)).findFirst().orElseThrow();
+            assertEquals("Unit " + best + " · " + row.labelName() + " (" + row.category() + ")", driver.findElement(By.id("unit-title")).getText());
+            // the top images: 8, each at least 128 px wide on screen, pixel-sharp, apart, the mask outlined
+            wait.until(d -> (Boolean) js.executeScript("return [...document.querySelectorAll('img.unit-top-image')].every(i => i.complete && i.naturalWidth > 0);"));
+            @SuppressWarnings("unchecked")
+            List<List<Object>> tiles = (List<List<Object>>) js.executeScript("return [...document.querySelectorAll('img.unit-top-image')].map(i => {"
+                    + " const r = i.getBoundingClientRect(); return [r.left, r.right, r.top, i.naturalWidth, getComputedStyle(i).imageRendering]; });");
+            assertEquals(8, tiles.size(), "the top 8 images: " + tiles);
+            for (List<Object> t : tiles) {
+                double width = ((Number) t.get(1)).doubleValue() - ((Number) t.get(0)).doubleValue();
+                assertTrue(width >= 128, "at least 128 px wide on screen: " + tiles);
+                assertEquals(3L * 64, ((Number) t.get(3)).longValue(), "64-px images magnified 3x on the server: " + tiles);
+                assertEquals("pixelated", t.get(4), "no smoothing in the browser either");
+            }
+            double gap = ((Number) tiles.get(1).get(0)).doubleValue() - ((Number) tiles.get(0).get(1)).doubleValue();
+            assertTrue(gap >= 8, "a gap between images: " + gap);
+            Long outline = (Long) js.executeScript("""
+                    const i = document.getElementById('unit-top-0');
+                    const c = document.createElement('canvas');
+                    c.width = i.naturalWidth; c.height = i.naturalHeight;
+                    const g = c.getContext('2d');
+                    g.drawImage(i, 0, 0);
+                    const d = g.getImageData(0, 0, c.width, c.height).data;
+                    let n = 0;
+                    for (let k = 0; k < d.length; k += 4) if (d[k] === 0xFF && d[k + 1] === 0xE0 && d[k + 2] === 0) n++;
+                    return n;""");
+            assertTrue(outline > 0, "the mask's edge outlined on the top image");
+            // the decision with the numbers that decide it
+            String decision = driver.findElement(By.id("unit-decision")).getText();
+            assertTrue(decision.contains(String.format(java.util.Locale.ROOT, "q = %.2g", row.locationQ())) && decision.contains("lift")
+                    && decision.contains("(95%, delta method)") && decision.contains("null IoU") && decision.contains("location baseline IoU"), decision);
+            assertTrue(decision.contains("IoU " + String.format(java.util.Locale.ROOT, "%.3f [%.3f, %.3f]", row.iou(), row.iouCiLow(), row.iouCiHigh()))
+                    || decision.contains(String.format(java.util.Locale.ROOT, "%.3f [%.3f, %.3f]", row.iou(), row.iouCiLow(), row.iouCiHigh())), decision);
+            // IoU per class: the label's row with its interval; per category its best class
+            wait.until(d -> js.executeScript(FIRST_CELL, "unit-classes", 0) != null);
+            assertTrue(driver.findElements(By.cssSelector("#unit-groups .unit-group")).size() >= 2, "best class per category");
+            // the histogram with the threshold line; the formula with its held-out IoU; the share in the ablation of tree
+            wait.until(d -> "true".equals(d.findElement(By.id("unit-histogram")).getAttribute("data-rendered")));
+            assertEquals(row.threshold(), ((Number) js.executeScript("return echarts.getInstanceByDom(document.getElementById('unit-histogram'))"
+                    + ".getOption().series[0].markLine.data[0].xAxis;")).doubleValue(), 1e-9, "the threshold marked on the histogram");
+            var explanation = results.explanations(id, "layer2").stream().filter(e -> e.unit() == row.unit()).findFirst().orElseThrow();
+            assertEquals(explanation.formula(), driver.findElement(By.id("unit-formula")).getText());
+            assertTrue(driver.findElement(By.id("unit-formula-held-out")).getText().startsWith(
+                    "held-out IoU " + String.format(java.util.Locale.ROOT, "%.3f", explanation.heldOutIou())));
+            String causal = driver.findElement(By.id("unit-causal")).getText();
+            assertTrue(causal.matches("(?s)tree: rank \\d+ of 128 units by IoU with tree.*"), causal);
+            String pg = driver.findElement(By.id("unit-playground")).getAttribute("href");
+            assertTrue(pg.contains("bundle=outdoor-base") && pg.contains("layer=layer2") && pg.contains("unit=" + best), pg);
+            assertNoRawJava(driver, "unit page");
+            saveScreenshot(driver, "unit-page.png");
+            js.executeScript("document.getElementById('unit-histogram').scrollIntoView()");
+            saveScreenshot(driver, "unit-page-histogram.png");
+            // click to zoom
+            js.executeScript("document.getElementById('unit-top-0').scrollIntoView({block: 'center'}); document.getElementById('unit-top-0').click();");
+            wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('unit-zoom-image'); return !!(i && i.complete && i.naturalWidth > 0"
+                    + " && i.getBoundingClientRect().width >= 512);"));
+            saveScreenshot(driver, "unit-page-zoom.png");
+
+            // a warm platform: the unit page opened afresh, time to its first image on the browser's clock
+            double[] ms = new double[3];
+            for (int k = 0; k < ms.length; k++) {
+                driver.get("about:blank");
+                driver.get(unitUrl);
+                ms[k] = ((Number) new WebDriverWait(driver, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(10))
+                        .until(d -> js.executeScript(FIRST_TILE))).doubleValue();
+            }
+            String timing = String.format(java.util.Locale.ROOT, "unit page (experiment %d, layer2, unit %s), first image %.0f, %.0f, %.0f ms after"
+                    + " the page was opened (warm); load average %.2f%n", id, best, ms[0], ms[1], ms[2],
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            System.out.print(timing);
+            Files.createDirectories(Path.of("target", "screenshots"));
+            Files.writeString(Path.of("target", "screenshots", "unit-page-timing.txt"), timing);
+
+            // from the unit table: each row's unit number links to its page
+            driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
+            wait.until(d -> js.executeScript(FIRST_CELL, "units", 0) != null);
+            String href = (String) js.executeScript("return document.querySelector('#units a.unit-link').href;");
+            assertTrue(href.matches(".*/experiments/" + id + "/layers/layer2/units/\\d+$"), href);
+            js.executeScript("document.querySelector('#units a.unit-link').click();");
+            wait.until(d -> d.getCurrentUrl().equals(href));
+            wait.until(d -> js.executeScript(FIRST_TILE) != null);
+
+            // the shareable report: downloaded from the experiment page, opened from disk, offline, with its images
+            driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
+            wait.until(d -> !d.findElements(By.id("download-report")).isEmpty());
+            String fetchBytes = "const done = arguments[arguments.length - 1];"
+                    + " fetch(document.getElementById('download-report').href).then(r => r.text()).then(done, e => done('ERROR ' + e));";
+            String reportHtml = (String) driver.executeAsyncScript(fetchBytes);
+            assertTrue(reportHtml.startsWith("<!DOCTYPE html>"), reportHtml.substring(0, Math.min(200, reportHtml.length())));
+            assertTrue(!java.util.regex.Pattern.compile("(src|href)=\"(https?:|/)").matcher(reportHtml).find(), "nothing loaded from elsewhere");
+            Path reportFile = Path.of("target", "screenshots", "report-" + id + ".html").toAbsolutePath();
+            Files.writeString(reportFile, reportHtml);
+            driver.get(reportFile.toUri().toString());
+            wait.until(d -> (Boolean) js.executeScript("return document.readyState === 'complete';"));
+            @SuppressWarnings("unchecked")
+            List<Long> widths = (List<Long>) js.executeScript("return [...document.querySelectorAll('img.report-unit-image')].map(i => i.complete ? i.naturalWidth : -1);");
+            assertEquals(24, widths.size(), "the gallery's 24 best units: " + widths);
+            assertTrue(widths.stream().allMatch(w -> w == 4L * 64), "every gallery image decoded from the file itself: " + widths);
+            String reportText = (String) js.executeScript("return document.body.innerText;");
+            String hash = experiments.find(id).map(x -> x.paramsJson()).map(j -> j.replaceAll("(?s).*\"bundleHash\"\\s*:\\s*\"([0-9a-f]{64})\".*", "$1")).orElseThrow();
+            assertTrue(hash.matches("[0-9a-f]{64}") && reportText.contains(hash), "the bundle hash in full: " + hash);
+            assertTrue(reportText.contains("interpretable with control") && reportText.contains("Compositional explanations")
+                    && reportText.contains("Ablation") && driver.findElements(By.cssSelector("svg.report-figure")).size() == 1
+                    && driver.findElements(By.cssSelector("table.report-units tr")).size() == 129, "figure, counts, unit table, explanations, ablation");
+            assertTrue(!reportText.contains("/models/bundles") && !reportText.contains("bundlePath"), "no server paths in a shared report");
+            saveScreenshot(driver, "report.png");
+            js.executeScript("document.querySelector('.gallery').scrollIntoView()");
+            saveScreenshot(driver, "report-gallery.png");
+
+            // open in playground: its bundle, layer and the unit chosen
+            driver.get(pg);
+            wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('paint-image'); return !!(i && i.complete && i.naturalWidth > 0);"));
+            assertEquals(best, js.executeScript("return document.querySelector('#pg-unit-list input').value;"));
+            assertEquals("outdoor-base", js.executeScript("return document.querySelector('#pg-bundle input').value;"));
+            driver.findElement(By.id("pg-apply")).click();
+            wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('pg-result'); return !!(i && i.complete && i.naturalWidth > 0);"));
+            assertTrue(driver.findElement(By.id("pg-outcome")).getText().startsWith("remove 1 '"), driver.findElement(By.id("pg-outcome")).getText());
+            saveScreenshot(driver, "playground-from-unit.png");
+        } catch (Throwable t) {
+            saveScreenshot(driver, "failure-unit.png");
+            System.out.println("FAILED at " + driver.getCurrentUrl() + "; page text:\n" + driver.executeScript("return document.body.innerText;"));
             throw t;
         } finally {
             driver.quit();

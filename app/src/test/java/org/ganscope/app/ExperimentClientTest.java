@@ -54,6 +54,28 @@ class ExperimentClientTest {
         Run status = run("client-test-password", "status", id);
         assertTrue(status.out().contains(name.replace("\"", "\\\"")), "the name travels verbatim: " + status.out());
 
+        // the report: one HTML file written where asked, its unit images inline
+        Path file;
+        try {
+            file = Files.createTempDirectory("ganscope-report").resolve("r.html");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Run report = run("client-test-password", "report", id, "--out", file.toString());
+        assertEquals(0, report.status(), report.err());
+        assertEquals(file.toAbsolutePath().toString(), report.out());
+        String html;
+        try {
+            html = Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("<img class=\"report-unit-image\"")
+                && html.contains("src=\"data:image/png;base64,") && html.contains("Experiment " + id + ": "), html.substring(0, Math.min(300, html.length())));
+        Run missing = run("client-test-password", "report", "987654");
+        assertEquals(1, missing.status());
+        assertTrue(missing.err().contains("no experiment 987654") && missing.err().contains("HTTP 404"), missing.err());
+
         Run refused = run("client-test-password", "launch", "--bundle", "outdoor-base", "--layer", "layer9");
         assertEquals(1, refused.status());
         assertTrue(refused.err().contains("layer9") && refused.err().contains("HTTP 400"), refused.err());

@@ -104,6 +104,16 @@ public final class ExperimentRepository {
     }
 
     /**
+     * Marks a QUEUED experiment RUNNING if one of its steps has started (its steps' start does so too); false if it
+     * stays QUEUED because no step has started yet, or it is no longer QUEUED.
+     */
+    public boolean markRunningIfStarted(long id) {
+        return Database.update(ds, """
+                UPDATE experiments SET status = 'RUNNING', updated_at = now() WHERE id = ? AND status = 'QUEUED'
+                AND EXISTS (SELECT 1 FROM steps WHERE experiment_id = ? AND status IN ('RUNNING', 'RETRYING'))""", id, id) == 1;
+    }
+
+    /**
      * Ends the experiment with {@code status} (and error) only if it is still QUEUED or
      * RUNNING; false if it had ended meanwhile (its workflow's own bookkeeping landed first).
      */

@@ -14,7 +14,12 @@ public final class StepRepository {
     public static final List<String> STATUSES = List.of("QUEUED", "RUNNING", "RETRYING", "SUCCEEDED", "FAILED", "CANCELLED", "SKIPPED");
 
     public record StepRow(long id, long experimentId, String name, String layer, String status, int attempt, long done,
-            long total, String resultKey, String error, Instant queuedAt, Instant startedAt, Instant finishedAt) {
+            long total, String resultKey, String error, Instant queuedAt, Instant startedAt, Instant finishedAt, Long launchTotal) {
+        /** A row without its launch total (queued before V28). */
+        public StepRow(long id, long experimentId, String name, String layer, String status, int attempt, long done,
+                long total, String resultKey, String error, Instant queuedAt, Instant startedAt, Instant finishedAt) {
+            this(id, experimentId, name, layer, status, attempt, done, total, resultKey, error, queuedAt, startedAt, finishedAt, null);
+        }
     }
 
     private final DataSource ds;
@@ -26,14 +31,21 @@ public final class StepRepository {
     /** Adds the step as QUEUED unless it exists (idempotent). */
     public void queue(long experimentId, String name, String layer, long total) {
         exec("""
-                INSERT INTO steps (experiment_id, name, layer, status, progress_total) VALUES (?, ?, ?, 'QUEUED', ?)
-                ON CONFLICT (experiment_id, name, layer) DO NOTHING""", experimentId, name, layer, total);
+                INSERT INTO steps (experiment_id, name, layer, status, progress_total, launch_total) VALUES (?, ?, ?, 'QUEUED', ?, ?)
+                ON CONFLICT (experiment_id, name, layer) DO NOTHING""", experimentId, name, layer, total, total);
     }
 
+    /**
+     * Marks the step RUNNING; an experiment still QUEUED becomes RUNNING with it, in the same statement: an experiment
+     * is RUNNING only once one of its steps has started (until then it waits for a worker, and says so).
+     */
     public void start(long experimentId, String name, String layer, int attempt) {
         exec("""
-                UPDATE steps SET status = 'RUNNING', attempt = ?, started_at = coalesce(started_at, now()), error = NULL
-                WHERE experiment_id = ? AND name = ? AND layer = ?""", attempt, experimentId, name, layer);
+                WITH s AS (
+                  UPDATE steps SET status = 'RUNNING', attempt = ?, started_at = coalesce(started_at, now()), error = NULL
+                  WHERE experiment_id = ? AND name = ? AND layer = ? RETURNING experiment_id)
+                UPDATE experiments SET status = 'RUNNING', updated_at = now()
+                WHERE id IN (SELECT experiment_id FROM s) AND status = 'QUEUED'""", attempt, experimentId, name, layer);
     }
 
     public void progress(long experimentId, String name, String layer, long done, long total) {
@@ -81,7 +93,7 @@ public final class StepRepository {
         return Database.inTransaction(ds, c -> {
             try (PreparedStatement st = c.prepareStatement("""
                     SELECT id, experiment_id, name, layer, status, attempt, progress_done, progress_total, result_key, error,
-                           queued_at, started_at, finished_at
+                           queued_at, started_at, finished_at, launch_total
                     FROM steps WHERE experiment_id = ? ORDER BY id""")) {
                 st.setLong(1, experimentId);
                 List<StepRow> out = new ArrayList<>();
@@ -89,7 +101,8 @@ public final class StepRepository {
                     while (rs.next()) {
                         out.add(new StepRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                                 rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getString(10),
-                                instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13))));
+                                instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13)),
+                                rs.getObject(14) == null ? null : rs.getLong(14)));
                     }
                 }
                 return out;

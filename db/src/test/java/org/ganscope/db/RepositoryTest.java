@@ -95,7 +95,14 @@ class RepositoryTest {
         long id = experiments.create("dissect layer3", b, "{\"layers\": [\"layer3\"]}", null, List.of());
         steps.queue(id, "dissect", "layer3", 1000);
         steps.queue(id, "dissect", "layer3", 1000);
+        // queued until a step starts: the workflow's "running" before any step has started leaves it QUEUED
+        assertEquals(false, experiments.markRunningIfStarted(id));
+        assertEquals("QUEUED", experiments.get(id).orElseThrow().status());
         steps.start(id, "dissect", "layer3", 1);
+        assertEquals("RUNNING", experiments.get(id).orElseThrow().status(), "a step's start makes its experiment RUNNING");
+        steps.progress(id, "dissect", "layer3", 400, 1200);
+        assertEquals(1000L, steps.list(id).get(0).launchTotal(), "the total as queued at launch is kept beside a revised one");
+        assertEquals(1200L, steps.list(id).get(0).total());
         steps.progress(id, "dissect", "layer3", 400, 1000);
         var s = steps.list(id);
         assertEquals(1, s.size());

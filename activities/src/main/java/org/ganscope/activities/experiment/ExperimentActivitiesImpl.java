@@ -27,7 +27,13 @@ public final class ExperimentActivitiesImpl implements ExperimentActivities {
     @Override
     public void setStatus(long experimentId, String status, String error) {
         Failures.classify(() -> {
-            experiments.setStatus(experimentId, status, error);
+            if ("RUNNING".equals(status)) {
+                // the workflow says RUNNING once its steps are queued; the experiment is RUNNING only when a worker has
+                // started one of them (StepRepository.start), so a run waiting for a worker stays QUEUED
+                experiments.markRunningIfStarted(experimentId);
+            } else {
+                experiments.setStatus(experimentId, status, error);
+            }
             return null;
         });
     }

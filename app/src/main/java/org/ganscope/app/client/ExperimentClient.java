@@ -29,7 +29,7 @@ import java.util.Map;
  * any name or tag travels verbatim.
  */
 @Command(name = "ganscope experiment", mixinStandardHelpOptions = true, subcommands = {ExperimentClient.Launch.class,
-        ExperimentClient.Status.class, ExperimentClient.Wait.class, ExperimentClient.Cancel.class},
+        ExperimentClient.Status.class, ExperimentClient.Wait.class, ExperimentClient.Cancel.class, ExperimentClient.Report.class},
         description = "Launch, watch and cancel experiments on a running platform (REST API).")
 public final class ExperimentClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,12 +80,18 @@ public final class ExperimentClient {
     }
 
     static JsonNode request(String method, String path, JsonNode body) {
+        String text = new String(exchange(method, path, body), StandardCharsets.UTF_8);
+        return text.isBlank() ? JSON.nullNode() : readOrText(text);
+    }
+
+    /** The response body of a request that succeeded (HTTP < 400); a refusal or an unreachable platform as {@link Failed}. */
+    static byte[] exchange(String method, String path, JsonNode body) {
         String password = env.get("GANSCOPE_PASSWORD");
         if (password == null || password.isEmpty()) {
             throw new Failed("set GANSCOPE_PASSWORD (and GANSCOPE_USER, default admin) to sign in to the platform API", 2);
         }
         String user = env.getOrDefault("GANSCOPE_USER", "admin");
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api() + path)).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api() + path)).timeout(Duration.ofSeconds(300))
                 .header("authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         try {
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -93,17 +99,18 @@ public final class ExperimentClient {
             if (body != null) {
                 b.header("content-type", "application/json");
             }
-            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(b.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode n = r.body().isBlank() ? JSON.nullNode() : readOrText(r.body());
+            HttpResponse<byte[]> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() == 401) {
                 throw new Failed("wrong user or password (GANSCOPE_USER, GANSCOPE_PASSWORD)", 1);
             }
             if (r.statusCode() >= 400) {
-                String why = n.has("error") ? n.get("error").asText() : r.body();
+                String text = new String(r.body(), StandardCharsets.UTF_8);
+                JsonNode n = text.isBlank() ? JSON.nullNode() : readOrText(text);
+                String why = n.has("error") ? n.get("error").asText() : text;
                 throw new Failed(why + " (HTTP " + r.statusCode() + ")", 1);
             }
-            return n;
+            return r.body();
         } catch (ConnectException e) {
             throw new Failed("the platform is not reachable at " + api() + " (start it with ./ganscope up, or set GANSCOPE_URL)", 1);
         } catch (IOException e) {
@@ -226,6 +233,24 @@ public final class ExperimentClient {
             JsonNode r = request("POST", "/api/experiments/" + id + "/cancel", null);
             boolean already = r != null && r.has("cancelling") && !r.get("cancelling").asBoolean();
             println("experiment " + id + (already ? " was already cancelled" : " cancelling"));
+            return 0;
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true, description = "Writes the experiment's report: one self-contained HTML file"
+            + " (parameters, bundle hash, steps, counts with intervals, unit gallery images inline, tables), readable offline; prints its path.")
+    static final class Report implements Callable<Integer> {
+        @Parameters(paramLabel = "ID")
+        long id;
+        @Option(names = "--out", paramLabel = "FILE", description = "where to write it (default ganscope-experiment-ID-report.html here)")
+        java.nio.file.Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            byte[] html = exchange("GET", "/api/experiments/" + id + "/report.html", null);
+            java.nio.file.Path file = out != null ? out : java.nio.file.Path.of("ganscope-experiment-" + id + "-report.html");
+            java.nio.file.Files.write(file, html);
+            println(file.toAbsolutePath());
             return 0;
         }
     }

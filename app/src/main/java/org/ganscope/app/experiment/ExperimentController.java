@@ -38,10 +38,12 @@ public class ExperimentController {
     private final ResultRepository results;
     private final ShardRunRepository shardRuns;
     private final ExperimentExport export;
+    private final org.ganscope.services.report.ExperimentReport report;
 
     public ExperimentController(ExperimentService service, ExperimentRepository experiments, StepRepository steps, ResultRepository results,
-            ShardRunRepository shardRuns, ExperimentExport export) {
+            ShardRunRepository shardRuns, ExperimentExport export, org.ganscope.services.report.ExperimentReport report) {
         this.service = service;
+        this.report = report;
         this.export = export;
         this.shardRuns = shardRuns;
         this.experiments = experiments;
@@ -107,6 +109,15 @@ public class ExperimentController {
     public byte[] unitsCsv(@PathVariable long id, @RequestParam String layer) {
         requireLayer(id, layer);
         return export.unitsCsv(id, layer);
+    }
+
+    /** The experiment's report: one self-contained HTML file (figures, unit gallery images inline, tables, parameters, bundle hash). */
+    @GetMapping(value = "/{id}/report.html", produces = "text/html")
+    public org.springframework.http.ResponseEntity<byte[]> report(@PathVariable long id) {
+        byte[] html = report.html(id).orElseThrow(() -> new ExperimentService.NotFound("no experiment " + id));
+        return org.springframework.http.ResponseEntity.ok()
+                .header("content-disposition", "attachment; filename=\"" + org.ganscope.services.report.ExperimentReport.fileName(id) + "\"")
+                .contentType(org.springframework.http.MediaType.TEXT_HTML).body(html);
     }
 
     /** The launch request that reproduces this experiment (POST it to /api/experiments). */

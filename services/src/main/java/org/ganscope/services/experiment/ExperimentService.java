@@ -99,7 +99,10 @@ public class ExperimentService {
         if (r == null) {
             throw new IllegalArgumentException("a launch request is required");
         }
-        String name = r.name() == null || r.name().isBlank() ? "experiment" : r.name().trim();
+        if (r.name() != null && r.name().isBlank()) {
+            throw new IllegalArgumentException("name must not be blank (leave it out for the default name \"experiment\")");
+        }
+        String name = r.name() == null ? "experiment" : r.name().trim();
         if (name.length() > 200) {
             throw new IllegalArgumentException("name is longer than 200 characters");
         }

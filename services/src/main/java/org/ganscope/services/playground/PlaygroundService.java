@@ -58,7 +58,16 @@ public class PlaygroundService {
 
     public Edit paint(BundleSummary row, String layer, long seed, long index, String className, int n, boolean insert, boolean[] mask)
             throws IOException {
-        if (n < 1 || n > 512) {
+        return paint(row, layer, seed, index, className, n, null, insert, mask);
+    }
+
+    /**
+     * As {@link #paint(BundleSummary, String, long, long, String, int, boolean, boolean[])}, but with the units given
+     * ({@code chosen}, e.g. the one unit a unit page opened the playground with) instead of the class's top n; null: the top n.
+     */
+    public Edit paint(BundleSummary row, String layer, long seed, long index, String className, int n, int[] chosen, boolean insert,
+            boolean[] mask) throws IOException {
+        if (chosen == null && (n < 1 || n > 512)) {
             throw new IllegalArgumentException("units must be 1..512");
         }
         if (index < 0 || seed < 0) {
@@ -67,12 +76,16 @@ public class PlaygroundService {
         Bundle b = bundles.resolve(row.hash(), row.path());
         int classIndex = b.manifest().classes().stream().filter(c -> c.name().equals(className)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown class " + className)).index();
-        int[] units = topUnits(row, layer, className, n);
+        int layerUnits = b.layer(layer).units();
+        if (chosen != null && (chosen.length == 0 || java.util.Arrays.stream(chosen).anyMatch(u -> u < 0 || u >= layerUnits))) {
+            throw new IllegalArgumentException("units must be numbers from 0 to " + (layerUnits - 1));
+        }
+        int[] units = chosen != null ? chosen.clone() : topUnits(row, layer, className, n);
         LayerModel m = model(b, layer);
         synchronized (m) {
             float[] k = null;
             if (insert) {
-                String ck = b.hash() + "|" + layer + "|" + className + "|" + n;
+                String ck = b.hash() + "|" + layer + "|" + className + "|" + java.util.Arrays.toString(units);
                 synchronized (constants) {
                     k = constants.get(ck);
                 }

@@ -101,6 +101,110 @@ public class UnitImageService {
         });
     }
 
+    /**
+     * Top image {@code k} of the unit (0 = strongest) alone, nearest-neighbour magnified {@code scale} times, with the
+     * thresholded activation outlined as in the strip: cut from the unit's strip of its first {@code images} top images,
+     * which is rendered once and kept, so the page's other tiles come from the same rendering.
+     */
+    public byte[] tile(long experimentId, String layer, int unit, int k, int images, int scale) throws IOException {
+        if (k < 0 || k >= images) {
+            throw new IllegalArgumentException("top image " + k + " of " + images);
+        }
+        ExperimentSpec spec = spec(experimentId);
+        List<ResultRepository.UnitRow> rows = results.units(experimentId, layer);
+        byte[] strip = strip(spec, rows, layer, unit, images, scale);
+        String key = spec.bundleHash() + "|" + layer + "|" + spec.seed() + "|" + unit + "|" + images + "|" + scale + "|" + k + "|"
+                + java.util.Arrays.hashCode(strip);
+        try {
+            return strips.get(key, x -> {
+                try {
+                    BufferedImage all = ImageIO.read(new java.io.ByteArrayInputStream(strip));
+                    int t = all.getHeight();
+                    if ((k + 1) * t > all.getWidth()) {
+                        throw new IllegalArgumentException("unit " + unit + " has fewer than " + (k + 1) + " top images");
+                    }
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    ImageIO.write(all.getSubimage(k * t, 0, t, t), "png", out);
+                    return out.toByteArray();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Renders the unit's strip for {@link #tile} in the background, so the unit page's images are ready when asked for. */
+    public void prefetchTiles(long experimentId, String layer, int unit, int images, int scale) {
+        prefetcher.execute(() -> {
+            try {
+                strip(spec(experimentId), results.units(experimentId, layer), layer, unit, images, scale);
+            } catch (Exception e) {
+                log.debug("prefetching unit {} of experiment {} {}: {}", unit, experimentId, layer, e.toString());
+            }
+        });
+    }
+
+    /**
+     * A histogram of the unit's activation, bilinearly upsampled to image size as its mask is, over every pixel of the
+     * first {@code samples} evaluation images; {@code threshold} is the dissection's.
+     *
+     * @param edges bins + 1 bin edges
+     * @param above the share of pixels above the threshold
+     */
+    public record Histogram(double[] edges, long[] counts, double threshold, double above, int samples) {
+    }
+
+    private final Cache<String, Histogram> histograms = Caffeine.newBuilder().maximumSize(256).build();
+
+    public Histogram histogram(long experimentId, String layer, int unit, int samples, int bins) throws IOException {
+        ExperimentSpec spec = spec(experimentId);
+        var row = results.units(experimentId, layer).stream().filter(u -> u.unit() == unit).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no unit " + unit + " in " + layer));
+        String key = spec.bundleHash() + "|" + layer + "|" + spec.seed() + "|" + unit + "|" + samples + "|" + bins + "|" + row.threshold();
+        Histogram cached = histograms.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        double[][] values = new double[1][];
+        render(spec, layer, m -> {
+            var l = m.layer();
+            int s = m.bundle().manifest().imageSize();
+            org.ganscope.analysis.dissect.Upsampler up = new org.ganscope.analysis.dissect.Upsampler(l.height(), l.width(), s, s);
+            double[] all = new double[samples * s * s];
+            double[] heat = new double[s * s];
+            for (int i = 0; i < samples; i++) {
+                m.represent(spec.seed(), i, 1);
+                up.apply(m.activations(), unit * l.pixels(), heat, 0);
+                System.arraycopy(heat, 0, all, i * s * s, s * s);
+            }
+            values[0] = all;
+            return new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        });
+        double[] v = values[0];
+        double lo = Math.min(row.threshold(), Arrays.stream(v).min().orElse(0));
+        double hi = Math.max(row.threshold(), Arrays.stream(v).max().orElse(1));
+        if (hi <= lo) {
+            hi = lo + 1;
+        }
+        double[] edges = new double[bins + 1];
+        for (int b = 0; b <= bins; b++) {
+            edges[b] = lo + (hi - lo) * b / bins;
+        }
+        long[] counts = new long[bins];
+        long above = 0;
+        for (double x : v) {
+            counts[Math.min(bins - 1, (int) ((x - lo) / (hi - lo) * bins))]++;
+            if (x > row.threshold()) {
+                above++;
+            }
+        }
+        Histogram h = new Histogram(edges, counts, row.threshold(), (double) above / v.length, samples);
+        histograms.put(key, h);
+        return h;
+    }
+
     @PreDestroy
     void stop() {
         prefetcher.shutdownNow();

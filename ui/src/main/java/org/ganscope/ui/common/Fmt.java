@@ -28,6 +28,11 @@ public final class Fmt {
         return low == null || high == null ? score(v) : score(v) + " [" + score(low) + ", " + score(high) + "]";
     }
 
+    /** An activation threshold: always four decimals, wherever it is shown. */
+    public static String threshold(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "n/a";
+    }
+
     /** A general metric: four significant digits. */
     public static String metric(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4g", v) : "n/a";

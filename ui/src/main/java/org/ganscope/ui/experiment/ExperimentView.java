@@ -103,11 +103,20 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private HorizontalLayout layerRow;
     private final H3 unitTableTitle = new H3("Unit table");
     private final HorizontalLayout annotations = new HorizontalLayout();
+    private final Anchor reportLink;
 
     public ExperimentView(ExperimentResults results, ExperimentService service,
             UnitImageService images, AuthenticationContext auth,
-            ExperimentExport export, StepResults stored) {
+            ExperimentExport export, StepResults stored, org.ganscope.services.report.ExperimentReport report) {
         this.auth = auth;
+        // the shareable report: one HTML file with everything inline, readable offline
+        Anchor reportLink = new Anchor(new StreamResource("report.html", () -> new ByteArrayInputStream(report.html(id).orElse(new byte[0]))),
+                "report (HTML)");
+        reportLink.getElement().setAttribute("download", true);
+        reportLink.getElement().setAttribute("title", "one self-contained HTML file of this experiment: parameters, bundle hash, steps,"
+                + " counts with intervals, unit gallery images, tables; opens offline");
+        reportLink.setId("download-report");
+        this.reportLink = reportLink;
         this.causal = new CausalPanel(results, stored);
         this.pixelShares = new PixelSharesPanel(results);
         this.export = export;
@@ -127,28 +136,36 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         stepGrid.addColumn(s -> s.startedAt() == null ? "" : Fmt.duration(s.startedAt(), s.finishedAt())
                 + (s.finishedAt() == null ? " so far" : "")).setHeader("duration").setAutoWidth(true);
         stepGrid.addComponentColumn(s -> {
+            Progress pr = Progress.of(s, Instant.now());
             ProgressBar p = new ProgressBar();
-            double v = s.total() == 0 ? (s.status().equals("SUCCEEDED") ? 1 : 0) : Math.min(1.0, (double) s.done() / s.total());
-            p.setValue(v);
+            p.setIndeterminate(pr.indeterminate());
+            p.setValue(pr.bar());
             p.setWidth("8em");
-            Span t = new Span(s.total() == 0 ? (v == 1 ? "done" : "") : String.format(Locale.ROOT, "%.0f%%", 100 * v));
-            t.getStyle().set("font-size", "0.85em");
+            Span t = new Span(pr.text());
+            t.getStyle().set("font-size", "0.85em").set("white-space", "nowrap");
             HorizontalLayout h = new HorizontalLayout(p, t);
             h.setAlignItems(Alignment.CENTER);
             h.addClassName("step-progress");
             h.getElement().setAttribute("data-done", String.valueOf(s.done()));
             h.getElement().setAttribute("data-total", String.valueOf(s.total()));
+            if (s.revised()) {
+                h.getElement().setAttribute("data-launch-total", String.valueOf(s.launchTotal()));
+            }
             return h;
         }).setHeader("progress").setAutoWidth(true);
         stepGrid.addColumn(s -> s.error() == null ? "" : s.error()).setHeader("error").setFlexGrow(2);
         stepGrid.setAllRowsVisible(true);
         units.setId("units");
-        units.addColumn(UnitResult::unit).setHeader("unit").setSortable(true);
+        units.addComponentColumn(u -> {
+            Anchor a = new Anchor(UnitGallery.unitPath(id, layer.getValue(), u.unit()), String.valueOf(u.unit()));
+            a.addClassName("unit-link");
+            return a;
+        }).setHeader("unit").setComparator(UnitResult::unit);
         units.addColumn(UnitResult::labelName).setHeader("label").setSortable(true);
         units.addColumn(UnitResult::category).setHeader("category").setSortable(true);
         units.addColumn(u -> Fmt.score(u.iou())).setHeader("IoU").setComparator(UnitResult::iou);
         units.addColumn(u -> Fmt.score(u.iqr())).setHeader("IQR").setComparator(UnitResult::iqr);
-        units.addColumn(u -> String.format(Locale.ROOT, "%.4g", u.threshold())).setHeader("threshold");
+        units.addColumn(u -> Fmt.threshold(u.threshold())).setHeader("threshold").setComparator(UnitResult::threshold);
         units.addColumn(u -> u.interpretableControlled() == null ? "" : u.interpretableControlled() ? "yes" : "")
                 .setHeader("interpretable (controlled)").setSortable(true);
         units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader("without control").setSortable(true);
@@ -168,11 +185,20 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         layer.addValueChangeListener(e -> showUnits());
         card.setId("unit-card");
         units.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));
+        // a double click on a row opens the unit's page (a single click shows its card below the table)
+        units.addItemDoubleClickListener(e -> getUI().ifPresent(ui -> ui.navigate(UnitGallery.unitPath(id, layer.getValue(), e.getItem().unit()))));
         cancel = new Button("Cancel", e -> act(() -> service.cancel(id)));
         cancel.setId("cancel");
         retry = new Button("Retry", e -> act(() -> service.retry(id)));
         retry.setId("retry");
         gallery = new UnitGallery(images);
+        // the gallery's filters apply to the unit table too (once the table is sent, after the gallery's first images)
+        gallery.onFilter(shownUnits -> {
+            filteredUnits = shownUnits;
+            if (tableSent) {
+                units.setItems(shownUnits);
+            }
+        });
         notes.setId("notes");
         notes.setWidth("30em");
         tags.setId("tags");
@@ -205,6 +231,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         field(header, "finished", finished);
         field(header, "duration", duration);
         field(header, "parameters", parameters);
+        field(header, "share", reportLink);
         header.setId("exp-header");
         header.getStyle().set("display", "grid").set("grid-template-columns", "max-content 1fr").set("column-gap", "1em").set("row-gap", "0.2em");
         summary.setId("layer-summary");
@@ -220,6 +247,39 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         add(title, header, error, new H3("Steps"), stepGrid, layerFigure,
                 layerRow, ruleCounts, emptyUnits, gallery, chart, unitTableTitle,
                 units, card, interventions, causal, pixelShares, explanations, new H3("Notes and tags"), annotations);
+    }
+
+    /**
+     * What a step's progress cell shows: the bar's value (never full while work remains: a step that has counted all
+     * its units but is still running, e.g. merging, shows a moving bar and "finishing"), its text with the percentage
+     * rounded down, the time left at the measured rate, and a revised total marked.
+     */
+    record Progress(double bar, boolean indeterminate, String text) {
+        static Progress of(StepSummary s, Instant now) {
+            String revised = s.revised() ? " · total revised from " + s.launchTotal() : "";
+            switch (s.status()) {
+                case "SUCCEEDED":
+                    return new Progress(1, false, "done" + revised);
+                case "QUEUED":
+                    return new Progress(0, false, "queued");
+                case "SKIPPED":
+                    return new Progress(0, false, "");
+                default:
+                    break;
+            }
+            boolean running = s.status().equals("RUNNING") || s.status().equals("RETRYING");
+            if (s.total() <= 0) {
+                return new Progress(0, running, running ? "running" : "");
+            }
+            double v = Math.min(1.0, (double) s.done() / s.total());
+            if (running && s.done() >= s.total()) {
+                return new Progress(0, true, "finishing" + revised);
+            }
+            long pct = (long) Math.floor(100 * v);
+            Long eta = s.etaSeconds(now);
+            String left = eta == null ? "" : " · about " + Fmt.duration(java.time.Duration.ofSeconds(eta)) + " left";
+            return new Progress(v, false, pct + "%" + left + revised);
+        }
     }
 
     /** A label cell and its value cell of the header grid. */
@@ -250,6 +310,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             event.rerouteToError(NotFoundException.class, "There is no experiment " + raw + ".");
             return;
         }
+        com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(org.ganscope.ui.playground.PlaygroundView.LAST_BUNDLE, x.get().bundleName());
         notes.setValue(x.get().notes() == null ? "" : x.get().notes());
         tags.setValue(String.join(", ", x.get().tags()));
         refresh();
@@ -323,6 +384,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     }
 
     private int shownLayers = -1;
+    private List<UnitResult> filteredUnits;
+    private boolean tableSent;
     private List<StepSummary> shownSteps = List.of();
 
     private void header(ExperimentSummary x, List<StepSummary> st) {
@@ -338,6 +401,15 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         finished.setText(done ? Fmt.time(last) : "still " + x.status().toLowerCase(Locale.ROOT));
         duration.setText(first == null ? "" : Fmt.duration(first, last) + (done ? "" : " so far"));
         parameters.setText(parameterText(x.paramsJson()));
+    }
+
+    private List<String> classesOfInterest() {
+        try {
+            var s = new ObjectMapper().readValue(service.find(id).orElseThrow().paramsJson(), ExperimentSpec.class);
+            return s.classes() == null ? List.of() : s.classes();
+        } catch (Exception ex) {
+            return List.of();
+        }
     }
 
     /** The parameters a researcher reads: counts, seeds, method, layers, steps, classes; the bundle by a short hash. */
@@ -410,7 +482,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         List<UnitResult> rows = shown == null ? List.of() : results.units(id, shown);
         Map<String, Integer> byCategory = Map.of();
         if (shown != null) {
-            gallery.show(id, shown, rows);
+            gallery.show(id, shown, rows, classesOfInterest());
             byCategory = results.interpretableByCategory(id, shown);
             List<UnitCount> counts = results.interpretableCounts(id, shown);
             summary.setText(LayerFigure.summary(rows.size(), byCategory, counts));
@@ -427,7 +499,8 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
             }
             loadCharts();
             if (shown != null) {
-                units.setItems(rows);
+                units.setItems(filteredUnits != null ? filteredUnits : rows);
+                tableSent = true;
                 chart.setOption(categoryOption(shown, categories));
             }
             explanations.show(id, shown);

@@ -80,19 +80,33 @@ final class UnitGallery extends VerticalLayout {
         sort.addValueChangeListener(e -> apply());
         HorizontalLayout filters = new HorizontalLayout(label, category, sort, beats, interpretable, count);
         filters.setAlignItems(Alignment.BASELINE);
-        add(new H3("Unit gallery"), new Span("Each unit's top " + IMAGES + " images (by its peak activation); outside the unit's thresholded"
+        add(new H3("Unit gallery"), new Span("Each unit's top " + IMAGES + " images (by its peak activation; all the recorded top images"
+                + " are on the unit's page, a click on a card opens it); outside the unit's thresholded"
                 + " activation the image is darkened, the mask's edge outlined in yellow. IoU with its 95% bootstrap interval over images;"
                 + " lift = IoU minus the IoU of the unit's location baseline."), filters, list);
     }
 
+    /** Told the units the filters let through, by unit number (the unit table shows the same units). */
+    private java.util.function.Consumer<List<UnitResult>> filtered = x -> { };
+
+    void onFilter(java.util.function.Consumer<List<UnitResult>> listener) {
+        this.filtered = listener;
+    }
+
     void show(long experiment, String layer, List<UnitResult> rows) {
+        show(experiment, layer, rows, List.of());
+    }
+
+    /** {@code classes}: classes the filter offers besides the units' labels (the classes of interest, e.g. door with no door unit). */
+    void show(long experiment, String layer, List<UnitResult> rows, List<String> classes) {
         boolean same = experiment == this.experiment && Objects.equals(layer, this.layer) && rows.size() == this.rows.size();
         this.experiment = experiment;
         this.layer = layer;
         this.rows = rows;
         if (!same) {
             String keep = label.getValue();
-            List<String> labels = rows.stream().map(UnitResult::labelName).filter(Objects::nonNull).distinct().sorted().toList();
+            List<String> labels = java.util.stream.Stream.concat(rows.stream().map(UnitResult::labelName), classes.stream())
+                    .filter(Objects::nonNull).distinct().sorted().toList();
             label.setItems(labels);
             label.setValue(labels.contains(keep) ? keep : null);
         }
@@ -121,6 +135,32 @@ final class UnitGallery extends VerticalLayout {
         images.prefetch(experiment, layer, shown.stream().limit(PREFETCH).map(UnitResult::unit).toList(), IMAGES, 1);
         count.setText(String.format(Locale.ROOT, "%d of %d units", shown.size(), rows.size()));
         count.getElement().setAttribute("data-shown", String.valueOf(shown.size()));
+        filtered.accept(shown.stream().sorted(Comparator.comparingInt(UnitResult::unit)).toList());
+    }
+
+    /** The card's verdict, a caveat with the number that decides it. */
+    static String verdict(UnitResult u) {
+        if (!u.interpretable()) {
+            return "not interpretable";
+        }
+        if (u.interpretableControlled() == null) {
+            return "interpretable";
+        }
+        if (u.interpretableControlled()) {
+            return "interpretable, beats location";
+        }
+        if (!Boolean.TRUE.equals(u.beatsLocation())) {
+            return u.locationQ() == null ? "interpretable, but not above its location baseline"
+                    : String.format(Locale.ROOT, "interpretable, but not above its location baseline: q = %.2g > 0.05", u.locationQ());
+        }
+        return String.format(Locale.ROOT, "interpretable, beats location, but too small an effect: lift %+.3f (needs ≥ 0.02, IoU ≥ 2× null)",
+                u.lift() == null ? Double.NaN : u.lift());
+    }
+
+    /** The unit page's address. */
+    static String unitPath(long experiment, String layer, int unit) {
+        return "experiments/" + experiment + "/layers/" + java.net.URLEncoder.encode(layer, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20") + "/units/" + unit;
     }
 
     private Div card(UnitResult u) {
@@ -138,7 +178,8 @@ final class UnitGallery extends VerticalLayout {
         img.addClassName("gallery-image");
         // the list renders a screenful of cards more than it shows; the browser fetches the ones on screen first
         img.getElement().setAttribute("fetchpriority", position.getOrDefault(u.unit(), PREFETCH) < PREFETCH ? "high" : "low");
-        img.getStyle().set("image-rendering", "pixelated").set("height", "96px").set("min-width", (IMAGES * 96) + "px")
+        // exactly 2x the 64-px tiles, nearest neighbour: crisp, not a blurry 1.5x
+        img.getStyle().set("image-rendering", "pixelated").set("height", "128px").set("width", (IMAGES * 128) + "px").set("flex", "none")
                 .set("background", "#eee");
         Span head = new Span(String.format(Locale.ROOT, "unit %d · %s (%s)", u.unit(), u.labelName(), u.category()));
         head.getStyle().set("font-weight", "600");
@@ -146,17 +187,22 @@ final class UnitGallery extends VerticalLayout {
         iou.addClassName("gallery-iou");
         Span control = new Span(u.lift() == null ? "no location control recorded"
                 : String.format(Locale.ROOT, "lift %+.3f over location IoU %s · null IoU %s", u.lift(), Fmt.score(u.locationIou()), Fmt.score(u.nullIou())));
-        Span verdict = new Span(u.interpretable() ? Boolean.FALSE.equals(u.interpretableControlled()) ? "interpretable, but not above its location baseline"
-                : "interpretable" + (Boolean.TRUE.equals(u.interpretableControlled()) ? ", beats location" : "") : "not interpretable");
-        verdict.getStyle().set("color", u.interpretable() ? "#2e7d32" : "var(--lumo-secondary-text-color)");
+        Span verdict = new Span(verdict(u));
+        boolean caveat = u.interpretable() && Boolean.FALSE.equals(u.interpretableControlled());
+        verdict.addClassName("gallery-verdict");
+        verdict.getStyle().set("color", caveat ? "#b26a00" : u.interpretable() ? "#2e7d32" : "var(--lumo-secondary-text-color)");
         VerticalLayout text = new VerticalLayout(head, iou, control, verdict);
         text.setPadding(false);
         text.setSpacing(false);
         Div card = new Div(img, text);
         card.addClassName("gallery-card");
         card.getElement().setAttribute("data-unit", String.valueOf(u.unit()));
+        card.getElement().setAttribute("title", "open unit " + u.unit() + "'s page");
+        // a click opens the unit's own page (at its address, so it can be shared and reopened)
+        card.addClickListener(e -> card.getUI().ifPresent(ui -> ui.navigate(unitPath(exp, l, u.unit()))));
+        card.getStyle().set("cursor", "pointer");
         card.getStyle().set("display", "flex").set("gap", "1em").set("align-items", "center").set("padding", "4px 0")
-                .set("border-bottom", "1px solid var(--lumo-contrast-10pct)").set("min-height", "100px");
+                .set("border-bottom", "1px solid var(--lumo-contrast-10pct)").set("min-height", "132px");
         return card;
     }
 }

@@ -69,7 +69,9 @@ public class ExperimentsView extends VerticalLayout {
         grid.addColumn(ExperimentSummary::bundleName).setHeader("model").setSortProperty("bundle").setAutoWidth(true);
         grid.addComponentColumn(e -> StatusBadge.of(e.status())).setHeader("status").setSortProperty("status").setAutoWidth(true);
         grid.addComponentColumn(e -> {
-            ProgressBar p = new ProgressBar(0, 1, Math.max(0, Math.min(1, e.progress())));
+            // never full while work remains: a run at 100% of its counted work is still merging or bookkeeping
+            double v = e.status().equals("SUCCEEDED") ? 1 : Math.max(0, Math.min(0.99, e.progress()));
+            ProgressBar p = new ProgressBar(0, 1, v);
             p.setWidth("5em");
             return p;
         }).setHeader("progress").setAutoWidth(true).setFlexGrow(0);

@@ -89,7 +89,9 @@ public class LaunchView extends VerticalLayout {
         steps.setManualValidation(true);
         classes.setManualValidation(true);
         bundle.setManualValidation(true);
-        List<HasValidation> checked = List.of(bundle, layers, samples, seed, shards, steps, classes, tags);
+        name.setManualValidation(true);
+        name.addValueChangeListener(e -> name.setInvalid(false));
+        List<HasValidation> checked = List.of(name, bundle, layers, samples, seed, shards, steps, classes, tags);
         // a field marked invalid is cleared as soon as it is changed
         bundle.addValueChangeListener(e -> bundle.setInvalid(false));
         layers.addValueChangeListener(e -> layers.setInvalid(false));
@@ -103,6 +105,9 @@ public class LaunchView extends VerticalLayout {
             // checked here, field by field, so nothing is silently replaced by a default: the REST API's defaults
             // (no layers = the middle layer, no samples = 1000) are for a request that leaves a field out, not for a form
             boolean ok = true;
+            if (name.getValue().isBlank()) { // it used to become "experiment" without a word
+                ok = mark(name, "name the experiment (a few words to find it by in the list)");
+            }
             if (bundle.getValue() == null) {
                 ok = mark(bundle, "choose a bundle");
             }
@@ -146,7 +151,7 @@ public class LaunchView extends VerticalLayout {
                 List<String> chosenLayers = layersOf(bundle.getValue()).stream().filter(layers.getValue()::contains).toList();
                 List<String> chosenSteps = ExperimentSpec.STEPS.stream().filter(steps.getValue()::contains).toList();
                 List<String> chosenClasses = classesOf(bundle.getValue()).stream().filter(classes.getValue()::contains).toList();
-                long id = experiments.launch(LaunchRequest.of(bundle.getValue().name()).name(name.getValue().isBlank() ? null : name.getValue())
+                long id = experiments.launch(LaunchRequest.of(bundle.getValue().name()).name(name.getValue().trim())
                         .layers(chosenLayers).samples(n).seed(seed.getValue().longValue()).shards(sh).tags(tagList).steps(chosenSteps)
                         .classes(chosenClasses).build(), signedIn());
                 getUI().ifPresent(ui -> ui.navigate(ExperimentView.class, new RouteParameters("id", String.valueOf(id))));

@@ -45,11 +45,15 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
     private final IntegerField seed = new IntegerField("seed");
     private final IntegerField sample = new IntegerField("sample");
     private final IntegerField units = new IntegerField("units (top-n by IoU)");
+    /** Chosen units instead of the top n (a unit page opens the playground with its unit here). */
+    private final com.vaadin.flow.component.textfield.TextField unitList = new com.vaadin.flow.component.textfield.TextField("or these units");
     private final IntegerField brush = new IntegerField("brush (cells)");
     private final RadioButtonGroup<String> mode = new RadioButtonGroup<>("edit");
     private final PaintCanvas canvas = new PaintCanvas(256);
     private final Image result = new Image();
     private final Paragraph outcome = new Paragraph("Paint a region (press and drag; nothing painted = the whole image), then apply.");
+    /** A refused edit's reason, under the controls (not a pop-up over the image). */
+    private final Paragraph problem = new Paragraph();
 
     public PlaygroundView(BundleService bundles, PlaygroundService playground) {
         this.playground = playground;
@@ -62,6 +66,14 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         sample.setValue(0);
         sample.setId("pg-sample");
         units.setValue(20);
+        unitList.setId("pg-unit-list");
+        unitList.setPlaceholder("e.g. 37, 51");
+        unitList.setClearButtonVisible(true);
+        unitList.setHelperText("empty: the top n");
+        unitList.addValueChangeListener(e -> units.setEnabled(e.getValue().isBlank()));
+        seed.setId("pg-seed");
+        seed.setMin(0);
+        sample.setMin(0);
         units.setMin(1);
         units.setMax(512);
         mode.setItems("remove", "insert");
@@ -86,16 +98,19 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         apply.setId("pg-apply");
         result.setId("pg-result");
         outcome.setId("pg-outcome");
+        problem.setId("pg-error");
+        problem.getStyle().set("color", "var(--lumo-error-text-color)");
+        problem.setVisible(false);
         brush.setId("pg-brush");
         brush.setValue(1);
         brush.setMin(1);
         brush.setMax(8);
         brush.setStepButtonsVisible(true);
         brush.addValueChangeListener(e -> canvas.brush(e.getValue() == null ? 1 : Math.min(8, Math.max(1, e.getValue()))));
-        HorizontalLayout controls = new HorizontalLayout(bundle, layer, seed, sample, cls, units, mode, brush, apply);
+        HorizontalLayout controls = new HorizontalLayout(bundle, layer, seed, sample, cls, units, unitList, mode, brush, apply);
         controls.setAlignItems(Alignment.BASELINE);
         controls.setWrap(true);
-        add(controls, new HorizontalLayout(canvas, new VerticalLayout(outcome, result)));
+        add(controls, problem, new HorizontalLayout(canvas, new VerticalLayout(outcome, result)));
     }
 
     /** Choices can come in the address: ?bundle=outdoor-base&layer=layer3&class=tree&sample=3&mode=insert. */
@@ -103,9 +118,19 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
     public void beforeEnter(BeforeEnterEvent event) {
         var q = event.getLocation().getQueryParameters().getParameters();
         Function<String, String> p = k -> q.getOrDefault(k, List.of()).stream().findFirst().orElse(null);
-        bundle.getListDataView().getItems().filter(b -> b.name().equals(p.apply("bundle"))).findFirst().ifPresent(bundle::setValue);
+        // the bundle asked for, else the one of the experiment or unit page the user came from
+        Object last = com.vaadin.flow.server.VaadinSession.getCurrent() == null ? null
+                : com.vaadin.flow.server.VaadinSession.getCurrent().getAttribute(LAST_BUNDLE);
+        String wanted = p.apply("bundle") != null ? p.apply("bundle") : last instanceof String s ? s : null;
+        bundle.getListDataView().getItems().filter(b -> b.name().equals(wanted)).findFirst().ifPresent(bundle::setValue);
         if (bundle.getValue() == null) { // defaults, so a first visit shows a sample at once: the first bundle, its middle layer
             bundle.getListDataView().getItems().findFirst().ifPresent(bundle::setValue);
+        }
+        if (p.apply("seed") != null && p.apply("seed").matches("\\d{1,9}")) {
+            seed.setValue(Integer.parseInt(p.apply("seed")));
+        }
+        if (p.apply("unit") != null && p.apply("unit").matches("\\d{1,5}")) {
+            unitList.setValue(p.apply("unit"));
         }
         if (p.apply("sample") != null && p.apply("sample").matches("\\d{1,9}")) {
             sample.setValue(Integer.parseInt(p.apply("sample")));
@@ -121,8 +146,21 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         }
     }
 
+    /** The session attribute naming the bundle of the last experiment or unit page viewed. */
+    public static final String LAST_BUNDLE = "ganscope.last-bundle";
+
     private void showSample() {
+        // another image: the last edit's result and outcome belonged to the old one
+        result.setSrc("");
+        result.setVisible(false);
+        outcome.setText("Paint a region (press and drag; nothing painted = the whole image), then apply.");
+        problem.setVisible(false);
         BundleSummary b = bundle.getValue();
+        if (sample.getValue() != null && sample.getValue() < 0 || seed.getValue() != null && seed.getValue() < 0) {
+            problem.setText("seed and sample must be whole numbers of 0 or more");
+            problem.setVisible(true);
+            return;
+        }
         String l = layer.getValue();
         if (b == null || l == null || seed.getValue() == null || sample.getValue() == null) {
             return;
@@ -144,15 +182,38 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
             if (bundle.getValue() == null || layer.getValue() == null || cls.getValue() == null) {
                 throw new IllegalArgumentException("choose a bundle, a layer and a class");
             }
+            if (sample.getValue() == null || sample.getValue() < 0 || seed.getValue() == null || seed.getValue() < 0) {
+                throw new IllegalArgumentException("seed and sample must be whole numbers of 0 or more");
+            }
+            int[] chosen = chosenUnits(unitList.getValue());
             var edit = playground.paint(bundle.getValue(), layer.getValue(), seed.getValue(), sample.getValue(), cls.getValue(),
-                    units.getValue() == null ? 20 : units.getValue(), "insert".equals(mode.getValue()), canvas.mask());
+                    units.getValue() == null ? 20 : units.getValue(), chosen, "insert".equals(mode.getValue()), canvas.mask());
+            problem.setVisible(false);
+            result.setVisible(true);
             result.setSrc(new StreamResource("edit.png", () -> new ByteArrayInputStream(edit.png())));
             result.setAlt("before and after");
             outcome.setText(outcomeText(mode.getValue(), edit.units().length, cls.getValue(), layer.getValue(), edit.before(), edit.after(),
                     edit.regionPixels(), edit.millis()));
         } catch (IllegalArgumentException | IOException | AnalysisException ex) {
-            Notification.show(ex.getMessage(), 6000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+            problem.setText(ex.getMessage());
+            problem.setVisible(true);
         }
+    }
+
+    /** The units typed in "or these units" (comma or space separated), null when none are typed. */
+    static int[] chosenUnits(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String[] parts = text.trim().split("[,\\s]+");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            if (!parts[i].matches("\\d{1,5}")) {
+                throw new IllegalArgumentException("units must be unit numbers separated by commas, not '" + parts[i] + "'");
+            }
+            out[i] = Integer.parseInt(parts[i]);
+        }
+        return out;
     }
 
     /**

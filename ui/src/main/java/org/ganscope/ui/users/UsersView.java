@@ -34,9 +34,18 @@ public class UsersView extends VerticalLayout {
         grid.setId("users");
         grid.addColumn(UserSummary::username).setHeader("user");
         grid.addColumn(UserSummary::role).setHeader("role");
-        grid.addColumn(UserSummary::createdAt).setHeader("created");
-        grid.addComponentColumn(u -> new Button("Remove", e -> act(() -> users.delete(u.username(), auth.getPrincipalName().orElse("")))))
-                .setHeader("");
+        grid.addColumn(u -> u.createdAt() == null ? "" : org.ganscope.ui.common.Fmt.time(u.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+                .setHeader("created");
+        String me = auth.getPrincipalName().orElse("");
+        grid.addComponentColumn(u -> {
+            Button remove = new Button("Remove", e -> act(() -> users.delete(u.username(), me)));
+            remove.addClassName("remove-user");
+            if (u.username().equals(me)) { // an admin cannot remove themself (and so lock everyone out)
+                remove.setEnabled(false);
+                remove.setTooltipText("you cannot remove the user you are signed in as");
+            }
+            return remove;
+        }).setHeader("");
         grid.setAllRowsVisible(true);
         TextField name = new TextField("user name");
         name.setId("new-user");

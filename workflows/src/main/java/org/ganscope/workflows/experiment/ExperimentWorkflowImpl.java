@@ -141,13 +141,16 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
 
     /** The steps in the order they run (keys are recorded in this order too). */
     private final List<Step> plan = List.of(
-            step("dissect", (spec, layer, in) -> dissectLayer(spec.dissectTask(layer))).total(ExperimentSpec::samples),
+            // totals as the activities count the work, so the timeline's total is fixed at launch: dissect counts its threshold
+            // pass twice (generating, then selecting) before the evaluation images; artifacts 4 phases + 3 ablation sizes
+            step("dissect", (spec, layer, in) -> dissectLayer(spec.dissectTask(layer)))
+                    .total(spec -> 2L * spec.thresholdSamples() + spec.samples()),
             step("intervene", (spec, layer, in) -> intervene.intervene(spec.interveneTask(layer, in.get("dissect"))))
                     .gated(3, "intervene-step").after("dissect").needs(CLASSES).total(spec -> spec.classesOfInterest().size()),
             step("optimize", (spec, layer, in) -> optimize.optimize(spec.optimizeTask(layer, in.get("dissect"))))
                     .gated(4, "optimize-step").after("dissect").needs(CLASSES).total(spec -> spec.classesOfInterest().size()),
             step("artifacts", (spec, layer, in) -> artifacts.artifacts(spec.artifactsTask(layer)))
-                    .gated(5, "artifacts-step").total(spec -> 5),
+                    .gated(5, "artifacts-step").total(spec -> 7),
             step("metrics", (spec, layer, in) -> metrics.metrics(spec.metricsTask()))
                     .gated(1, "metrics-step").once(),
             step("explain", (spec, layer, in) -> {
