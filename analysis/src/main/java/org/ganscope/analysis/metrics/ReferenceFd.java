@@ -136,6 +136,36 @@ public record ReferenceFd(double fd, double realFloor, int samples, int realCoun
     }
 
     /**
+     * The FD of several generated feature sets (each [samples][dim], e.g. the same images with
+     * different units ablated) against the bundle's real statistics, after {@link #prepare}
+     * returned {@code net}: the real covariance's square root is taken once for all of them.
+     */
+    public static double[] computeAll(Bundle b, ReferenceNetwork net, java.util.List<float[]> fakes, int samples, String samplesField) {
+        int d = b.manifest().reference().orElseThrow().dim();
+        Frechet.requireFullRank(samplesField, samples, d);
+        Frechet.Prepared real = realPrepared(b, net);
+        double[] out = new double[fakes.size()];
+        for (int k = 0; k < out.length; k++) {
+            Frechet.Stats gen = Frechet.Stats.of(fakes.get(k), samples, d);
+            out[k] = real.distance(gen.mean(), gen.cov());
+        }
+        return out;
+    }
+
+    /** The bundle's real statistics in {@code net}'s space, prepared for many distances (after {@link #prepare}). */
+    public static Frechet.Prepared realPrepared(Bundle b, ReferenceNetwork net) {
+        Manifest.ReferenceFeatures r = b.manifest().reference().orElseThrow();
+        int d = r.dim();
+        NpyArray[] a = arrays(b, r, net);
+        double[] c = a[1].toDoubles();
+        double[][] c2 = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            System.arraycopy(c, i * d, c2[i], 0, d);
+        }
+        return new Frechet.Prepared(a[0].toDoubles(), c2);
+    }
+
+    /**
      * For {@code bundle verify}: the shapes of the bundle's reference statistics and whether this
      * ganscope has the network they were made with; null for a bundle without them. In-bundle
      * statistics that do not read as their shapes fail the bundle; shared statistics live outside

@@ -34,10 +34,12 @@ public final class MatchedSets {
             order[i] = order[j];
             order[j] = t;
         }
+        int[] sorted = IntStream.range(0, units).boxed()
+                .sorted(Comparator.comparingDouble((Integer v) -> activation[v]).thenComparingInt(v -> v)).mapToInt(Integer::intValue).toArray();
         int[] out = new int[chosen.length];
         int n = 0;
         for (int u : order) {
-            int[] near = nearest(activation, u, taken, width);
+            int[] near = nearest(activation, sorted, u, taken, width);
             if (near.length == 0) {
                 break;
             }
@@ -52,9 +54,55 @@ public final class MatchedSets {
 
     /** The {@code width} free units nearest to {@code u} in activation (ties by index). */
     static int[] nearest(double[] activation, int u, boolean[] taken, int width) {
-        return IntStream.range(0, activation.length).filter(v -> !taken[v]).boxed()
+        int[] order = IntStream.range(0, activation.length).boxed()
+                .sorted(Comparator.comparingDouble((Integer v) -> activation[v]).thenComparingInt(v -> v)).mapToInt(Integer::intValue).toArray();
+        return nearest(activation, order, u, taken, width);
+    }
+
+    /** As above with the units in {@code order} sorted by activation (ties by index): a merge outward from u's place. */
+    static int[] nearest(double[] activation, int[] order, int u, boolean[] taken, int width) {
+        int at = 0;
+        while (order[at] != u) {
+            at++;
+        }
+        int lo = at - 1;
+        int hi = at + 1;
+        int[] out = new int[width];
+        int n = 0;
+        if (!taken[u]) {
+            out[n++] = u;
+        }
+        while (n < width) {
+            while (lo >= 0 && taken[order[lo]]) {
+                lo--;
+            }
+            while (hi < order.length && taken[order[hi]]) {
+                hi++;
+            }
+            if (lo < 0 && hi >= order.length) {
+                break;
+            }
+            boolean takeLo;
+            if (lo < 0) {
+                takeLo = false;
+            } else if (hi >= order.length) {
+                takeLo = true;
+            } else {
+                double dl = Math.abs(activation[order[lo]] - activation[u]);
+                double dh = Math.abs(activation[order[hi]] - activation[u]);
+                takeLo = dl < dh || (dl == dh && order[lo] < order[hi]);
+            }
+            out[n++] = takeLo ? order[lo--] : order[hi++];
+        }
+        int[] r = java.util.Arrays.copyOf(out, n);
+        java.util.Arrays.sort(r, 0, n);
+        return sortByDistance(activation, u, r);
+    }
+
+    private static int[] sortByDistance(double[] activation, int u, int[] r) {
+        return java.util.Arrays.stream(r).boxed()
                 .sorted(Comparator.comparingDouble((Integer v) -> Math.abs(activation[v] - activation[u])).thenComparingInt(v -> v))
-                .limit(width).mapToInt(Integer::intValue).toArray();
+                .mapToInt(Integer::intValue).toArray();
     }
 
     /** The mean of {@code activation} over {@code set}. */
