@@ -135,23 +135,6 @@ public record ReferenceFd(double fd, double realFloor, int samples, int realCoun
                 samples, r.realCount(), r.heldOutCount(), null);
     }
 
-    /**
-     * The FD of several generated feature sets (each [samples][dim], e.g. the same images with
-     * different units ablated) against the bundle's real statistics, after {@link #prepare}
-     * returned {@code net}: the real covariance's square root is taken once for all of them.
-     */
-    public static double[] computeAll(Bundle b, ReferenceNetwork net, java.util.List<float[]> fakes, int samples, String samplesField) {
-        int d = b.manifest().reference().orElseThrow().dim();
-        Frechet.requireFullRank(samplesField, samples, d);
-        Frechet.Prepared real = realPrepared(b, net);
-        double[] out = new double[fakes.size()];
-        for (int k = 0; k < out.length; k++) {
-            Frechet.Stats gen = Frechet.Stats.of(fakes.get(k), samples, d);
-            out[k] = real.distance(gen.mean(), gen.cov());
-        }
-        return out;
-    }
-
     /** The bundle's real statistics in {@code net}'s space, prepared for many distances (after {@link #prepare}). */
     public static Frechet.Prepared realPrepared(Bundle b, ReferenceNetwork net) {
         Manifest.ReferenceFeatures r = b.manifest().reference().orElseThrow();

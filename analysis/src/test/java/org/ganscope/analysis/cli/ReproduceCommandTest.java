@@ -99,7 +99,6 @@ class ReproduceCommandTest {
                 "--fd-draws", "1", "--artifact-images", "3");
         assertEquals(0, r.code(), r.err());
         String out = r.out();
-        Files.writeString(Path.of(System.getProperty("java.io.tmpdir"), "reproduce-tiny.out"), out + "\n--- stderr\n" + r.err());
         assertTrue(out.indexOf("rule 5:") < out.indexOf("  dissected"), out);
         assertTrue(out.contains("rule 2's bundle: outdoor-mbstd-s100"), out);
         assertTrue(out.contains("1. ") && out.contains("NOT reproduced: bundles missing ([indoor-mbstd-s100])"), out);
