@@ -135,6 +135,19 @@ public record ReferenceFd(double fd, double realFloor, int samples, int realCoun
                 samples, r.realCount(), r.heldOutCount(), null);
     }
 
+    /** The bundle's real statistics in {@code net}'s space, prepared for many distances (after {@link #prepare}). */
+    public static Frechet.Prepared realPrepared(Bundle b, ReferenceNetwork net) {
+        Manifest.ReferenceFeatures r = b.manifest().reference().orElseThrow();
+        int d = r.dim();
+        NpyArray[] a = arrays(b, r, net);
+        double[] c = a[1].toDoubles();
+        double[][] c2 = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            System.arraycopy(c, i * d, c2[i], 0, d);
+        }
+        return new Frechet.Prepared(a[0].toDoubles(), c2);
+    }
+
     /**
      * For {@code bundle verify}: the shapes of the bundle's reference statistics and whether this
      * ganscope has the network they were made with; null for a bundle without them. In-bundle
