@@ -67,6 +67,17 @@ class DashboardBrowserTest {
         return text;
     }
 
+    /** Fails unless every header cell of grid {@code id} starts where its column's cells in the first row start. */
+    static void assertColumnsInLine(JavascriptExecutor js, String id) {
+        @SuppressWarnings("unchecked")
+        List<List<Long>> lefts = (List<List<Long>>) js.executeScript("""
+                const g = document.getElementById(arguments[0]).shadowRoot;
+                const h = [...g.querySelectorAll('#header tr:not([hidden]) th')].map(c => Math.round(c.getBoundingClientRect().left));
+                const r = [...g.querySelectorAll('#items tr')].find(r => r.index === 0);
+                return [h, [...r.querySelectorAll('td')].map(c => Math.round(c.getBoundingClientRect().left))];""", id);
+        assertEquals(lefts.get(0), lefts.get(1), id + ": each header above its column (left edges of headers, of first-row cells)");
+    }
+
     /** Picks the option with text {@code text} of the vaadin-select {@code id}, as a person does: open it, click the item. */
     static void choose(ChromeDriver driver, WebDriverWait wait, String id, String text) {
         driver.executeScript("document.getElementById(arguments[0]).opened = true;", id);
@@ -842,6 +853,9 @@ class DashboardBrowserTest {
             String other = driver.findElement(By.id("unit-match-" + c)).getText();
             assertTrue(other.contains("Not applicable: another dataset (outdoor vs indoor)"), other);
             assertTrue(driver.findElements(By.id("unit-pairs-" + c)).isEmpty(), "no pairs across datasets");
+            for (String grid : List.of("compare-table", "seed-groups", "unit-pairs-" + b)) {
+                assertColumnsInLine(js, grid);
+            }
             assertNoRawJava(driver, "units matched");
             js.executeScript("document.getElementById('unit-matches').scrollIntoView()");
             saveScreenshot(driver, "compare-unit-matches.png");
@@ -901,6 +915,7 @@ class DashboardBrowserTest {
                 List<Long> w = (List<Long>) js.executeScript("const t = document.getElementById(arguments[0]).shadowRoot.getElementById('table');"
                         + " return [t.scrollWidth, t.clientWidth];", grid);
                 assertTrue(w.get(0) <= w.get(1), grid + " fits the window, no horizontal scrolling (content, visible): " + w);
+                assertColumnsInLine(js, grid);
             }
             // the interval chart's axis labels inside its boxes (they ran off its left and bottom edges)
             assertEquals(List.of(true, true), js.executeScript("return echarts.getInstanceByDom(document.getElementById('interval-chart')).getOption()"

@@ -63,10 +63,11 @@ import org.ganscope.ui.experiment.LayerFigure;
 @PermitAll
 public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     private static final ObjectMapper JSON = new ObjectMapper();
+    // column widths in rem, not em: em follows each cell's font, and the header's smaller font put the headers out of line
     /** Wide enough for a run's state in place of a number: "pending ⚠", "not run ⚠". */
-    private static final String STATE_WIDTH = "6.3em";
+    private static final String STATE_WIDTH = "5.8rem";
     /** A seed group's mean and, wrapping beneath it, its interval and n. */
-    private static final String STAT_WIDTH = "7.5em";
+    private static final String STAT_WIDTH = "7.5rem";
     private final CompareService compare;
     private final UnitImageService images;
     private final MultiSelectComboBox<ExperimentSummary> picker = new MultiSelectComboBox<>("experiments to compare");
@@ -108,7 +109,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                 + " color: var(--lumo-secondary-text-color); line-height: 1.2\">${item.kind}</span>")
                 .withProperty("bundle", c -> c.experiment().bundleName())
                 .withProperty("kind", c -> c.experiment().dataset() + " · " + c.experiment().variant()))
-                .setHeader(Fmt.header("bundle (dataset · variant)")).setWidth("8.5em").setFlexGrow(0);
+                .setHeader(Fmt.header("bundle (dataset · variant)")).setWidth("8rem").setFlexGrow(0);
         table.addComponentColumn(this::layerChoice).setHeader("layer").setAutoWidth(true);
         // each value with its 95% interval on a second, smaller line, so that the whole table fits a laptop's width
         // the controlled count leads (docs/CONTROLS.md); the count without control follows it
@@ -121,7 +122,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         for (String cat : List.of("object", "part", "material")) {
             table.addColumn(withCi(c -> controlled(c, cat), counts)).setHeader(cat).setWidth(STATE_WIDTH).setFlexGrow(0);
         }
-        table.addColumn(withCi(c -> controlled(c, "total"), counts)).setHeader(Fmt.header("interpretable with control")).setWidth("7em")
+        table.addColumn(withCi(c -> controlled(c, "total"), counts)).setHeader(Fmt.header("interpretable with control")).setWidth("6.5rem")
                 .setFlexGrow(0);
         table.addColumn(withCi(c -> withInterval(c, "total"), counts)).setHeader(Fmt.header("without control")).setWidth(STATE_WIDTH)
                 .setFlexGrow(0);
@@ -135,10 +136,10 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         flagNotes.setId("meaning-flags");
         groups.setId("seed-groups");
         // fixed widths and wrapping text (a group of many seeds lists them on several lines): the table fits 1200 px
-        groups.addColumn(wrapping(g -> g.label())).setHeader(Fmt.header("group (bundle · layer)")).setWidth("8.5em").setFlexGrow(0);
+        groups.addColumn(wrapping(g -> g.label())).setHeader(Fmt.header("group (bundle · layer)")).setWidth("8.5rem").setFlexGrow(0);
         groups.addColumn(wrapping(g -> g.ids().stream().map(i -> "#" + i).collect(Collectors.joining(" ")))).setHeader("runs")
-                .setWidth("4.5em").setFlexGrow(0);
-        groups.addColumn(wrapping(g -> String.join(", ", g.seeds()))).setHeader(Fmt.header("seeds (what varies)")).setWidth("12em").setFlexGrow(1);
+                .setWidth("4.5rem").setFlexGrow(0);
+        groups.addColumn(wrapping(g -> String.join(", ", g.seeds()))).setHeader(Fmt.header("seeds (what varies)")).setWidth("12rem").setFlexGrow(1);
         groups.addColumn(groupStat("controlled", 0)).setHeader(Fmt.header("interpretable with control, mean")).setWidth(STAT_WIDTH).setFlexGrow(0);
         groups.addColumn(groupStat("spec", 0)).setHeader(Fmt.header("without control, mean")).setWidth(STAT_WIDTH).setFlexGrow(0);
         groups.addColumn(groupStat("domain_fd", 4)).setHeader(Fmt.header("domain FD, mean")).setWidth(STAT_WIDTH).setFlexGrow(0);
@@ -392,11 +393,11 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         Grid<UnitMatches.Pair> pairs = new Grid<>();
         pairs.setId("unit-pairs-" + idB);
         pairs.addClassName("unit-pairs");
-        pairs.addColumn(p -> p.unitA()).setHeader("#" + m.a().experiment().id() + " unit").setWidth("7em").setFlexGrow(0);
-        pairs.addColumn(decided(UnitMatches.Pair::labelA, UnitMatches.Pair::controlledA)).setHeader(Fmt.header("label, decision")).setWidth("13em");
-        pairs.addColumn(p -> p.unitB()).setHeader("#" + idB + " unit").setWidth("7em").setFlexGrow(0);
-        pairs.addColumn(decided(UnitMatches.Pair::labelB, UnitMatches.Pair::controlledB)).setHeader(Fmt.header("label, decision")).setWidth("13em");
-        pairs.addColumn(p -> Fmt.score(p.similarity())).setHeader("similarity").setWidth("7em").setFlexGrow(0);
+        pairs.addColumn(p -> p.unitA()).setHeader("#" + m.a().experiment().id() + " unit").setWidth("7rem").setFlexGrow(0);
+        pairs.addColumn(decided(UnitMatches.Pair::labelA, UnitMatches.Pair::controlledA)).setHeader(Fmt.header("label, decision")).setWidth("13rem");
+        pairs.addColumn(p -> p.unitB()).setHeader("#" + idB + " unit").setWidth("7rem").setFlexGrow(0);
+        pairs.addColumn(decided(UnitMatches.Pair::labelB, UnitMatches.Pair::controlledB)).setHeader(Fmt.header("label, decision")).setWidth("13rem");
+        pairs.addColumn(p -> Fmt.score(p.similarity())).setHeader("similarity").setWidth("7rem").setFlexGrow(0);
         pairs.setItems(m.pairs());
         pairs.setHeight("22em");
         pairs.setWidth("50em");
