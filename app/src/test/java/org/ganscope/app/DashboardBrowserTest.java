@@ -67,6 +67,17 @@ class DashboardBrowserTest {
         return text;
     }
 
+    /** Fails unless every header cell of grid {@code id} starts where its column's cells in the first row start. */
+    static void assertColumnsInLine(JavascriptExecutor js, String id) {
+        @SuppressWarnings("unchecked")
+        List<List<Long>> lefts = (List<List<Long>>) js.executeScript("""
+                const g = document.getElementById(arguments[0]).shadowRoot;
+                const h = [...g.querySelectorAll('#header tr:not([hidden]) th')].map(c => Math.round(c.getBoundingClientRect().left));
+                const r = [...g.querySelectorAll('#items tr')].find(r => r.index === 0);
+                return [h, [...r.querySelectorAll('td')].map(c => Math.round(c.getBoundingClientRect().left))];""", id);
+        assertEquals(lefts.get(0), lefts.get(1), id + ": each header above its column (left edges of headers, of first-row cells)");
+    }
+
     /** Picks the option with text {@code text} of the vaadin-select {@code id}, as a person does: open it, click the item. */
     static void choose(ChromeDriver driver, WebDriverWait wait, String id, String text) {
         driver.executeScript("document.getElementById(arguments[0]).opened = true;", id);
@@ -542,11 +553,16 @@ class DashboardBrowserTest {
             driver.get("http://127.0.0.1:" + port + "/compare?ids=" + id + "," + other);
             wait.until(d -> js.executeScript(FIRST_CELL, "compare-table", 0) != null);
             wait.until(d -> "true".equals(d.findElement(By.id("class-chart")).getAttribute("data-rendered")));
+            // best units are only units interpretable with control (compare v3): an image per run and class it has such a unit
+            // for, and none where a 40-image run has none (these two often have none: then the table says so, without images)
+            long expectedImages = java.util.stream.Stream.of(id, other).mapToLong(x -> results.units(x, "layer2").stream()
+                    .filter(u -> Boolean.TRUE.equals(u.interpretableControlled())).map(u -> u.labelName()).distinct().count()).sum();
+            wait.until(d -> (Long) js.executeScript("return document.getElementById('best-units').children.length;") >= 3);
             Long loaded = wait.until(d -> {
                 Long n = (Long) js.executeScript("return [...document.querySelectorAll('img.best-unit')].filter(i => i.complete && i.naturalWidth > 0).length;");
-                return n != null && n >= 2 ? n : null;
+                return n != null && n == expectedImages ? n : null;
             });
-            assertTrue(loaded >= 2, "best-unit images of both runs");
+            assertEquals(expectedImages, loaded, "best-unit images: one per run and class with a unit interpretable with control");
             // the variant table: interpretable counts and the metrics with their 95% intervals
             @SuppressWarnings("unchecked")
             List<String> variantCells = new java.util.ArrayList<>((List<String>) js.executeScript(ROW_CELLS, "compare-table", 0));
@@ -972,6 +988,93 @@ class DashboardBrowserTest {
     }
 
     /**
+     * Units matched across variants: two variants of one dataset (outdoor-base, outdoor-mbstd) on layer2 show their units
+     * paired by concept profile, most similar first, each with its label and controlled decision, and the concepts only one
+     * has; a run on another dataset (indoor-base) says the matching does not apply. Screenshot: compare-unit-matches.png.
+     */
+    @Test
+    void unitsMatchedAcrossVariantsOfOneDataset() throws Exception {
+        List<String> steps = List.of("dissect");
+        long a = experiments.launch(new LaunchRequest("match base", "outdoor-base", List.of("layer2"), 40, 21L, 20, null, null, null, 1, List.of("match"), steps), "test");
+        long b = experiments.launch(new LaunchRequest("match mbstd", "outdoor-mbstd", List.of("layer2"), 40, 21L, 20, null, null, null, 1, List.of("match"), steps), "test");
+        long c = experiments.launch(new LaunchRequest("match indoor", "indoor-base", List.of("layer2"), 40, 21L, 20, null, null, null, 1, List.of("match"), steps), "test");
+        long deadline = System.nanoTime() + Duration.ofSeconds(900).toNanos();
+        for (long x : List.of(a, b, c)) {
+            while (!experimentRows.get(x).orElseThrow().status().equals("SUCCEEDED")) {
+                assertTrue(System.nanoTime() < deadline && !experimentRows.get(x).orElseThrow().status().equals("FAILED"),
+                        "experiment " + x + ": " + experimentRows.get(x).orElseThrow().status());
+                Thread.sleep(500);
+            }
+        }
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary("/usr/bin/chromium");
+        o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,900");
+        ChromeDriver driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build(), o);
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
+            JavascriptExecutor js = driver;
+            signIn(driver, wait, "admin", "browser-test-password");
+            driver.get("http://127.0.0.1:" + port + "/compare?ids=" + a + "," + b + "," + c);
+            wait.until(x -> js.executeScript(ROW_CELLS, "unit-pairs-" + b, 0) != null);
+            var unitsA = results.units(a, "layer2");
+            var unitsB = results.units(b, "layer2");
+            String block = driver.findElement(By.id("unit-match-" + b)).getText();
+            int n = Math.min(unitsA.size(), unitsB.size());
+            assertTrue(block.contains(n + " pairs over 12 classes (sky, cloud, "), "every unit of the smaller side paired, over the 12 classes: " + block);
+            // the pairs: unit, label and decision of each side, similarity; most similar first
+            @SuppressWarnings("unchecked")
+            List<List<String>> rows = (List<List<String>>) js.executeScript("""
+                    const g = document.getElementById(arguments[0]);
+                    return [...g.shadowRoot.querySelectorAll('#items tr')].filter(r => r.index !== undefined && !r.hidden).sort((x, y) => x.index - y.index)
+                      .map(r => [...r.querySelectorAll('td slot')].map(s => s.assignedElements()[0]).map(x => x ? x.textContent.trim() : ''));""",
+                    "unit-pairs-" + b);
+            assertTrue(rows.size() >= 5, "pairs on screen: " + rows);
+            double last = 1;
+            for (List<String> r : rows) {
+                var ua = unitsA.stream().filter(u -> u.unit() == Integer.parseInt(r.get(0))).findFirst().orElseThrow();
+                var ub = unitsB.stream().filter(u -> u.unit() == Integer.parseInt(r.get(2))).findFirst().orElseThrow();
+                String da = Boolean.TRUE.equals(ua.interpretableControlled()) ? "interpretable with control" : "not interpretable with control";
+                String db = Boolean.TRUE.equals(ub.interpretableControlled()) ? "interpretable with control" : "not interpretable with control";
+                assertEquals(ua.labelName() + " " + da, r.get(1).replaceAll("\\s+", " "), "unit " + ua.unit() + " of #" + a + ": " + r);
+                assertEquals(ub.labelName() + " " + db, r.get(3).replaceAll("\\s+", " "), "unit " + ub.unit() + " of #" + b + ": " + r);
+                assertTrue(r.get(4).matches("[01]\\.\\d{3}"), "similarity: " + r);
+                double sim = Double.parseDouble(r.get(4));
+                assertTrue(sim <= last, "most similar first: " + rows);
+                last = sim;
+            }
+            // the concepts one has units with control for and the other lacks, from the units themselves
+            java.util.Set<String> ca = new java.util.TreeSet<>();
+            java.util.Set<String> cb = new java.util.TreeSet<>();
+            unitsA.stream().filter(u -> Boolean.TRUE.equals(u.interpretableControlled())).forEach(u -> ca.add(u.labelName()));
+            unitsB.stream().filter(u -> Boolean.TRUE.equals(u.interpretableControlled())).forEach(u -> cb.add(u.labelName()));
+            String onlyA = driver.findElement(By.cssSelector("#unit-match-" + b + " .only-a")).getText();
+            String onlyB = driver.findElement(By.cssSelector("#unit-match-" + b + " .only-b")).getText();
+            for (String k : ca) {
+                assertEquals(!cb.contains(k), onlyA.contains(": " + k + " (") || onlyA.contains(", " + k + " ("), k + ": " + onlyA + " / " + ca + " vs " + cb);
+            }
+            for (String k : cb) {
+                assertEquals(!ca.contains(k), onlyB.contains(": " + k + " (") || onlyB.contains(", " + k + " ("), k + ": " + onlyB + " / " + ca + " vs " + cb);
+            }
+            assertEquals(ca.stream().allMatch(cb::contains), onlyA.endsWith(": none"), onlyA);
+            // another dataset: not matched, with the reason
+            String other = driver.findElement(By.id("unit-match-" + c)).getText();
+            assertTrue(other.contains("Not applicable: another dataset (outdoor vs indoor)"), other);
+            assertTrue(driver.findElements(By.id("unit-pairs-" + c)).isEmpty(), "no pairs across datasets");
+            for (String grid : List.of("compare-table", "seed-groups", "unit-pairs-" + b)) {
+                assertColumnsInLine(js, grid);
+            }
+            assertNoRawJava(driver, "units matched");
+            js.executeScript("document.getElementById('unit-matches').scrollIntoView()");
+            saveScreenshot(driver, "compare-unit-matches.png");
+            js.executeScript("document.getElementById('compare-table').scrollIntoView()");
+            saveScreenshot(driver, "compare-unit-matches-table.png");
+        } finally {
+            driver.quit();
+        }
+    }
+
+    /**
      * Compare v3 as a user sees it: two runs that differ only by evaluation seed form a group with a mean and an interval
      * across the seeds; a run with another sample count carries a warning mark beside its sample metrics and counts,
      * with the reason under the table; a run still going says pending; what the generators cannot draw side by side and
@@ -1010,6 +1113,24 @@ class DashboardBrowserTest {
             @SuppressWarnings("unchecked")
             List<String> pending = (List<String>) js.executeScript(ROW_CELLS, "compare-table", 3);
             assertTrue(pending.stream().filter(x -> x.replace("\u26a0", "").equals("pending")).count() >= 5, "a run still going says pending, not 0: " + pending);
+            // no cell of the variant table or the seed groups cut short ("pe…"), and both fit the 1200 px window
+            for (String grid : List.of("compare-table", "seed-groups")) {
+                @SuppressWarnings("unchecked")
+                List<String> cut = (List<String>) js.executeScript("return [...document.querySelectorAll('#' + arguments[0] + ' vaadin-grid-cell-content')]"
+                        + ".filter(c => c.offsetParent && c.scrollWidth > c.clientWidth + 1).map(c => c.textContent.trim());", grid);
+                assertEquals(List.of(), cut, grid + ": cells cut short");
+                @SuppressWarnings("unchecked")
+                List<Long> w = (List<Long>) js.executeScript("const t = document.getElementById(arguments[0]).shadowRoot.getElementById('table');"
+                        + " return [t.scrollWidth, t.clientWidth];", grid);
+                assertTrue(w.get(0) <= w.get(1), grid + " fits the window, no horizontal scrolling (content, visible): " + w);
+                assertColumnsInLine(js, grid);
+            }
+            // the interval chart's axis labels inside its boxes (they ran off its left and bottom edges)
+            assertEquals(List.of(true, true), js.executeScript("return echarts.getInstanceByDom(document.getElementById('interval-chart')).getOption()"
+                    + ".grid.map(g => g.containLabel);"));
+            // units matched across variants: a pending run is not matched, and says why
+            String pendingMatch = driver.findElement(By.id("unit-match-" + d)).getText();
+            assertTrue(pendingMatch.contains("Not applicable: #" + d + "'s dissection of layer2 is still pending"), pendingMatch);
             // the sample-count difference: a mark beside the sample metrics and counts of every run, and the reason beneath
             @SuppressWarnings("unchecked")
             List<String> marks = (List<String>) js.executeScript("return [...document.querySelectorAll('#compare-table .meaning-flag')].map(m => m.title);");

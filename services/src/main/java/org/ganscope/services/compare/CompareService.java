@@ -15,6 +15,7 @@ import org.ganscope.services.experiment.ExperimentFilter;
 import org.ganscope.services.experiment.ExperimentResults;
 import org.ganscope.services.experiment.ExperimentService;
 import org.ganscope.services.experiment.ExperimentSummary;
+import org.ganscope.services.experiment.StepResults;
 import org.ganscope.services.experiment.StepSummary;
 import org.ganscope.services.experiment.PixelShare;
 import org.ganscope.services.experiment.UnitCount;
@@ -84,10 +85,26 @@ public class CompareService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ExperimentService experiments;
     private final ExperimentResults results;
+    private final StepResults stored;
 
-    public CompareService(ExperimentService experiments, ExperimentResults results) {
+    public CompareService(ExperimentService experiments, ExperimentResults results, StepResults stored) {
         this.experiments = experiments;
         this.results = results;
+        this.stored = stored;
+    }
+
+    /**
+     * Units matched across variants: the first column's units paired with each other column's by the similarity of
+     * their concept profiles (IoU with every class, from the dissections' stored results), with the concepts one model
+     * has controlled-interpretable units for and the other lacks; one entry per other column, saying why where the two
+     * cannot be matched (another dataset or layer, a dissection not finished).
+     */
+    public List<UnitMatches> matchedUnits(List<Column> columns) {
+        List<UnitMatches> out = new ArrayList<>();
+        for (int i = 1; i < columns.size(); i++) {
+            out.add(UnitMatches.of(columns.get(0), columns.get(i), (id, layer) -> stored.json(id, "dissect", layer)));
+        }
+        return out;
     }
 
     /** The experiments that can be compared (SUCCEEDED), newest first, at most {@code limit}. */

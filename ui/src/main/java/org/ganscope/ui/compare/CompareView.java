@@ -39,6 +39,7 @@ import org.ganscope.services.compare.CompareService;
 import org.ganscope.services.compare.CompareService.Column;
 import org.ganscope.services.compare.MeaningFlags;
 import org.ganscope.services.compare.SeedGroups;
+import org.ganscope.services.compare.UnitMatches;
 import org.ganscope.services.experiment.ExperimentSummary;
 import org.ganscope.services.unit.UnitImageService;
 import com.vaadin.flow.component.Component;
@@ -62,6 +63,11 @@ import org.ganscope.ui.experiment.LayerFigure;
 @PermitAll
 public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     private static final ObjectMapper JSON = new ObjectMapper();
+    // column widths in rem, not em: em follows each cell's font, and the header's smaller font put the headers out of line
+    /** Wide enough for a run's state in place of a number: "pending ⚠", "not run ⚠". */
+    private static final String STATE_WIDTH = "5.8rem";
+    /** A seed group's mean and, wrapping beneath it, its interval and n. */
+    private static final String STAT_WIDTH = "7.5rem";
     private final CompareService compare;
     private final UnitImageService images;
     private final MultiSelectComboBox<ExperimentSummary> picker = new MultiSelectComboBox<>("experiments to compare");
@@ -69,9 +75,10 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     private final EChart classChart = new EChart("class-chart", "1000px", "320px");
     private final Grid<CompareService.ParamRow> params = new Grid<>();
     private final Div best = new Div();
+    private final Div matches = new Div();
     private final Div flagNotes = new Div();
     private final Grid<SeedGroups.Group> groups = new Grid<>();
-    private final EChart intervalChart = new EChart("interval-chart", "1000px", "300px");
+    private final EChart intervalChart = new EChart("interval-chart", "1000px", "340px");
     private final EChart manyRuns = new EChart("many-runs", "1000px", "360px");
     private final Paragraph manyRunsNote = new Paragraph();
     private final Grid<CompareService.ShareRow> shares = new Grid<>();
@@ -102,7 +109,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                 + " color: var(--lumo-secondary-text-color); line-height: 1.2\">${item.kind}</span>")
                 .withProperty("bundle", c -> c.experiment().bundleName())
                 .withProperty("kind", c -> c.experiment().dataset() + " · " + c.experiment().variant()))
-                .setHeader(Fmt.header("bundle (dataset · variant)")).setAutoWidth(true);
+                .setHeader(Fmt.header("bundle (dataset · variant)")).setWidth("8rem").setFlexGrow(0);
         table.addComponentColumn(this::layerChoice).setHeader("layer").setAutoWidth(true);
         // each value with its 95% interval on a second, smaller line, so that the whole table fits a laptop's width
         // the controlled count leads (docs/CONTROLS.md); the count without control follows it
@@ -110,13 +117,17 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         // mark beside it, its reason in the tooltip and in the notes under the table
         String counts = MeaningFlags.UNIT_COUNTS;
         String sample = MeaningFlags.SAMPLE_METRICS;
+        // a column's auto width is measured on the rows first drawn and short headers ("part") made the columns of a run
+        // still pending read "pe…": these columns are as wide as "pending ⚠" and "not run ⚠", the long headers wrap
         for (String cat : List.of("object", "part", "material")) {
-            table.addColumn(withCi(c -> controlled(c, cat), counts)).setHeader(cat).setAutoWidth(true);
+            table.addColumn(withCi(c -> controlled(c, cat), counts)).setHeader(cat).setWidth(STATE_WIDTH).setFlexGrow(0);
         }
-        table.addColumn(withCi(c -> controlled(c, "total"), counts)).setHeader(Fmt.header("interpretable with control")).setAutoWidth(true);
-        table.addColumn(withCi(c -> withInterval(c, "total"), counts)).setHeader(Fmt.header("without control")).setAutoWidth(true);
+        table.addColumn(withCi(c -> controlled(c, "total"), counts)).setHeader(Fmt.header("interpretable with control")).setWidth("6.5rem")
+                .setFlexGrow(0);
+        table.addColumn(withCi(c -> withInterval(c, "total"), counts)).setHeader(Fmt.header("without control")).setWidth(STATE_WIDTH)
+                .setFlexGrow(0);
         table.addColumn(withCi(c -> metric(c, "domain_fd"), sample)).setHeader("domain FD").setAutoWidth(true);
-        table.addColumn(withCi(c -> metric(c, "swd"), sample)).setHeader("SWD").setAutoWidth(true);
+        table.addColumn(withCi(c -> metric(c, "swd"), sample)).setHeader("SWD").setWidth(STATE_WIDTH).setFlexGrow(0);
         table.addColumn(withCi(c -> metric(c, "precision"), sample)).setHeader("precision").setAutoWidth(true);
         table.addColumn(withCi(c -> metric(c, "recall"), sample)).setHeader("recall").setAutoWidth(true);
         table.setAllRowsVisible(true);
@@ -124,14 +135,16 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
 
         flagNotes.setId("meaning-flags");
         groups.setId("seed-groups");
-        groups.addColumn(g -> g.label()).setHeader(Fmt.header("group (bundle · layer)")).setAutoWidth(true);
-        groups.addColumn(g -> g.ids().stream().map(i -> "#" + i).collect(Collectors.joining(" "))).setHeader("runs").setAutoWidth(true);
-        groups.addColumn(g -> String.join(", ", g.seeds())).setHeader(Fmt.header("seeds (what varies)")).setAutoWidth(true);
-        groups.addColumn(groupStat("controlled", 0)).setHeader(Fmt.header("interpretable with control, mean")).setAutoWidth(true);
-        groups.addColumn(groupStat("spec", 0)).setHeader(Fmt.header("without control, mean")).setAutoWidth(true);
-        groups.addColumn(groupStat("domain_fd", 4)).setHeader(Fmt.header("domain FD, mean")).setAutoWidth(true);
-        groups.addColumn(groupStat("precision", 3)).setHeader(Fmt.header("precision, mean")).setAutoWidth(true);
-        groups.addColumn(groupStat("recall", 3)).setHeader(Fmt.header("recall, mean")).setAutoWidth(true);
+        // fixed widths and wrapping text (a group of many seeds lists them on several lines): the table fits 1200 px
+        groups.addColumn(wrapping(g -> g.label())).setHeader(Fmt.header("group (bundle · layer)")).setWidth("8.5rem").setFlexGrow(0);
+        groups.addColumn(wrapping(g -> g.ids().stream().map(i -> "#" + i).collect(Collectors.joining(" ")))).setHeader("runs")
+                .setWidth("4.5rem").setFlexGrow(0);
+        groups.addColumn(wrapping(g -> String.join(", ", g.seeds()))).setHeader(Fmt.header("seeds (what varies)")).setWidth("12rem").setFlexGrow(1);
+        groups.addColumn(groupStat("controlled", 0)).setHeader(Fmt.header("interpretable with control, mean")).setWidth(STAT_WIDTH).setFlexGrow(0);
+        groups.addColumn(groupStat("spec", 0)).setHeader(Fmt.header("without control, mean")).setWidth(STAT_WIDTH).setFlexGrow(0);
+        groups.addColumn(groupStat("domain_fd", 4)).setHeader(Fmt.header("domain FD, mean")).setWidth(STAT_WIDTH).setFlexGrow(0);
+        groups.addColumn(groupStat("precision", 3)).setHeader(Fmt.header("precision, mean")).setWidth(STAT_WIDTH).setFlexGrow(0);
+        groups.addColumn(groupStat("recall", 3)).setHeader(Fmt.header("recall, mean")).setWidth(STAT_WIDTH).setFlexGrow(0);
         groups.setAllRowsVisible(true);
         groups.getStyle().set("--lumo-space-m", "0.5rem");
         manyRuns.getElement().setAttribute("aria-label", "every finished run: dataset, variant, layer, seed against the controlled count, FD and recall");
@@ -142,6 +155,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         params.setId("param-diff");
         params.setAllRowsVisible(true);
         best.setId("best-units");
+        matches.setId("unit-matches");
         results.setPadding(false);
         Paragraph groupNote = new Paragraph("Runs that differ only by seed (evaluation seed, or the generator's training seed with the same"
                 + " recipe) form one group: the mean across its runs, below it the 95% t-interval of that mean across seeds (none for a single run).");
@@ -150,7 +164,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         barsNote.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
         results.add(new H3("Variant table"), table, flagNotes, new H3("Runs grouped by everything but seed"), groupNote, groups,
                 new H3("With intervals"), barsNote, intervalChart, new H3("Interpretable units per class"), classChart, new H3("Parameters"), params,
-                new H3("Best unit per class"), best, new H3("What the generators cannot draw"), sharesNote(), shares);
+                new H3("Best unit per class"), best, new H3("Units matched across variants"), matchesNote(), matches,
+                new H3("What the generators cannot draw"), sharesNote(), shares);
         results.setVisible(false);
         manyRunsNote.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
         Div many = new Div(new H3("All finished runs"), manyRunsNote, manyRuns);
@@ -177,7 +192,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         s.setItems(c.dissectedLayers());
         s.setValue(c.layer());
         s.setId("layer-" + c.experiment().id());
-        s.setWidth("7em");
+        s.setWidth("6em");
         s.addValueChangeListener(e -> {
             if (e.isFromClient() && e.getValue() != null) {
                 Map<Long, String> next = new LinkedHashMap<>(shownLayers);
@@ -288,6 +303,9 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         }
         shares.setItems(CompareService.pixelShares(cols));
 
+        matches.removeAll();
+        compare.matchedUnits(cols).forEach(m -> matches.add(matchBlock(m)));
+
         best.removeAll();
         // one grid for all classes: a column per experiment, so each class's units line up under their experiment
         best.getStyle().set("display", "grid").set("grid-template-columns", "7em repeat(" + cols.size() + ", max-content)")
@@ -327,6 +345,77 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                 row.add(cell);
             }
         }
+    }
+
+    private static Paragraph matchesNote() {
+        Paragraph p = new Paragraph("The first run's units paired one-to-one with each other run's (same dataset and layer) so that the summed"
+                + " similarity is largest: a unit's profile is its IoU with every class of the dissection, the similarity of two units the"
+                + " cosine of their profiles (1: the same classes in the same proportions). Most similar first; beside each unit its label"
+                + " and whether it is interpretable with control. Concept groups other than the dissection's classes are not measured per"
+                + " unit by the platform's dissection, so they take no part.");
+        p.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+        return p;
+    }
+
+    /** One comparison of the first run with another: why it does not apply, or the concepts only one has and the pairs. */
+    private Component matchBlock(UnitMatches m) {
+        Div block = new Div();
+        long idB = m.b().experiment().id();
+        block.setId("unit-match-" + idB);
+        block.addClassName("unit-match");
+        block.getStyle().set("margin-bottom", "1.5em");
+        String a = "#" + m.a().experiment().id() + " " + m.a().experiment().bundleName() + " " + m.a().layer();
+        String b = "#" + idB + " " + m.b().experiment().bundleName() + " " + m.b().layer();
+        Span title = new Span(a + " \u2194 " + b);
+        title.getStyle().set("font-weight", "600");
+        block.add(title);
+        if (!m.notApplicable().isEmpty()) {
+            Paragraph why = new Paragraph("Not applicable: " + m.notApplicable() + ".");
+            why.addClassName("match-not-applicable");
+            why.getStyle().set("margin", "0.3em 0");
+            block.add(why);
+            return block;
+        }
+        double mean = m.pairs().stream().mapToDouble(UnitMatches.Pair::similarity).average().orElse(0);
+        String unmatched = m.unmatchedA().isEmpty() && m.unmatchedB().isEmpty() ? ""
+                : "; without a partner: " + (m.unmatchedA().isEmpty() ? "" : m.unmatchedA().size() + " of #" + m.a().experiment().id())
+                        + (m.unmatchedB().isEmpty() ? "" : (m.unmatchedA().isEmpty() ? "" : ", ") + m.unmatchedB().size() + " of #" + idB);
+        Paragraph summary = new Paragraph(m.pairs().size() + " pairs over " + m.concepts().size() + " classes (" + String.join(", ", m.concepts())
+                + "), mean similarity " + Fmt.score(mean) + unmatched + ".");
+        summary.getStyle().set("margin", "0.3em 0");
+        Paragraph onlyA = new Paragraph("Only " + a + " has units with control for: " + concepts(m.onlyA()));
+        onlyA.addClassName("only-a");
+        Paragraph onlyB = new Paragraph("Only " + b + " has units with control for: " + concepts(m.onlyB()));
+        onlyB.addClassName("only-b");
+        for (Paragraph p : List.of(onlyA, onlyB)) {
+            p.getStyle().set("margin", "0.2em 0");
+        }
+        Grid<UnitMatches.Pair> pairs = new Grid<>();
+        pairs.setId("unit-pairs-" + idB);
+        pairs.addClassName("unit-pairs");
+        pairs.addColumn(p -> p.unitA()).setHeader("#" + m.a().experiment().id() + " unit").setWidth("7rem").setFlexGrow(0);
+        pairs.addColumn(decided(UnitMatches.Pair::labelA, UnitMatches.Pair::controlledA)).setHeader(Fmt.header("label, decision")).setWidth("13rem");
+        pairs.addColumn(p -> p.unitB()).setHeader("#" + idB + " unit").setWidth("7rem").setFlexGrow(0);
+        pairs.addColumn(decided(UnitMatches.Pair::labelB, UnitMatches.Pair::controlledB)).setHeader(Fmt.header("label, decision")).setWidth("13rem");
+        pairs.addColumn(p -> Fmt.score(p.similarity())).setHeader("similarity").setWidth("7rem").setFlexGrow(0);
+        pairs.setItems(m.pairs());
+        pairs.setHeight("22em");
+        pairs.setWidth("50em");
+        block.add(summary, onlyA, onlyB, pairs);
+        return block;
+    }
+
+    private static String concepts(List<UnitMatches.Concept> cs) {
+        return cs.isEmpty() ? "none" : cs.stream().map(c -> c.name() + " (" + c.units() + (c.units() == 1 ? " unit)" : " units)"))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** A unit's label and, beneath it, whether the unit is interpretable with control. */
+    private static LitRenderer<UnitMatches.Pair> decided(SerializableFunction<UnitMatches.Pair, String> label,
+            SerializableFunction<UnitMatches.Pair, Boolean> controlled) {
+        return LitRenderer.<UnitMatches.Pair>of("<span>${item.l}</span> <span class=\"decision\" style=\"display: block; font-size:"
+                + " var(--lumo-font-size-xs); color: var(--lumo-secondary-text-color); line-height: 1.2\">${item.d}</span>")
+                .withProperty("l", label::apply).withProperty("d", p -> controlled.apply(p) ? "interpretable with control" : "not interpretable with control");
     }
 
     private static Paragraph sharesNote() {
@@ -425,8 +514,13 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                     s.low() == null ? "" : "[" + fmt.apply(s.low()) + ", " + fmt.apply(s.high()) + "] n = " + s.n()};
         };
         return LitRenderer.<SeedGroups.Group>of("<span>${item.v}</span> <span class=\"ci\" style=\"display: block; font-size: var(--lumo-font-size-xs);"
-                + " color: var(--lumo-secondary-text-color); line-height: 1.2\">${item.ci}</span>")
+                + " color: var(--lumo-secondary-text-color); line-height: 1.2; white-space: normal\">${item.ci}</span>")
                 .withProperty("v", g -> f.apply(g)[0]).withProperty("ci", g -> f.apply(g)[1]);
+    }
+
+    /** A text cell that wraps at spaces instead of being cut ("…") when its column is narrower than the text. */
+    private static <T> LitRenderer<T> wrapping(SerializableFunction<T, String> text) {
+        return LitRenderer.<T>of("<span style=\"white-space: normal; line-height: 1.3\">${item.t}</span>").withProperty("t", text::apply);
     }
 
     private static String[] split(String s) {
@@ -444,7 +538,9 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         List<double[]> counts = new ArrayList<>(); // value, low, high (NaN: none)
         List<double[]> fds = new ArrayList<>();
         for (Column c : cols) {
-            cats.add("#" + c.experiment().id() + " " + c.experiment().bundleName() + " " + c.layer() + " (" + c.seeds() + ")");
+            // short labels (the run's number and evaluation seed): long ones, turned, ran off the chart's edges; the table
+            // above says what each run is
+            cats.add("#" + c.experiment().id() + " · seed " + c.params().getOrDefault("seed", "?"));
             var ctl = c.countsState().isEmpty() ? c.counts().stream().filter(x -> x.rule().equals("controlled") && x.category().equals("total")).findFirst() : java.util.Optional.<org.ganscope.services.experiment.UnitCount>empty();
             counts.add(ctl.map(x -> new double[] {x.units(), x.ciLow() == null ? Double.NaN : x.ciLow(), x.ciHigh() == null ? Double.NaN : x.ciHigh()})
                     .orElse(new double[] {Double.NaN, Double.NaN, Double.NaN}));
@@ -458,7 +554,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
             if (gr.ids().size() < 2) {
                 continue; // a group of one run is that run, already shown
             }
-            cats.add("group " + gr.label() + " (" + gr.ids().size() + " seeds, mean)");
+            cats.add(gr.ids().stream().map(i -> "#" + i).collect(Collectors.joining(" ")) + " mean");
             for (var pair : List.of(Map.entry("controlled", counts), Map.entry("domain_fd", fds))) {
                 SeedGroups.Stat st = gr.stats().get(pair.getKey());
                 pair.getValue().add(st == null ? new double[] {Double.NaN, Double.NaN, Double.NaN}
@@ -468,18 +564,21 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         ObjectNode o = JSON.createObjectNode();
         o.putObject("tooltip").put("trigger", "item");
         ArrayNode grid = o.putArray("grid");
-        grid.addObject().put("left", 60).put("width", "38%").put("bottom", 110).put("top", 40);
-        grid.addObject().put("left", "56%").put("width", "38%").put("bottom", 110).put("top", 40);
+        // containLabel: the axis labels are inside the grid's box, never cut at the chart's edge
+        grid.addObject().put("left", 20).put("width", "42%").put("bottom", 10).put("top", 60).put("containLabel", true);
+        grid.addObject().put("left", "54%").put("width", "42%").put("bottom", 10).put("top", 60).put("containLabel", true);
         ArrayNode x = o.putArray("xAxis");
         ArrayNode y = o.putArray("yAxis");
         ArrayNode series = o.putArray("series");
         String[] names = {"interpretable units with control", "domain FD"};
+        String[] axisNames = {"units with control", "domain FD"};
         List<List<double[]>> data = List.of(counts, fds);
         for (int k = 0; k < 2; k++) {
             ObjectNode xa = x.addObject().put("type", "category").put("gridIndex", k);
             xa.putObject("axisLabel").put("interval", 0).put("rotate", 30).put("fontSize", 10);
             cats.forEach(xa.putArray("data")::add);
-            y.addObject().put("type", "value").put("gridIndex", k).put("name", names[k]).put("scale", true);
+            ObjectNode ya = y.addObject().put("type", "value").put("gridIndex", k).put("name", axisNames[k]).put("scale", true);
+            ya.putObject("nameTextStyle").put("align", "left"); // the name starts at the axis instead of centring on it, off the left edge
             ArrayNode dots = series.addObject().put("type", "scatter").put("name", names[k]).put("xAxisIndex", k).put("yAxisIndex", k)
                     .put("symbolSize", 9).putArray("data");
             ArrayNode bars = series.addObject().put("type", "candlestick").put("name", names[k] + ", 95% interval").put("xAxisIndex", k)
