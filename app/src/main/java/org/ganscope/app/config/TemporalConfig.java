@@ -109,14 +109,28 @@ public class TemporalConfig {
         return new BundleResolver();
     }
 
-    @Bean(destroyMethod = "shutdown")
+    /** The workers' graceful stop, before the pool and the Temporal connection close (see {@link WorkerDrain}). */
+    @Bean
+    public WorkerDrain workerDrain(WorkerFactory factory, InFlightActivities inFlight,
+            @Value("${ganscope.shutdown.drain-seconds:120}") int seconds) {
+        return new WorkerDrain(factory, inFlight, Duration.ofSeconds(seconds));
+    }
+
+    /** The activities this process runs (what a stop waits for). */
+    @Bean
+    public InFlightActivities inFlightActivities() {
+        return new InFlightActivities();
+    }
+
+    /** Stopped by {@link WorkerDrain} (graceful, bounded); shutdownNow here only if that bean never existed. */
+    @Bean(destroyMethod = "shutdownNow")
     public WorkerFactory workerFactory(WorkflowClient client, @Value("${ganscope.workers}") String workers,
             @Value("${ganscope.model-worker.concurrency}") int modelConcurrency, ArtifactStore store,
             ExperimentRepository experiments, StepRepository steps, ResultRepository results, BundleResolver bundles,
-            ShardRunRepository shardRuns, @Value("${ganscope.worker-name}") String workerName) {
+            ShardRunRepository shardRuns, @Value("${ganscope.worker-name}") String workerName, InFlightActivities inFlight) {
         String name = workerName.isBlank() ? ModelWork.defaultWorkerName() : workerName;
         ModelWork work = new ModelWork(bundles, store, steps, results, shardRuns, name);
-        WorkerFactory f = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
+        WorkerFactory f = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().setWorkerInterceptors(inFlight).build());
         List<String> kinds = workers.equals("all") ? List.of("workflows", "model", "bookkeeping")
                 : Arrays.stream(workers.split(",")).map(String::trim).toList();
         // without this, workflows stall after a worker is killed on the embedded server (see STACK.md)
