@@ -80,7 +80,7 @@ public class TemporalConfig {
         LOG.warn("no Temporal CLI found (PATH, GANSCOPE_TEMPORAL_CLI): using the in-memory test server; workflow histories are NOT durable "
                 + "in this mode (unfinished experiments are started again from PostgreSQL after a restart). Install the CLI for the durable mode: see README.");
         if (port > 0) {
-            LOG.info("starting the in-memory Temporal test server on port {}", port);
+            LOG.info("starting the in-memory Temporal test server on 127.0.0.1:{} (loopback only)", port);
             Closeable server = TestServerFallback.portBound(port);
             return new Connection(stubs("127.0.0.1:" + port), server, "test-server");
         }
