@@ -2,7 +2,9 @@ package org.ganscope.app.config;
 
 import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.ganscope.analysis.ort.NativeGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -16,6 +18,8 @@ import org.springframework.beans.factory.DisposableBean;
  * connection close. (The SDK's own shutdown() stops the heartbeat executor under running
  * activities, so it comes last.) Work still running after the bound is interrupted; its
  * step is retried elsewhere (a closed pool is a transient fault, see DatabaseException).
+ * The engine's native gate, which refuses native calls once the JVM exits, stays open
+ * until the drain is done.
  */
 public final class WorkerDrain implements DisposableBean {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerDrain.class);
@@ -23,14 +27,26 @@ public final class WorkerDrain implements DisposableBean {
     private final InFlightActivities inFlight;
     private final Duration bound;
 
+    /** Done when the drain is: the native gate stays open until then (see {@link NativeGate#closeAfter}). */
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+
     public WorkerDrain(WorkerFactory factory, InFlightActivities inFlight, Duration bound) {
         this.factory = factory;
         this.inFlight = inFlight;
         this.bound = bound;
+        NativeGate.closeAfter(drained, bound.plusSeconds(10));
     }
 
     /** Drains; true if everything finished within the bound. */
     public boolean drain() throws InterruptedException {
+        try {
+            return drainWorkers();
+        } finally {
+            drained.complete(null);
+        }
+    }
+
+    private boolean drainWorkers() throws InterruptedException {
         if (factory.isTerminated()) {
             return true;
         }
