@@ -134,7 +134,10 @@ public class TemporalConfig {
         List<String> kinds = workers.equals("all") ? List.of("workflows", "model", "bookkeeping")
                 : Arrays.stream(workers.split(",")).map(String::trim).toList();
         // without this, workflows stall after a worker is killed on the embedded server (see STACK.md)
-        WorkerOptions.Builder base = WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+        // heartbeats keep working while a stop drains the workers (the SDK otherwise stops them at shutdown(), under an
+        // activity that a poll in flight delivered just then; see WorkerDrain)
+        WorkerOptions.Builder base = WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO)
+                .setAllowActivityHeartbeatDuringShutdown(true);
         if (kinds.contains("workflows")) {
             f.newWorker(TaskQueues.WORKFLOWS, base.build()).registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class);
         }
