@@ -502,6 +502,15 @@ public final class ChaosRun {
         for (int i = 0; i < 300 && !accepts(port); i++) {
             Thread.sleep(100);
         }
+        // the platform signs users in against the database: wait until its pool has reconnected
+        for (int i = 0; i < 600; i++) {
+            try {
+                cluster.get("/api/experiments/" + id);
+                break;
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
         String status = cluster.await(id, Duration.ofMinutes(10), progress, "scenario " + scenario + " of " + scenarios + ", run " + id);
         JsonNode e = cluster.get("/api/experiments/" + id).get("experiment");
         String reason = e.path("error").isTextual() ? e.path("error").asText() : "";
