@@ -79,6 +79,21 @@ class ExperimentClientTest {
         Run refused = run("client-test-password", "launch", "--bundle", "outdoor-base", "--layer", "layer9");
         assertEquals(1, refused.status());
         assertTrue(refused.err().contains("layer9") && refused.err().contains("HTTP 400"), refused.err());
+        // every launch goes with an Idempotency-Key: the same key and options answer the same experiment, other options are refused
+        String[] keyed = {"launch", "--bundle", "outdoor-base", "--layer", "layer1", "--samples", "12", "--shards", "1", "--steps", "dissect",
+                "--idempotency-key", "cli-test-key"};
+        Run once = run("client-test-password", keyed);
+        Run twice = run("client-test-password", keyed);
+        assertEquals(0, once.status(), once.err());
+        assertEquals(once.out(), twice.out(), "one experiment for the repeated launch: " + twice.err());
+        String[] changed = keyed.clone();
+        changed[6] = "13";
+        Run reused = run("client-test-password", changed);
+        assertEquals(1, reused.status());
+        assertTrue(reused.err().contains("cli-test-key") && reused.err().contains("HTTP 422"), reused.err());
+        Run noLayer = run("client-test-password", "launch", "--bundle", "outdoor-base");
+        assertEquals(2, noLayer.status(), "a launch names its layers");
+        assertTrue(noLayer.err().contains("--layer"), noLayer.err());
         Run wrong = run("wrong", "status", id);
         assertEquals(1, wrong.status());
         assertTrue(wrong.err().contains("wrong user or password"), wrong.err());

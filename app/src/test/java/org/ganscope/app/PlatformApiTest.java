@@ -66,9 +66,11 @@ class PlatformApiTest {
         list = http.getForObject("/api/experiments?tag=api", Map.class);
         assertEquals("<script>x</script>", ((List<Map<String, Object>>) list.get("items")).get(0).get("name"));
 
+        List<String> l2 = List.of("layer2");
         for (Object bad : List.of(Map.of("bundle", "nope"), Map.of("bundle", "outdoor-base", "layers", List.of("layer9")),
-                Map.of("bundle", "outdoor-base", "samples", 0), Map.of("bundle", "outdoor-base", "method", "magic"),
-                Map.of("bundle", "outdoor-base", "quantile", 2.0), Map.of("bundle", "outdoor-base", "steps", List.of("paint")),
+                Map.of("bundle", "outdoor-base", "layers", l2, "samples", 0), Map.of("bundle", "outdoor-base", "layers", l2, "method", "magic"),
+                Map.of("bundle", "outdoor-base", "layers", l2, "quantile", 2.0),
+                Map.of("bundle", "outdoor-base", "layers", l2, "steps", List.of("paint")),
                 "{not json")) {
             var headers = new org.springframework.http.HttpHeaders();
             headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
@@ -129,7 +131,12 @@ class PlatformApiTest {
         Map<String, String> refused = new java.util.LinkedHashMap<>();
         refused.put("samplez", "{\"bundle\": \"outdoor-base\", \"samplez\": 10}");
         refused.put("samples", "{\"bundle\": \"outdoor-base\", \"samples\": 1.5}");
-        refused.put("at least 2", "{\"bundle\": \"outdoor-base\", \"samples\": 1}"); // the default steps include metrics
+        refused.put("at least 2", "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer1\"], \"samples\": 1}"); // the default steps include metrics
+        // strict input: no layer is not the middle layer, a layer twice is not two, a negative seed is no seed
+        refused.put("layers is required", "{\"bundle\": \"outdoor-base\", \"samples\": 20}");
+        refused.put("layers is required: name at least one layer", "{\"bundle\": \"outdoor-base\", \"layers\": [], \"samples\": 20}");
+        refused.put("layers lists 'layer1' more than once", "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer1\", \"layer2\", \"layer1\"]}");
+        refused.put("seed must be 0 or more, got -3", "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer1\"], \"seed\": -3}");
         for (var r : refused.entrySet()) {
             ResponseEntity<Map> res = admin.postForEntity("/api/experiments", new org.springframework.http.HttpEntity<>(r.getValue(), json), Map.class);
             assertEquals(HttpStatus.BAD_REQUEST, res.getStatusCode(), r.getValue());
@@ -145,6 +152,15 @@ class PlatformApiTest {
         assertEquals(first.getBody().get("id"), retried.getBody().get("id"));
         assertEquals(true, retried.getBody().get("replayed"));
         assertEquals(1, admin.getForObject("/api/experiments?tag=idem", Map.class).get("total"), "one experiment for two requests");
+        // the same key with another request is refused, naming the key, and starts nothing
+        Map<String, Object> other = new java.util.HashMap<>(ok);
+        other.put("samples", 24);
+        ResponseEntity<Map> reused = admin.postForEntity("/api/experiments", new org.springframework.http.HttpEntity<>(other, keyed), Map.class);
+        assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, reused.getStatusCode(), String.valueOf(reused.getBody()));
+        assertTrue(reused.getBody().get("error").toString().contains("Idempotency-Key 'launch-7f3a'")
+                && reused.getBody().get("error").toString().contains("different request"), String.valueOf(reused.getBody()));
+        assertEquals(first.getBody().get("id"), reused.getBody().get("id"));
+        assertEquals(1, admin.getForObject("/api/experiments?tag=idem", Map.class).get("total"), "the refused replay made nothing");
     }
 
     @Test

@@ -17,7 +17,17 @@ public class DatabaseException extends RuntimeException {
         super(describe(cause), cause);
         this.sqlState = cause.getSQLState();
         // e.g. HikariCP's "connection is not available" (no SQL state) when the server is down
-        this.transientCause = cause instanceof SQLTransientException || cause instanceof SQLRecoverableException;
+        this.transientCause = cause instanceof SQLTransientException || cause instanceof SQLRecoverableException || poolClosed(cause);
+    }
+
+    /**
+     * HikariCP's "HikariDataSource ... has been closed." (no SQL state): this process's pool is
+     * closing (a graceful stop, or a stop that outran the drain); the request is fine and
+     * another worker, or this one restarted, can do it.
+     */
+    private static boolean poolClosed(SQLException e) {
+        String m = e.getMessage();
+        return e.getSQLState() == null && m != null && m.startsWith("HikariDataSource") && m.contains("has been closed");
     }
 
     /** A rejection found by the repository itself (a missing row): never transient. */

@@ -54,6 +54,19 @@ class FailurePathsTest {
         assertFalse(new DatabaseException(new SQLException("no state")).transient_());
     }
 
+    /** A pool closed under a running step (a stop that outran the drain) is a retryable fault of this process, not a rejection. */
+    @Test
+    void aClosedPoolIsTransient() {
+        HikariDataSource closed = Database.connect(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword(), 1);
+        closed.close();
+        SQLException e = assertThrows(SQLException.class, closed::getConnection);
+        assertEquals(null, e.getSQLState(), e.toString());
+        DatabaseException d = new DatabaseException(e);
+        assertTrue(d.transient_(), d.getMessage());
+        DatabaseException viaRepository = assertThrows(DatabaseException.class, () -> new ExperimentRepository(closed).get(1));
+        assertTrue(viaRepository.transient_(), viaRepository.getMessage());
+    }
+
     /**
      * A zombie attempt (its worker lost the heartbeat) still writes its dissection while the
      * retry writes the same rows: the second waits for the first and replaces its rows.

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A short chaos run in CI (the full one is {@code ./ganscope chaos}): worker kills at
- * random points, a platform kill, an unwritable store, a burst of launches and the whole
+ * random points, a platform kill, a cancel inside a step, a double-submitted launch, a
+ * two-layer run, a SIGTERMed worker, an unwritable store, a burst of launches and the whole
  * bad-input catalogue against a real local cluster on the real Temporal server (the CLI's
  * dev server). Nothing may be lost.
  */
@@ -29,5 +30,12 @@ class ChaosQuickTest {
         assertTrue(s.badInputs() >= 25, s.line());
         assertEquals(s.badInputs(), s.rejectedCleanly(), s.line());
         assertTrue(s.maxShardsLost() <= 2, "at most the shards in flight (one per worker) lost per kill: " + s.maxShardsLost());
+        // a cancel inside the dissect step, a double-submitted launch, a two-layer run, a SIGTERMed worker
+        assertEquals(1, s.cancels(), s.line());
+        assertEquals(s.cancels(), s.cancelledClean(), s.line());
+        assertEquals(1, s.sigterms(), s.line());
+        assertEquals(0, s.shardsLostBeyond(), "no shard lost beyond one per killed or frozen process: " + s.line());
+        assertEquals(0, s.emptyHints(), "every bad-input probe names what its message must say");
+        assertTrue(s.passed(), s.line());
     }
 }

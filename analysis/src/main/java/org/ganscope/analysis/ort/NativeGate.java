@@ -1,5 +1,9 @@
 package org.ganscope.analysis.ort;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -19,12 +23,17 @@ public final class NativeGate {
     static {
         try {
             Runtime.getRuntime().addShutdownHook(new Thread(
-                    () -> PROCESS.drain(Long.getLong("ganscope.native-drain-seconds", 30)), "native-gate-drain"));
+                    () -> PROCESS.exit(Long.getLong("ganscope.native-drain-seconds", 30)), "native-gate-drain"));
         } catch (IllegalStateException alreadyExiting) {
             PROCESS.closing = true;
         }
     }
 
+    /** Work that must end before the gate closes at exit, each waited for at most its bound. */
+    private record Before(Future<?> work, long millis) {
+    }
+
+    private final List<Before> before = new CopyOnWriteArrayList<>();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Pass pass = new Pass();
     private volatile boolean closing;
@@ -60,6 +69,35 @@ public final class NativeGate {
             throw new ShuttingDown(what);
         }
         return pass;
+    }
+
+    /**
+     * At exit, the gate stays open until {@code work} is done (at most {@code max}): a
+     * graceful stop that lets running activities finish (the workers' drain, which runs in
+     * another shutdown hook, at the same time as this one) registers its completion here,
+     * else its activities' next native call would be refused the moment the stop begins.
+     */
+    public static void closeAfter(Future<?> work, Duration max) {
+        PROCESS.before(work, max);
+    }
+
+    void before(Future<?> work, Duration max) {
+        before.add(new Before(work, max.toMillis()));
+    }
+
+    /** The exit hook: waits for the registered work, then closes the gate ({@link #drain}). */
+    boolean exit(long seconds) {
+        for (Before b : before) {
+            try {
+                b.work().get(b.millis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                // failed or still running after its bound: close anyway
+            }
+        }
+        return drain(seconds);
     }
 
     /** Closes the gate and waits up to {@code seconds} for the calls in flight; true when none is left. */

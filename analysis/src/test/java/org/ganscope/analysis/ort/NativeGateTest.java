@@ -44,6 +44,31 @@ class NativeGateTest {
         held.close();
     }
 
+    /** A graceful stop's drain registered with the gate: native calls still run until it is done, then the gate closes. */
+    @Test
+    void exitWaitsForRegisteredWorkBeforeClosing() throws Exception {
+        NativeGate gate = new NativeGate();
+        CompletableFuture<Void> drainOfTheWorkers = new CompletableFuture<>();
+        gate.before(drainOfTheWorkers, java.time.Duration.ofSeconds(30));
+        CompletableFuture<Boolean> exit = CompletableFuture.supplyAsync(() -> gate.exit(30));
+        Thread.sleep(300);
+        assertFalse(exit.isDone(), "the gate waits for the workers' drain");
+        try (NativeGate.Pass p = gate.pass("the running shard's next batch")) {
+            assertTrue(p != null, "native calls still run meanwhile");
+        }
+        drainOfTheWorkers.complete(null);
+        assertTrue(exit.get(10, TimeUnit.SECONDS));
+        assertThrows(NativeGate.ShuttingDown.class, () -> gate.pass("after the drain"));
+    }
+
+    @Test
+    void exitClosesAfterTheRegisteredWorksBound() throws Exception {
+        NativeGate gate = new NativeGate();
+        gate.before(new CompletableFuture<Void>(), java.time.Duration.ofMillis(500));
+        assertTrue(gate.exit(5), "closed once the bound passed");
+        assertThrows(NativeGate.ShuttingDown.class, () -> gate.pass("after the bound"));
+    }
+
     @Test
     void passesAreReentrant() {
         NativeGate gate = new NativeGate();

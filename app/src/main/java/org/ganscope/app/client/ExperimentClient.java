@@ -80,12 +80,21 @@ public final class ExperimentClient {
     }
 
     static JsonNode request(String method, String path, JsonNode body) {
-        String text = new String(exchange(method, path, body), StandardCharsets.UTF_8);
+        return request(method, path, body, null);
+    }
+
+    /** With {@code idempotencyKey} (may be null) sent as the Idempotency-Key header. */
+    static JsonNode request(String method, String path, JsonNode body, String idempotencyKey) {
+        String text = new String(exchange(method, path, body, idempotencyKey), StandardCharsets.UTF_8);
         return text.isBlank() ? JSON.nullNode() : readOrText(text);
     }
 
     /** The response body of a request that succeeded (HTTP < 400); a refusal or an unreachable platform as {@link Failed}. */
     static byte[] exchange(String method, String path, JsonNode body) {
+        return exchange(method, path, body, null);
+    }
+
+    static byte[] exchange(String method, String path, JsonNode body, String idempotencyKey) {
         String password = env.get("GANSCOPE_PASSWORD");
         if (password == null || password.isEmpty()) {
             throw new Failed("set GANSCOPE_PASSWORD (and GANSCOPE_USER, default admin) to sign in to the platform API", 2);
@@ -98,6 +107,9 @@ public final class ExperimentClient {
                     : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
             if (body != null) {
                 b.header("content-type", "application/json");
+            }
+            if (idempotencyKey != null) {
+                b.header("Idempotency-Key", idempotencyKey);
             }
             HttpResponse<byte[]> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                     .send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -135,7 +147,11 @@ public final class ExperimentClient {
         String bundle;
         @Option(names = "--name")
         String name;
-        @Option(names = "--layer", description = "a layer to dissect (repeatable; default the bundle's middle layer)")
+        @Option(names = "--idempotency-key", paramLabel = "KEY", description = "sent as the Idempotency-Key header (default: a new"
+                + " random key, also used for the one automatic retry after a lost connection); the same KEY with the same options"
+                + " answers the experiment it launched, with other options it is refused")
+        String idempotencyKey;
+        @Option(names = "--layer", required = true, description = "a layer to dissect (repeatable)")
         List<String> layers = new ArrayList<>();
         @Option(names = "--samples")
         Integer samples;
@@ -182,7 +198,18 @@ public final class ExperimentClient {
             if (!tags.isEmpty()) {
                 tags.forEach(body.putArray("tags")::add);
             }
-            println(request("POST", "/api/experiments", body).get("id").asLong());
+            String key = idempotencyKey != null ? idempotencyKey : "cli-" + java.util.UUID.randomUUID();
+            JsonNode launched;
+            try {
+                launched = request("POST", "/api/experiments", body, key);
+            } catch (Failed f) {
+                if (!f.getMessage().startsWith("POST ")) {
+                    throw f; // refused by the platform, or not reachable at all: nothing to repeat
+                }
+                // the connection broke after the request went out: the same key cannot launch it twice
+                launched = request("POST", "/api/experiments", body, key);
+            }
+            println(launched.get("id").asLong());
             return 0;
         }
     }

@@ -80,7 +80,7 @@ public class TemporalConfig {
         LOG.warn("no Temporal CLI found (PATH, GANSCOPE_TEMPORAL_CLI): using the in-memory test server; workflow histories are NOT durable "
                 + "in this mode (unfinished experiments are started again from PostgreSQL after a restart). Install the CLI for the durable mode: see README.");
         if (port > 0) {
-            LOG.info("starting the in-memory Temporal test server on port {}", port);
+            LOG.info("starting the in-memory Temporal test server on 127.0.0.1:{} (loopback only)", port);
             Closeable server = TestServerFallback.portBound(port);
             return new Connection(stubs("127.0.0.1:" + port), server, "test-server");
         }
@@ -109,18 +109,35 @@ public class TemporalConfig {
         return new BundleResolver();
     }
 
-    @Bean(destroyMethod = "shutdown")
+    /** The workers' graceful stop, before the pool and the Temporal connection close (see {@link WorkerDrain}). */
+    @Bean
+    public WorkerDrain workerDrain(WorkerFactory factory, InFlightActivities inFlight,
+            @Value("${ganscope.shutdown.drain-seconds:120}") int seconds) {
+        return new WorkerDrain(factory, inFlight, Duration.ofSeconds(seconds));
+    }
+
+    /** The activities this process runs (what a stop waits for). */
+    @Bean
+    public InFlightActivities inFlightActivities() {
+        return new InFlightActivities();
+    }
+
+    /** Stopped by {@link WorkerDrain} (graceful, bounded); shutdownNow here only if that bean never existed. */
+    @Bean(destroyMethod = "shutdownNow")
     public WorkerFactory workerFactory(WorkflowClient client, @Value("${ganscope.workers}") String workers,
             @Value("${ganscope.model-worker.concurrency}") int modelConcurrency, ArtifactStore store,
             ExperimentRepository experiments, StepRepository steps, ResultRepository results, BundleResolver bundles,
-            ShardRunRepository shardRuns, @Value("${ganscope.worker-name}") String workerName) {
+            ShardRunRepository shardRuns, @Value("${ganscope.worker-name}") String workerName, InFlightActivities inFlight) {
         String name = workerName.isBlank() ? ModelWork.defaultWorkerName() : workerName;
         ModelWork work = new ModelWork(bundles, store, steps, results, shardRuns, name);
-        WorkerFactory f = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
+        WorkerFactory f = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().setWorkerInterceptors(inFlight).build());
         List<String> kinds = workers.equals("all") ? List.of("workflows", "model", "bookkeeping")
                 : Arrays.stream(workers.split(",")).map(String::trim).toList();
         // without this, workflows stall after a worker is killed on the embedded server (see STACK.md)
-        WorkerOptions.Builder base = WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+        // heartbeats keep working while a stop drains the workers (the SDK otherwise stops them at shutdown(), under an
+        // activity that a poll in flight delivered just then; see WorkerDrain)
+        WorkerOptions.Builder base = WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO)
+                .setAllowActivityHeartbeatDuringShutdown(true);
         if (kinds.contains("workflows")) {
             f.newWorker(TaskQueues.WORKFLOWS, base.build()).registerWorkflowImplementationTypes(ExperimentWorkflowImpl.class);
         }

@@ -1,8 +1,19 @@
 package org.ganscope.app.config;
 
+import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.temporal.internal.testservice.GRPCServerHelper;
 import java.io.Closeable;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The fallback when no Temporal CLI is installed: temporal-testing's in-memory test
@@ -13,13 +24,56 @@ import java.lang.reflect.InvocationTargetException;
  */
 final class TestServerFallback {
     private static final String TEST_SERVER = "io.temporal.testserver.TestServer";
+    private static final String SERVICES = "io.temporal.internal.testservice.TestServicesStarter";
 
     private TestServerFallback() {
     }
 
-    /** A server bound to 127.0.0.1:port (for workers in other processes). */
+    /**
+     * A server bound to the loopback interface at {@code port} (for workers in other processes
+     * on this machine). temporal-testing's own createPortBoundServer listens on every
+     * interface, which would open an unauthenticated Temporal frontend to the network; remote
+     * workers need the durable server or GANSCOPE_TEMPORAL.
+     */
     static Closeable portBound(int port) {
-        return (Closeable) invoke("createPortBoundServer", new Class<?>[] {int.class, boolean.class}, port, true);
+        Closeable services;
+        List<BindableService> bindable;
+        try {
+            services = (Closeable) Class.forName(SERVICES).getConstructor(boolean.class, long.class).newInstance(true, 0L);
+            @SuppressWarnings("unchecked")
+            List<BindableService> list = (List<BindableService>) services.getClass().getMethod("getServices").invoke(services);
+            bindable = list;
+        } catch (ClassNotFoundException e) {
+            throw noFallback();
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("the in-memory Temporal test server did not start: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("temporal-testing's API changed: " + e, e);
+        }
+        ServerBuilder<?> b = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                InsecureServerCredentials.create());
+        GRPCServerHelper.registerServicesAndHealthChecks(bindable, b);
+        Server server;
+        try {
+            server = b.build().start();
+        } catch (IOException e) {
+            throw new IllegalStateException("the in-memory Temporal test server cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+        return () -> {
+            server.shutdown();
+            try {
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            server.shutdownNow();
+            services.close();
+        };
+    }
+
+    private static IllegalStateException noFallback() {
+        return new IllegalStateException("no Temporal server: install the Temporal CLI (see README) or set GANSCOPE_TEMPORAL; "
+                + "this build has no temporal-testing fallback either");
     }
 
     /** An in-process server and the channel to reach it. */
@@ -39,8 +93,7 @@ final class TestServerFallback {
         try {
             return Class.forName(TEST_SERVER).getMethod(method, types).invoke(null, args);
         } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("no Temporal server: install the Temporal CLI (see README) or set GANSCOPE_TEMPORAL; "
-                    + "this build has no temporal-testing fallback either");
+            throw noFallback();
         } catch (InvocationTargetException e) {
             throw new IllegalStateException("the in-memory Temporal test server did not start: " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException e) {

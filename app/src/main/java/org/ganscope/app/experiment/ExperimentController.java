@@ -203,6 +203,11 @@ public class ExperimentController {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("error", e.getMessage(), "id", e.id(), "status", "FAILED"));
     }
 
+    @ExceptionHandler(ExperimentService.IdempotencyKeyReused.class)
+    public ResponseEntity<Map<String, Object>> keyReused(ExperimentService.IdempotencyKeyReused e) {
+        return ResponseEntity.unprocessableEntity().body(Map.of("error", e.getMessage(), "field", "Idempotency-Key", "id", e.id()));
+    }
+
     @ExceptionHandler(ExperimentService.Conflict.class)
     public ResponseEntity<Map<String, String>> conflict(Exception e) {
         return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));

@@ -42,8 +42,10 @@ final class BadInputs {
     private final List<String> lines = new ArrayList<>();
     private int tried;
     private int clean;
+    private int emptyHints;
 
-    record Result(int tried, int rejectedCleanly, int lost) {
+    /** @param emptyHints probes whose hint was empty (they count as not rejected cleanly) */
+    record Result(int tried, int rejectedCleanly, int lost, int emptyHints) {
     }
 
     /** What came back: a status (HTTP) or exit code, and the message. */
@@ -81,13 +83,30 @@ final class BadInputs {
         launch("alpha on a layer without TorchScript", "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer1\"], \"samples\": 40,"
                 + " \"steps\": [\"dissect\", \"optimize\"], \"classes\": [\"tree\"]}", 400, "TorchScript");
         launch("quantile out of bounds", ok + ", \"method\": \"quantile\", \"quantile\": 1.5}", 400, "quantile");
-        launch("invalid JSON", "{\"bundle\": ", 400, "");
+        launch("invalid JSON", "{\"bundle\": ", 400, "not a valid launch request");
         launch("wrong type", ok.replace("40", "\"many\"") + "}", 400, "samples");
         launch("more shards than samples", ok + ", \"shards\": 999}", 400, "shards");
         launch("too many tags", ok + ", \"tags\": [" + "\"t\",".repeat(30) + "\"t\"]}", 400, "tags");
         launch("misspelt field", ok + ", \"samplez\": 10}", 400, "samplez");
         launch("fractional sample count", ok.replace("40", "1.5") + "}", 400, "samples");
         launch("one sample for the metrics step", ok.replace("40", "1") + ", \"steps\": [\"dissect\", \"metrics\"]}", 400, "at least 2");
+        launch("no layers", "{\"bundle\": \"outdoor-base\", \"samples\": 40}", 400, "layers is required");
+        launch("empty layer list", "{\"bundle\": \"outdoor-base\", \"layers\": [], \"samples\": 40}", 400, "layers is required");
+        launch("a layer twice", "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer3\", \"layer3\"], \"samples\": 40}", 400,
+                "'layer3' more than once");
+        launch("negative seed", ok + ", \"seed\": -1}", 400, "seed must be 0 or more");
+        probe("Idempotency-Key reused with another request", () -> {
+            String key = "chaos-key-" + System.nanoTime();
+            String first = ok + ", \"steps\": [\"dissect\"], \"thresholdSamples\": 20}";
+            var made = cluster.request("POST", "/api/experiments", "admin", cluster.adminPassword(), "application/json",
+                    first.getBytes(StandardCharsets.UTF_8), key);
+            if (made.statusCode() != 201) {
+                return new Outcome(made.statusCode(), "the first launch was refused: " + made.body());
+            }
+            cluster.await(JSON.readTree(made.body()).get("id").asLong(), Duration.ofMinutes(5));
+            return http(cluster.request("POST", "/api/experiments", "admin", cluster.adminPassword(), "application/json",
+                    first.replace("40", "41").getBytes(StandardCharsets.UTF_8), key));
+        }, 422, "with a different request");
         probe("experiment id that is not a number", () -> http(cluster.request("GET", "/api/experiments/abc", null, null)), 400, "whole number");
         probe("units of a layer the experiment does not have", () -> http(cluster.request("GET", "/api/experiments/1/units?layer=zzz", null, null)),
                 404, "no layer");
@@ -95,15 +114,15 @@ final class BadInputs {
             String name = "<script>alert(1)</script>'; DROP TABLE experiments; --";
             var r = cluster.request("POST", "/api/experiments", "application/json",
                     JSON.writeValueAsBytes(JSON.createObjectNode().put("bundle", "outdoor-base").put("samples", 40).put("name", name)
-                            .set("steps", JSON.createArrayNode().add("dissect"))));
+                            .<ObjectNode>set("layers", JSON.createArrayNode().add("layer3")).set("steps", JSON.createArrayNode().add("dissect"))));
             long id = JSON.readTree(r.body()).get("id").asLong();
             String stored = cluster.get("/api/experiments/" + id).get("experiment").get("name").asText();
             cluster.await(id, Duration.ofMinutes(5));
             return new Outcome(stored.equals(name) ? 201 : 500, stored.equals(name) ? "stored verbatim, shown as text" : "changed: " + stored);
         }, 201, "verbatim");
         // access control
-        probe("no credentials", () -> http(cluster.request("GET", "/api/experiments", null, null, null, null)), 401, "");
-        probe("wrong password", () -> http(cluster.request("GET", "/api/experiments", "admin", "wrong", null, null)), 401, "");
+        probe("no credentials", () -> http(cluster.request("GET", "/api/experiments", null, null, null, null)), 401, "unauthorized");
+        probe("wrong password", () -> http(cluster.request("GET", "/api/experiments", "admin", "wrong", null, null)), 401, "unauthorized");
         // bundles (upload): 400 or 413 with the reason, nothing kept
         upload("archive with path traversal", zip(Map.of(), Map.of("../../evil.sh", "echo pwned".getBytes())), 400, "outside");
         upload("hash mismatch", zip(Map.of("layer1.h.onnx", flip(read("layer1.h.onnx"))), Map.of()), 400, "hash mismatch");
@@ -115,7 +134,7 @@ final class BadInputs {
                 ? new String(read("manifest.json"), StandardCharsets.UTF_8).replace("base variant", "base variant (edited)").getBytes() : null), Map.of()),
                 400, "exists with other contents");
         upload("not a zip archive", "plain text".getBytes(), 400, "zip");
-        upload("oversized upload", new byte[(int) UPLOAD_CAP + 4096], 413, "");
+        upload("oversized upload", new byte[(int) UPLOAD_CAP + 4096], 413, "at most " + UPLOAD_CAP);
         // arrays given to the command line: exit code 1 or 2 with the reason
         Path acts = npy("acts.npy", NpyArray.ofFloats(new float[2 * 3 * 4 * 4], 2, 3, 4, 4));
         cli("activations of the wrong rank", new String[] {"dissect-arrays", "--activations", npy("rank.npy", NpyArray.ofFloats(new float[24], 2, 3, 4)).toString(),
@@ -123,20 +142,20 @@ final class BadInputs {
                 "--out", scratch.resolve("o1.json").toString()}, "rank");
         cli("mismatched N", new String[] {"dissect-arrays", "--activations", acts.toString(), "--segmentation",
                 npy("seg3.npy", NpyArray.ofInts(new int[3 * 8 * 8], 3, 8, 8)).toString(), "--classes", "3", "--method", "quantile",
-                "--out", scratch.resolve("o2.json").toString()}, "");
+                "--out", scratch.resolve("o2.json").toString()}, "but the activations have N=2");
         int[] labels = new int[2 * 8 * 8];
         labels[5] = 9;
         cli("label values out of range", new String[] {"dissect-arrays", "--activations", acts.toString(), "--segmentation",
                 npy("seg9.npy", NpyArray.ofInts(labels, 2, 8, 8)).toString(), "--classes", "3", "--method", "quantile",
-                "--out", scratch.resolve("o3.json").toString()}, "");
+                "--out", scratch.resolve("o3.json").toString()}, "label 9 at [0, 0, 5] is outside [0, 3)");
         float[] nan = new float[20 * 4];
         nan[7] = Float.NaN;
         cli("NaN in feature arrays", new String[] {"metrics", "--real", npy("real.npy", NpyArray.ofFloats(new float[20 * 4], 20, 4)).toString(),
                 "--fake", npy("fake.npy", NpyArray.ofFloats(nan, 20, 4)).toString(), "--out", scratch.resolve("m.json").toString()}, "NaN");
         cli("feature dimensions differ", new String[] {"metrics", "--real", npy("r5.npy", NpyArray.ofFloats(new float[20 * 5], 20, 5)).toString(),
-                "--fake", npy("f4.npy", NpyArray.ofFloats(new float[20 * 4], 20, 4)).toString(), "--out", scratch.resolve("m2.json").toString()}, "");
+                "--fake", npy("f4.npy", NpyArray.ofFloats(new float[20 * 4], 20, 4)).toString(), "--out", scratch.resolve("m2.json").toString()}, "feature dimensions differ");
         cli("fewer samples than k + 1", new String[] {"metrics", "--real", npy("r3.npy", NpyArray.ofFloats(new float[3 * 4], 3, 4)).toString(),
-                "--fake", npy("f3.npy", NpyArray.ofFloats(new float[3 * 4], 3, 4)).toString(), "--out", scratch.resolve("m3.json").toString()}, "");
+                "--fake", npy("f3.npy", NpyArray.ofFloats(new float[3 * 4], 3, 4)).toString(), "--out", scratch.resolve("m3.json").toString()}, "need at least k+1=6");
 
         // nothing lost, nothing else affected
         int lost = 0;
@@ -157,7 +176,7 @@ final class BadInputs {
         }
         lines.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "bad inputs: %d tried, %d rejected cleanly, the platform serves, %d losses%n", tried, clean, lost);
-        return new Result(tried, clean, lost);
+        return new Result(tried, clean, lost, emptyHints);
     }
 
     private void launch(String what, String body, int status, String hint) {
@@ -191,14 +210,22 @@ final class BadInputs {
         }, -1, hint);
     }
 
-    /** Runs a case: refused cleanly = expected code, a message that names the problem, and the platform still answers. */
+    /**
+     * Runs a case: refused cleanly = expected code, a message that names the problem (the
+     * hint, which may not be empty: an empty one matches any message), and the platform still answers.
+     */
     private void probe(String what, Probe p, int expected, String hint) {
         tried++;
         String verdict;
+        if (hint == null || hint.isBlank()) {
+            emptyHints++;
+            lines.add("  FAIL " + what + ": the probe has an empty hint, so any message would pass");
+            return;
+        }
         try {
             Outcome o = p.run();
             boolean serving = cluster.request("GET", "/api/bundles", null, null).statusCode() == 200;
-            boolean messageOk = expected == 401 || (o.message() != null && !o.message().isBlank()
+            boolean messageOk = (o.message() != null && !o.message().isBlank()
                     && o.message().toLowerCase(Locale.ROOT).contains(hint.toLowerCase(Locale.ROOT)));
             boolean ok = o.code() == expected && messageOk && serving;
             if (ok) {
@@ -214,6 +241,9 @@ final class BadInputs {
 
     private static Outcome http(HttpResponse<String> r) {
         String msg = r.body();
+        if (r.statusCode() == 401) { // the challenge is the message
+            msg = r.headers().firstValue("www-authenticate").map(h -> "WWW-Authenticate: " + h).orElse("") + " " + msg;
+        }
         try {
             JsonNode n = JSON.readTree(r.body());
             if (n != null && n.has("error")) {

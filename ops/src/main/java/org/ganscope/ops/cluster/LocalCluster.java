@@ -166,6 +166,42 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM, as a service manager or {@code docker stop} sends it: the process stops
+     * gracefully (drains its workers); SIGKILL only if it is still alive after {@code grace}.
+     *
+     * @return seconds until it exited, or -1 if it had to be killed
+     */
+    public double terminate(String name, Duration grace) throws InterruptedException {
+        Process p = processes.remove(name);
+        if (p == null) {
+            return 0;
+        }
+        long t0 = System.nanoTime();
+        p.destroy();
+        if (p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            return (System.nanoTime() - t0) / 1e9;
+        }
+        p.destroyForcibly().waitFor();
+        return -1;
+    }
+
+    /** The process id of a process this cluster started (to freeze it with SIGSTOP). */
+    public long pid(String name) {
+        Process p = processes.get(name);
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException("no running process " + name);
+        }
+        return p.pid();
+    }
+
+    /** The Temporal dev server the platform node started (its child), if any. */
+    public java.util.Optional<ProcessHandle> temporalProcess() {
+        Process p = processes.get("platform");
+        return p == null ? java.util.Optional.empty()
+                : p.descendants().filter(h -> h.info().command().map(c -> c.endsWith("temporal")).orElse(false)).findFirst();
+    }
+
     public Path log(String name) {
         return dir.resolve(name + ".log");
     }
@@ -212,6 +248,12 @@ public final class LocalCluster implements AutoCloseable {
     /** A request as user {@code user} ({@code null}: none): the status and body, for probing refusals. */
     public HttpResponse<String> request(String method, String path, String user, String password, String contentType, byte[] body)
             throws IOException, InterruptedException {
+        return request(method, path, user, password, contentType, body, null);
+    }
+
+    /** As above, with an Idempotency-Key header when {@code idempotencyKey} is not null. */
+    public HttpResponse<String> request(String method, String path, String user, String password, String contentType, byte[] body,
+            String idempotencyKey) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api() + path)).method(method,
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (user != null) {
@@ -220,6 +262,9 @@ public final class LocalCluster implements AutoCloseable {
         }
         if (contentType != null) {
             b.header("content-type", contentType);
+        }
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -235,7 +280,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public List<String> workers() {
-        return processes.keySet().stream().filter(n -> !n.equals("platform")).toList();
+        return processes.keySet().stream().filter(n -> !n.equals("platform") && !n.startsWith("adopted-")).toList();
     }
 
     public JsonNode get(String path) throws IOException, InterruptedException {
@@ -299,11 +344,20 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Stops every process: workers first, then the platform (graceful, then forced). */
+    /**
+     * A process the caller started for this cluster (e.g. its PostgreSQL restarted by hand),
+     * stopped with it, after the platform.
+     */
+    public void adopt(String name, Process p) {
+        processes.put(name, p);
+    }
+
+    /** Stops every process: workers first, then the platform, then adopted ones (graceful, then forced). */
     @Override
     public void close() throws InterruptedException {
         List<String> names = new ArrayList<>(processes.keySet());
         Collections.reverse(names);
+        names.sort(java.util.Comparator.comparing(n -> n.startsWith("adopted-"))); // stable: the others keep their order
         for (String n : names) {
             Process p = processes.remove(n);
             p.destroy();

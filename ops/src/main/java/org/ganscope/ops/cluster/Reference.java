@@ -9,7 +9,7 @@ import org.ganscope.analysis.dissect.LayerDissection;
 import org.ganscope.analysis.dissect.LayerDissector;
 
 /**
- * The uninterrupted reference for the fault tests and the chaos suite: a layer3 quantile
+ * The uninterrupted reference for the fault tests and the chaos suite: a layer's quantile
  * dissection of outdoor-base computed in process, compared unit by unit (threshold, IoU,
  * label, exactly) with the units a platform returned.
  */
@@ -17,10 +17,15 @@ public final class Reference {
     private Reference() {
     }
 
-    /** Null when {@code units} (the REST unit rows) equal the in-process dissection, else what differs. */
+    /** Null when {@code units} (the REST unit rows of layer3) equal the in-process dissection, else what differs. */
     public static String mismatch(Path repo, JsonNode units, int samples, long seed, long thresholdSeed) {
+        return mismatch(repo, "layer3", units, samples, seed, thresholdSeed);
+    }
+
+    /** As above for {@code layer}. */
+    public static String mismatch(Path repo, String layer, JsonNode units, int samples, long seed, long thresholdSeed) {
         Bundle b = BundleLoader.load(repo.resolve("models/bundles/outdoor-base"));
-        LayerDissection direct = LayerDissector.dissect(b, DissectParams.defaults("layer3", samples, seed).withThresholdSet(60, thresholdSeed)
+        LayerDissection direct = LayerDissector.dissect(b, DissectParams.defaults(layer, samples, seed).withThresholdSet(60, thresholdSeed)
                 .withMethod(DissectParams.Method.QUANTILE, 0.01).withBatch(16), 1, x -> { });
         if (units.size() != direct.units()) {
             return units.size() + " unit rows instead of " + direct.units() + " (duplicates or missing rows)";

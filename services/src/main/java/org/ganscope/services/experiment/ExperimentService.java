@@ -113,16 +113,29 @@ public class ExperimentService {
                 .filter(b -> b.name().equals(r.bundle()) || b.hash().equals(r.bundle())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown bundle '" + r.bundle() + "'"));
         Bundle bundle = BundleLoader.load(Path.of(row.path()));
-        List<String> layers = r.layers() == null || r.layers().isEmpty()
-                ? List.of(bundle.manifest().layers().get(bundle.manifest().layers().size() / 2).name()) : r.layers();
+        List<String> offered = bundle.manifest().layers().stream().map(x -> x.name()).toList();
+        if (r.layers() == null || r.layers().isEmpty()) {
+            throw new IllegalArgumentException("layers is required: name at least one layer of " + bundle.name() + " to dissect, e.g. [\""
+                    + offered.get(offered.size() / 2) + "\"]; its layers: " + String.join(", ", offered));
+        }
+        List<String> layers = r.layers();
         for (String l : layers) {
+            if (l == null || l.isBlank()) {
+                throw new IllegalArgumentException("layers has an empty entry; layers of " + bundle.name() + ": " + String.join(", ", offered));
+            }
             bundle.layer(l);
+            if (layers.indexOf(l) != layers.lastIndexOf(l)) {
+                throw new IllegalArgumentException("layers lists '" + l + "' more than once");
+            }
         }
         int samples = range("samples", r.samples(), 1000, 1, 1_000_000);
         int thresholdSamples = range("thresholdSamples", r.thresholdSamples(), Math.min(samples, 500), 1, 5000);
         int shards = range("shards", r.shards(), Math.max(1, Math.min(8, samples / 250)), 1, Math.min(64, samples));
         int topK = range("topK", r.topK(), 8, 1, 100);
         long seed = r.seed() == null ? 0 : r.seed();
+        if (seed < 0) {
+            throw new IllegalArgumentException("seed must be 0 or more, got " + seed);
+        }
         if (seed == Long.MAX_VALUE) {
             throw new IllegalArgumentException("seed must be below " + Long.MAX_VALUE + " (the threshold set uses seed + 1)");
         }
@@ -188,6 +201,7 @@ public class ExperimentService {
         if (made.created()) {
             startOrFail(made.id(), spec.withId(made.id()));
         } else {
+            requireSameRequest(made.id(), idempotencyKey, name, spec);
             // a replay: if the first request recorded the experiment but its workflow never started (the start failed, or it
             // failed before its row was marked), start it now; a replay that cannot start it either says so, like the first
             var e = experiments.get(made.id()).orElseThrow(() -> new NotFound("no experiment " + made.id()));
@@ -199,6 +213,25 @@ public class ExperimentService {
             }
         }
         return new Launched(made.id(), made.created());
+    }
+
+    /**
+     * A replayed Idempotency-Key must come with the request it was first used for (the same
+     * name and parameters after defaults); another request under the same key is refused
+     * rather than answered with the first one's experiment.
+     */
+    private void requireSameRequest(long id, String key, String name, ExperimentSpec spec) {
+        var e = experiments.get(id).orElseThrow(() -> new NotFound("no experiment " + id));
+        boolean same;
+        try {
+            same = e.name().equals(name) && JSON.readTree(e.paramsJson()).equals(JSON.readTree(JSON.writeValueAsString(spec)));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("stored parameters of experiment " + id + " are unreadable", ex);
+        }
+        if (!same) {
+            throw new IdempotencyKeyReused("Idempotency-Key '" + key + "' was already used for experiment " + id
+                    + " with a different request; send a new key for a new launch (or the same request to replay it)", id);
+        }
     }
 
     private static ExperimentSpec storedSpec(ExperimentRepository.ExperimentRow e) {
@@ -387,6 +420,20 @@ public class ExperimentService {
 
         public StartFailed(String message, long id, Throwable cause) {
             super(message, cause);
+            this.id = id;
+        }
+
+        public long id() {
+            return id;
+        }
+    }
+
+    /** An Idempotency-Key sent again with a different request (HTTP 422): names the key and the experiment it made. */
+    public static class IdempotencyKeyReused extends RuntimeException {
+        private final long id;
+
+        public IdempotencyKeyReused(String message, long id) {
+            super(message);
             this.id = id;
         }
 
