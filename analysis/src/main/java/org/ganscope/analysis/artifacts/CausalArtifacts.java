@@ -210,9 +210,9 @@ public final class CausalArtifacts {
                     r.put(edit, 0, n * rSize);
                     r.position(0);
                     z.position(0);
-                    f.runTail(r, z, n, x);
+                    f.runTailSubBatched(r, z, n, Graph.defaultSubBatch(), x);
                     x.position(0);
-                    feat.run(x, n, fv);
+                    feat.runSubBatched(x, n, Graph.defaultSubBatch(), fv);
                     fv.position(0);
                     fv.get(feats, 0, n * dim);
                     fv.position(0);

@@ -20,6 +20,14 @@ public final class Edits {
         }
     }
 
+    /** Sets {@code units} to 0 at every pixel of row {@code row} only. */
+    public static void ablateRow(float[] r, int row, int units, int hw, int[] which) {
+        for (int u : which) {
+            int off = (row * units + u) * hw;
+            Arrays.fill(r, off, off + hw, 0f);
+        }
+    }
+
     /**
      * Sets unit {@code which[i]} of sample {@code b} to {@code (1 - alpha) r + alpha k[i]}
      * inside region {@code p}: alpha 1 inserts the constant, k = 0 with alpha 1 ablates

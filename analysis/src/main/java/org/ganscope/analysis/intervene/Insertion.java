@@ -9,6 +9,7 @@ import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.dissect.Quantiles;
 import org.ganscope.analysis.dissect.Upsampler;
 import org.ganscope.analysis.model.LayerModel;
+import org.ganscope.analysis.ort.Graph;
 
 /**
  * Insertion of a concept (METHOD.md section 4): the chosen units are set to constants
@@ -129,6 +130,9 @@ public final class Insertion {
         List<Region> regions = Region.tiles(layer.height(), layer.width(), regionSize);
         if (regions.isEmpty()) {
             throw new AnalysisException("region size " + regionSize + " does not fit the " + layer.height() + "x" + layer.width() + " grid");
+        }
+        if (m.rowsRenderAlike(seed)) { // the same bits with the segmenter in sub-batches, faster
+            m.segmentInSubBatches(Graph.defaultSubBatch());
         }
         int perChunk = Math.max(1, m.maxBatch() / 2);
         float[] orig = new float[u * hw];

@@ -84,14 +84,14 @@ public final class GeneratedFeatures {
                     r.put(heap, 0, n * rSize);
                     r.position(0);
                 }
-                f.runTail(r, z, n, x);
+                f.runTailSubBatched(r, z, n, Graph.defaultSubBatch(), x);
                 if (images != null && (long) start * 3 * s * s < images.length) {
                     int len = (int) Math.min((long) n * 3 * s * s, images.length - (long) start * 3 * s * s);
                     x.position(0);
                     x.get(images, start * 3 * s * s, len);
                     x.position(0);
                 }
-                feat.run(x, n, fv);
+                feat.runSubBatched(x, n, Graph.defaultSubBatch(), fv);
                 fv.position(0);
                 fv.get(out, start * dim, n * dim);
                 fv.position(0);

@@ -52,6 +52,10 @@ public final class LayerModel implements AutoCloseable {
     private float[] groupHeap;
     private int[] unrealistic;
     private int count;
+    /** Rows per tail and segmenter run ({@link #segmentInSubBatches}); 0: the whole batch in one run. */
+    private int subBatch;
+    /** The latents of the last generated batch, for {@link #renderRows} on tails that take z. */
+    private float[] zHeap;
 
     public LayerModel(Bundle bundle, String layerName, int maxBatch) {
         this.bundle = bundle;
@@ -128,6 +132,99 @@ public final class LayerModel implements AutoCloseable {
         return maxBatch;
     }
 
+    /**
+     * From now on the tail f and the segmenter of {@link #renderEdited} and {@link #renderRows}
+     * (and of {@link #generate}) run in sub-batches of about {@code rows} rows (never one unless
+     * the batch is one; {@link Graph#runChunked}): the same bits wherever they render a row alike
+     * in any batch of two or more ({@link #rowsRenderAlike}, BatchInvarianceTest), and faster.
+     * Returns this.
+     */
+    public LayerModel segmentInSubBatches(int rows) {
+        this.subBatch = rows;
+        return this;
+    }
+
+    /**
+     * Whether this generator's tail and segmenter render a row to the same bits in batches of
+     * two or more rows of any size and order, with the segmenter in sub-batches or not: the
+     * premise of {@link #renderRows} regrouping and of {@link #segmentInSubBatches}. Probed on
+     * the first min(6, maxBatch) samples of {@code seed} (one batch in order with the segmenter
+     * whole, the same rows reversed with the segmenter in sub-batches of two, all but the first
+     * row); true on every demo bundle (BatchInvarianceTest), which the causal steps then render
+     * faster; false sends them down their original paths. Leaves the buffers overwritten and
+     * the sub-batch setting as it was.
+     */
+    public boolean rowsRenderAlike(long seed) {
+        int n = Math.min(maxBatch, 6);
+        if (n < 2) {
+            return false;
+        }
+        int saved = subBatch;
+        try {
+            int rSize = layer.units() * layer.pixels();
+            int xItem = 3 * imagePixels;
+            int pItem = numClasses * segPixels;
+            represent(seed, 0, n);
+            float[] rows = Arrays.copyOf(rHeap, n * rSize);
+            int[] order = new int[n];
+            for (int j = 0; j < n; j++) {
+                order[j] = j;
+            }
+            subBatch = 0;
+            renderRows(rows, order, n);
+            float[] xRef = new float[n * xItem];
+            float[] pRef = new float[n * pItem];
+            x.position(0);
+            x.get(xRef);
+            x.position(0);
+            probs.position(0);
+            probs.get(pRef);
+            probs.position(0);
+            float[] reversed = new float[n * rSize];
+            for (int j = 0; j < n; j++) {
+                order[j] = n - 1 - j;
+                System.arraycopy(rows, (n - 1 - j) * rSize, reversed, j * rSize, rSize);
+            }
+            subBatch = 2;
+            renderRows(reversed, order, n);
+            if (!sameRows(order, n, xRef, xItem, pRef, pItem)) {
+                return false;
+            }
+            if (n > 2) {
+                subBatch = 0;
+                for (int j = 0; j < n - 1; j++) {
+                    order[j] = j + 1;
+                }
+                renderRows(Arrays.copyOfRange(rows, rSize, n * rSize), order, n - 1);
+                return sameRows(order, n - 1, xRef, xItem, pRef, pItem);
+            }
+            return true;
+        } finally {
+            subBatch = saved;
+        }
+    }
+
+    private boolean sameRows(int[] order, int n, float[] xRef, int xItem, float[] pRef, int pItem) {
+        for (int j = 0; j < n; j++) {
+            for (int q = 0; q < xItem; q++) {
+                if (Float.floatToRawIntBits(x.get(j * xItem + q)) != Float.floatToRawIntBits(xRef[order[j] * xItem + q])) {
+                    return false;
+                }
+            }
+            for (int q = 0; q < pItem; q++) {
+                if (Float.floatToRawIntBits(probs.get(j * pItem + q)) != Float.floatToRawIntBits(pRef[order[j] * pItem + q])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether f takes each sample's z besides r. */
+    public boolean tailTakesLatent() {
+        return f.takesLatent();
+    }
+
     /** Runs h, f and the segmenter on samples [start, start+count) of {@code seed}. */
     public void generate(long seed, long start, int count) {
         represent(seed, start, count);
@@ -155,6 +252,14 @@ public final class LayerModel implements AutoCloseable {
         }
         this.count = count;
         Latents.fillBatch(seed, start, count, zdim, z);
+        if (f.takesLatent()) {
+            if (zHeap == null) {
+                zHeap = new float[maxBatch * zdim];
+            }
+            z.position(0);
+            z.get(zHeap, 0, count * zdim);
+            z.position(0);
+        }
         h.run(z, count, r);
         r.position(0);
         r.get(rHeap, 0, count * layer.units() * layer.pixels());
@@ -163,8 +268,8 @@ public final class LayerModel implements AutoCloseable {
 
     /** Runs f and the segmenter on the representation currently in the r buffer. */
     private void render(int count) {
-        f.runTail(r, z, count, x);
-        seg.run(x, count, segOutputs);
+        f.runTailChunked(r, z, count, subBatch, x);
+        seg.runChunked(x, count, subBatch, segOutputs);
         argmax(count);
         Arrays.fill(groupFresh, 1, groupFresh.length, false);
     }
@@ -190,6 +295,29 @@ public final class LayerModel implements AutoCloseable {
                     z.put(i * zdim + k, z.get(k));
                 }
             }
+        }
+        this.count = count;
+        r.position(0);
+        r.put(edited, 0, count * layer.units() * layer.pixels());
+        r.position(0);
+        render(count);
+    }
+
+    /**
+     * Renders {@code count} edited rows of which row j is an edit of sample {@code sample[j]} of
+     * the last generated batch (rows of several edits of several samples stacked in one batch):
+     * as {@link #renderEdited}, with each row's own z for a tail that takes it.
+     */
+    public void renderRows(float[] edited, int[] sample, int count) {
+        if (count < 1 || count > maxBatch) {
+            throw new IllegalArgumentException("batch of " + count + " outside 1.." + maxBatch);
+        }
+        if (f.takesLatent()) {
+            for (int j = 0; j < count; j++) {
+                z.position(j * zdim);
+                z.put(zHeap, sample[j] * zdim, zdim);
+            }
+            z.position(0);
         }
         this.count = count;
         r.position(0);

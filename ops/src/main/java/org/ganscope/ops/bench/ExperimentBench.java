@@ -129,8 +129,50 @@ public final class ExperimentBench {
                 perStep.forEach((k, v) -> line.append(String.format(Locale.ROOT, " %s=%s", k, load.value(String.format(Locale.ROOT, "%.1f", v)))));
                 line.append(' ').append(load.fields());
                 System.out.println(line);
+                printStoredHashes(dir.resolve("store"));
             }
         }
+    }
+
+    /**
+     * One line per file of the run's artifact store (content-addressed: the same parameters give
+     * the same file names in every run): its SHA-256, and for JSON its SHA-256 without the
+     * fields named "seconds" (wall times that some step results carry), so that two builds'
+     * results can be compared file by file ({@code stored PATH sha256=... results_sha256=...}).
+     */
+    static void printStoredHashes(Path store) throws Exception {
+        if (!Files.isDirectory(store)) {
+            System.out.println("stored: no artifact store at " + store);
+            return;
+        }
+        List<Path> files;
+        try (var walk = Files.walk(store)) {
+            files = walk.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (Path f : files) {
+            byte[] bytes = Files.readAllBytes(f);
+            StringBuilder out = new StringBuilder("stored " + store.relativize(f) + " sha256=" + sha256(bytes));
+            if (f.getFileName().toString().endsWith(".json")) {
+                JsonNode n = json.readTree(bytes);
+                stripSeconds(n);
+                out.append(" results_sha256=").append(sha256(json.writeValueAsBytes(n)));
+            }
+            System.out.println(out);
+        }
+    }
+
+    private static void stripSeconds(JsonNode n) {
+        if (n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            o.remove("seconds");
+        }
+        for (JsonNode c : n) {
+            stripSeconds(c);
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     /** An Instant as Jackson writes it: epoch seconds (number) or ISO-8601 text. */
