@@ -229,7 +229,8 @@ public final class AblationCurve {
         return before == 0 ? 0 : (double) (before - after) / before;
     }
 
-    static long count(int[] labels, int off, int len, int c) {
+    /** Pixels of class {@code c} in {@code labels[off, off + len)}. */
+    public static long count(int[] labels, int off, int len, int c) {
         long n = 0;
         for (int p = off; p < off + len; p++) {
             if (labels[p] == c) {

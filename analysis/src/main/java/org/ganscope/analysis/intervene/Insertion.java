@@ -127,10 +127,7 @@ public final class Insertion {
         int seg = m.segPixels();
         int res = (int) Math.round(Math.sqrt(seg));
         int classes = m.numClasses();
-        List<Region> regions = Region.tiles(layer.height(), layer.width(), regionSize);
-        if (regions.isEmpty()) {
-            throw new AnalysisException("region size " + regionSize + " does not fit the " + layer.height() + "x" + layer.width() + " grid");
-        }
+        List<Region> regions = Region.tilesOf(layer, regionSize);
         if (m.rowsRenderAlike(seed)) { // the same bits with the segmenter in sub-batches, faster
             m.segmentInSubBatches(Graph.defaultSubBatch());
         }

@@ -19,6 +19,16 @@ public record Region(int y0, int x0, int height, int width) {
         return out;
     }
 
+    /** The tiles of a layer's grid; refused (naming the size and the grid) where none fits. */
+    public static List<Region> tilesOf(org.ganscope.analysis.bundle.Manifest.Layer layer, int size) {
+        List<Region> regions = tiles(layer.height(), layer.width(), size);
+        if (regions.isEmpty()) {
+            throw new org.ganscope.analysis.AnalysisException("region size " + size + " does not fit the " + layer.height() + "x"
+                    + layer.width() + " grid");
+        }
+        return regions;
+    }
+
     /** First output row/column of the footprint at resolution {@code res} of a grid of size {@code s}. */
     static int lo(int start, int s, int res) {
         return (int) Math.ceil((double) start * res / s - 1e-9);

@@ -9,6 +9,7 @@ import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.bundle.Bundle;
 import org.ganscope.analysis.dissect.Upsampler;
 import org.ganscope.analysis.intervene.Edits;
+import org.ganscope.analysis.intervene.AblationCurve;
 import org.ganscope.analysis.intervene.Region;
 import org.ganscope.analysis.metrics.Frechet;
 import org.ganscope.analysis.metrics.GeneratedFeatures;
@@ -123,7 +124,7 @@ public final class Interventions {
             int[] labels = m.labels();
             int here = 0;
             for (int i = 0; i < b; i++) {
-                long c = count(labels, i * seg, seg, cls);
+                long c = AblationCurve.count(labels, i * seg, seg, cls);
                 has[i] = c > 0 && found + here < images;
                 if (has[i]) {
                     before += c;
@@ -140,7 +141,7 @@ public final class Interventions {
                 int[] la = m.labels();
                 for (int i = 0; i < b; i++) {
                     if (has[i]) {
-                        after[k] += count(la, i * seg, seg, cls);
+                        after[k] += AblationCurve.count(la, i * seg, seg, cls);
                     }
                 }
             }
@@ -173,10 +174,7 @@ public final class Interventions {
         int seg = m.segPixels();
         int res = (int) Math.round(Math.sqrt(seg));
         int classes = m.numClasses();
-        List<Region> regions = Region.tiles(layer.height(), layer.width(), regionSize);
-        if (regions.isEmpty()) {
-            throw new AnalysisException("region size " + regionSize + " does not fit the " + layer.height() + "x" + layer.width() + " grid");
-        }
+        List<Region> regions = Region.tilesOf(layer, regionSize);
         double[][][] effect = new double[sets.length][groups.size()][images];
         double[][] tiles = new double[groups.size()][images];
         float[] orig = new float[u * hw];
@@ -287,13 +285,4 @@ public final class Interventions {
         return out;
     }
 
-    static long count(int[] labels, int off, int len, int c) {
-        long n = 0;
-        for (int p = off; p < off + len; p++) {
-            if (labels[p] == c) {
-                n++;
-            }
-        }
-        return n;
-    }
 }
