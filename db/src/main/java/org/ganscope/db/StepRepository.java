@@ -15,7 +15,7 @@ public final class StepRepository {
 
     public record StepRow(long id, long experimentId, String name, String layer, String status, int attempt, long done,
             long total, String resultKey, String error, Instant queuedAt, Instant startedAt, Instant finishedAt, Long launchTotal) {
-        /** A row without its launch total (queued before V28). */
+        /** A row without its launch total (queued before V25). */
         public StepRow(long id, long experimentId, String name, String layer, String status, int attempt, long done,
                 long total, String resultKey, String error, Instant queuedAt, Instant startedAt, Instant finishedAt) {
             this(id, experimentId, name, layer, status, attempt, done, total, resultKey, error, queuedAt, startedAt, finishedAt, null);
