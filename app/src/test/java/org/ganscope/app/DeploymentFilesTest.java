@@ -43,6 +43,9 @@ class DeploymentFilesTest {
             assertTrue(env.get("GANSCOPE_DB_URL").toString().startsWith("jdbc:postgresql://postgres:5432/"), s);
             assertTrue(((List<?>) svc.get("volumes")).contains("artifacts:/data/artifacts"), s + " shares the artifact store");
             assertTrue(svc.containsKey("healthcheck"), s + " has a health check");
+            // a stop drains the workers for up to 120 s (README); docker's default 10 s would SIGKILL them mid-step
+            String grace = String.valueOf(svc.get("stop_grace_period"));
+            assertTrue(grace.matches("\\d+s") && Integer.parseInt(grace.replace("s", "")) > 120, s + " stop_grace_period " + grace);
         }
         assertEquals(List.of("worker"), map(services.get("worker-gpu")).get("command"));
         assertEquals("gpu", map(map(map(services.get("worker-gpu")).get("build")).get("args")).get("MAVEN_PROFILES"));
