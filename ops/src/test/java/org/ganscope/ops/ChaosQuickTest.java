@@ -30,10 +30,13 @@ class ChaosQuickTest {
         assertTrue(s.badInputs() >= 25, s.line());
         assertEquals(s.badInputs(), s.rejectedCleanly(), s.line());
         assertTrue(s.maxShardsLost() <= 2, "at most the shards in flight (one per worker) lost per kill: " + s.maxShardsLost());
-        // a cancel inside the dissect step, a double-submitted launch, a two-layer run, a SIGTERMed worker
+        // a cancel inside the dissect step, a double-submitted launch, a two-layer run, a SIGTERMed worker, a torn stored result
         assertEquals(1, s.cancels(), s.line());
         assertEquals(s.cancels(), s.cancelledClean(), s.line());
         assertEquals(1, s.sigterms(), s.line());
+        // a stored thresholds file torn on disk: the same experiment again computes it again and stores it whole
+        assertEquals(1, s.torn(), s.line());
+        assertEquals(s.torn(), s.healed(), s.line());
         assertEquals(0, s.shardsLostBeyond(), "no shard lost beyond one per killed or frozen process: " + s.line());
         assertEquals(0, s.emptyHints(), "every bad-input probe names what its message must say");
         assertTrue(s.passed(), s.line());

@@ -45,6 +45,8 @@ public final class ChaosRun {
     private int cancelledClean;
     private int zombies;
     private int sigterms;
+    private int torn;
+    private int healed;
     private int shardsLostBeyond;
     /** Where each wait for an experiment shows its steps (a bar on a terminal, periodic lines otherwise). */
     private final Progress progress = ConsoleProgress.forCommand("chaos");
@@ -66,15 +68,18 @@ public final class ChaosRun {
      * @param emptyHints bad-input probes whose expected message was empty (they would pass any message)
      */
     public record Summary(int runs, int kills, int completed, int identical, int badInputs, int rejectedCleanly, int lost, int maxShardsLost,
-            String server, int cancels, int cancelledClean, int zombies, int sigterms, int outages, int shardsLostBeyond, int emptyHints) {
+            String server, int cancels, int cancelledClean, int zombies, int sigterms, int outages, int torn, int healed, int shardsLostBeyond,
+            int emptyHints) {
         public String line() {
             return String.format(Locale.ROOT, "chaos: runs=%d kills=%d completed=%d identical=%d bad_inputs=%d rejected_cleanly=%d"
-                    + " cancels=%d cancelled_clean=%d zombies=%d sigterms=%d outages=%d lost=%d server=%s",
-                    runs, kills, completed, identical, badInputs, rejectedCleanly, cancels, cancelledClean, zombies, sigterms, outages, lost, server);
+                    + " cancels=%d cancelled_clean=%d zombies=%d sigterms=%d outages=%d torn=%d healed=%d lost=%d server=%s",
+                    runs, kills, completed, identical, badInputs, rejectedCleanly, cancels, cancelledClean, zombies, sigterms, outages, torn, healed,
+                    lost, server);
         }
 
         public boolean passed() {
             return lost == 0 && completed == runs && identical == runs && rejectedCleanly == badInputs && cancelledClean == cancels
+                    && healed == torn
                     && shardsLostBeyond == 0 && emptyHints == 0;
         }
     }
@@ -157,7 +162,7 @@ public final class ChaosRun {
             cluster.startPlatform();
             cluster.startWorkers(dir.resolve("store"), 1, "w1", "w2");
             // worker kills, platform kills, kills inside steps, the unwritable store, the database outage, the burst
-            ChaosRun c = new ChaosRun(cluster, repo, seed, workerKills + platformKills + stepKills.size() + 3 + cancelKinds.size() + 3
+            ChaosRun c = new ChaosRun(cluster, repo, seed, workerKills + platformKills + stepKills.size() + 3 + cancelKinds.size() + 4
                     + (slow ? 3 : 0));
             for (int k = 0; k < workerKills; k++) {
                 c.workerKill(100 + k);
@@ -174,6 +179,7 @@ public final class ChaosRun {
             c.doubleLaunch(520);
             c.twoLayers(540);
             c.sigterm(560);
+            c.tornResult(570);
             if (slow) {
                 c.zombie(580);
                 c.temporalOutage(600);
@@ -189,7 +195,7 @@ public final class ChaosRun {
             System.out.printf(Locale.ROOT, "work lost: at most %d unfinished shard attempt(s) per run (one shard is %d images; the last"
                     + " progress they reported: at most %d images)%n", c.maxUnfinished, SAMPLES / SHARDS, c.maxLost);
             return new Summary(c.runs, c.kills, c.completed, c.identical, bad.tried(), bad.rejectedCleanly(), c.lost + bad.lost(),
-                    c.maxUnfinished, cluster.temporalServer(), c.cancels, c.cancelledClean, c.zombies, c.sigterms, c.outages,
+                    c.maxUnfinished, cluster.temporalServer(), c.cancels, c.cancelledClean, c.zombies, c.sigterms, c.outages, c.torn, c.healed,
                     c.shardsLostBeyond, bad.emptyHints());
         }
     }
@@ -379,6 +385,54 @@ public final class ChaosRun {
             Thread.sleep(100);
         }
         return null;
+    }
+
+    /**
+     * A stored result torn on disk (the thresholds file of a finished run cut to half its bytes,
+     * as a crash mid-write on a file system without the store's fsync would leave it): the same
+     * experiment launched again must find it corrupt, compute it again and store it whole, and
+     * end identical to an uninterrupted dissection. {@code torn} counts files cut, {@code healed}
+     * those stored whole again by the second run.
+     */
+    private void tornResult(long seed) throws Exception {
+        scenario++;
+        long since = System.currentTimeMillis();
+        Thread.sleep(1100); // file times have (at worst) second resolution
+        long id = cluster.launch(body(seed, "torn " + seed));
+        runs++;
+        check(id, seed, SAMPLES, SHARDS, 0);
+        List<Path> thr = new ArrayList<>();
+        try (var files = Files.walk(cluster.dir())) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.toString().endsWith(".thr") && Files.isRegularFile(f) && Files.getLastModifiedTime(f).toMillis() >= since) {
+                    thr.add(f);
+                }
+            }
+        }
+        if (thr.isEmpty()) {
+            lost++;
+            System.out.printf(Locale.ROOT, "  run %d: no thresholds file of this run found in the store; nothing torn%n", id);
+            return;
+        }
+        long[] whole = new long[thr.size()];
+        for (int i = 0; i < thr.size(); i++) {
+            byte[] b = Files.readAllBytes(thr.get(i));
+            whole[i] = b.length;
+            Files.write(thr.get(i), java.util.Arrays.copyOf(b, b.length / 2));
+            torn++;
+        }
+        long again = cluster.launch(body(seed, "torn again " + seed));
+        runs++;
+        check(again, seed, SAMPLES, SHARDS, 0);
+        int whole2 = 0;
+        for (int i = 0; i < thr.size(); i++) {
+            if (Files.size(thr.get(i)) == whole[i]) {
+                whole2++;
+            }
+        }
+        healed += whole2;
+        System.out.printf(Locale.ROOT, "  run %d: %d stored thresholds file(s) of run %d torn; %d stored whole again%n", again, thr.size(), id,
+                whole2);
     }
 
     /**
