@@ -35,6 +35,12 @@ r = json.load(open(sys.argv[1]))
 sys.exit(0 if r["iterations"] >= int(sys.argv[2]) and (r["config"]["kind"] != "segmenter" or "quality" in r) else 1)' "$1/record.json" "$2"
 }
 
+bundle_current() {  # RUN_DIR BUNDLE_DIR -> true when the bundle exists and holds the run's iteration count
+  [ -f "$2/manifest.json" ] && "$py" -c 'import json,sys
+r = json.load(open(sys.argv[1])); m = json.load(open(sys.argv[2]))
+sys.exit(0 if m["training"]["generator"]["iterations"] == r["iterations"] else 1)' "$1/record.json" "$2/manifest.json"
+}
+
 export_ready() {  # export every finished GAN run whose segmenter is done and whose bundle is missing or older
   local run ds variant seed out xpy tmp
   # the exporter needs onnxruntime (the metrics' feature network): the models/ tests' venv
@@ -44,14 +50,13 @@ export_ready() {  # export every finished GAN run whose segmenter is done and wh
     IFS=- read -r _ ds variant seed <<<"$(basename "$run")"
     done_run "$GANSCOPE_ZOO_CKPT/seg-$ds-s10" "$seg_it" || continue
     out=$bundles/$ds-$variant-$seed
-    if [ -f "$out/manifest.json" ] && "$py" -c 'import json,sys
-r = json.load(open(sys.argv[1])); m = json.load(open(sys.argv[2]))
-sys.exit(0 if m["training"]["generator"]["iterations"] == r["iterations"] else 1)' "$run/record.json" "$out/manifest.json"
-    then continue; fi
-    # one exporter at a time (both lanes may get here)
+    bundle_current "$run" "$out" && continue
+    # one exporter at a time (both lanes may get here); the lock's holder checks again, since
+    # the other lane may have exported this bundle while this one waited
     # exported under its own name in a scratch folder (the bundle's name is its folder's), then moved in whole
     tmp=$GANSCOPE_ZOO_CKPT/export/$(basename "$out")
     ( flock 8
+      bundle_current "$run" "$out" && exit 0
       echo "$(date -u +%FT%TZ) export $out" >>"$logs/zoo-export.log"
       rm -rf "$tmp"
       nice -n 19 "$xpy" -m ganscope_models.export --schema 2 --gan-run "$run" --seg-run "$GANSCOPE_ZOO_CKPT/seg-$ds-s10" \
