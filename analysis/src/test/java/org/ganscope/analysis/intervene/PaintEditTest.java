@@ -40,18 +40,25 @@ class PaintEditTest {
             var same = PaintEdit.apply(m, 1, 3, 8, new int[0], null, none, 1);
             assertEquals(same.before(), same.after(), 0.0, "no units edited: the segmentation is unchanged");
             assertEquals(64 * 64, same.regionPixels(), "an empty mask means the whole image");
+            assertEquals(0.0, same.meanChange(), 0.0, "no units edited: the picture is unchanged");
+            assertEquals(0, same.maxChange());
+            assertEquals(1, same.gain(), "nothing to amplify");
             var gone = PaintEdit.apply(m, 1, 3, 8, all, null, none, 2);
-            assertEquals(2 * 64 * 2 + 8, gone.image().getWidth(), "before | after at scale 2");
             int s = 64 * 2;
+            int step = s + 8;
+            assertEquals(3 * s + 2 * 8, gone.image().getWidth(), "before | after | change at scale 2, 8-pixel gaps");
+            assertEquals(2 * s + 8, gone.image().getHeight(), "the pictures above, the class maps below");
+            assertTrue(gone.meanChange() > 0 && gone.maxChange() > 0 && gone.gain() >= 1 && gone.gain() * gone.maxChange() <= 255
+                    && (gone.gain() == 16 || gone.gain() * gone.maxChange() > 255 / 2), gone.meanChange() + " " + gone.maxChange() + " x" + gone.gain());
             boolean differs = false;
-            for (int y = 0; y < s && !differs; y++) {
+            long brightChange = 0;
+            for (int y = 0; y < s; y++) {
                 for (int x = 0; x < s; x++) {
-                    if (gone.image().getRGB(x, y) != gone.image().getRGB(x + s + 8, y)) {
-                        differs = true;
-                        break;
-                    }
+                    differs |= gone.image().getRGB(x, y) != gone.image().getRGB(x + step, y);
+                    brightChange += (gone.image().getRGB(x + 2 * step, y) & 0xFF) > 128 ? 1 : 0;
                 }
             }
+            assertTrue(brightChange > 0, "the change panel shows where the picture changed");
             assertTrue(differs, "zeroing every unit changes the picture");
         }
     }

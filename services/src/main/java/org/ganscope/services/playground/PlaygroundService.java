@@ -28,8 +28,13 @@ import org.ganscope.analysis.dissect.UnitImages;
  */
 @Service
 public class PlaygroundService {
-    /** An edit's outcome: before | after as PNG, the class's share of the painted region before and after, the units used. */
-    public record Edit(byte[] png, double before, double after, long regionPixels, int[] units, long millis) {
+    /**
+     * An edit's outcome: the panel as PNG (before | after | the change amplified {@code gain} times; below, the class as the
+     * segmenter sees it before and after, and where it was lost or gained), the class's share of the painted region
+     * before and after, the mean and largest change of the picture (levels of 0..255), the units used.
+     */
+    public record Edit(byte[] png, double before, double after, long regionPixels, int[] units, long millis, double meanChange,
+            int maxChange, int gain) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,7 +106,7 @@ public class PlaygroundService {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageIO.write(r.image(), "png", out);
-            return new Edit(out.toByteArray(), r.before(), r.after(), r.regionPixels(), units, ms);
+            return new Edit(out.toByteArray(), r.before(), r.after(), r.regionPixels(), units, ms, r.meanChange(), r.maxChange(), r.gain());
         }
     }
 

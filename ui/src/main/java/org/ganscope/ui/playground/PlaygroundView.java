@@ -4,8 +4,6 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
@@ -54,6 +52,8 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
     private final Paragraph outcome = new Paragraph("Paint a region (press and drag; nothing painted = the whole image), then apply.");
     /** A refused edit's reason, under the controls (not a pop-up over the image). */
     private final Paragraph problem = new Paragraph();
+    /** What the result's six panels are. */
+    private final Paragraph legend = new Paragraph();
 
     public PlaygroundView(BundleService bundles, PlaygroundService playground) {
         this.playground = playground;
@@ -101,6 +101,13 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         problem.setId("pg-error");
         problem.getStyle().set("color", "var(--lumo-error-text-color)");
         problem.setVisible(false);
+        legend.setId("pg-legend");
+        legend.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
+        legend.setVisible(false);
+        result.setMaxWidth("100%");
+        result.getStyle().set("image-rendering", "pixelated");
+        sample.setManualValidation(true);
+        seed.setManualValidation(true);
         brush.setId("pg-brush");
         brush.setValue(1);
         brush.setMin(1);
@@ -110,7 +117,9 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         HorizontalLayout controls = new HorizontalLayout(bundle, layer, seed, sample, cls, units, unitList, mode, brush, apply);
         controls.setAlignItems(Alignment.BASELINE);
         controls.setWrap(true);
-        add(controls, problem, new HorizontalLayout(canvas, new VerticalLayout(outcome, result)));
+        VerticalLayout right = new VerticalLayout(outcome, legend, result);
+        right.setPadding(false);
+        add(controls, problem, new HorizontalLayout(canvas, right));
     }
 
     /** Choices can come in the address: ?bundle=outdoor-base&layer=layer3&class=tree&sample=3&mode=insert. */
@@ -153,12 +162,11 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         // another image: the last edit's result and outcome belonged to the old one
         result.setSrc("");
         result.setVisible(false);
+        legend.setVisible(false);
         outcome.setText("Paint a region (press and drag; nothing painted = the whole image), then apply.");
         problem.setVisible(false);
         BundleSummary b = bundle.getValue();
-        if (sample.getValue() != null && sample.getValue() < 0 || seed.getValue() != null && seed.getValue() < 0) {
-            problem.setText("seed and sample must be whole numbers of 0 or more");
-            problem.setVisible(true);
+        if (!numbersValid()) {
             return;
         }
         String l = layer.getValue();
@@ -182,8 +190,8 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
             if (bundle.getValue() == null || layer.getValue() == null || cls.getValue() == null) {
                 throw new IllegalArgumentException("choose a bundle, a layer and a class");
             }
-            if (sample.getValue() == null || sample.getValue() < 0 || seed.getValue() == null || seed.getValue() < 0) {
-                throw new IllegalArgumentException("seed and sample must be whole numbers of 0 or more");
+            if (!numbersValid()) {
+                return;
             }
             int[] chosen = chosenUnits(unitList.getValue());
             var edit = playground.paint(bundle.getValue(), layer.getValue(), seed.getValue(), sample.getValue(), cls.getValue(),
@@ -191,13 +199,37 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
             problem.setVisible(false);
             result.setVisible(true);
             result.setSrc(new StreamResource("edit.png", () -> new ByteArrayInputStream(edit.png())));
-            result.setAlt("before and after");
+            result.setAlt("before, after and the change; the class before, after and where it was lost or gained");
             outcome.setText(outcomeText(mode.getValue(), edit.units().length, cls.getValue(), layer.getValue(), edit.before(), edit.after(),
-                    edit.regionPixels(), edit.millis()));
+                    edit.regionPixels(), edit.millis(), edit.meanChange(), edit.maxChange()));
+            legend.setText(legendText(cls.getValue(), edit.gain()));
+            legend.setVisible(true);
         } catch (IllegalArgumentException | IOException | AnalysisException ex) {
             problem.setText(ex.getMessage());
             problem.setVisible(true);
         }
+    }
+
+    /**
+     * Seed and sample as whole numbers of 0 or more, else the field is marked with the reason (naming it) and the reason
+     * is said under the controls too; returns whether both are fine.
+     */
+    private boolean numbersValid() {
+        boolean ok = true;
+        List<String> refused = new java.util.ArrayList<>();
+        for (IntegerField f : List.of(seed, sample)) {
+            String name = f == seed ? "seed" : "sample";
+            boolean bad = f.getValue() == null || f.getValue() < 0;
+            f.setErrorMessage(bad ? name + " must be a whole number of 0 or more" : null);
+            f.setInvalid(bad);
+            if (bad) {
+                refused.add(name + " must be a whole number of 0 or more" + (f.getValue() == null ? "" : " (not " + f.getValue() + ")"));
+                ok = false;
+            }
+        }
+        problem.setText(String.join("; ", refused));
+        problem.setVisible(!ok);
+        return ok;
     }
 
     /** The units typed in "or these units" (comma or space separated), null when none are typed. */
@@ -217,13 +249,26 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
     }
 
     /**
-     * What an edit did, in a researcher's words: the class's share of the painted region before and
-     * after, and what was re-rendered (only the generator's layers after the edited one, then the
+     * What an edit did, in a researcher's words: the class's share of the painted region before and after, how much the
+     * picture changed there, and what was re-rendered (only the generator's layers after the edited one, then the
      * segmenter) in how long.
      */
-    static String outcomeText(String mode, int units, String cls, String layer, double before, double after, long regionPixels, long millis) {
+    static String outcomeText(String mode, int units, String cls, String layer, double before, double after, long regionPixels, long millis,
+            double meanChange, int maxChange) {
+        String picture = maxChange == 0
+                ? " The picture did not change: " + ("remove".equals(mode) ? "these units are not active in the painted region, so removing them"
+                        + " changes nothing there; paint where they fire, or choose other units." : "setting these units changes nothing.")
+                : String.format(Locale.ROOT, " The picture changed by %.1f levels of 255 on average in the painted region (by up to %d in the image).",
+                        meanChange, maxChange);
         return String.format(Locale.ROOT, "%s %d '%s' units: '%s' covers %.1f%% of the painted region before, %.1f%% after"
-                + " (%d segmentation pixels). The generator's layers after %s and the segmenter re-rendered the image in %d ms."
-                + " Left: before, right: after.", mode, units, cls, cls, 100 * before, 100 * after, regionPixels, layer, millis);
+                + " (%d segmentation pixels).%s The generator's layers after %s and the segmenter re-rendered the image in %d ms.",
+                mode, units, cls, cls, 100 * before, 100 * after, regionPixels, picture, layer, millis);
+    }
+
+    /** What the six panels show. */
+    static String legendText(String cls, int gain) {
+        return String.format(Locale.ROOT, "Top: before, after, and the change |after \u2212 before| (amplified %d\u00d7; white: changed most)."
+                + " Bottom: where the segmenter sees '%s' before and after (blue), and where it lost (red) or gained (green) it."
+                + " Yellow: the painted region.", gain, cls);
     }
 }
