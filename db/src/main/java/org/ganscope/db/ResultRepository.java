@@ -488,4 +488,29 @@ public final class ResultRepository {
             }
         });
     }
+
+    /**
+     * For each of the experiments given, its layers' counts of units interpretable with control (rule 'controlled',
+     * category 'total'), layer by layer in name order; an experiment without a stored count is absent. One query
+     * (the primary key's leading column), for a page of the experiments grid.
+     */
+    public Map<Long, Map<String, Integer>> controlledTotals(java.util.Collection<Long> experimentIds) {
+        if (experimentIds.isEmpty()) {
+            return Map.of();
+        }
+        return Database.inTransaction(ds, c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT experiment_id, layer, units FROM interpretable_counts
+                    WHERE experiment_id = ANY(?) AND rule = 'controlled' AND category = 'total' ORDER BY experiment_id, layer""")) {
+                st.setArray(1, c.createArrayOf("bigint", experimentIds.toArray()));
+                Map<Long, Map<String, Integer>> out = new LinkedHashMap<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getInt(3));
+                    }
+                }
+                return out;
+            }
+        });
+    }
 }

@@ -22,6 +22,14 @@ public class ExperimentResults {
         return results.units(experimentId, layer).stream().map(UnitResult::of).toList();
     }
 
+    /**
+     * The headline result of each of these experiments for a listing: per dissected layer (in name order) its count of
+     * units interpretable with control; an experiment with no stored count yet is absent.
+     */
+    public Map<Long, Map<String, Integer>> controlledTotals(java.util.Collection<Long> experimentIds) {
+        return results.controlledTotals(experimentIds);
+    }
+
     /** Interpretable units of the layer per category (object, part, material). */
     public Map<String, Integer> interpretableByCategory(long experimentId, String layer) {
         return results.interpretableByCategory(experimentId, layer);

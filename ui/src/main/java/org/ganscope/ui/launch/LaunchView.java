@@ -19,7 +19,11 @@ import org.ganscope.services.bundle.BundleService;
 import org.ganscope.services.bundle.BundleSummary;
 import org.ganscope.services.experiment.ExperimentService;
 import org.ganscope.services.experiment.LaunchRequest;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vaadin.flow.component.HasValidation;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.AccessDeniedException;
 import com.vaadin.flow.server.auth.AccessDeniedErrorRouter;
 import org.ganscope.analysis.AnalysisException;
@@ -34,16 +38,28 @@ import org.ganscope.ui.layout.MainLayout;
 @AccessDeniedErrorRouter(rerouteToError = AccessDeniedException.class)
 @Route(value = "launch", layout = MainLayout.class)
 @PageTitle("Launch | ganscope")
-public class LaunchView extends VerticalLayout {
+public class LaunchView extends VerticalLayout implements BeforeEnterObserver {
+    private final ExperimentService experiments;
+    private final TextField name = new TextField("name");
+    private final ComboBox<BundleSummary> bundle;
+    private final CheckboxGroup<String> layers = new CheckboxGroup<>("layers");
+    private final CheckboxGroup<String> classes = new CheckboxGroup<>("classes of interest (for intervene)");
+    private final IntegerField samples = new IntegerField("samples");
+    private final IntegerField seed = new IntegerField("seed");
+    private final IntegerField shards = new IntegerField("shards");
+    private final CheckboxGroup<String> steps = new CheckboxGroup<>("steps", "dissect", "metrics", "explain", "intervene", "optimize", "artifacts");
+    private final TextField tags = new TextField("tags (comma separated)");
+    /** The cloned run's parameters the form has no field for (threshold pass, method, quantile, top k); null: not a clone. */
+    private ExperimentSpec cloned;
+    private final Paragraph cloneNote = new Paragraph();
+
     public LaunchView(BundleService bundles, ExperimentService experiments) {
-        TextField name = new TextField("name");
+        this.experiments = experiments;
         name.setId("name");
-        ComboBox<BundleSummary> bundle = new ComboBox<>("bundle", bundles.all());
+        bundle = new ComboBox<>("bundle", bundles.all());
         bundle.setId("bundle");
         bundle.setItemLabelGenerator(b -> b.name() + " (" + b.dataset() + ", " + b.variant() + ")");
-        CheckboxGroup<String> layers = new CheckboxGroup<>("layers");
         layers.setId("layers");
-        CheckboxGroup<String> classes = new CheckboxGroup<>("classes of interest (for intervene)");
         classes.setId("classes");
         bundle.addValueChangeListener(e -> {
             classes.setItems(classesOf(e.getValue()));
@@ -53,22 +69,17 @@ public class LaunchView extends VerticalLayout {
                 layers.setValue(Set.of(l.get(l.size() / 2)));
             }
         });
-        IntegerField samples = new IntegerField("samples");
         samples.setValue(1000);
         samples.setId("samples");
         samples.setMin(1);
         samples.setMax(1_000_000);
         samples.setHelperText("1 to 1,000,000 generated images to dissect");
-        IntegerField seed = new IntegerField("seed");
         seed.setValue(0);
-        IntegerField shards = new IntegerField("shards");
         shards.setValue(4);
-        CheckboxGroup<String> steps = new CheckboxGroup<>("steps", "dissect", "metrics", "explain", "intervene", "optimize", "artifacts");
         steps.setId("steps");
         steps.setValue(Set.of("dissect", "metrics"));
         shards.setMin(1);
         shards.setMax(64);
-        TextField tags = new TextField("tags (comma separated)");
         ComboBox<Preset> preset = new ComboBox<>("preset", PRESETS);
         preset.setId("preset");
         preset.setItemLabelGenerator(Preset::name);
@@ -151,9 +162,13 @@ public class LaunchView extends VerticalLayout {
                 List<String> chosenLayers = layersOf(bundle.getValue()).stream().filter(layers.getValue()::contains).toList();
                 List<String> chosenSteps = ExperimentSpec.STEPS.stream().filter(steps.getValue()::contains).toList();
                 List<String> chosenClasses = classesOf(bundle.getValue()).stream().filter(classes.getValue()::contains).toList();
-                long id = experiments.launch(LaunchRequest.of(bundle.getValue().name()).name(name.getValue().trim())
+                LaunchRequest.Builder request = LaunchRequest.of(bundle.getValue().name()).name(name.getValue().trim())
                         .layers(chosenLayers).samples(n).seed(seed.getValue().longValue()).shards(sh).tags(tagList).steps(chosenSteps)
-                        .classes(chosenClasses).build(), signedIn());
+                        .classes(chosenClasses);
+                if (cloned != null) { // what the form has no field for, as the cloned run had it
+                    request.thresholdSamples(cloned.thresholdSamples()).method(cloned.method()).quantile(cloned.quantile()).topK(cloned.topK());
+                }
+                long id = experiments.launch(request.build(), signedIn());
                 getUI().ifPresent(ui -> ui.navigate(ExperimentView.class, new RouteParameters("id", String.valueOf(id))));
             } catch (IllegalArgumentException | AnalysisException ex) {
                 // the service's reason, on the field it names where it names one
@@ -171,7 +186,57 @@ public class LaunchView extends VerticalLayout {
             }
         });
         launch.setId("launch");
-        add(new FormLayout(preset, name, bundle, layers, samples, seed, shards, steps, classes, tags), launch);
+        cloneNote.setId("clone-note");
+        cloneNote.setVisible(false);
+        cloneNote.getStyle().set("color", "var(--lumo-secondary-text-color)");
+        add(cloneNote, new FormLayout(preset, name, bundle, layers, samples, seed, shards, steps, classes, tags), launch);
+    }
+
+    /**
+     * {@code /launch?clone=ID} (the experiments grid's Clone): the form filled with that experiment's parameters, named
+     * "NAME (copy)", to change what should differ and launch; the parameters the form has no field for go with it, and
+     * the line above the form says which.
+     */
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        String id = event.getLocation().getQueryParameters().getSingleParameter("clone").orElse(null);
+        if (id == null || !id.matches("\\d{1,18}")) {
+            return;
+        }
+        var source = experiments.find(Long.parseLong(id)).orElse(null);
+        if (source == null) {
+            cloneNote.setText("There is no experiment " + id + " to clone: the form starts empty.");
+            cloneNote.setVisible(true);
+            return;
+        }
+        ExperimentSpec spec;
+        try {
+            spec = new ObjectMapper().readValue(source.paramsJson(), ExperimentSpec.class);
+        } catch (java.io.IOException ex) {
+            cloneNote.setText("The parameters of #" + id + " could not be read: the form starts empty.");
+            cloneNote.setVisible(true);
+            return;
+        }
+        // the same bundle file if it is still registered, else the bundle of that name
+        BundleSummary b = bundle.getListDataView().getItems().filter(x -> x.hash().equals(spec.bundleHash())).findFirst()
+                .or(() -> bundle.getListDataView().getItems().filter(x -> x.name().equals(source.bundleName())).findFirst()).orElse(null);
+        name.setValue(source.name() + " (copy)");
+        if (b != null) {
+            bundle.setValue(b); // sets the bundle's layers and classes as choices (and the middle layer, replaced below)
+            layers.setValue(Set.copyOf(spec.layers().stream().filter(layersOf(b)::contains).toList()));
+            classes.setValue(Set.copyOf(spec.classesOfInterest().stream().filter(classesOf(b)::contains).toList()));
+        }
+        samples.setValue(spec.samples());
+        seed.setValue((int) Math.min(Integer.MAX_VALUE, spec.seed()));
+        shards.setValue(spec.shards());
+        steps.setValue(Set.copyOf(spec.steps() == null ? List.of("dissect") : spec.steps()));
+        tags.setValue(String.join(", ", source.tags()));
+        cloned = spec;
+        cloneNote.setText(String.format(java.util.Locale.ROOT, "A copy of #%d %s%s. Also as it had them: threshold pass on %d samples,"
+                + " method %s, quantile %s, top %d images per unit.", source.id(), source.name(),
+                b == null ? " (its bundle is no longer registered: choose one)" : "", spec.thresholdSamples(), spec.method(),
+                String.valueOf(spec.quantile()), spec.topK()));
+        cloneNote.setVisible(true);
     }
 
     /** Marks {@code field} invalid with the reason shown under it; returns false (the form is not launched). */
