@@ -46,6 +46,8 @@ public class ModelsView extends VerticalLayout implements BeforeEnterObserver {
     private final BundleService bundles;
     private final Grid<BundleSummary> grid = new Grid<>();
     private final Div card = new Div();
+    /** Why the last upload was refused, under the upload (no pop-up, no tick beside it). */
+    private final Paragraph uploadRefusal = new Paragraph();
 
     public ModelsView(BundleService bundles, BundleUpload upload, AuthenticationContext auth) {
         this.bundles = bundles;
@@ -67,25 +69,56 @@ public class ModelsView extends VerticalLayout implements BeforeEnterObserver {
             up.setAcceptedFileTypes(".zip", "application/zip");
             up.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, upload.maxBytes()));
             up.setDropLabel(new Span("a zipped bundle folder (manifest.json and its files), up to 256 MB"));
+            // the upload's own tick would say "done" as soon as the bytes arrived, before the bundle is checked: the file's
+            // row says "checking" until the server has verified it, then shows the tick (registered) or only the refusal
+            up.getElement().executeJs("""
+                    this.addEventListener('upload-success', e => {
+                      const f = e.detail.file;
+                      f.complete = false; f.indeterminate = true; f.status = 'checking the bundle…';
+                      this._renderFileList();
+                    });""");
             up.addSucceededListener(e -> {
+                String file = e.getFileName();
                 try (InputStream in = buffer.getInputStream()) {
                     var b = upload.upload(in, buffer.getFileData().getFile().length());
+                    uploadOutcome(up, file, null, "registered as " + b.name());
+                    uploadRefusal.setVisible(false);
                     Notification.show("bundle " + b.name() + " registered", 4000, Notification.Position.MIDDLE)
                             .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
                     grid.setItems(bundles.all());
                 } catch (IllegalArgumentException | IOException ex) {
-                    Notification.show("refused: " + ex.getMessage(), 8000, Notification.Position.MIDDLE)
-                            .addThemeVariants(NotificationVariant.LUMO_ERROR);
+                    refuse(up, file, ex.getMessage());
                 } finally {
                     buffer.getFileData().getFile().delete();
                 }
             });
-            up.addFileRejectedListener(e -> Notification.show("refused: " + e.getErrorMessage(), 8000, Notification.Position.MIDDLE)
-                    .addThemeVariants(NotificationVariant.LUMO_ERROR));
-            add(new H3("Upload a bundle"), up);
+            up.addFileRejectedListener(e -> refuse(up, null, e.getErrorMessage()));
+            uploadRefusal.setId("upload-refusal");
+            uploadRefusal.getStyle().set("color", "var(--lumo-error-text-color)");
+            uploadRefusal.setVisible(false);
+            add(new H3("Upload a bundle"), up, uploadRefusal);
         }
         add(card);
         grid.setItems(bundles.all());
+    }
+
+    /** The refusal under the upload, and the file's row marked refused (its error, no tick), if the file got that far. */
+    private void refuse(Upload up, String file, String reason) {
+        uploadRefusal.setText("refused" + (file == null ? "" : " " + file) + ": " + reason);
+        uploadRefusal.setVisible(true);
+        if (file != null) {
+            uploadOutcome(up, file, reason, null);
+        }
+    }
+
+    /** The file's row in the upload's list: refused with {@code error} (no tick), or done with {@code status} (the tick). */
+    private static void uploadOutcome(Upload up, String file, String error, String status) {
+        up.getElement().executeJs("""
+                const f = (this.files || []).find(x => x.name === $0);
+                if (!f) return;
+                f.indeterminate = false; f.uploading = false; f.held = false;
+                if ($1) { f.complete = false; f.error = $1; f.status = ''; } else { f.error = ''; f.complete = true; f.status = $2; }
+                this.files = [...this.files];""", file, error, status);
     }
 
     /** {@code /models?bundle=NAME} (the experiment page links here) opens that bundle's card. */
