@@ -66,8 +66,8 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
     // column widths in rem, not em: em follows each cell's font, and the header's smaller font put the headers out of line
     /** Wide enough for a run's state in place of a number: "pending ⚠", "not run ⚠". */
     private static final String STATE_WIDTH = "5.8rem";
-    /** A seed group's mean and, wrapping beneath it, its interval and n. */
-    private static final String STAT_WIDTH = "7.5rem";
+    /** A seed group's mean with its n, and beneath it its interval: each on one line. */
+    private static final String STAT_WIDTH = "8.5rem";
     private final CompareService compare;
     private final UnitImageService images;
     private final MultiSelectComboBox<ExperimentSummary> picker = new MultiSelectComboBox<>("experiments to compare");
@@ -501,21 +501,27 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
                 .withProperty("flag", c -> flagText.getOrDefault(kind, ""));
     }
 
-    /** A group's mean of {@code name} at {@code digits} decimals (0: a count, 1 decimal; 4: significant digits) with its interval. */
+    /**
+     * A group's mean of {@code name} at {@code digits} decimals (0: a count, 1 decimal; 4: significant digits), the runs it
+     * is over beside it ("(n = 2)", "(1 run)"), and its interval on the line below; each line kept whole (an "n = 2" or an
+     * interval broken across lines read as two numbers).
+     */
     private static LitRenderer<SeedGroups.Group> groupStat(String name, int digits) {
         SerializableFunction<SeedGroups.Group, String[]> f = g -> {
             SeedGroups.Stat s = g.stats().get(name);
             if (s == null) {
-                return new String[] {"—", ""};
+                return new String[] {"—", "", ""};
             }
             java.util.function.DoubleFunction<String> fmt = digits == 0 ? v -> String.format(Locale.ROOT, "%.1f", v)
                     : digits == 4 ? Fmt::metric : Fmt::score;
-            return new String[] {fmt.apply(s.mean()) + (s.n() > 1 ? "" : " (1 run)"),
-                    s.low() == null ? "" : "[" + fmt.apply(s.low()) + ", " + fmt.apply(s.high()) + "] n = " + s.n()};
+            return new String[] {fmt.apply(s.mean()), s.n() > 1 ? "(n = " + s.n() + ")" : "(1 run)",
+                    s.low() == null ? "" : "[" + fmt.apply(s.low()) + ", " + fmt.apply(s.high()) + "]"};
         };
-        return LitRenderer.<SeedGroups.Group>of("<span>${item.v}</span> <span class=\"ci\" style=\"display: block; font-size: var(--lumo-font-size-xs);"
-                + " color: var(--lumo-secondary-text-color); line-height: 1.2; white-space: normal\">${item.ci}</span>")
-                .withProperty("v", g -> f.apply(g)[0]).withProperty("ci", g -> f.apply(g)[1]);
+        return LitRenderer.<SeedGroups.Group>of("<span class=\"group-mean\" style=\"white-space: nowrap\">${item.v} <span class=\"group-n\""
+                + " style=\"font-size: var(--lumo-font-size-xs); color: var(--lumo-secondary-text-color)\">${item.n}</span></span>"
+                + " <span class=\"ci\" style=\"display: block; font-size: var(--lumo-font-size-xs);"
+                + " color: var(--lumo-secondary-text-color); line-height: 1.2; white-space: nowrap\">${item.ci}</span>")
+                .withProperty("v", g -> f.apply(g)[0]).withProperty("n", g -> f.apply(g)[1]).withProperty("ci", g -> f.apply(g)[2]);
     }
 
     /** A text cell that wraps at spaces instead of being cut ("…") when its column is narrower than the text. */
@@ -655,12 +661,15 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         ObjectNode o = JSON.createObjectNode();
         o.putObject("tooltip").put("trigger", "axis");
         o.putObject("legend").put("bottom", 0);
-        o.putObject("grid").put("bottom", 120).put("left", 60);
+        // the axis labels inside the chart (containLabel), the axis name starting at the axis rather than centred on it
+        // (centred, "interpretable units (with control)" ran off the chart's left edge)
+        o.putObject("grid").put("bottom", 60).put("left", 20).put("right", 30).put("top", 50).put("containLabel", true);
         ObjectNode xAxis = o.putObject("xAxis").put("type", "category");
         xAxis.putObject("axisLabel").put("interval", 0).put("rotate", 40); // every class label, turned to fit
         ArrayNode x = xAxis.putArray("data");
         classes.forEach(x::add);
-        o.putObject("yAxis").put("type", "value").put("name", "interpretable units (with control)");
+        ObjectNode yAxis = o.putObject("yAxis").put("type", "value").put("name", "interpretable units (with control)").put("minInterval", 1);
+        yAxis.putObject("nameTextStyle").put("align", "left");
         ArrayNode series = o.putArray("series");
         for (Column c : cols) {
             ArrayNode d = series.addObject().put("type", "bar")

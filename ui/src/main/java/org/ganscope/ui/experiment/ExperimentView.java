@@ -156,32 +156,38 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         stepGrid.addColumn(s -> s.error() == null ? "" : s.error()).setHeader("error").setFlexGrow(2);
         stepGrid.setAllRowsVisible(true);
         units.setId("units");
+        // every column as wide as its values and its (wrapping) header need, so nothing reads "interpre…" or "[0.506, 0…";
+        // the table scrolls sideways at a narrow window, the unit number and label staying in view
         units.addComponentColumn(u -> {
             Anchor a = new Anchor(UnitGallery.unitPath(id, layer.getValue(), u.unit()), String.valueOf(u.unit()));
             a.addClassName("unit-link");
             return a;
-        }).setHeader("unit").setComparator(UnitResult::unit);
-        units.addColumn(UnitResult::labelName).setHeader("label").setSortable(true);
-        units.addColumn(UnitResult::category).setHeader("category").setSortable(true);
-        units.addColumn(u -> Fmt.score(u.iou())).setHeader("IoU").setComparator(UnitResult::iou);
-        units.addColumn(u -> Fmt.score(u.iqr())).setHeader("IQR").setComparator(UnitResult::iqr);
-        units.addColumn(u -> Fmt.threshold(u.threshold())).setHeader("threshold").setComparator(UnitResult::threshold);
+        }).setHeader("unit").setComparator(UnitResult::unit).setWidth("5.5rem").setFlexGrow(0).setFrozen(true);
+        units.addColumn(UnitResult::labelName).setHeader("label").setSortable(true).setWidth("8rem").setFlexGrow(1).setFrozen(true);
+        units.addColumn(UnitResult::category).setHeader("category").setSortable(true).setWidth("8rem").setFlexGrow(0);
+        units.addColumn(u -> Fmt.score(u.iou())).setHeader("IoU").setComparator(UnitResult::iou).setWidth("5.5rem").setFlexGrow(0);
+        units.addColumn(u -> Fmt.score(u.iqr())).setHeader("IQR").setComparator(UnitResult::iqr).setWidth("5.5rem").setFlexGrow(0);
+        units.addColumn(u -> Fmt.threshold(u.threshold())).setHeader("threshold").setComparator(UnitResult::threshold).setWidth("7.5rem")
+                .setFlexGrow(0);
         units.addColumn(u -> u.interpretableControlled() == null ? "" : u.interpretableControlled() ? "yes" : "")
-                .setHeader("interpretable (controlled)").setSortable(true);
-        units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader("without control").setSortable(true);
+                .setHeader(Fmt.header("interpretable (controlled)")).setSortable(true).setWidth("9.5rem").setFlexGrow(0);
+        units.addColumn(u -> u.interpretable() ? "yes" : "").setHeader(Fmt.header("without control")).setSortable(true).setWidth("7.5rem")
+                .setFlexGrow(0);
         // controls (null for dissections made before them): bootstrap interval, null IoU, location baseline
         units.addColumn(u -> u.iouCiLow() == null ? "" : "[" + Fmt.score(u.iouCiLow()) + ", " + Fmt.score(u.iouCiHigh()) + "]")
-                .setHeader("IoU 95% CI");
-        units.addColumn(u -> u.nullIou() == null ? "" : String.format(Locale.ROOT, "%.3f", u.nullIou())).setHeader("null IoU");
-        units.addColumn(u -> u.locationIou() == null ? "" : String.format(Locale.ROOT, "%.3f", u.locationIou())).setHeader("location IoU")
-                .setComparator(u -> u.locationIou() == null ? -1 : u.locationIou());
+                .setHeader("IoU 95% CI").setWidth("9.5rem").setFlexGrow(0);
+        units.addColumn(u -> u.nullIou() == null ? "" : String.format(Locale.ROOT, "%.3f", u.nullIou())).setHeader("null IoU")
+                .setWidth("6rem").setFlexGrow(0);
+        units.addColumn(u -> u.locationIou() == null ? "" : String.format(Locale.ROOT, "%.3f", u.locationIou())).setHeader(Fmt.header("location IoU"))
+                .setComparator(u -> u.locationIou() == null ? -1 : u.locationIou()).setWidth("7.5rem").setFlexGrow(0);
         units.addColumn(u -> u.lift() == null ? "" : String.format(Locale.ROOT, "%+.3f", u.lift())).setHeader("lift")
-                .setComparator(u -> u.lift() == null ? -9 : u.lift());
-        units.addColumn(u -> u.locationP() == null ? "" : String.format(Locale.ROOT, "%.2g", u.locationP())).setHeader("p (location)")
-                .setComparator(u -> u.locationP() == null ? 2 : u.locationP());
+                .setComparator(u -> u.lift() == null ? -9 : u.lift()).setWidth("5.5rem").setFlexGrow(0);
+        units.addColumn(u -> u.locationP() == null ? "" : String.format(Locale.ROOT, "%.2g", u.locationP())).setHeader(Fmt.header("p (location)"))
+                .setComparator(u -> u.locationP() == null ? 2 : u.locationP()).setWidth("8rem").setFlexGrow(0);
         units.addColumn(u -> u.locationQ() == null ? "" : String.format(Locale.ROOT, "%.2g", u.locationQ())).setHeader("q (BH)")
-                .setComparator(u -> u.locationQ() == null ? 2 : u.locationQ());
-        units.addColumn(u -> u.beatsLocation() == null ? "" : u.beatsLocation() ? "yes" : "").setHeader("beats location").setSortable(true);
+                .setComparator(u -> u.locationQ() == null ? 2 : u.locationQ()).setWidth("6.5rem").setFlexGrow(0);
+        units.addColumn(u -> u.beatsLocation() == null ? "" : u.beatsLocation() ? "yes" : "").setHeader(Fmt.header("beats location"))
+                .setSortable(true).setWidth("7.5rem").setFlexGrow(0);
         layer.addValueChangeListener(e -> showUnits());
         card.setId("unit-card");
         units.asSingleSelect().addValueChangeListener(e -> showCard(e.getValue()));

@@ -82,11 +82,12 @@ public final class PixelSharesPanel extends VerticalLayout {
         ObjectNode o = JSON.createObjectNode();
         o.putObject("tooltip").put("trigger", "item");
         o.putObject("legend").put("top", 0);
-        o.putObject("grid").put("left", 60).put("bottom", 90).put("top", 40);
+        // labels inside the chart; the axis name starts at the axis (centred on it, it ran off the chart's left edge)
+        o.putObject("grid").put("left", 20).put("right", 30).put("bottom", 10).put("top", 50).put("containLabel", true);
         ObjectNode x = o.putObject("xAxis").put("type", "category");
         x.putObject("axisLabel").put("interval", 0).put("rotate", 40);
         of.forEach(p -> x.withArray("data").add(p.className()));
-        o.putObject("yAxis").put("type", "value").put("name", "share of pixels (95% interval)");
+        o.putObject("yAxis").put("type", "value").put("name", "share of pixels (95% interval)").putObject("nameTextStyle").put("align", "left");
         ArrayNode series = o.putArray("series");
         ArrayNode gen = series.addObject().put("type", "boxplot").put("name", "generated").putArray("data");
         ArrayNode real = series.addObject().put("type", "boxplot").put("name", "real").putArray("data");
