@@ -625,7 +625,7 @@ class DashboardBrowserTest {
             Thread.sleep(300); // the painted cells travel to the server
             driver.findElement(By.id("pg-apply")).click();
             wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('pg-result'); return !!(i && i.complete && i.naturalWidth > 0);"));
-            assertEquals(2L * 64 * 4 + 16, js.executeScript("return document.getElementById('pg-result').naturalWidth;"), "before | after at 4x");
+            assertEquals(3L * 64 * 4 + 2 * 16, js.executeScript("return document.getElementById('pg-result').naturalWidth;"), "before | after | change at 4x");
             String outcome = driver.findElement(By.id("pg-outcome")).getText();
             assertTrue(outcome.contains("remove 20 'tree' units") && outcome.matches(
                     "(?s).*The generator's layers after layer2 and the segmenter re-rendered the image in \\d+ ms\\..*"), outcome);
@@ -1147,8 +1147,8 @@ class DashboardBrowserTest {
                       .map(r => [...r.querySelectorAll('td slot')].map(s => s.assignedElements()[0]).map(x => x ? x.textContent.trim() : ''));""");
             List<String> pair = groupRows.stream().filter(r -> r.get(1).equals("#" + a + " #" + b)).findFirst().orElseThrow(() -> new AssertionError(groupRows.toString()));
             assertEquals("seed 11, seed 12", pair.get(2).replace(" · training seed 100", ""), pair.toString());
-            assertTrue(pair.get(3).matches("-?\\d+\\.\\d \\[-?\\d+\\.\\d, -?\\d+\\.\\d\\] n = 2"), "controlled count, mean [interval] n = 2: " + pair);
-            assertTrue(pair.get(5).matches(".*\\[.*\\] n = 2"), "domain FD across the seeds: " + pair);
+            assertTrue(pair.get(3).matches("-?\\d+\\.\\d \\(n = 2\\) \\[-?\\d+\\.\\d, -?\\d+\\.\\d\\]"), "controlled count, mean (n = 2) [interval]: " + pair);
+            assertTrue(pair.get(5).matches(".*\\(n = 2\\) \\[.*\\]"), "domain FD across the seeds: " + pair);
             assertTrue(groupRows.stream().anyMatch(r -> r.get(1).equals("#" + c) && r.get(3).contains("(1 run)")), "60 samples is a group of its own: " + groupRows);
             // error bars: the group's interval and each run's bootstrap interval are drawn
             @SuppressWarnings("unchecked")
@@ -1205,5 +1205,307 @@ class DashboardBrowserTest {
                 experiments.cancel(d);
             }
         }
+    }
+
+    /** Cells of grid {@code arguments[0]} (header and rows) whose text is cut: an element that hides its overflow and is narrower than its text. */
+    static final String CUT_CELLS = """
+            const g = document.getElementById(arguments[0]);
+            const cut = [];
+            for (const c of g.querySelectorAll('vaadin-grid-cell-content')) {
+              if (!c.offsetParent || !c.textContent.trim()) continue;
+              const els = [c, ...c.querySelectorAll('*')];
+              for (const s of c.querySelectorAll('vaadin-grid-sorter')) { const p = s.shadowRoot && s.shadowRoot.querySelector('[part=content]'); if (p) els.push(p); }
+              for (const e of els) {
+                const st = getComputedStyle(e);
+                if ((st.overflowX === 'hidden' || st.overflow === 'hidden' || st.textOverflow === 'ellipsis') && e.scrollWidth > e.clientWidth + 1) {
+                  cut.push(c.textContent.trim()); break;
+                }
+              }
+            }
+            return cut;""";
+
+    /** How many rows grid {@code arguments[0]} shows. */
+    static final String ROWS_SHOWN = """
+            const g = document.getElementById(arguments[0]);
+            return [...g.shadowRoot.querySelectorAll('#items tr')].filter(r => !r.hidden && r.index !== undefined && r.offsetHeight > 0).length;""";
+
+    /** The header texts of grid {@code arguments[0]}, left to right. */
+    static final String HEADERS = """
+            const g = document.getElementById(arguments[0]);
+            return [...g.shadowRoot.querySelectorAll('#header tr:not([hidden]) th')].map(th => {
+              const s = th.querySelector('slot'); const c = s ? s.assignedElements()[0] : null; return c ? c.textContent.trim() : ''; });""";
+
+    /** Where the text {@code arguments[1]} of the ECharts chart {@code arguments[0]} is drawn, and the chart's size: [x, y, w, h, W, H]. */
+    static final String CHART_TEXT_BOX = """
+            const c = echarts.getInstanceByDom(document.getElementById(arguments[0]));
+            const t = c.getZr().storage.getDisplayList(true).find(e => e.style && e.style.text === arguments[1]);
+            if (!t) return null;
+            const r = t.getBoundingRect().clone();
+            const m = t.getComputedTransform();
+            if (m) r.applyTransform(m);
+            return [r.x, r.y, r.width, r.height, c.getWidth(), c.getHeight()];""";
+
+    /**
+     * The smaller items of Dashboard v3 as a user sees them: the experiments grid's layers, samples and result columns,
+     * filters carried in the address (shareable, kept on reload), the message when nothing matches, Clone opening the
+     * launch form prefilled (and launching the same parameters); a junk upload refused without a tick; the playground's
+     * after-image differing from its before-image in pixels, with the change drawn, old results cleared with the image,
+     * a negative sample refused on its field, and the bundle you came from; the unit table and the per-class and
+     * seed-group layouts without cut text; the unit page's time to its first image. Screenshots: v3-*.png.
+     */
+    @Test
+    void gridFiltersCloneUploadPlaygroundAndLayoutsAsAUserSeesThem() throws Exception {
+        List<String> steps = List.of("dissect", "metrics");
+        long a = experiments.launch(new LaunchRequest("grid seed 21", "outdoor-base", List.of("layer2"), 40, 21L, 20, null, null, null, 1,
+                List.of("ui3"), steps), "test");
+        long b = experiments.launch(new LaunchRequest("grid seed 22", "outdoor-base", List.of("layer2"), 40, 22L, 20, null, null, null, 1,
+                List.of("ui3"), steps), "test");
+        long deadline = System.nanoTime() + Duration.ofSeconds(900).toNanos();
+        for (long x : List.of(a, b)) {
+            while (!experimentRows.get(x).orElseThrow().status().equals("SUCCEEDED")) {
+                assertTrue(System.nanoTime() < deadline && !experimentRows.get(x).orElseThrow().status().equals("FAILED"),
+                        "experiment " + x + ": " + experimentRows.get(x).orElseThrow().status());
+                Thread.sleep(500);
+            }
+        }
+        ChromeDriver driver = chromium();
+        long cloneId = -1;
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            JavascriptExecutor js = driver;
+            signIn(driver, wait, "admin", "browser-test-password");
+            String base = "http://127.0.0.1:" + port;
+
+            // the grid: layers, samples and the result (units interpretable with control) of each run
+            driver.get(base + "/");
+            wait.until(d -> js.executeScript(FIRST_CELL, "experiments", 0) != null);
+            @SuppressWarnings("unchecked")
+            List<String> headers = (List<String>) js.executeScript(HEADERS, "experiments");
+            int layersCol = headers.indexOf("layers");
+            int samplesCol = headers.indexOf("samples");
+            int resultCol = headers.indexOf("interpretable with control");
+            assertTrue(layersCol > 0 && samplesCol > 0 && resultCol > 0, "the new columns: " + headers);
+            int controlled = results.interpretableCounts(a, "layer2").stream().filter(c -> c.rule().equals("controlled") && c.category().equals("total"))
+                    .findFirst().orElseThrow().units();
+            @SuppressWarnings("unchecked")
+            List<String> rowA = wait.until(d -> {
+                for (int r = 0; r < 6; r++) {
+                    List<String> cells = (List<String>) js.executeScript(ROW_CELLS, "experiments", r);
+                    if (cells != null && !cells.isEmpty() && cells.get(0).equals(String.valueOf(a))) {
+                        return cells;
+                    }
+                }
+                return null;
+            });
+            assertEquals(List.of("layer2", "40", String.valueOf(controlled)), List.of(rowA.get(layersCol), rowA.get(samplesCol), rowA.get(resultCol)),
+                    "layers, samples, result of #" + a + ": " + rowA);
+            assertEquals(List.of(), js.executeScript(CUT_CELLS, "experiments"), "no header or cell of the grid cut short");
+            @SuppressWarnings("unchecked")
+            List<Long> gridWidth = (List<Long>) js.executeScript("const t = document.getElementById('experiments').shadowRoot.getElementById('table');"
+                    + " return [t.scrollWidth, t.clientWidth];");
+            assertTrue(gridWidth.get(0) <= gridWidth.get(1), "every column, Clone included, in the 1200 px window (content, visible): " + gridWidth);
+            saveScreenshot(driver, "v3-experiments-grid.png");
+
+            // filters in the address: typed, the address follows; opened from the address (a shared link, a reload), the
+            // filters and the list are as they were
+            var searchInput = driver.findElement(By.cssSelector("vaadin-text-field#search > input"));
+            searchInput.sendKeys("grid seed 2");
+            wait.until(d -> "grid seed 2".equals(js.executeScript("return new URL(location.href).searchParams.get('search');")));
+            driver.get(base + "/?search=" + java.net.URLEncoder.encode("grid seed 21", java.nio.charset.StandardCharsets.UTF_8) + "&status=SUCCEEDED");
+            wait.until(d -> "SUCCEEDED".equals(js.executeScript("return document.querySelector('#status-filter input')?.value;")));
+            assertEquals("grid seed 21", js.executeScript("return document.getElementById('search').value;"), "the search from the address");
+            wait.until(d -> String.valueOf(a).equals(js.executeScript(FIRST_CELL, "experiments", 0)) && Long.valueOf(1).equals(js.executeScript(ROWS_SHOWN, "experiments")));
+            saveScreenshot(driver, "v3-experiments-filtered.png");
+            // nothing matches: the grid says so, and offers to clear the filters
+            searchInput = driver.findElement(By.cssSelector("vaadin-text-field#search > input"));
+            searchInput.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "no such run zzz");
+            wait.until(d -> "no such run zzz".equals(js.executeScript("return new URL(location.href).searchParams.get('search');")));
+            assertEquals("SUCCEEDED", js.executeScript("return new URL(location.href).searchParams.get('status');"), "both filters in the address");
+            wait.until(d -> (Boolean) js.executeScript("const e = document.getElementById('experiments-empty'); return !!(e && e.offsetParent"
+                    + " && e.getBoundingClientRect().height > 0);"));
+            assertEquals("No experiment matches search 'no such run zzz', status SUCCEEDED.", driver.findElement(By.id("experiments-empty-text")).getText());
+            assertEquals(0L, js.executeScript(ROWS_SHOWN, "experiments"), "no rows");
+            saveScreenshot(driver, "v3-experiments-empty.png");
+            driver.findElement(By.id("clear-filters")).click();
+            wait.until(d -> (Long) js.executeScript(ROWS_SHOWN, "experiments") >= 2);
+            wait.until(d -> "".equals(js.executeScript("return location.search;")));
+
+            // Clone: the launch form with #a's parameters (not #a's page)
+            wait.until(d -> (Boolean) js.executeScript("return !!document.querySelector('vaadin-button.clone[data-id=\"' + arguments[0] + '\"]');", a));
+            js.executeScript("document.querySelector('vaadin-button.clone[data-id=\"' + arguments[0] + '\"]').click();", a);
+            wait.until(d -> d.getCurrentUrl().endsWith("/launch?clone=" + a));
+            wait.until(d -> (Boolean) js.executeScript("return [...document.querySelectorAll('#layers vaadin-checkbox')].some(c => c.checked);"));
+            assertEquals("grid seed 21 (copy)", js.executeScript("return document.getElementById('name').value;"));
+            assertEquals("outdoor-base (outdoor, base)", js.executeScript("return document.querySelector('#bundle input').value;"));
+            assertEquals(List.of("layer2"), js.executeScript("return [...document.querySelectorAll('#layers vaadin-checkbox')].filter(c => c.checked).map(c => c.label);"));
+            assertEquals(steps, js.executeScript("return [...document.querySelectorAll('#steps vaadin-checkbox')].filter(c => c.checked).map(c => c.label);"));
+            assertEquals(List.of("40", "21", "1", "ui3"), js.executeScript("return ['samples', 'seed', 'shards', 'launch-tags'].map(i => document.getElementById(i).value);"));
+            String note = driver.findElement(By.id("clone-note")).getText();
+            assertTrue(note.startsWith("A copy of #" + a + " grid seed 21.") && note.contains("threshold pass on 20 samples"), note);
+            saveScreenshot(driver, "v3-launch-clone.png");
+            driver.findElement(By.id("launch")).click();
+            wait.until(d -> d.getCurrentUrl().matches(".*/experiments/\\d+$"));
+            cloneId = Long.parseLong(driver.getCurrentUrl().replaceAll(".*/", ""));
+            JsonNode pa = new ObjectMapper().readTree(experimentRows.get(a).orElseThrow().paramsJson());
+            JsonNode pc = new ObjectMapper().readTree(experimentRows.get(cloneId).orElseThrow().paramsJson());
+            for (String k : List.of("bundleHash", "layers", "samples", "seed", "thresholdSamples", "method", "quantile", "topK", "shards", "steps")) {
+                assertEquals(pa.get(k), pc.get(k), k + " of the clone #" + cloneId + " as of #" + a);
+            }
+            // (the clone reuses #a's stored results, so it may well have finished already; if not, it is cancelled at the end)
+
+            // a junk upload: refused, with the reason under the upload, and the file never ticked as done
+            driver.get(base + "/models");
+            wait.until(d -> !d.findElements(By.id("bundle-upload")).isEmpty());
+            js.executeScript("""
+                    window.__ticks = 0;
+                    new MutationObserver(ms => ms.forEach(m => { if (m.target.hasAttribute && m.target.hasAttribute('complete')) window.__ticks++; }))
+                      .observe(document.getElementById('bundle-upload'), {subtree: true, attributes: true, attributeFilter: ['complete']});
+                    const bytes = new Uint8Array(4096); for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) % 251;
+                    document.getElementById('bundle-upload')._addFiles([new File([bytes], 'junk.zip', {type: 'application/zip'})]);""");
+            wait.until(d -> d.findElements(By.id("upload-refusal")).stream().anyMatch(org.openqa.selenium.WebElement::isDisplayed));
+            wait.until(d -> (Boolean) js.executeScript("return [...document.querySelectorAll('vaadin-upload-file')].some(f => f.hasAttribute('error'));"));
+            Thread.sleep(1000); // nothing changes it afterwards
+            String refusal = driver.findElement(By.id("upload-refusal")).getText();
+            assertTrue(refusal.startsWith("refused junk.zip: "), refusal);
+            @SuppressWarnings("unchecked")
+            List<List<Object>> files = (List<List<Object>>) js.executeScript("return [...document.querySelectorAll('vaadin-upload-file')].map(f => [f.hasAttribute('complete'),"
+                    + " f.shadowRoot.querySelector('[part=done-icon]').hidden, f.errorMessage]);");
+            assertEquals(1, files.size(), files.toString());
+            assertEquals(false, files.get(0).get(0), "not complete: " + files);
+            assertEquals(true, files.get(0).get(1), "no tick: " + files);
+            assertTrue(refusal.endsWith((String) files.get(0).get(2)), "the file's row says the same refusal: " + files + " / " + refusal);
+            assertEquals(0L, js.executeScript("return window.__ticks;"), "no tick, not even for a moment");
+            assertEquals(0L, js.executeScript("return document.querySelectorAll('vaadin-notification-card').length;"), "no pop-up");
+            saveScreenshot(driver, "v3-upload-refused.png");
+
+            // the unit table: no header ("interpre…") or interval ("[0.506, 0…") cut short
+            driver.get(base + "/experiments/" + a);
+            wait.until(d -> js.executeScript(FIRST_CELL, "units", 0) != null);
+            assertEquals(List.of(), js.executeScript(CUT_CELLS, "units"), "unit table cells and headers cut short");
+            @SuppressWarnings("unchecked")
+            List<String> unitRow = (List<String>) js.executeScript(ROW_CELLS, "units", 0);
+            assertTrue(unitRow.stream().anyMatch(c -> c.matches("\\[\\d\\.\\d{3}, \\d\\.\\d{3}\\]")), "an interval in full: " + unitRow);
+            js.executeScript("document.getElementById('units').scrollIntoView()");
+            saveScreenshot(driver, "v3-unit-table.png");
+            // what the generator cannot draw: the per-class chart's axis name inside the chart
+            wait.until(d -> "true".equals(d.findElement(By.id("pixel-share-chart")).getAttribute("data-rendered")));
+            @SuppressWarnings("unchecked")
+            List<Number> shareName = (List<Number>) js.executeScript(CHART_TEXT_BOX, "pixel-share-chart", "share of pixels (95% interval)");
+            assertInside(shareName, "pixel share chart's axis name");
+
+            // the playground opens on the bundle of the page you came from
+            driver.get(base + "/playground");
+            wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('paint-image'); return !!(i && i.complete && i.naturalWidth > 0);"));
+            assertEquals("outdoor-base", js.executeScript("return document.querySelector('#pg-bundle input').value;"), "the bundle of #" + a);
+            // an edit: the after-image differs from the before-image in pixels, and the change is drawn
+            driver.get(base + "/playground?bundle=outdoor-base&layer=layer2&class=tree&sample=3");
+            wait.until(d -> (Boolean) js.executeScript("const p = document.getElementById('paint'); return !!(p && p.paintCells);"));
+            js.executeScript("document.getElementById('paint').paintCells('0'.repeat(32) + '1'.repeat(32));");
+            Thread.sleep(300);
+            driver.findElement(By.id("pg-apply")).click();
+            wait.until(d -> (Boolean) js.executeScript("const i = document.getElementById('pg-result'); return !!(i && i.complete && i.naturalWidth > 0);"));
+            assertEquals(List.of(800L, 528L), js.executeScript("const i = document.getElementById('pg-result'); return [i.naturalWidth, i.naturalHeight];"),
+                    "before | after | change over the class maps, 256 px each");
+            @SuppressWarnings("unchecked")
+            List<Number> diff = (List<Number>) js.executeScript("""
+                    const i = document.getElementById('pg-result');
+                    const c = document.createElement('canvas'); c.width = i.naturalWidth; c.height = i.naturalHeight;
+                    const g = c.getContext('2d'); g.drawImage(i, 0, 0);
+                    const before = g.getImageData(0, 0, 256, 256).data, after = g.getImageData(272, 0, 256, 256).data,
+                          change = g.getImageData(544, 0, 256, 256).data;
+                    let differ = 0, sum = 0, lit = 0;
+                    for (let k = 0; k < before.length; k += 4) {
+                      const d = Math.abs(before[k] - after[k]) + Math.abs(before[k + 1] - after[k + 1]) + Math.abs(before[k + 2] - after[k + 2]);
+                      if (d > 0) differ++;
+                      sum += d;
+                      if (change[k] > 64 && change[k] !== 0xFF) lit++;
+                    }
+                    return [differ / (before.length / 4), sum / before.length * 4 / 3, lit];""");
+            System.out.println("playground edit: share of pixels that differ " + diff.get(0) + ", mean |after - before| " + diff.get(1) + " levels, "
+                    + diff.get(2) + " pixels lit in the change panel");
+            assertTrue(diff.get(0).doubleValue() > 0.05, "the after-image differs from the before-image in pixels: " + diff);
+            assertTrue(diff.get(2).longValue() > 0, "the change panel shows where: " + diff);
+            String outcome = driver.findElement(By.id("pg-outcome")).getText();
+            assertTrue(outcome.contains("The picture changed by ") && !outcome.contains("did not change"), outcome);
+            assertTrue(driver.findElement(By.id("pg-legend")).getText().startsWith("Top: before, after, and the change"), "the panels explained");
+            js.executeScript("document.getElementById('pg-result').scrollIntoView()");
+            saveScreenshot(driver, "v3-playground-edit.png");
+            // another image: the old result goes
+            var sampleInput = driver.findElement(By.cssSelector("vaadin-integer-field#pg-sample > input"));
+            sampleInput.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "4", org.openqa.selenium.Keys.TAB);
+            wait.until(d -> d.findElements(By.id("pg-result")).stream().noneMatch(org.openqa.selenium.WebElement::isDisplayed)
+                    && d.findElements(By.id("pg-legend")).stream().noneMatch(org.openqa.selenium.WebElement::isDisplayed));
+            assertTrue(driver.findElement(By.id("pg-outcome")).getText().startsWith("Paint a region"), "the old outcome went with it");
+            // a negative sample: refused on its field, named, inline (no pop-up), no result
+            sampleInput.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "-2", org.openqa.selenium.Keys.TAB);
+            wait.until(d -> "true".equals(String.valueOf(js.executeScript("return document.getElementById('pg-sample').invalid;"))));
+            assertEquals("sample must be a whole number of 0 or more", js.executeScript("return document.getElementById('pg-sample').errorMessage;"));
+            driver.findElement(By.id("pg-apply")).click();
+            Thread.sleep(500);
+            assertEquals("sample must be a whole number of 0 or more (not -2)", driver.findElement(By.id("pg-error")).getText());
+            assertTrue(driver.findElements(By.id("pg-result")).stream().noneMatch(org.openqa.selenium.WebElement::isDisplayed), "no result");
+            assertEquals(0L, js.executeScript("return document.querySelectorAll('vaadin-notification-card').length;"), "no pop-up");
+            saveScreenshot(driver, "v3-playground-refused.png");
+
+            // compare: the per-class chart's axis name inside the chart; each seed group's "(n = 2)" and interval on one line
+            driver.get(base + "/compare?ids=" + a + "," + b);
+            wait.until(d -> "true".equals(d.findElement(By.id("class-chart")).getAttribute("data-rendered")));
+            @SuppressWarnings("unchecked")
+            List<Number> className = (List<Number>) js.executeScript(CHART_TEXT_BOX, "class-chart", "interpretable units (with control)");
+            assertInside(className, "per-class chart's axis name");
+            wait.until(d -> js.executeScript(ROW_CELLS, "seed-groups", 0) != null);
+            @SuppressWarnings("unchecked")
+            List<List<Object>> lines = (List<List<Object>>) js.executeScript("""
+                    return [...document.querySelectorAll('#seed-groups .group-mean, #seed-groups .group-n, #seed-groups .ci')]
+                      .filter(e => e.offsetParent && e.textContent.trim()).map(e => [e.className, e.textContent.trim(), e.getClientRects().length]);""");
+            assertTrue(lines.stream().anyMatch(l -> "(n = 2)".equals(l.get(1))), "a group of two seeds: " + lines);
+            assertTrue(lines.stream().allMatch(l -> ((Number) l.get(2)).longValue() == 1), "each on one line: " + lines);
+            assertEquals(List.of(), js.executeScript(CUT_CELLS, "seed-groups"), "seed-group cells cut short");
+            js.executeScript("document.getElementById('seed-groups').scrollIntoView()");
+            saveScreenshot(driver, "v3-compare-groups.png");
+            js.executeScript("document.getElementById('class-chart').scrollIntoView()");
+            saveScreenshot(driver, "v3-compare-class-chart.png");
+
+            // the unit page on a warm platform: time to its first image, opened afresh
+            int best = results.units(a, "layer2").stream().max(java.util.Comparator.comparingDouble(org.ganscope.db.ResultRepository.UnitRow::iou))
+                    .orElseThrow().unit();
+            String unitUrl = base + "/experiments/" + a + "/layers/layer2/units/" + best;
+            driver.get(unitUrl);
+            wait.until(d -> js.executeScript(FIRST_TILE) != null);
+            saveScreenshot(driver, "v3-unit-page.png");
+            double[] ms = new double[3];
+            for (int k = 0; k < ms.length; k++) {
+                driver.get("about:blank");
+                driver.get(unitUrl);
+                ms[k] = ((Number) new WebDriverWait(driver, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(10))
+                        .until(d -> js.executeScript(FIRST_TILE))).doubleValue();
+            }
+            String timing = String.format(java.util.Locale.ROOT, "unit page (experiment %d, layer2, unit %d), first image %.0f, %.0f, %.0f ms after"
+                    + " the page was opened (warm); load average %.2f%n", a, best, ms[0], ms[1], ms[2],
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            System.out.print(timing);
+            Files.createDirectories(Path.of("target", "screenshots"));
+            Files.writeString(Path.of("target", "screenshots", "v3-unit-page-timing.txt"), timing);
+        } catch (Throwable t) {
+            saveScreenshot(driver, "failure-v3.png");
+            System.out.println("FAILED at " + driver.getCurrentUrl() + "; page text:\n" + driver.executeScript("return document.body.innerText;"));
+            throw t;
+        } finally {
+            driver.quit();
+            if (cloneId > 0 && List.of("QUEUED", "RUNNING").contains(experimentRows.get(cloneId).orElseThrow().status())) {
+                try {
+                    experiments.cancel(cloneId);
+                } catch (ExperimentService.Conflict finishedMeanwhile) {
+                    // it finished between the look and the cancel
+                }
+            }
+        }
+    }
+
+    /** Fails unless the text box [x, y, w, h, W, H] lies inside the W x H chart. */
+    static void assertInside(List<Number> box, String what) {
+        assertTrue(box != null, what + ": not drawn");
+        double x = box.get(0).doubleValue(), y = box.get(1).doubleValue(), w = box.get(2).doubleValue(), h = box.get(3).doubleValue();
+        assertTrue(x >= 0 && y >= 0 && x + w <= box.get(4).doubleValue() && y + h <= box.get(5).doubleValue(), what + " inside the chart: " + box);
     }
 }
