@@ -14,6 +14,7 @@ import org.ganscope.activities.BundleResolver;
 import org.ganscope.activities.ModelActivities;
 import org.ganscope.activities.TaskQueues;
 import org.ganscope.activities.dissect.DissectActivities;
+import org.ganscope.activities.experiment.ExperimentActivities;
 import org.ganscope.activities.experiment.ExperimentActivitiesImpl;
 import org.ganscope.activities.store.ArtifactStore;
 import org.ganscope.analysis.bundle.Bundle;
@@ -59,6 +60,13 @@ final class PlatformFixture implements AutoCloseable {
     /** @param extra optional: adds a test's own workers (given the model work) before the environment starts */
     PlatformFixture(java.util.function.UnaryOperator<org.ganscope.activities.dissect.DissectActivities> wrap,
             java.util.function.BiConsumer<TestWorkflowEnvironment, org.ganscope.activities.ModelWork> extra) throws Exception {
+        this(wrap, extra, null);
+    }
+
+    /** @param wrapBook optional wrapper around the real bookkeeping activities (to hold one call while a test acts) */
+    PlatformFixture(java.util.function.UnaryOperator<org.ganscope.activities.dissect.DissectActivities> wrap,
+            java.util.function.BiConsumer<TestWorkflowEnvironment, org.ganscope.activities.ModelWork> extra,
+            java.util.function.UnaryOperator<ExperimentActivities> wrapBook) throws Exception {
         String base;
         synchronized (PlatformFixture.class) {
             if (pg == null) {
@@ -94,7 +102,8 @@ final class PlatformFixture implements AutoCloseable {
             impls.replaceAll(a -> a instanceof DissectActivities d ? wrap.apply(d) : a);
         }
         model.registerActivitiesImplementations(impls.toArray());
-        env.newWorker(TaskQueues.BOOKKEEPING).registerActivitiesImplementations(new ExperimentActivitiesImpl(experiments, steps));
+        env.newWorker(TaskQueues.BOOKKEEPING).registerActivitiesImplementations(wrapBook == null
+                ? new ExperimentActivitiesImpl(experiments, steps) : wrapBook.apply(new ExperimentActivitiesImpl(experiments, steps)));
         if (extra != null) {
             extra.accept(env, work);
         }

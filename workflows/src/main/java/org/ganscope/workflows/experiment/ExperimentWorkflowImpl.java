@@ -7,6 +7,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,6 +164,9 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
 
     private String progress = "queued";
 
+    /** The reason recorded for a cancel that arrived after every step had finished. */
+    public static final String LATE_CANCEL = "cancelled by a user after every step had finished: the results are complete";
+
     /** The step running now: its name and layer ("" for a step run once); null between steps. */
     private String[] running;
 
@@ -200,7 +204,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             book.setStatus(spec.experimentId(), "RUNNING", null);
         } catch (ActivityFailure e) {
             if (cancelled(e) && recordsCancel()) {
-                recordCancel(spec.experimentId(), null);
+                recordCancel(spec.experimentId(), null, false);
             }
             throw e;
         }
@@ -230,11 +234,13 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 }
             }
             progress = "done";
-            book.setStatus(spec.experimentId(), "SUCCEEDED", null);
-            return made;
+            if (Workflow.getVersion("late-cancel", Workflow.DEFAULT_VERSION, 1) < 1) {
+                book.setStatus(spec.experimentId(), "SUCCEEDED", null);
+                return made;
+            }
         } catch (CanceledFailure e) {
             if (recordsCancel()) {
-                recordCancel(spec.experimentId(), running);
+                recordCancel(spec.experimentId(), running, false);
                 throw e;
             }
             String failedLayer = layer;
@@ -253,7 +259,7 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             // CanceledFailure; before version 1 of "cancel-bookkeeping" it took the failure path below, whose first bookkeeping
             // call was cancelled at once, so the experiment stayed RUNNING in PostgreSQL while Temporal said CANCELED (issue #28)
             if (cancelled(e) && recordsCancel()) {
-                recordCancel(spec.experimentId(), running);
+                recordCancel(spec.experimentId(), running, false);
                 throw e;
             }
             String message = rootMessage(e);
@@ -265,6 +271,16 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
             book.setStatus(spec.experimentId(), "FAILED", where + ": " + message);
             throw ApplicationFailure.newNonRetryableFailure(where + ": " + message, "StepFailed");
         }
+        // version 1 of "late-cancel": every step has finished. A cancel arriving now has nothing left to cut, but Temporal
+        // ends a cancel-requested run CANCELED all the same, so PostgreSQL must say so too, after (never before) the
+        // SUCCEEDED write, with a reason that says the results are complete. Before it, the SUCCEEDED call was abandoned by
+        // such a cancel and could land after CANCELLED (seen in the full chaos run: a cancel aimed at the 1.5 s explain step)
+        Workflow.newDetachedCancellationScope(() -> book.setStatus(spec.experimentId(), "SUCCEEDED", null)).run();
+        if (CancellationScope.current().isCancelRequested()) {
+            recordCancel(spec.experimentId(), null, true);
+            throw new CanceledFailure(LATE_CANCEL);
+        }
+        return made;
     }
 
     /**
@@ -290,13 +306,13 @@ public final class ExperimentWorkflowImpl implements ExperimentWorkflow {
      * (if one was: {@code running} is its name and layer) CANCELLED, the steps that never
      * started SKIPPED, the experiment CANCELLED (so a platform start does not run it again).
      */
-    private void recordCancel(long experimentId, String[] running) {
+    private void recordCancel(long experimentId, String[] running, boolean late) {
         Workflow.newDetachedCancellationScope(() -> {
             if (running != null) {
                 book.stepFailed(experimentId, running[0], running[1], "CANCELLED", "cancelled by a user");
             }
             book.skipQueued(experimentId, "not run: the experiment was cancelled");
-            book.setStatus(experimentId, "CANCELLED", "cancelled by a user");
+            book.setStatus(experimentId, "CANCELLED", late ? LATE_CANCEL : "cancelled by a user");
         }).run();
     }
 
