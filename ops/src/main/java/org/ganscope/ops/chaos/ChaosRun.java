@@ -554,7 +554,12 @@ public final class ChaosRun {
     private void databaseDownPastRetries(long seed) throws Exception {
         scenario++;
         Path pgdata = cluster.dir().resolve("platform").resolve("pgdata");
-        List<String> postgres = postmasterCommand(Files.readString(pgdata.resolve("postmaster.opts")).trim());
+        List<String> postgres = new ArrayList<>(postmasterCommand(Files.readString(pgdata.resolve("postmaster.opts")).trim()));
+        // as root, the embedded PostgreSQL runs in a user namespace (zonky prefixes "unshare -U"; PostgreSQL refuses root):
+        // the restart must do the same, or it exits at once and the outage never ends
+        if (io.zonky.test.db.postgres.util.LinuxUtils.isUnshareAvailable()) {
+            postgres.addAll(0, List.of("unshare", "-U"));
+        }
         long pid = Long.parseLong(Files.readAllLines(pgdata.resolve("postmaster.pid")).get(0).trim());
         int port = Integer.parseInt(Files.readAllLines(pgdata.resolve("postmaster.pid")).get(3).trim());
         ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no PostgreSQL at pid " + pid));
