@@ -730,7 +730,7 @@ class DashboardBrowserTest {
                 }
                 return null;
             });
-            assertTrue(gridRow.get(5).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d") && gridRow.get(6).matches(DURATION),
+            assertTrue(gridRow.get(5).matches("[A-Z][a-z]{2} \\d{1,2} \\d\\d:\\d\\d") && gridRow.get(6).matches(DURATION),
                     "started and duration in the grid: " + gridRow);
             // every name in full (they were cut to a few letters), the hint on one line
             @SuppressWarnings("unchecked")

@@ -578,13 +578,22 @@ public final class ChaosRun {
         Thread.sleep(DATABASE_DOWN_SECONDS * 1000L);
         // the same server command the platform's embedded PostgreSQL ran (its postmaster.opts), on the same data; the
         // platform stops it at the end as its own (pg_ctl on the data directory)
-        cluster.adopt("adopted-postgres", new ProcessBuilder(postgres).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(cluster.dir().resolve("postgres-restarted.log").toFile())).start());
-        for (int i = 0; i < 300 && !accepts(port); i++) {
+        Path restartLog = cluster.dir().resolve("postgres-restarted.log");
+        Process restarted = new ProcessBuilder(postgres).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(restartLog.toFile())).start();
+        cluster.adopt("adopted-postgres", restarted);
+        for (int i = 0; i < 300 && !accepts(port) && restarted.isAlive(); i++) {
             Thread.sleep(100);
         }
-        // the platform signs users in against the database: wait until its pool has reconnected
-        for (int i = 0; i < 600; i++) {
+        if (!accepts(port)) { // a restart that cannot start would otherwise leave the run waiting on the platform for hours
+            lost++;
+            System.out.printf(Locale.ROOT, "  run %d: PostgreSQL did not start again (%s): %s%n", id,
+                    restarted.isAlive() ? "not listening after 30 s" : "exited " + restarted.exitValue(), Files.readString(restartLog).strip());
+            return;
+        }
+        // the platform signs users in against the database: wait (at most 3 min) until its pool has reconnected
+        long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < until) {
             try {
                 cluster.get("/api/experiments/" + id);
                 break;

@@ -39,6 +39,8 @@ public final class LocalCluster implements AutoCloseable {
     private final int dbPort;
     private final int temporalPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** No request to the platform waits longer than this (a platform that hangs must fail a scenario, not stall the run). */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
     private final Map<String, Process> processes = new LinkedHashMap<>();
     /** The platform's admin password, chosen for this cluster (GANSCOPE_ADMIN_PASSWORD). */
     private final String adminPassword = "cluster-" + Long.toHexString(new SecureRandom().nextLong());
@@ -208,7 +210,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Launches an experiment (the REST API's JSON body) and returns its id. */
     public long launch(String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api() + "/api/experiments")).header("authorization", basic())
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api() + "/api/experiments")).timeout(REQUEST_TIMEOUT).header("authorization", basic())
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
@@ -254,7 +256,7 @@ public final class LocalCluster implements AutoCloseable {
     /** As above, with an Idempotency-Key header when {@code idempotencyKey} is not null. */
     public HttpResponse<String> request(String method, String path, String user, String password, String contentType, byte[] body,
             String idempotencyKey) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api() + path)).method(method,
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api() + path)).timeout(REQUEST_TIMEOUT).method(method,
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (user != null) {
             b.header("authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
@@ -284,7 +286,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api() + path)).header("authorization", basic()).GET().build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api() + path)).timeout(REQUEST_TIMEOUT).header("authorization", basic()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + path + ": HTTP " + r.statusCode());

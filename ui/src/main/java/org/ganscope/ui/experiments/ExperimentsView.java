@@ -58,6 +58,8 @@ import org.ganscope.ui.layout.MainLayout;
 @PageTitle("Experiments | ganscope")
 public class ExperimentsView extends VerticalLayout implements BeforeEnterObserver {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    /** The grid's times: month, day and minute (the year in the tooltip), so that thirteen columns fit a 1200 px window. */
+    private static final DateTimeFormatter SHORT = DateTimeFormatter.ofPattern("MMM d HH:mm", java.util.Locale.ROOT).withZone(ZoneOffset.UTC);
     private final TextField search = new TextField();
     private final ComboBox<String> status = new ComboBox<>("status", ExperimentService.STATUSES);
     private final ComboBox<String> model = new ComboBox<>("model");
@@ -107,7 +109,8 @@ public class ExperimentsView extends VerticalLayout implements BeforeEnterObserv
             return p;
         }).setHeader("progress").setAutoWidth(true).setFlexGrow(0);
         // run timing: when its first step started, and how long it ran (so far, while it runs)
-        grid.addColumn(e -> e.startedAt() == null ? "" : TIME.format(e.startedAt())).setHeader("started (UTC)").setAutoWidth(true);
+        grid.addColumn(e -> e.startedAt() == null ? "" : SHORT.format(e.startedAt())).setHeader("started (UTC)").setAutoWidth(true)
+                .setTooltipGenerator(e -> e.startedAt() == null ? "not started" : TIME.format(e.startedAt()));
         grid.addColumn(ExperimentsView::duration).setHeader("duration").setAutoWidth(true);
         // what was dissected, on how many images, and what came of it
         grid.addColumn(e -> String.join(", ", extra(e).layers())).setHeader("layers").setAutoWidth(true).setFlexGrow(0);
@@ -120,7 +123,8 @@ public class ExperimentsView extends VerticalLayout implements BeforeEnterObserv
                 .setTooltipGenerator(e -> "units interpretable with control (beat their location baseline at FDR 5%), per dissected layer")
                 .setKey("result");
         grid.addColumn(e -> String.join(", ", e.tags())).setHeader("tags").setAutoWidth(true);
-        grid.addColumn(e -> TIME.format(e.createdAt())).setHeader("created (UTC)").setSortProperty("created").setAutoWidth(true);
+        grid.addColumn(e -> SHORT.format(e.createdAt())).setHeader("created (UTC)").setSortProperty("created").setAutoWidth(true)
+                .setTooltipGenerator(e -> TIME.format(e.createdAt()));
         if (auth.hasRole("OPERATOR")) {
             // a new run with this one's parameters: the launch form, prefilled, to change what differs and launch
             grid.addComponentColumn(e -> {
