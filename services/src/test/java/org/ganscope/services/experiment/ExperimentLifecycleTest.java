@@ -156,4 +156,20 @@ class ExperimentLifecycleTest {
         assertEquals("FAILED", status(id));
         assertTrue(p.experiments.get(id).orElseThrow().error().startsWith("the workflow could not be started: "));
     }
+
+    /**
+     * A launch recorded whose start failed and whose FAILED mark could not be written either (the database went away
+     * between the two) is left QUEUED with no workflow: a platform start finds it and starts it, and it runs.
+     */
+    @Test
+    void aQueuedRowWithoutAWorkflowIsStartedWhenThePlatformStarts() throws Exception {
+        ExperimentService down = p.service(DurablePlatform.unreachableClient());
+        long id = assertThrows(ExperimentService.StartFailed.class, () -> down.launch(request("never started", 40, 1, List.of("dissect")),
+                "tester", "key-queued")).id();
+        Database.update(p.ds, "UPDATE experiments SET status = 'QUEUED', error = NULL WHERE id = ?", id); // as if the FAILED write was lost
+        assertNull(p.experiments.get(id).orElseThrow().workflowId());
+        p.service.resumeUnfinished();
+        assertNotNull(p.experiments.get(id).orElseThrow().workflowId(), "started at once");
+        await("the resumed launch to succeed", Duration.ofMinutes(3), () -> status(id).equals("SUCCEEDED"));
+    }
 }
