@@ -30,7 +30,22 @@ class PlatformApiTest {
     @Autowired
     org.ganscope.app.config.TemporalConfig.Connection temporal;
 
+    @Autowired
+    com.zaxxer.hikari.HikariDataSource dataSource;
+
     TestRestTemplate http;
+
+    /** Issue #28: the platform's own connections use the application role, never the embedded PostgreSQL's superuser. */
+    @Test
+    void thePlatformConnectsAsTheApplicationRoleWithoutSuperuserRights() throws Exception {
+        try (var c = dataSource.getConnection(); var st = c.createStatement();
+                var rs = st.executeQuery("SELECT current_user, rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user")) {
+            assertTrue(rs.next(), "the connection's role exists");
+            String role = rs.getString(1);
+            assertTrue(!role.equals("postgres") && !rs.getBoolean(2) && !rs.getBoolean(3) && !rs.getBoolean(4),
+                    "role " + role + ": superuser " + rs.getBoolean(2) + ", createrole " + rs.getBoolean(3) + ", createdb " + rs.getBoolean(4));
+        }
+    }
 
     static Path data;
 
