@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * progress listener (all but the wall-clock "seconds" fields, bit for bit).
  */
 class EngineProgressTest {
-    private static final Bundle B = BundleLoader.load(TestBundles.demo("outdoor-base"));
+    private static final Bundle B = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
 
     private static ClassIou sky(String layer) {
         Manifest.ConceptClass sky = B.manifest().classes().stream().filter(c -> c.name().equals("sky")).findFirst().orElseThrow();

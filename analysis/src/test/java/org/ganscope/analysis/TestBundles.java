@@ -17,7 +17,7 @@ public final class TestBundles {
         return p.toAbsolutePath().normalize();
     }
 
-    /** The directory of demo bundle {@code name}, e.g. "outdoor-base". */
+    /** The directory of demo bundle {@code name}, e.g. "outdoor-base-s100". */
     public static Path demo(String name) {
         Path p = repo().resolve("models").resolve("bundles").resolve(name);
         if (!Files.isDirectory(p)) {

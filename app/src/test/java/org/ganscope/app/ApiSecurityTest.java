@@ -68,7 +68,7 @@ class ApiSecurityTest {
 
     @Test
     void crossOriginStateChangesAreRefusedSameOriginAndHeaderlessOnesPass() throws Exception {
-        String launch = "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer2\"], \"samples\": 2000, \"thresholdSamples\": 1000,"
+        String launch = "{\"bundle\": \"outdoor-base-s100\", \"layers\": [\"layer2\"], \"samples\": 2000, \"thresholdSamples\": 1000,"
                 + " \"shards\": 4, \"tags\": [\"origin\"]}";
         // a forged form post from another site: refused before it launches anything
         HttpResponse<String> forged = send("POST", "/api/experiments", launch, "Origin", "http://evil.example");

@@ -44,7 +44,7 @@ class ExperimentClientTest {
     @Test
     void launchesWaitsAndReportsRefusalsInOneLine() {
         String name = "it's \"quoted\", {braced}";
-        Run launched = run("client-test-password", "launch", "--bundle", "outdoor-base", "--layer", "layer1", "--samples", "12",
+        Run launched = run("client-test-password", "launch", "--bundle", "outdoor-base-s100", "--layer", "layer1", "--samples", "12",
                 "--shards", "1", "--steps", "dissect", "--name", name, "--tag", "cli");
         assertEquals(0, launched.status(), launched.err());
         String id = launched.out();
@@ -76,11 +76,11 @@ class ExperimentClientTest {
         assertEquals(1, missing.status());
         assertTrue(missing.err().contains("no experiment 987654") && missing.err().contains("HTTP 404"), missing.err());
 
-        Run refused = run("client-test-password", "launch", "--bundle", "outdoor-base", "--layer", "layer9");
+        Run refused = run("client-test-password", "launch", "--bundle", "outdoor-base-s100", "--layer", "layer9");
         assertEquals(1, refused.status());
         assertTrue(refused.err().contains("layer9") && refused.err().contains("HTTP 400"), refused.err());
         // every launch goes with an Idempotency-Key: the same key and options answer the same experiment, other options are refused
-        String[] keyed = {"launch", "--bundle", "outdoor-base", "--layer", "layer1", "--samples", "12", "--shards", "1", "--steps", "dissect",
+        String[] keyed = {"launch", "--bundle", "outdoor-base-s100", "--layer", "layer1", "--samples", "12", "--shards", "1", "--steps", "dissect",
                 "--idempotency-key", "cli-test-key"};
         Run once = run("client-test-password", keyed);
         Run twice = run("client-test-password", keyed);
@@ -91,7 +91,7 @@ class ExperimentClientTest {
         Run reused = run("client-test-password", changed);
         assertEquals(1, reused.status());
         assertTrue(reused.err().contains("cli-test-key") && reused.err().contains("HTTP 422"), reused.err());
-        Run noLayer = run("client-test-password", "launch", "--bundle", "outdoor-base");
+        Run noLayer = run("client-test-password", "launch", "--bundle", "outdoor-base-s100");
         assertEquals(2, noLayer.status(), "a launch names its layers");
         assertTrue(noLayer.err().contains("--layer"), noLayer.err());
         Run wrong = run("wrong", "status", id);

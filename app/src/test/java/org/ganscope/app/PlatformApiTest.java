@@ -66,10 +66,10 @@ class PlatformApiTest {
         assertEquals("test-server", temporal.kind());
         http = anonymous.withBasicAuth("admin", "api-test-password");
         List<Map<String, Object>> bundles = http.getForObject("/api/bundles", List.class);
-        assertTrue(bundles.stream().anyMatch(b -> b.get("name").equals("outdoor-base")), bundles.toString());
+        assertTrue(bundles.stream().anyMatch(b -> b.get("name").equals("outdoor-base-s100")), bundles.toString());
 
         ResponseEntity<Map> launched = http.postForEntity("/api/experiments", Map.of("name", "<script>x</script>",
-                "bundle", "outdoor-base", "layers", List.of("layer2"), "samples", 40, "thresholdSamples", 20, "shards", 2,
+                "bundle", "outdoor-base-s100", "layers", List.of("layer2"), "samples", 40, "thresholdSamples", 20, "shards", 2,
                 "tags", List.of("api")), Map.class);
         assertEquals(HttpStatus.CREATED, launched.getStatusCode());
         int id = (Integer) launched.getBody().get("id");
@@ -82,10 +82,10 @@ class PlatformApiTest {
         assertEquals("<script>x</script>", ((List<Map<String, Object>>) list.get("items")).get(0).get("name"));
 
         List<String> l2 = List.of("layer2");
-        for (Object bad : List.of(Map.of("bundle", "nope"), Map.of("bundle", "outdoor-base", "layers", List.of("layer9")),
-                Map.of("bundle", "outdoor-base", "layers", l2, "samples", 0), Map.of("bundle", "outdoor-base", "layers", l2, "method", "magic"),
-                Map.of("bundle", "outdoor-base", "layers", l2, "quantile", 2.0),
-                Map.of("bundle", "outdoor-base", "layers", l2, "steps", List.of("paint")),
+        for (Object bad : List.of(Map.of("bundle", "nope"), Map.of("bundle", "outdoor-base-s100", "layers", List.of("layer9")),
+                Map.of("bundle", "outdoor-base-s100", "layers", l2, "samples", 0), Map.of("bundle", "outdoor-base-s100", "layers", l2, "method", "magic"),
+                Map.of("bundle", "outdoor-base-s100", "layers", l2, "quantile", 2.0),
+                Map.of("bundle", "outdoor-base-s100", "layers", l2, "steps", List.of("paint")),
                 "{not json")) {
             var headers = new org.springframework.http.HttpHeaders();
             headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
@@ -141,17 +141,17 @@ class PlatformApiTest {
         TestRestTemplate admin = anonymous.withBasicAuth("admin", "api-test-password");
         var json = new org.springframework.http.HttpHeaders();
         json.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
-        Map<String, Object> ok = Map.of("bundle", "outdoor-base", "layers", List.of("layer1"), "samples", 20, "thresholdSamples", 10,
+        Map<String, Object> ok = Map.of("bundle", "outdoor-base-s100", "layers", List.of("layer1"), "samples", 20, "thresholdSamples", 10,
                 "shards", 1, "steps", List.of("dissect"), "tags", List.of("idem"));
         Map<String, String> refused = new java.util.LinkedHashMap<>();
-        refused.put("samplez", "{\"bundle\": \"outdoor-base\", \"samplez\": 10}");
-        refused.put("samples", "{\"bundle\": \"outdoor-base\", \"samples\": 1.5}");
-        refused.put("at least 2", "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer1\"], \"samples\": 1}"); // the default steps include metrics
+        refused.put("samplez", "{\"bundle\": \"outdoor-base-s100\", \"samplez\": 10}");
+        refused.put("samples", "{\"bundle\": \"outdoor-base-s100\", \"samples\": 1.5}");
+        refused.put("at least 2", "{\"bundle\": \"outdoor-base-s100\", \"layers\": [\"layer1\"], \"samples\": 1}"); // the default steps include metrics
         // strict input: no layer is not the middle layer, a layer twice is not two, a negative seed is no seed
-        refused.put("layers is required", "{\"bundle\": \"outdoor-base\", \"samples\": 20}");
-        refused.put("layers is required: name at least one layer", "{\"bundle\": \"outdoor-base\", \"layers\": [], \"samples\": 20}");
-        refused.put("layers lists 'layer1' more than once", "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer1\", \"layer2\", \"layer1\"]}");
-        refused.put("seed must be 0 or more, got -3", "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer1\"], \"seed\": -3}");
+        refused.put("layers is required", "{\"bundle\": \"outdoor-base-s100\", \"samples\": 20}");
+        refused.put("layers is required: name at least one layer", "{\"bundle\": \"outdoor-base-s100\", \"layers\": [], \"samples\": 20}");
+        refused.put("layers lists 'layer1' more than once", "{\"bundle\": \"outdoor-base-s100\", \"layers\": [\"layer1\", \"layer2\", \"layer1\"]}");
+        refused.put("seed must be 0 or more, got -3", "{\"bundle\": \"outdoor-base-s100\", \"layers\": [\"layer1\"], \"seed\": -3}");
         for (var r : refused.entrySet()) {
             ResponseEntity<Map> res = admin.postForEntity("/api/experiments", new org.springframework.http.HttpEntity<>(r.getValue(), json), Map.class);
             assertEquals(HttpStatus.BAD_REQUEST, res.getStatusCode(), r.getValue());
@@ -189,13 +189,13 @@ class PlatformApiTest {
         assertEquals(HttpStatus.OK, viewer.getForEntity("/api/experiments", String.class).getStatusCode(), "a viewer reads");
         TestRestTemplate admin = anonymous.withBasicAuth("admin", "api-test-password");
         Object before = admin.getForObject("/api/experiments", Map.class).get("total");
-        ResponseEntity<String> launch = viewer.postForEntity("/api/experiments", Map.of("bundle", "outdoor-base"), String.class);
+        ResponseEntity<String> launch = viewer.postForEntity("/api/experiments", Map.of("bundle", "outdoor-base-s100"), String.class);
         assertEquals(HttpStatus.FORBIDDEN, launch.getStatusCode(), "a viewer cannot launch");
         assertEquals(HttpStatus.FORBIDDEN, viewer.postForEntity("/api/experiments/1/cancel", null, String.class).getStatusCode());
         assertEquals(before, admin.getForObject("/api/experiments", Map.class).get("total"), "the refused launches created nothing");
     }
 
-    /** The demo bundle outdoor-base as a zip, with files replaced ({@code null} drops one) and extra entries. */
+    /** The demo bundle outdoor-base-s100 as a zip, with files replaced ({@code null} drops one) and extra entries. */
     /** The experiment's status once it has finished (SUCCEEDED or FAILED), polled every 250 ms for at most {@code atMost}. */
     @SuppressWarnings("unchecked")
     static String finished(TestRestTemplate http, int id, Duration atMost) {
@@ -205,11 +205,11 @@ class PlatformApiTest {
     }
 
     static byte[] zipBundle(Map<String, byte[]> replace, Map<String, byte[]> extra) throws java.io.IOException {
-        Path dir = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().resolve("models/bundles/outdoor-base");
+        Path dir = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize().resolve("models/bundles/outdoor-base-s100");
         var bytes = new java.io.ByteArrayOutputStream();
         try (var z = new java.util.zip.ZipOutputStream(bytes); var files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                String name = "outdoor-base/" + dir.relativize(f).toString().replace('\\', '/');
+                String name = "outdoor-base-s100/" + dir.relativize(f).toString().replace('\\', '/');
                 byte[] content = replace.containsKey(name) ? replace.get(name) : Files.readAllBytes(f);
                 if (content != null) {
                     z.putNextEntry(new java.util.zip.ZipEntry(name));
@@ -244,19 +244,19 @@ class PlatformApiTest {
     void bundleUploadsAreVerifiedAndBadOnesRefusedWithTheReason() throws Exception {
         TestRestTemplate admin = anonymous.withBasicAuth("admin", "api-test-password");
         Path manifestFile = Path.of(System.getProperty("ganscope.repo", "..")).toAbsolutePath().normalize()
-                .resolve("models/bundles/outdoor-base/manifest.json");
+                .resolve("models/bundles/outdoor-base-s100/manifest.json");
         String manifest = Files.readString(manifestFile);
-        byte[] renamed = manifest.replace("\"name\": \"outdoor-base\"", "\"name\": \"uploaded-base\"").getBytes();
+        byte[] renamed = manifest.replace("\"name\": \"outdoor-base-s100\"", "\"name\": \"uploaded-base\"").getBytes();
         byte[] otherContents = manifest.replace("base variant", "base variant, edited").getBytes();
         byte[] onnx = Files.readAllBytes(manifestFile.resolveSibling("layer1.h.onnx"));
         onnx[onnx.length / 2] ^= 1;
         Map<String, byte[]> none = Map.of();
         Map<String, String> refusals = new java.util.LinkedHashMap<>();
         refusals.put("points outside", new String(upload(admin, zipBundle(none, Map.of("../evil.txt", "x".getBytes()))).getBody().get("error").toString()));
-        refusals.put("hash mismatch", upload(admin, zipBundle(Map.of("outdoor-base/layer1.h.onnx", onnx), none)).getBody().get("error").toString());
-        refusals.put("missing file", upload(admin, zipBundle(java.util.Collections.singletonMap("outdoor-base/layer2.f.onnx", null), none))
+        refusals.put("hash mismatch", upload(admin, zipBundle(Map.of("outdoor-base-s100/layer1.h.onnx", onnx), none)).getBody().get("error").toString());
+        refusals.put("missing file", upload(admin, zipBundle(java.util.Collections.singletonMap("outdoor-base-s100/layer2.f.onnx", null), none))
                 .getBody().get("error").toString());
-        refusals.put("exists with other contents", upload(admin, zipBundle(Map.of("outdoor-base/manifest.json", otherContents), none))
+        refusals.put("exists with other contents", upload(admin, zipBundle(Map.of("outdoor-base-s100/manifest.json", otherContents), none))
                 .getBody().get("error").toString());
         refusals.put("not a zip", upload(admin, "this is not an archive".getBytes()).getBody().get("error").toString());
         for (var r : refusals.entrySet()) {
@@ -265,8 +265,8 @@ class PlatformApiTest {
         // a viewer may not upload; a good bundle is registered and listed; refused ones left nothing behind
         users.create("uploader", "viewer", "uploader-password");
         assertEquals(HttpStatus.FORBIDDEN, upload(anonymous.withBasicAuth("uploader", "uploader-password"),
-                zipBundle(Map.of("outdoor-base/manifest.json", renamed), none)).getStatusCode());
-        ResponseEntity<Map> ok = upload(admin, zipBundle(Map.of("outdoor-base/manifest.json", renamed), none));
+                zipBundle(Map.of("outdoor-base-s100/manifest.json", renamed), none)).getStatusCode());
+        ResponseEntity<Map> ok = upload(admin, zipBundle(Map.of("outdoor-base-s100/manifest.json", renamed), none));
         assertEquals(HttpStatus.CREATED, ok.getStatusCode(), String.valueOf(ok.getBody()));
         List<Map<String, Object>> bundles = admin.getForObject("/api/bundles", List.class);
         assertTrue(bundles.stream().anyMatch(b -> b.get("name").equals("uploaded-base")));

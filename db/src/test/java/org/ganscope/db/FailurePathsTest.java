@@ -31,7 +31,7 @@ class FailurePathsTest {
         experiments = new ExperimentRepository(ds);
         steps = new StepRepository(ds);
         results = new ResultRepository(ds);
-        bundle = new BundleRepository(ds).register("f".repeat(64), "outdoor-base", "outdoor", "base", "/b", "{}");
+        bundle = new BundleRepository(ds).register("f".repeat(64), "outdoor-base-s100", "outdoor", "base", "/b", "{}");
     }
 
     @AfterAll

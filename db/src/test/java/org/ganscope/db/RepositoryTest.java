@@ -45,15 +45,15 @@ class RepositoryTest {
     @Test
     void migrationsAreAppliedOnceAndBundleRegistrationIsIdempotent() {
         assertEquals(0, Database.migrate(ds));
-        long a = bundle("outdoor-base");
-        long b = bundle("outdoor-base");
+        long a = bundle("outdoor-base-s100");
+        long b = bundle("outdoor-base-s100");
         assertEquals(a, b);
-        assertTrue(bundles.byId(a).orElseThrow().manifestJson().contains("outdoor-base"));
+        assertTrue(bundles.byId(a).orElseThrow().manifestJson().contains("outdoor-base-s100"));
     }
 
     @Test
     void hostileNamesAndTagsAreStoredVerbatim() {
-        long b = bundle("indoor-mbstd");
+        long b = bundle("indoor-mbstd-s100");
         String name = "x'); DROP TABLE experiments; -- <script>alert(1)</script>";
         long id = experiments.create(name, b, "{}", "alice", List.of("<b>tag</b>", "a'b", "100%_off"));
         var row = experiments.get(id).orElseThrow();
@@ -67,8 +67,8 @@ class RepositoryTest {
 
     @Test
     void listingFiltersSortsAndPagesTenThousandExperiments() throws Exception {
-        long b1 = bundle("outdoor-pixnorm");
-        long b2 = bundle("indoor-pixnorm");
+        long b1 = bundle("outdoor-pixnorm-s100");
+        long b2 = bundle("indoor-pixnorm-s100");
         try (Connection c = ds.getConnection();
              PreparedStatement st = c.prepareStatement("INSERT INTO experiments (name, bundle_id, params, status) VALUES (?, ?, '{}'::jsonb, ?)")) {
             for (int i = 0; i < 10_000; i++) {
@@ -79,19 +79,19 @@ class RepositoryTest {
             }
             st.executeBatch();
         }
-        var q = new ExperimentRepository.Query("bulk-", "FAILED", "outdoor-pixnorm", null, null, "name", true);
+        var q = new ExperimentRepository.Query("bulk-", "FAILED", "outdoor-pixnorm-s100", null, null, "name", true);
         assertEquals(1000, experiments.count(q));
         var page = experiments.list(q, 10, 5);
         assertEquals(5, page.size());
         assertEquals("bulk-00108", page.get(0).name()); // i % 5 == 3 (FAILED), i even (outdoor): 8, 18, ..., the 11th
-        assertTrue(page.stream().allMatch(r -> r.status().equals("FAILED") && r.bundleName().equals("outdoor-pixnorm")));
+        assertTrue(page.stream().allMatch(r -> r.status().equals("FAILED") && r.bundleName().equals("outdoor-pixnorm-s100")));
         var desc = experiments.list(new ExperimentRepository.Query("bulk-", null, null, "indoor", null, "name", false), 0, 1);
         assertEquals("bulk-09999", desc.get(0).name());
     }
 
     @Test
     void stepsTimelineAndIdempotentResults() {
-        long b = bundle("outdoor-mbstd");
+        long b = bundle("outdoor-mbstd-s100");
         long id = experiments.create("dissect layer3", b, "{\"layers\": [\"layer3\"]}", null, List.of());
         steps.queue(id, "dissect", "layer3", 1000);
         steps.queue(id, "dissect", "layer3", 1000);
@@ -133,7 +133,7 @@ class RepositoryTest {
 
     @Test
     void unitControlsAndCountsPerRuleRoundTrip() {
-        long b = bundle("outdoor-mbstd");
+        long b = bundle("outdoor-mbstd-s100");
         long id = experiments.create("controls", b, "{}", null, List.of());
         steps.queue(id, "dissect", "layer3", 10);
         var withControls = new ResultRepository.UnitRow(0, 0.5, 3, "tree", "object", 0.12, 0.05, true, new long[] {4}, 0.10, 0.14, 0.03,
@@ -161,7 +161,7 @@ class RepositoryTest {
 
     @Test
     void interventionsKeepTheirPValueAndDrawsOrNull() {
-        long b = bundle("outdoor-mbstd");
+        long b = bundle("outdoor-mbstd-s100");
         long id = experiments.create("interventions", b, "{}", null, List.of());
         steps.queue(id, "intervene", "layer3", 0);
         var rows = List.of(new ResultRepository.InterventionRow("tree", "ablation", 1, "", 0.2, 0.01, 0.005, 30, 1.0 / 21, 20),
@@ -173,7 +173,7 @@ class RepositoryTest {
 
     @Test
     void explanationsKeepTheirHeldOutIousOrNull() {
-        long b = bundle("outdoor-pixnorm");
+        long b = bundle("outdoor-pixnorm-s100");
         long id = experiments.create("explanations", b, "{}", null, List.of());
         steps.queue(id, "explain", "layer3", 0);
         results.replaceExplanations(id, "layer3", List.of(
@@ -194,7 +194,7 @@ class RepositoryTest {
 
     @Test
     void aFailedWriteLeavesNothingHalfWritten() {
-        long b = bundle("indoor-base");
+        long b = bundle("indoor-base-s100");
         long id = experiments.create("no step row", b, "{}", null, List.of());
         var units = List.of(new ResultRepository.UnitRow(0, 0.5, 3, "tree", "object", 0.12, 0.05, true, new long[] {1}));
         assertThrows(DatabaseException.class, () -> results.replaceDissection(id, "layer2", units, List.of(), "k"));
@@ -205,7 +205,7 @@ class RepositoryTest {
 
     @Test
     void metricsReplaceEarlierValues() {
-        long b = bundle("outdoor-base");
+        long b = bundle("outdoor-base-s100");
         long id = experiments.create("metrics", b, "{}", null, List.of());
         steps.queue(id, "metrics", "", 0);
         results.replaceMetrics(id, "metrics", "", Map.of("domain_fd", 12.5, "precision|ablated-20", 0.7), "m1");

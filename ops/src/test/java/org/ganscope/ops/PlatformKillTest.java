@@ -57,7 +57,7 @@ class PlatformKillTest {
         for (int i = 0; i < 240; i++) {
             assertTrue(p.isAlive(), "the platform process died during start");
             try {
-                if (get(port, "/api/bundles").findValuesAsText("name").contains("outdoor-base")) {
+                if (get(port, "/api/bundles").findValuesAsText("name").contains("outdoor-base-s100")) {
                     return;
                 }
             } catch (IOException e) {
@@ -85,7 +85,7 @@ class PlatformKillTest {
         String runId;
         try {
             awaitUp(port, p);
-            String body = "{\"name\": \"kill me\", \"bundle\": \"outdoor-base\", \"layers\": [\"layer3\"], \"samples\": 600, "
+            String body = "{\"name\": \"kill me\", \"bundle\": \"outdoor-base-s100\", \"layers\": [\"layer3\"], \"samples\": 600, "
                     + "\"thresholdSamples\": 60, \"seed\": 4, \"shards\": 6, \"method\": \"quantile\"}";
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/experiments"))
                     .header("authorization", AUTH).header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),

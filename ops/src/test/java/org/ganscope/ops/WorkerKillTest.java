@@ -37,7 +37,7 @@ class WorkerKillTest {
             cluster.startWorkers(dir.resolve("store"), 1, "w1", "w2");
             int shards = 4;
             int samples = 2400;
-            long id = cluster.launch("{\"name\": \"two workers, one killed\", \"bundle\": \"outdoor-base\", \"layers\": [\"layer3\"],"
+            long id = cluster.launch("{\"name\": \"two workers, one killed\", \"bundle\": \"outdoor-base-s100\", \"layers\": [\"layer3\"],"
                     + " \"samples\": " + samples + ", \"thresholdSamples\": 60, \"seed\": 4, \"shards\": " + shards + ", \"method\": \"quantile\"}");
             // wait until w1 is inside a shard (started, not finished), then SIGKILL it
             boolean killed = false;

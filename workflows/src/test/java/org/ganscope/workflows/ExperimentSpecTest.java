@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class ExperimentSpecTest {
 
     static ExperimentSpec spec(int samples, long seed) {
-        return ExperimentSpec.builder().experimentId(7).bundle("ab".repeat(32), "models/bundles/outdoor-base").layers(List.of("layer2", "layer3"))
+        return ExperimentSpec.builder().experimentId(7).bundle("ab".repeat(32), "models/bundles/outdoor-base-s100").layers(List.of("layer2", "layer3"))
                 .samples(samples).seed(seed).thresholds(10, seed + 1).method("iqr").quantile(0.01).topK(4).batch(8).shards(2)
                 .steps(ExperimentSpec.STEPS).classes(List.of("tree")).build();
     }
@@ -46,11 +46,11 @@ class ExperimentSpecTest {
         ExperimentSpec old = spec(20, 5);
         ExperimentSpec launched = old.toBuilder().stepParams(StepParams.at(20, 5)).build();
         for (ExperimentSpec s : List.of(old, launched)) {
-            assertEquals(new org.ganscope.activities.intervene.InterveneTask(7, "ab".repeat(32), "models/bundles/outdoor-base", "layer3", "k",
+            assertEquals(new org.ganscope.activities.intervene.InterveneTask(7, "ab".repeat(32), "models/bundles/outdoor-base-s100", "layer3", "k",
                     List.of("tree"), 20, 2005), s.interveneTask("layer3", "k"));
-            assertEquals(new org.ganscope.activities.metrics.MetricsTask(7, "ab".repeat(32), "models/bundles/outdoor-base", "layer2", 20, 1005),
+            assertEquals(new org.ganscope.activities.metrics.MetricsTask(7, "ab".repeat(32), "models/bundles/outdoor-base-s100", "layer2", 20, 1005),
                     s.metricsTask());
-            assertEquals(new org.ganscope.activities.explain.ExplainTask(7, "ab".repeat(32), "models/bundles/outdoor-base", "layer2", 20, 5, 0.005,
+            assertEquals(new org.ganscope.activities.explain.ExplainTask(7, "ab".repeat(32), "models/bundles/outdoor-base-s100", "layer2", 20, 5, 0.005,
                     5, 3, "k"), s.explainTask("layer2", "k"));
         }
         ExperimentSpec other = old.toBuilder().stepParams(new StepParams(new Sampling(50, 1), new Sampling(60, 2), new Sampling(70, 3),

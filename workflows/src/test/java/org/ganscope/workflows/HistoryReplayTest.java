@@ -143,7 +143,7 @@ class HistoryReplayTest {
                     String text = new String(java.util.Base64.getDecoder().decode(v.asText()), StandardCharsets.UTF_8);
                     if (text.contains(path)) {
                         o.put(f, java.util.Base64.getEncoder().encodeToString(
-                                text.replace(path, "models/bundles/outdoor-base").getBytes(StandardCharsets.UTF_8)));
+                                text.replace(path, "models/bundles/outdoor-base-s100").getBytes(StandardCharsets.UTF_8)));
                     }
                 } else {
                     scrub(v, path);

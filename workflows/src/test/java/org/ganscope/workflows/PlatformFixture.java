@@ -88,7 +88,7 @@ final class PlatformFixture implements AutoCloseable {
         bundles = new BundleRepository(ds);
         artifacts = new org.ganscope.db.ArtifactRepository(ds);
         store = new ArtifactStore(Files.createTempDirectory("ganscope-store"), artifacts);
-        bundle = BundleLoader.load(repo().resolve("models/bundles/outdoor-base"));
+        bundle = BundleLoader.load(repo().resolve("models/bundles/outdoor-base-s100"));
         bundleId = bundles.register(bundle.hash(), bundle.name(), bundle.manifest().dataset(), bundle.manifest().variant(),
                 bundle.dir().toString(), bundle.manifest().raw().toString());
 

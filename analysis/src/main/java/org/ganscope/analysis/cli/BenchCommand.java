@@ -64,13 +64,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The demo bundle and layer the causal and explain benchmarks run on. */
     static final class DemoLayer {
-        @Option(names = "--bundle", paramLabel = "DIR", description = "default: outdoor-base")
+        @Option(names = "--bundle", paramLabel = "DIR", description = "default: outdoor-base-s100")
         Path bundle;
         @Option(names = "--layer", defaultValue = "layer3", paramLabel = "L", description = "default ${DEFAULT-VALUE}")
         String layer;
 
         Bundle bundle() {
-            return BundleLoader.load(bundle != null ? bundle : home().resolve("models/bundles/outdoor-base"));
+            return BundleLoader.load(bundle != null ? bundle : home().resolve("models/bundles/outdoor-base-s100"));
         }
     }
 
@@ -119,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
         Method method;
         @Option(names = "--python", defaultValue = "/usr/bin/python3", paramLabel = "PY", description = "Python of the torch reimplementation")
         String python;
-        @Option(names = "--rss-bundle", paramLabel = "DIR", description = "bundle of the memory probes (default: outdoor-base)")
+        @Option(names = "--rss-bundle", paramLabel = "DIR", description = "bundle of the memory probes (default: outdoor-base-s100)")
         Path rssBundle;
         @Option(names = "--rss-layer", defaultValue = "layer3", paramLabel = "L", description = "layer of the memory probes (default ${DEFAULT-VALUE})")
         String rssLayer;
@@ -189,7 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             double rssRatio = Double.NaN;
             if (rssNs.length > 0) {
-                Path rssBundle = this.rssBundle != null ? this.rssBundle : home.resolve("models/bundles/outdoor-base");
+                Path rssBundle = this.rssBundle != null ? this.rssBundle : home.resolve("models/bundles/outdoor-base-s100");
                 long[] kib = new long[rssNs.length];
                 for (int i = 0; i < rssNs.length; i++) {
                     kib[i] = probe(rssBundle, rssLayer, rssNs[i], p.method());

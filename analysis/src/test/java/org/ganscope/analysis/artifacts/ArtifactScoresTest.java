@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ArtifactScoresTest {
     @Test
     void scoresAreFiniteDeterministicAndRankedWorstFirst() {
-        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
         ArtifactScores.Result a = ArtifactScores.compute(b, "layer2", 60, 4, 10, 16);
         ArtifactScores.Result again = ArtifactScores.compute(b, "layer2", 60, 4, 10, 32);
         assertArrayEquals(a.scores(), again.scores(), 0.0);

@@ -26,7 +26,7 @@ class BundleRejectionTest {
     Path tmp;
 
     private Path bundle() throws IOException {
-        return TestBundles.copy("outdoor-base", tmp);
+        return TestBundles.copy("outdoor-base-s100", tmp);
     }
 
     private static void editManifest(Path b, Consumer<ObjectNode> edit) throws IOException {
@@ -48,10 +48,11 @@ class BundleRejectionTest {
 
     @Test
     void demoBundleLoadsAndVerifies() {
-        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
         assertEquals(64, b.hash().length());
         List<String> lines = BundleVerifier.verify(b);
-        assertEquals(b.manifest().layers().size() + 3, lines.size(), String.join("\n", lines));
+        // a line per layer, then segmenter, concept groups, features, reference features and real sample (schema 2)
+        assertEquals(b.manifest().layers().size() + 5, lines.size(), String.join("\n", lines));
         assertTrue(b.manifest().segmenter().pixelAccuracy() > 0);
     }
 
@@ -189,22 +190,28 @@ class BundleRejectionTest {
     @Test
     void wrongClassCount() throws IOException {
         Path b = bundle();
-        editManifest(b, m -> ((ArrayNode) m.get("classes")).remove(m.get("classes").size() - 1));
+        // a schema 2 bundle's main concept group repeats the class list (the loader checks the two agree): one class fewer in both
+        editManifest(b, m -> {
+            ((ArrayNode) m.get("classes")).remove(m.get("classes").size() - 1);
+            ArrayNode main = (ArrayNode) m.get("concept_groups").get(0).get("classes");
+            main.remove(main.size() - 1);
+            ((ObjectNode) m.get("concept_groups").get(0).get("real_pixel_share")).remove("window");
+        });
         Bundle loaded = BundleLoader.load(b);
         String msg = assertThrows(BundleException.class, () -> BundleVerifier.verify(loaded)).getMessage();
-        assertTrue(msg.contains("segmenter.onnx output shape"), msg);
+        assertTrue(msg.contains("segmenter.onnx output") && msg.contains("does not match the manifest"), msg);
     }
 
     @Test
     void unknownLayer() {
-        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
         String msg = assertThrows(BundleException.class, () -> b.layer("layer9")).getMessage();
         assertTrue(msg.contains("has no layer 'layer9'") && msg.contains("layer1"), msg);
     }
 
     @Test
     void verifyCommandExitCodes() throws IOException {
-        assertEquals(0, Main.run(new String[] {"bundle", "verify", TestBundles.demo("outdoor-base").toString()}));
+        assertEquals(0, Main.run(new String[] {"bundle", "verify", TestBundles.demo("outdoor-base-s100").toString()}));
         Path b = bundle();
         Files.delete(b.resolve("features.onnx"));
         assertEquals(1, Main.run(new String[] {"bundle", "verify", b.toString()}));

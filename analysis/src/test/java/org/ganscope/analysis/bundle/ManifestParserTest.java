@@ -23,13 +23,13 @@ class ManifestParserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String demoManifest() throws Exception {
-        return Files.readString(TestBundles.demo("outdoor-base").resolve("manifest.json"));
+        return Files.readString(TestBundles.demo("outdoor-base-s100").resolve("manifest.json"));
     }
 
     @Test
     void parsesTheDemoManifest() throws Exception {
         Manifest m = ManifestParser.parse(demoManifest());
-        assertEquals("outdoor-base", m.name());
+        assertEquals("outdoor-base-s100", m.name());
         assertEquals("outdoor", m.dataset());
         assertEquals(64, m.zdim());
         assertEquals(4, m.layers().size());
@@ -37,13 +37,13 @@ class ManifestParserTest {
         assertEquals(new Manifest.Layer("layer1", 128, 4, 4, "layer1.h.onnx", "layer1.f.onnx", null, false), l1);
         assertEquals("layer2.f_seg.pt", m.layer("layer2").orElseThrow().torchscript());
         assertEquals(new Manifest.ConceptClass(1, "sky", "object", "#78b4ff"), m.classes().get(1));
-        assertEquals(new Manifest.Segmenter("segmenter.onnx", 64, 0.99417, 0.97431), m.segmenter());
+        assertEquals(new Manifest.Segmenter("segmenter.onnx", 64, 0.99613, 0.98146), m.segmenter());
         assertEquals(new Manifest.Features("features.onnx", 128, "real/features_mean.npy", "real/features_cov.npy",
                 "real/features_sample.npy"), m.features());
         assertEquals(new Manifest.RealSample("real/images.png", "real/labels.png", 64, 10), m.real());
-        assertEquals(new Manifest.FileEntry("2fdbd0429aeebf92367a19abc1c932ec8f1465781d3e887ca561242427344ac3", 677018),
+        assertEquals(new Manifest.FileEntry("cb0c4600a24a3468da9c678a7f7f1140d10b174a1ddf232e90f3fafe856d0973", 677018),
                 m.files().get("features.onnx"));
-        assertEquals("outdoor scenes, DCGAN-like generator, base variant", m.raw().get("description").asText());
+        assertEquals("outdoor scenes (renderer v2), upsample+conv generator, base variant, EMA weights", m.raw().get("description").asText());
         assertNull(m.layers().get(0).torchscript());
     }
 

@@ -25,10 +25,10 @@ class MetricsOutputTest {
 
     @Test
     void metricsLineNamesBothFeatureSpaces() {
-        assertEquals("outdoor-mbstd: 2000 samples (seed 0): FD (EfficientNet-Lite0) 218.2118 (real floor 4.7527, 2000 held-out real images), "
+        assertEquals("outdoor-mbstd-s100: 2000 samples (seed 0): FD (EfficientNet-Lite0) 218.2118 (real floor 4.7527, 2000 held-out real images), "
                         + "domain FD (segmenter features) 1.8972, SWD 81.15 (x1e3, per level [62.67, 91.09, 89.67]), precision 0.0860, "
                         + "recall 0.0020, density 0.0176, coverage 0.0140 (PRDC on segmenter features) (1.5 s)",
-                MetricsCommand.line("outdoor-mbstd", 2000, 0, "", measured(MEASURED), "domain FD (segmenter features)", "segmenter features", 1.5));
+                MetricsCommand.line("outdoor-mbstd-s100", 2000, 0, "", measured(MEASURED), "domain FD (segmenter features)", "segmenter features", 1.5));
         assertEquals("b: 64 samples (seed 1): FD (EfficientNet-Lite0) n/a (bundle x has no reference_features), domain FD (segmenter features) "
                         + "1.8972, SWD 81.15 (x1e3, per level [62.67, 91.09, 89.67]), precision 0.0860, recall 0.0020, density 0.0176, "
                         + "coverage 0.0140 (PRDC on segmenter features) (0.2 s)",
@@ -37,13 +37,13 @@ class MetricsOutputTest {
 
     @Test
     void zooCheckHeadlineNamesBothFeatureSpaces() {
-        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
         List<ZooCheck.ClassShare> shares = List.of(new ZooCheck.ClassShare("main", "sky", "object", 0.3, 0.3));
-        assertEquals("outdoor-base (schema 1): 2000 samples of seed 0, FD (EfficientNet-Lite0) 218.2118 (real floor 4.7527, 2000 held-out "
+        assertEquals("outdoor-base-s100 (schema 2): 2000 samples of seed 0, FD (EfficientNet-Lite0) 218.2118 (real floor 4.7527, 2000 held-out "
                         + "real images), domain FD (segmenter features) 1.8972, main classes in [0.5, 2.0]: 1 of 1, min ratio 1.000",
-                ZooCommand.CheckZoo.headline(b, new ZooCheck.Result("outdoor-base", 2000, 0, shares, 1.8972, MEASURED)));
-        assertEquals("outdoor-base (schema 1): 2000 samples of seed 0, FD (EfficientNet-Lite0) n/a (bundle x has no reference_features), "
+                ZooCommand.CheckZoo.headline(b, new ZooCheck.Result("outdoor-base-s100", 2000, 0, shares, 1.8972, MEASURED)));
+        assertEquals("outdoor-base-s100 (schema 2): 2000 samples of seed 0, FD (EfficientNet-Lite0) n/a (bundle x has no reference_features), "
                         + "domain FD (segmenter features) 1.8972, main classes in [0.5, 2.0]: 1 of 1, min ratio 1.000",
-                ZooCommand.CheckZoo.headline(b, new ZooCheck.Result("outdoor-base", 2000, 0, shares, 1.8972, NA)));
+                ZooCommand.CheckZoo.headline(b, new ZooCheck.Result("outdoor-base-s100", 2000, 0, shares, 1.8972, NA)));
     }
 }

@@ -22,7 +22,7 @@ class EvalShardTest {
 
     @BeforeAll
     static void load() {
-        bundle = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        bundle = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
     }
 
     private static void assertSameCounts(ThresholdTally want, ThresholdTally got) {

@@ -20,7 +20,7 @@ class LayerDissectorTest {
 
     @BeforeAll
     static void load() {
-        bundle = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        bundle = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
     }
 
     private static DissectParams small(DissectParams.Method m) {
@@ -147,7 +147,7 @@ class LayerDissectorTest {
         int rc;
         try {
             System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
-            rc = Main.run(new String[] {"dissect", "--bundle", TestBundles.demo("outdoor-base").toString(), "--layer", "layer2",
+            rc = Main.run(new String[] {"dissect", "--bundle", TestBundles.demo("outdoor-base-s100").toString(), "--layer", "layer2",
                     "--samples", "20", "--seed", "1", "--threshold-samples", "16", "--images", "3", "--out", out.toString()});
         } finally {
             System.setOut(stdout);

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * dissection counts all its images, so the search here sees all of them (no held-out half).
  */
 class DissectionThresholdsTest {
-    private static final Bundle B = BundleLoader.load(TestBundles.demo("outdoor-base"));
+    private static final Bundle B = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
+    /** The main group's concepts (its classes but "unlabeled"), which come first among the explainer's. */
+    private static final int MAIN = B.manifest().classes().size() - 1;
 
     private static DissectParams params(DissectParams.Method m) {
         return new DissectParams("layer2", 24, 7, 24, 8, m, 0.01, 4, 8);
@@ -35,13 +37,16 @@ class DissectionThresholdsTest {
                 continue;
             }
             determined++;
-            assertEquals(r.bestIou()[u], e.units()[u].bestSingleIou(), 1e-12, "unit " + u);
-            assertEquals(new Formula.Leaf(r.bestLabel()[u] - 1), e.units()[u].bestSingle(), "unit " + u);
+            // the explainer's concepts are the main classes (first, concept i = class i + 1) and, on a schema 2 bundle, every
+            // further group's: its best single concept is at least the dissection's label, and is that label when it is a main one
+            assertTrue(e.units()[u].bestSingleIou() >= r.bestIou()[u] - 1e-12, "unit " + u);
+            if (((Formula.Leaf) e.units()[u].bestSingle()).concept() < MAIN) {
+                assertEquals(r.bestIou()[u], e.units()[u].bestSingleIou(), 1e-12, "unit " + u);
+                assertEquals(new Formula.Leaf(r.bestLabel()[u] - 1), e.units()[u].bestSingle(), "unit " + u);
+            }
             assertTrue(e.units()[u].iou() >= e.units()[u].bestSingleIou());
         }
         assertTrue(determined > d.units() / 2, determined + " units with a label");
-        LayerExplainer.Agreement a = LayerExplainer.agreement(e, r.bestLabel());
-        assertTrue(a.agree() >= determined, a.toString());
     }
 
     @Test
@@ -55,7 +60,10 @@ class DissectionThresholdsTest {
             for (int c = 1; c < r.iou()[u].length; c++) {
                 max = Math.max(max, r.iou()[u][c]);
             }
-            assertEquals(max, e.units()[u].bestSingleIou(), 1e-12, "unit " + u);
+            assertTrue(e.units()[u].bestSingleIou() >= max - 1e-12, "unit " + u);
+            if (((Formula.Leaf) e.units()[u].bestSingle()).concept() < MAIN) {
+                assertEquals(max, e.units()[u].bestSingleIou(), 1e-12, "unit " + u);
+            }
             if (e.units()[u].bestSingle().equals(new Formula.Leaf(r.bestLabel()[u] - 1))) {
                 agree++;
             }

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class AblationPathsTest {
     @ParameterizedTest
-    @CsvSource({"outdoor-mbstd, layer3, tree, 16, 33", "outdoor-mbstd, layer3, door, 5, 21", "indoor-pixnorm, layer2, window, 3, 10",
-        "indoor-pixnorm, layer3, bed, 16, 17", "outdoor-base, layer4, sky, 2, 5"})
+    @CsvSource({"outdoor-mbstd-s100, layer3, tree, 16, 33", "outdoor-mbstd-s100, layer3, door, 5, 21", "indoor-pixnorm-s100, layer2, window, 3, 10",
+        "indoor-pixnorm-s100, layer3, bed, 16, 17", "outdoor-base-s100, layer4, sky, 2, 5"})
     void stackedPathCountsEqualThePerSelectionPath(String bundle, String layer, String cls, int batch, int samples) {
         Bundle b = BundleLoader.load(TestBundles.demo(bundle));
         int c = b.manifest().classes().stream().filter(x -> x.name().equals(cls)).findFirst().orElseThrow().index();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Interventions on a real demo bundle: deterministic, and extreme edits do what they must. */
 class InterventionTest {
     static Bundle bundle() {
-        return BundleLoader.load(TestBundles.demo("outdoor-base"));
+        return BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
     }
 
     @Test

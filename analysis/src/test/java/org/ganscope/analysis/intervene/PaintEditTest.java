@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class PaintEditTest {
     static Bundle bundle() {
-        return BundleLoader.load(Path.of(System.getProperty("ganscope.repo", "..")).resolve("models/bundles/outdoor-base"));
+        return BundleLoader.load(Path.of(System.getProperty("ganscope.repo", "..")).resolve("models/bundles/outdoor-base-s100"));
     }
 
     @Test

@@ -20,7 +20,7 @@ class MetricIntervalsTest {
 
     @Test
     void theRealSampleAsGeneratedSamplesScoresTheRealFloorInsideItsInterval() {
-        RealFeatures real = RealFeatures.of(BundleLoader.load(TestBundles.demo("outdoor-base")));
+        RealFeatures real = RealFeatures.of(BundleLoader.load(TestBundles.demo("outdoor-base-s100")));
         int n = real.sampleCount();
         MetricIntervals a = MetricIntervals.bootstrap(real, real.sample(), n, 20, 7);
         MetricIntervals b = MetricIntervals.bootstrap(real, real.sample(), n, 20, 7);

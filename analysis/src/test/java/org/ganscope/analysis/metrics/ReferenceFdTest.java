@@ -23,7 +23,7 @@ class ReferenceFdTest {
 
     @Test
     void aBundleWithoutReferenceFeaturesSaysSoAndTheOtherMetricsAreUnchanged() {
-        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        Bundle b = BundleLoader.load(TestBundles.repo().resolve("models/bundles-test/zoo2-tiny-outdoor"));
         SampleMetrics.Measured m = SampleMetrics.measure(b, "layer1", new int[0], 64, 1, 32, null, Progress.NONE, 0, 0, "--samples");
         assertFalse(m.reference().available());
         assertTrue(m.reference().unavailable().contains("has no reference_features"), m.reference().unavailable());
@@ -39,7 +39,7 @@ class ReferenceFdTest {
     @Test
     void measuredAgainstItsOwnSamplesIsZeroAndTheFloorIsTheShift(@TempDir Path tmp) throws Exception {
         ReferenceNetwork net = ReferenceNetwork.locate();
-        Path dir = TestBundles.copy("outdoor-base", tmp);
+        Path dir = TestBundles.copy("outdoor-base-s100", tmp);
         Bundle plain = BundleLoader.load(dir);
         float[] feats = new float[N * net.dim()];
         GeneratedFeatures.compute(plain, "layer1", new int[0], N, 7, 64, null, null, Progress.NONE, net, feats);

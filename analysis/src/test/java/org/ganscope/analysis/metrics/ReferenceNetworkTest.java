@@ -22,7 +22,7 @@ class ReferenceNetworkTest {
         assertEquals(1280, net.dim());
         int s = 64;
         int n = 4;
-        float[] x = Arrays.copyOf(RealImages.load(BundleLoader.load(TestBundles.demo("outdoor-base"))), n * 3 * s * s);
+        float[] x = Arrays.copyOf(RealImages.load(BundleLoader.load(TestBundles.demo("outdoor-base-s100"))), n * 3 * s * s);
         x[3 * 3 * s * s + 5] = -x[3 * 3 * s * s + 5] * 0.5f - 0.25f; // image 3 = real image 3 with one value changed
         float[] f = net.features(x, n, s, n);
         assertEquals(n * 1280, f.length);

@@ -76,7 +76,7 @@ class ReferenceSharedStatisticsTest {
 
     /** A demo bundle copy with the arrays in the bundle (files table entries). */
     private static Path inBundle(Path dir) throws Exception {
-        Path b = TestBundles.copy("outdoor-base", dir);
+        Path b = TestBundles.copy("outdoor-base-s100", dir);
         ObjectNode m = (ObjectNode) JSON.readTree(b.resolve("manifest.json").toFile());
         ObjectNode r = reference(m);
         for (int i = 0; i < 3; i++) {
@@ -90,7 +90,7 @@ class ReferenceSharedStatisticsTest {
 
     /** A demo bundle copy whose manifest names shared statistics {@code key} (not in its files table). */
     private static Path shared(Path dir, String key) throws Exception {
-        Path b = TestBundles.copy("outdoor-base", dir);
+        Path b = TestBundles.copy("outdoor-base-s100", dir);
         ObjectNode m = (ObjectNode) JSON.readTree(b.resolve("manifest.json").toFile());
         ObjectNode sums = reference(m).putObject("statistics").put("shared", key).putObject("sha256");
         for (int i = 0; i < 3; i++) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class SampleMetricsTest {
     @Test
     void deterministicAndSensitiveToAblation() {
-        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
         SampleMetrics a = SampleMetrics.compute(b, "layer2", new int[0], 64, 1, 16);
         SampleMetrics again = SampleMetrics.compute(b, "layer2", new int[0], 64, 1, 32);
         assertEquals(a.domainFd(), again.domainFd(), 0.0, "batch size must not change the result");
@@ -23,7 +23,7 @@ class SampleMetricsTest {
 
     @Test
     void realSampleIsCloseToRealStatistics() {
-        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
         RealFeatures real = RealFeatures.of(b);
         Frechet.Stats s = Frechet.Stats.of(real.sample(), real.sampleCount(), real.dim());
         double fdReal = Frechet.distance(real.mean(), real.cov(), s.mean(), s.cov());

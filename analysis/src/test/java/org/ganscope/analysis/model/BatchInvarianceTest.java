@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class BatchInvarianceTest {
     @ParameterizedTest
-    @CsvSource({"outdoor-mbstd,layer3", "outdoor-base,layer3", "outdoor-pixnorm,layer3", "outdoor-mbstd-s100,layer3", "indoor-base,layer3",
-        "indoor-mbstd,layer3", "indoor-pixnorm,layer3", "indoor-mbstd-s100,layer3", "indoor-pixnorm,layer2", "outdoor-base,layer4"})
+    @CsvSource({"outdoor-mbstd-s100,layer3", "outdoor-base-s100,layer3", "outdoor-pixnorm-s100,layer3", "outdoor-mbstd-s100,layer3", "indoor-base-s100,layer3",
+        "indoor-mbstd-s100,layer3", "indoor-pixnorm-s100,layer3", "indoor-mbstd-s100,layer3", "indoor-pixnorm-s100,layer2", "outdoor-base-s100,layer4"})
     void aRowRendersToTheSameBitsAnywhereInAnyBatchOfTwoOrMore(String bundle, String layerName) {
         Bundle b = BundleLoader.load(TestBundles.demo(bundle));
         Manifest m = b.manifest();

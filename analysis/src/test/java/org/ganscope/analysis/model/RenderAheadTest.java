@@ -19,7 +19,7 @@ class RenderAheadTest {
 
     @BeforeAll
     static void load() {
-        bundle = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        bundle = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
     }
 
     @Test

@@ -25,8 +25,8 @@ class AlphaOptimizerTest {
 
     @Test
     void deterministicBoundedAndImprovesTheObjective() {
-        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
-        var p = params(128, 6);
+        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
+        var p = params(b.layer("layer3").units(), 6);
         AlphaOptimizer.Result r1 = AlphaOptimizer.run(b, "layer3", p);
         AlphaOptimizer.Result r2 = AlphaOptimizer.run(b, "layer3", p);
         assertArrayEquals(r1.alpha(), r2.alpha(), "same seed and data, same alpha");
@@ -40,23 +40,23 @@ class AlphaOptimizerTest {
 
     @Test
     void layersWithoutAGradientGraphAreRefused() {
-        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
         String msg = assertThrows(AnalysisException.class, () -> AlphaOptimizer.run(b, "layer1", params(128, 1))).getMessage();
         assertTrue(msg.contains("no gradient graph") && msg.contains("layer2"), msg);
     }
 
     @Test
     void gradientMatchesCentralFiniteDifferences() {
-        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
-        var p = params(128, 1);
-        float[] alpha = new float[128];
+        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base-s100"));
+        var p = params(b.layer("layer3").units(), 1);
+        float[] alpha = new float[b.layer("layer3").units()];
         for (int u = 0; u < alpha.length; u++) {
             alpha[u] = 0.2f + 0.6f * ((u * 37) % 17) / 17f;
         }
         try (AlphaOptimizer.Probe probe = new AlphaOptimizer.Probe(b, "layer3", p)) {
             double[] lg = probe.lossAndGradient(alpha);
             // the units with the largest gradients, where the check is most telling
-            Integer[] order = java.util.stream.IntStream.range(0, 128).boxed()
+            Integer[] order = java.util.stream.IntStream.range(0, alpha.length).boxed()
                     .sorted((x, y) -> Double.compare(Math.abs(lg[y + 1]), Math.abs(lg[x + 1]))).toArray(Integer[]::new);
             float eps = 0.02f;
             for (int i = 0; i < 3; i++) {

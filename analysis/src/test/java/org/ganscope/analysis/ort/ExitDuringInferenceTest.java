@@ -54,7 +54,7 @@ class ExitDuringInferenceTest {
 
     @Test
     void exitingWhileASessionRunsEndsCleanly(@TempDir Path dir) throws Exception {
-        Path bundle = TestBundles.demo("outdoor-base");
+        Path bundle = TestBundles.demo("outdoor-base-s100");
         for (int i = 0; i < 4; i++) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"), "-cp", System.getProperty("java.class.path"),

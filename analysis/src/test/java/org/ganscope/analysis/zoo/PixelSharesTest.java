@@ -57,9 +57,10 @@ class PixelSharesTest {
         }
     }
 
+    /** On a schema 1 bundle (the byog toy; a schema 2 bundle takes its real shares from the manifest, over 2,000 images). */
     @Test
     void generatedCountsPerImageAreTheSegmentersLabelsAndRealSharesComeFromTheSheet() {
-        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        Bundle b = BundleLoader.load(TestBundles.repo().resolve("models/bundles-test/toy-random"));
         PixelShares.Counts counts = PixelShares.count(b, 12, 3, 5, Progress.NONE); // batches of 5: 5, 5, 2
         // brute force: the 12 images in one batch, labels counted per image
         try (LayerModel m = new LayerModel(b, b.manifest().layers().get(0).name(), 12)) {
@@ -79,24 +80,26 @@ class PixelSharesTest {
         double[] real = RealLabels.pixelShares(b, b.manifest().groups().get(0));
         assertEquals(b.manifest().real().count(), RealLabels.tileCounts(b, b.manifest().groups().get(0)).length);
         // brute force: the label sheet read here, pixel by pixel, the first `count` tiles of 64 x 64 in rows of `columns`
-        // (64 images in rows of 10: the 6 padding tiles of the last row are no images)
+        // (a sheet of `count` images in rows of `columns`: padding tiles of a last row are no images)
         java.awt.image.BufferedImage sheet;
         try {
             sheet = javax.imageio.ImageIO.read(b.file(b.manifest().real().labels()).toFile());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        int count = b.manifest().real().count();
+        int columns = b.manifest().real().columns();
         long all = 0;
         long[] perClass = new long[real.length];
         for (int y = 0; y < sheet.getHeight(); y++) {
             for (int x = 0; x < sheet.getWidth(); x++) {
-                if ((y / 64) * 10 + x / 64 < 64) {
+                if ((y / 64) * columns + x / 64 < count) {
                     perClass[sheet.getRaster().getSample(x, y, 0)]++;
                     all++;
                 }
             }
         }
-        assertEquals(64L * 64 * 64, all);
+        assertEquals(64L * 64 * count, all);
         for (int c = 0; c < real.length; c++) {
             PixelShares.Share s = shares.get(c);
             assertEquals(real[c], s.real(), 1e-15, "the sheet's share, as zoo check compares");

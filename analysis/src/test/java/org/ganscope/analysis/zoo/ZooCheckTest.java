@@ -52,7 +52,7 @@ class ZooCheckTest {
 
     @Test
     void aSchemaOneBundleHasTheMainGroupOnlyWithRealSharesFromItsLabelSheet() {
-        Bundle b = BundleLoader.load(TestBundles.demo("outdoor-base"));
+        Bundle b = BundleLoader.load(TestBundles.repo().resolve("models/bundles-test/toy-random"));
         ZooCheck.Result r = ZooCheck.check(b, 16, 0, 8, Progress.NONE);
         assertEquals(13, r.shares().size());
         assertTrue(r.shares().stream().allMatch(s -> s.group().equals("main")));

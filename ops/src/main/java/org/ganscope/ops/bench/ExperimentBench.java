@@ -18,7 +18,7 @@ import org.ganscope.ops.cluster.LocalCluster;
 import org.ganscope.workflows.experiment.ExperimentSpec;
 
 /**
- * {@code ganscope bench experiment [--bundle outdoor-base] [--layer layer3] [--samples N] [--class tree]}:
+ * {@code ganscope bench experiment [--bundle outdoor-base-s100] [--layer layer3] [--samples N] [--class tree]}:
  * the whole default experiment (all six steps: dissect, metrics, explain, intervene, optimize,
  * artifacts) on a local cluster (one platform node, one model worker, fresh store, nothing
  * reused), timed per step from the platform's own step records (started to finished, summed
@@ -38,7 +38,7 @@ public final class ExperimentBench {
               The default six-step experiment (dissect, metrics, explain, intervene, optimize, artifacts) on a local
               cluster (one platform node, one model worker, fresh store); seconds per step and total. Ends with
               experiment_seconds total=T dissect=a ... load_max=L cores=N.
-              --bundle NAME        bundle under models/bundles (default outdoor-base)
+              --bundle NAME        bundle under models/bundles (default outdoor-base-s100)
               --layer L            layer (default layer3)
               --samples N          evaluation images (default: the experiment's default)
               --class C            class of interest of intervene and optimize (default tree)
@@ -85,7 +85,7 @@ public final class ExperimentBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
-        String bundle = a.getOrDefault("bundle", "outdoor-base");
+        String bundle = a.getOrDefault("bundle", "outdoor-base-s100");
         String layer = a.getOrDefault("layer", "layer3");
         String cls = a.getOrDefault("class", "tree"); // intervene needs a class of interest
         String samples = a.containsKey("samples") ? ", \"samples\": " + Integer.parseInt(a.get("samples")) : "";

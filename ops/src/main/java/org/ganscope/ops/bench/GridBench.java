@@ -43,7 +43,7 @@ public final class GridBench {
         try (EmbeddedDatabase pg = EmbeddedDatabase.start(dir.resolve("pg"), 0);
              HikariDataSource ds = Database.connect(pg.jdbcUrl("postgres"), "postgres", pg.superuserPassword(), 4)) {
             Database.migrate(ds);
-            long bundle = new BundleRepository(ds).register("0".repeat(64), "outdoor-base", "outdoor", "base", "/bundles/outdoor-base", "{}");
+            long bundle = new BundleRepository(ds).register("0".repeat(64), "outdoor-base-s100", "outdoor", "base", "/bundles/outdoor-base-s100", "{}");
             long t0 = System.nanoTime();
             fill(ds, bundle, n);
             System.out.printf(Locale.ROOT, "filled %d experiments in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);

@@ -69,10 +69,10 @@ final class BadInputs {
             long id = e.get("id").asLong();
             unitsBefore.put(id, cluster.get("/api/experiments/" + id + "/units?layer=layer3"));
         }
-        String ok = "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer3\"], \"samples\": 40";
+        String ok = "{\"bundle\": \"outdoor-base-s100\", \"layers\": [\"layer3\"], \"samples\": 40";
         // launch parameters (REST): 400 with the reason
         launch("unknown bundle", "{\"bundle\": \"no-such-model\"}", 400, "unknown bundle");
-        launch("unknown layer", "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer9\"]}", 400, "layer9");
+        launch("unknown layer", "{\"bundle\": \"outdoor-base-s100\", \"layers\": [\"layer9\"]}", 400, "layer9");
         launch("negative sample count", ok.replace("40", "-5") + "}", 400, "samples");
         launch("huge sample count", ok.replace("40", "2000000000") + "}", 400, "samples");
         launch("seed overflow", ok + ", \"seed\": 99999999999999999999}", 400, "seed");
@@ -80,7 +80,7 @@ final class BadInputs {
         launch("unknown step", ok + ", \"steps\": [\"paint\"]}", 400, "unknown step");
         launch("unknown class", ok + ", \"steps\": [\"dissect\", \"intervene\"], \"classes\": [\"unicorn\"]}", 400, "unknown class");
         launch("intervene without classes", ok + ", \"steps\": [\"dissect\", \"intervene\"]}", 400, "class of interest");
-        launch("alpha on a layer without TorchScript", "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer1\"], \"samples\": 40,"
+        launch("alpha on a layer without TorchScript", "{\"bundle\": \"outdoor-base-s100\", \"layers\": [\"layer1\"], \"samples\": 40,"
                 + " \"steps\": [\"dissect\", \"optimize\"], \"classes\": [\"tree\"]}", 400, "TorchScript");
         launch("quantile out of bounds", ok + ", \"method\": \"quantile\", \"quantile\": 1.5}", 400, "quantile");
         launch("invalid JSON", "{\"bundle\": ", 400, "not a valid launch request");
@@ -90,9 +90,9 @@ final class BadInputs {
         launch("misspelt field", ok + ", \"samplez\": 10}", 400, "samplez");
         launch("fractional sample count", ok.replace("40", "1.5") + "}", 400, "samples");
         launch("one sample for the metrics step", ok.replace("40", "1") + ", \"steps\": [\"dissect\", \"metrics\"]}", 400, "at least 2");
-        launch("no layers", "{\"bundle\": \"outdoor-base\", \"samples\": 40}", 400, "layers is required");
-        launch("empty layer list", "{\"bundle\": \"outdoor-base\", \"layers\": [], \"samples\": 40}", 400, "layers is required");
-        launch("a layer twice", "{\"bundle\": \"outdoor-base\", \"layers\": [\"layer3\", \"layer3\"], \"samples\": 40}", 400,
+        launch("no layers", "{\"bundle\": \"outdoor-base-s100\", \"samples\": 40}", 400, "layers is required");
+        launch("empty layer list", "{\"bundle\": \"outdoor-base-s100\", \"layers\": [], \"samples\": 40}", 400, "layers is required");
+        launch("a layer twice", "{\"bundle\": \"outdoor-base-s100\", \"layers\": [\"layer3\", \"layer3\"], \"samples\": 40}", 400,
                 "'layer3' more than once");
         launch("negative seed", ok + ", \"seed\": -1}", 400, "seed must be 0 or more");
         probe("Idempotency-Key reused with another request", () -> {
@@ -113,7 +113,7 @@ final class BadInputs {
         probe("script tag and SQL in a name are stored as text", () -> {
             String name = "<script>alert(1)</script>'; DROP TABLE experiments; --";
             var r = cluster.request("POST", "/api/experiments", "application/json",
-                    JSON.writeValueAsBytes(JSON.createObjectNode().put("bundle", "outdoor-base").put("samples", 40).put("name", name)
+                    JSON.writeValueAsBytes(JSON.createObjectNode().put("bundle", "outdoor-base-s100").put("samples", 40).put("name", name)
                             .<ObjectNode>set("layers", JSON.createArrayNode().add("layer3")).set("steps", JSON.createArrayNode().add("dissect"))));
             long id = JSON.readTree(r.body()).get("id").asLong();
             String stored = cluster.get("/api/experiments/" + id).get("experiment").get("name").asText();
@@ -270,7 +270,7 @@ final class BadInputs {
     }
 
     private byte[] read(String rel) throws IOException {
-        return Files.readAllBytes(repo.resolve("models/bundles/outdoor-base").resolve(rel));
+        return Files.readAllBytes(repo.resolve("models/bundles/outdoor-base-s100").resolve(rel));
     }
 
     private static byte[] flip(byte[] b) {
@@ -281,7 +281,7 @@ final class BadInputs {
 
     /** The demo bundle zipped, with files replaced (null drops one) and extra entries. */
     private byte[] zip(Map<String, byte[]> replace, Map<String, byte[]> extra) throws IOException {
-        Path dir = repo.resolve("models/bundles/outdoor-base");
+        Path dir = repo.resolve("models/bundles/outdoor-base-s100");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(bytes); var files = Files.walk(dir)) {
             z.setLevel(1);
@@ -289,7 +289,7 @@ final class BadInputs {
                 String rel = dir.relativize(f).toString().replace('\\', '/');
                 byte[] content = replace.containsKey(rel) ? replace.get(rel) : Files.readAllBytes(f);
                 if (content != null) {
-                    z.putNextEntry(new ZipEntry("outdoor-base/" + rel));
+                    z.putNextEntry(new ZipEntry("outdoor-base-s100/" + rel));
                     z.write(content);
                     z.closeEntry();
                 }

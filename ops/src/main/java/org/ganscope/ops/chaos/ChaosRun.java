@@ -201,7 +201,7 @@ public final class ChaosRun {
     }
 
     private String body(long seed, String name) {
-        return String.format(Locale.ROOT, "{\"name\": \"%s\", \"bundle\": \"outdoor-base\", \"layers\": [\"layer3\"], \"samples\": %d,"
+        return String.format(Locale.ROOT, "{\"name\": \"%s\", \"bundle\": \"outdoor-base-s100\", \"layers\": [\"layer3\"], \"samples\": %d,"
                 + " \"thresholdSamples\": 60, \"seed\": %d, \"shards\": %d, \"method\": \"quantile\", \"steps\": [\"dissect\"], \"tags\": [\"chaos\"]}",
                 name, SAMPLES, seed, SHARDS);
     }

@@ -121,7 +121,7 @@ public final class LocalCluster implements AutoCloseable {
                 throw new IllegalStateException("the platform process exited during start; see " + log("platform"));
             }
             try {
-                if (get("/api/bundles").findValuesAsText("name").contains("outdoor-base")) { // the demo bundles register one by one
+                if (get("/api/bundles").findValuesAsText("name").contains("outdoor-base-s100")) { // the demo bundles register one by one
                     return;
                 }
             } catch (IOException e) {

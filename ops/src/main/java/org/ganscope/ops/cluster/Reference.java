@@ -10,7 +10,7 @@ import org.ganscope.analysis.dissect.LayerDissector;
 
 /**
  * The uninterrupted reference for the fault tests and the chaos suite: a layer's quantile
- * dissection of outdoor-base computed in process, compared unit by unit (threshold, IoU,
+ * dissection of outdoor-base-s100 computed in process, compared unit by unit (threshold, IoU,
  * label, exactly) with the units a platform returned.
  */
 public final class Reference {
@@ -24,7 +24,7 @@ public final class Reference {
 
     /** As above for {@code layer}. */
     public static String mismatch(Path repo, String layer, JsonNode units, int samples, long seed, long thresholdSeed) {
-        Bundle b = BundleLoader.load(repo.resolve("models/bundles/outdoor-base"));
+        Bundle b = BundleLoader.load(repo.resolve("models/bundles/outdoor-base-s100"));
         LayerDissection direct = LayerDissector.dissect(b, DissectParams.defaults(layer, samples, seed).withThresholdSet(60, thresholdSeed)
                 .withMethod(DissectParams.Method.QUANTILE, 0.01).withBatch(16), 1, x -> { });
         if (units.size() != direct.units()) {

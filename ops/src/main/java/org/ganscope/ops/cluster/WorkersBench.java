@@ -11,7 +11,7 @@ import org.ganscope.analysis.Progress;
 import org.ganscope.analysis.cli.ConsoleProgress;
 
 /**
- * {@code ganscope bench workers [--bundle outdoor-base] [--layer layer3] [--samples 4000]
+ * {@code ganscope bench workers [--bundle outdoor-base-s100] [--layer layer3] [--samples 4000]
  * [--shards 8] [--threads T]}: the same dissection on one model worker process and then on
  * two (each with T ONNX Runtime threads, default cores/2), against one platform node, each
  * run with a fresh artifact store so nothing is reused. Prints the wall times, the speed-up,
@@ -33,7 +33,7 @@ public final class WorkersBench {
             }
             a.put(args[i].substring(2), args[i + 1]);
         }
-        String bundle = a.getOrDefault("bundle", "outdoor-base");
+        String bundle = a.getOrDefault("bundle", "outdoor-base-s100");
         String layer = a.getOrDefault("layer", "layer3");
         int samples = Integer.parseInt(a.getOrDefault("samples", "4000"));
         int shards = Integer.parseInt(a.getOrDefault("shards", "8"));

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class ExperimentBenchArgsTest {
     @Test
     void knownOptionsAndTheOptOut() {
-        assertEquals(Map.of("bundle", "outdoor-mbstd", "samples", "300", "no-pause-training", "true"),
-                ExperimentBench.parse(new String[] {"--bundle", "outdoor-mbstd", "--no-pause-training", "--samples", "300"}));
+        assertEquals(Map.of("bundle", "outdoor-mbstd-s100", "samples", "300", "no-pause-training", "true"),
+                ExperimentBench.parse(new String[] {"--bundle", "outdoor-mbstd-s100", "--no-pause-training", "--samples", "300"}));
         assertEquals(Map.of(), ExperimentBench.parse(new String[0]));
     }
 

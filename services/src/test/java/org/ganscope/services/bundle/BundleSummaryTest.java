@@ -12,13 +12,13 @@ class BundleSummaryTest {
         String manifest = """
                 {"layers": [{"name": "layer1", "units": 8}, {"name": "layer2", "units": 16}],
                  "classes": [{"name": "-", "index": 0}, {"name": "sky", "index": 1}, {"name": "tree", "index": 2}]}""";
-        BundleSummary b = BundleSummary.of(new BundleRow(7, "ab12", "outdoor-base", "outdoor", "base", "bundles/outdoor-base", manifest));
+        BundleSummary b = BundleSummary.of(new BundleRow(7, "ab12", "outdoor-base-s100", "outdoor", "base", "bundles/outdoor-base-s100", manifest));
         assertEquals(List.of("layer1", "layer2"), b.layers());
         assertEquals(List.of("sky", "tree"), b.classes());
         assertEquals(7, b.id());
-        assertEquals("outdoor-base", b.name());
+        assertEquals("outdoor-base-s100", b.name());
         assertEquals("ab12", b.hash());
-        assertEquals("bundles/outdoor-base", b.path());
+        assertEquals("bundles/outdoor-base-s100", b.path());
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Compare v3's pure parts: nested parameters, the flags on numbers whose meaning differs, grouping by everything but seed. */
 class CompareV3Test {
     private static final String SPEC = """
-            {"experimentId": 3, "bundleHash": "abc", "bundlePath": "/x/outdoor-base", "layers": ["layer2"], "samples": %d, "seed": %d,
+            {"experimentId": 3, "bundleHash": "abc", "bundlePath": "/x/outdoor-base-s100", "layers": ["layer2"], "samples": %d, "seed": %d,
              "thresholdSamples": 20, "thresholdSeed": %d, "method": "iqr", "quantile": 0.01, "topK": 8, "batch": 16, "shards": %d,
              "steps": ["dissect", "metrics"], "classes": [],
              "stepParams": {"metrics": {"samples": %d, "seed": %d}, "explain": {"samples": 40, "seed": 1, "quantile": 0.005, "beam": 5, "maxLength": 3}}}
@@ -58,7 +58,7 @@ class CompareV3Test {
                 new Run(3, spec(60, 1, 2), "r", 11.0), new Run(4, spec(40, 3, 2), "other recipe", 9.0), new Run(5, spec(40, 9, 2), "r", null));
         Map<String, Function<Run, Double>> numbers = Map.of("controlled", Run::controlled);
         List<SeedGroups.Group> g = SeedGroups.group(runs, r -> SeedGroups.key(r.params(), "outdoor", "base", r.recipe(), "layer2"), Run::id,
-                r -> "seed " + r.params().get("seed"), r -> "outdoor-base · layer2", numbers);
+                r -> "seed " + r.params().get("seed"), r -> "outdoor-base-s100 · layer2", numbers);
         assertEquals(List.of(List.of(1L, 2L, 5L), List.of(3L), List.of(4L)), g.stream().map(SeedGroups.Group::ids).toList());
         assertEquals(List.of("seed 1", "seed 2", "seed 9"), g.get(0).seeds());
         SeedGroups.Stat s = g.get(0).stats().get("controlled");

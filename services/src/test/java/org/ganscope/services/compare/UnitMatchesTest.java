@@ -61,8 +61,8 @@ class UnitMatchesTest {
         results = new ResultRepository(ds);
         BundleRepository bundles = new BundleRepository(ds);
         store = new ArtifactStore(Files.createTempDirectory("ganscope-match"), new ArtifactRepository(ds));
-        outdoor = bundles.register("a".repeat(64), "outdoor-base", "outdoor", "base", "/nowhere/outdoor-base", "{}");
-        indoor = bundles.register("b".repeat(64), "indoor-base", "indoor", "base", "/nowhere/indoor-base", "{}");
+        outdoor = bundles.register("a".repeat(64), "outdoor-base-s100", "outdoor", "base", "/nowhere/outdoor-base-s100", "{}");
+        indoor = bundles.register("b".repeat(64), "indoor-base-s100", "indoor", "base", "/nowhere/indoor-base-s100", "{}");
         ExperimentService service = new ExperimentService(experiments, bundles, steps, null, false);
         compare = new CompareService(service, new ExperimentResults(results), new StepResults(steps, store));
     }

@@ -87,7 +87,7 @@ final class DurablePlatform implements AutoCloseable {
         bundles = new BundleRepository(ds);
         results = new ResultRepository(ds);
         store = new ArtifactStore(Files.createTempDirectory("ganscope-store"), new ArtifactRepository(ds));
-        bundle = BundleLoader.load(repo().resolve("models/bundles/outdoor-base"));
+        bundle = BundleLoader.load(repo().resolve("models/bundles/outdoor-base-s100"));
         bundles.register(bundle.hash(), bundle.name(), bundle.manifest().dataset(), bundle.manifest().variant(),
                 bundle.dir().toString(), bundle.manifest().raw().toString());
         temporalDir = Files.createTempDirectory("ganscope-temporal");

@@ -41,7 +41,7 @@ class ExperimentLifecycleTest {
     }
 
     private static LaunchRequest request(String name, int samples, int shards, List<String> steps) {
-        return LaunchRequest.of("outdoor-base").name(name).layers(List.of("layer3")).samples(samples).thresholdSamples(60).seed(4L)
+        return LaunchRequest.of("outdoor-base-s100").name(name).layers(List.of("layer3")).samples(samples).thresholdSamples(60).seed(4L)
                 .method("quantile").shards(shards).steps(steps).build();
     }
 

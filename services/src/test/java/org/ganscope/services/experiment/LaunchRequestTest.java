@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 class LaunchRequestTest {
     @Test
     void builderSetsFieldsByNameAndLeavesTheRestAtTheirDefaults() throws Exception {
-        LaunchRequest built = LaunchRequest.of("outdoor-base").layers(List.of("layer3")).samples(300).seed(4L).steps(List.of("dissect")).build();
-        assertEquals("outdoor-base", built.bundle());
+        LaunchRequest built = LaunchRequest.of("outdoor-base-s100").layers(List.of("layer3")).samples(300).seed(4L).steps(List.of("dissect")).build();
+        assertEquals("outdoor-base-s100", built.bundle());
         assertEquals(300, built.samples());
         assertNull(built.method());
         assertNull(built.shards());
         // the REST body binds to the same record (canonical constructor), unaffected by the builder
         ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        LaunchRequest bound = json.readValue("{\"bundle\":\"outdoor-base\",\"layers\":[\"layer3\"],\"samples\":300,\"seed\":4,\"steps\":[\"dissect\"]}",
+        LaunchRequest bound = json.readValue("{\"bundle\":\"outdoor-base-s100\",\"layers\":[\"layer3\"],\"samples\":300,\"seed\":4,\"steps\":[\"dissect\"]}",
                 LaunchRequest.class);
         assertEquals(built, bound);
     }

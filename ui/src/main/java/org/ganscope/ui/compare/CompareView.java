@@ -103,13 +103,16 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         top.setAlignItems(Alignment.BASELINE);
 
         table.setId("compare-table");
-        table.addColumn(c -> "#" + c.experiment().id()).setHeader("#").setAutoWidth(true).setFlexGrow(0);
+        // fixed: an auto width is measured on the first rows drawn, and "#10" below "#9" was cut
+        table.addColumn(c -> "#" + c.experiment().id()).setHeader("#").setWidth("3rem").setFlexGrow(0);
         // the bundle, and below it its dataset and variant: one column, so that the table fits a laptop's width
-        table.addColumn(LitRenderer.<Column>of("<span>${item.bundle}</span> <span style=\"display: block; font-size: var(--lumo-font-size-xs);"
+        // a long name ("outdoor-mbstd-s100") wraps at its hyphens rather than being cut
+        table.addColumn(LitRenderer.<Column>of("<span style=\"white-space: normal; overflow-wrap: anywhere\">${item.bundle}</span>"
+                + " <span style=\"display: block; font-size: var(--lumo-font-size-xs);"
                 + " color: var(--lumo-secondary-text-color); line-height: 1.2\">${item.kind}</span>")
                 .withProperty("bundle", c -> c.experiment().bundleName())
                 .withProperty("kind", c -> c.experiment().dataset() + " · " + c.experiment().variant()))
-                .setHeader(Fmt.header("bundle (dataset · variant)")).setWidth("8rem").setFlexGrow(0);
+                .setHeader(Fmt.header("bundle (dataset · variant)")).setWidth("7.5rem").setFlexGrow(0);
         table.addComponentColumn(this::layerChoice).setHeader("layer").setAutoWidth(true);
         // each value with its 95% interval on a second, smaller line, so that the whole table fits a laptop's width
         // the controlled count leads (docs/CONTROLS.md); the count without control follows it
@@ -131,7 +134,7 @@ public class CompareView extends VerticalLayout implements BeforeEnterObserver {
         table.addColumn(withCi(c -> metric(c, "precision"), sample)).setHeader("precision").setAutoWidth(true);
         table.addColumn(withCi(c -> metric(c, "recall"), sample)).setHeader("recall").setAutoWidth(true);
         table.setAllRowsVisible(true);
-        table.getStyle().set("--lumo-space-m", "0.5rem"); // narrower cell padding: thirteen columns at 1200 px
+        table.getStyle().set("--lumo-space-m", "0.4rem"); // narrower cell padding: thirteen columns at 1200 px
 
         flagNotes.setId("meaning-flags");
         groups.setId("seed-groups");

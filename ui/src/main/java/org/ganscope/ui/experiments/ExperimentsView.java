@@ -50,7 +50,7 @@ import org.ganscope.ui.layout.MainLayout;
  * sortable columns, status badges and each run's progress over its steps, refreshed live;
  * each run's layers, samples and result (units interpretable with control per layer); a
  * message when the filters match nothing; the filters in the address
- * ({@code /?search=trees&status=SUCCEEDED&model=outdoor-base&dataset=outdoor&tag=demo}), so a
+ * ({@code /?search=trees&status=SUCCEEDED&model=outdoor-base-s100&dataset=outdoor&tag=demo}), so a
  * filtered list can be shared and survives a reload; Clone opens the launch form prefilled.
  */
 @jakarta.annotation.security.PermitAll
@@ -183,7 +183,7 @@ public class ExperimentsView extends VerticalLayout implements BeforeEnterObserv
         add(filters, hint, grid);
     }
 
-    /** Filters from the address: {@code ?search=trees&status=SUCCEEDED&model=outdoor-base&dataset=outdoor&tag=demo}. */
+    /** Filters from the address: {@code ?search=trees&status=SUCCEEDED&model=outdoor-base-s100&dataset=outdoor&tag=demo}. */
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         Map<String, List<String>> q = event.getLocation().getQueryParameters().getParameters();

@@ -122,7 +122,7 @@ public class PlaygroundView extends VerticalLayout implements BeforeEnterObserve
         add(controls, problem, new HorizontalLayout(canvas, right));
     }
 
-    /** Choices can come in the address: ?bundle=outdoor-base&layer=layer3&class=tree&sample=3&mode=insert. */
+    /** Choices can come in the address: ?bundle=outdoor-base-s100&layer=layer3&class=tree&sample=3&mode=insert. */
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         var q = event.getLocation().getQueryParameters().getParameters();
