@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -35,6 +36,24 @@ class WorkerKillTest {
             assertEquals("temporal-dev", cluster.temporalServer());
             cluster.workerJvmArgs("-Dganscope.checkpoint-seconds=0.5"); // shards of a few seconds here: checkpoint often
             cluster.startWorkers(dir.resolve("store"), 1, "w1", "w2");
+            // issue #28: no secret on a command line, which every local user can read (ps): the admin password and the
+            // database role's password reach the platform and the workers through their environment
+            List<String> secrets = List.of(cluster.adminPassword(), java.util.Objects.requireNonNull(
+                    cluster.dbCredentials().get("GANSCOPE_DB_PASSWORD")));
+            // the whole command line as ps reads it (/proc; ProcessHandle.Info cuts long ones short)
+            List<String> lines = new java.util.ArrayList<>();
+            for (ProcessHandle h : ProcessHandle.current().descendants().toList()) {
+                try {
+                    lines.add(new String(Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline")),
+                            java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' '));
+                } catch (java.io.IOException gone) {
+                    // a process that ended meanwhile has no command line left to leak
+                }
+            }
+            assertTrue(lines.stream().anyMatch(l -> l.contains("spring.profiles.active=worker")), "the workers' command lines are readable: " + lines);
+            for (String line : lines) {
+                assertTrue(secrets.stream().noneMatch(line::contains), "a password on a command line: " + line);
+            }
             int shards = 4;
             int samples = 2400;
             long id = cluster.launch("{\"name\": \"two workers, one killed\", \"bundle\": \"outdoor-base-s100\", \"layers\": [\"layer3\"],"

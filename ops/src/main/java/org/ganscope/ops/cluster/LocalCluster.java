@@ -303,7 +303,7 @@ public final class LocalCluster implements AutoCloseable {
      * as its application role, with the password the platform generated into its data
      * directory, handed over through the environment (not the command line, which ps shows).
      */
-    private Map<String, String> dbCredentials() throws IOException {
+    public Map<String, String> dbCredentials() throws IOException {
         Path file = dir.resolve("platform").resolve(org.ganscope.db.EmbeddedDatabase.CREDENTIALS_FILE);
         java.util.Properties p = new java.util.Properties();
         try (var in = Files.newBufferedReader(file)) {
