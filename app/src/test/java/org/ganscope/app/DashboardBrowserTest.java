@@ -919,19 +919,7 @@ class DashboardBrowserTest {
             saveScreenshot(driver, "unit-page-zoom.png");
 
             // a warm platform: the unit page opened afresh, time to its first image on the browser's clock
-            double[] ms = new double[3];
-            for (int k = 0; k < ms.length; k++) {
-                driver.get("about:blank");
-                driver.get(unitUrl);
-                ms[k] = ((Number) new WebDriverWait(driver, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(10))
-                        .until(d -> js.executeScript(FIRST_TILE))).doubleValue();
-            }
-            String timing = String.format(java.util.Locale.ROOT, "unit page (experiment %d, layer2, unit %s), first image %.0f, %.0f, %.0f ms after"
-                    + " the page was opened (warm); load average %.2f%n", id, best, ms[0], ms[1], ms[2],
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            System.out.print(timing);
-            Files.createDirectories(Path.of("target", "screenshots"));
-            Files.writeString(Path.of("target", "screenshots", "unit-page-timing.txt"), timing);
+            unitPageTiming(driver, js, unitUrl, id, best, "unit-page-timing.txt");
 
             // from the unit table: each row's unit number links to its page
             driver.get("http://127.0.0.1:" + port + "/experiments/" + id);
@@ -1209,6 +1197,27 @@ class DashboardBrowserTest {
     }
 
     /** Cells of grid {@code arguments[0]} (header and rows) whose text is cut: an element that hides its overflow and is narrower than its text. */
+    /**
+     * A warm platform: the unit page opened afresh three times, the time to its first image on the browser's clock each time,
+     * printed and written to target/screenshots/{@code file}.
+     */
+    private static void unitPageTiming(org.openqa.selenium.WebDriver driver, JavascriptExecutor js, String unitUrl, long experiment, Object unit, String file)
+            throws java.io.IOException {
+        double[] ms = new double[3];
+        for (int k = 0; k < ms.length; k++) {
+            driver.get("about:blank");
+            driver.get(unitUrl);
+            ms[k] = ((Number) new WebDriverWait(driver, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(10))
+                    .until(d -> js.executeScript(FIRST_TILE))).doubleValue();
+        }
+        String timing = String.format(java.util.Locale.ROOT, "unit page (experiment %d, layer2, unit %s), first image %.0f, %.0f, %.0f ms after"
+                + " the page was opened (warm); load average %.2f%n", experiment, unit, ms[0], ms[1], ms[2],
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.print(timing);
+        Files.createDirectories(Path.of("target", "screenshots"));
+        Files.writeString(Path.of("target", "screenshots", file), timing);
+    }
+
     static final String CUT_CELLS = """
             const g = document.getElementById(arguments[0]);
             const cut = [];
@@ -1474,19 +1483,7 @@ class DashboardBrowserTest {
             driver.get(unitUrl);
             wait.until(d -> js.executeScript(FIRST_TILE) != null);
             saveScreenshot(driver, "v3-unit-page.png");
-            double[] ms = new double[3];
-            for (int k = 0; k < ms.length; k++) {
-                driver.get("about:blank");
-                driver.get(unitUrl);
-                ms[k] = ((Number) new WebDriverWait(driver, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(10))
-                        .until(d -> js.executeScript(FIRST_TILE))).doubleValue();
-            }
-            String timing = String.format(java.util.Locale.ROOT, "unit page (experiment %d, layer2, unit %d), first image %.0f, %.0f, %.0f ms after"
-                    + " the page was opened (warm); load average %.2f%n", a, best, ms[0], ms[1], ms[2],
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            System.out.print(timing);
-            Files.createDirectories(Path.of("target", "screenshots"));
-            Files.writeString(Path.of("target", "screenshots", "v3-unit-page-timing.txt"), timing);
+            unitPageTiming(driver, js, unitUrl, a, best, "v3-unit-page-timing.txt");
         } catch (Throwable t) {
             saveScreenshot(driver, "failure-v3.png");
             System.out.println("FAILED at " + driver.getCurrentUrl() + "; page text:\n" + driver.executeScript("return document.body.innerText;"));
